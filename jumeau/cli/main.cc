@@ -1,0 +1,2 @@
+// Placeholder main.
+int main() { return 0; }

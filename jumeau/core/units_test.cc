@@ -1,0 +1,18 @@
+#include "jumeau/core/units.h"
+
+#include <gtest/gtest.h>
+
+namespace jumeau {
+namespace {
+
+TEST(UnitsTest, ToUcum) {
+  EXPECT_EQ(ToUcum("mmHg"), "mm[Hg]");
+  EXPECT_EQ(ToUcum(" uV "), "uV");
+  EXPECT_EQ(ToUcum("mV"), "mV");
+  EXPECT_EQ(ToUcum(""), "1");
+  EXPECT_EQ(ToUcum("degC"), "Cel");
+  EXPECT_EQ(ToUcum("furlongs"), "{furlongs}");
+}
+
+}  // namespace
+}  // namespace jumeau
