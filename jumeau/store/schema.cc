@@ -1,1 +1,137 @@
-// Placeholder.
+// Schema version 1 and the migration ladder.
+#include "jumeau/store/schema.h"
+
+#include <sodium.h>
+
+#include <string>
+
+namespace jumeau::store {
+namespace {
+
+// Chunk and pyramid rows are keyed by one integer so that a lookup is a single
+// B-tree descent: chunks.key = stream_id << 24 | chunk_index;
+// pyramid.key = stream_id << 28 | level << 24 | block_index.
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE patients(
+  id INTEGER PRIMARY KEY,
+  pseudonym TEXT NOT NULL UNIQUE,
+  created_ns INTEGER NOT NULL
+);
+-- Keyed hashes (BLAKE2b, key in meta.pseudonym_key) of source identities,
+-- linking sources to patients without storing identifiers in clear.
+CREATE TABLE patient_links(
+  identity_hash BLOB PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id)
+) WITHOUT ROWID;
+CREATE TABLE sources(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  content_hash TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  reader TEXT NOT NULL,
+  reader_version TEXT NOT NULL,
+  byte_size INTEGER NOT NULL,
+  ingested_ns INTEGER NOT NULL,
+  warnings TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE streams(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'signal',
+  label TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  source_unit TEXT NOT NULL,
+  transducer TEXT NOT NULL,
+  prefilter TEXT NOT NULL,
+  rate_num INTEGER NOT NULL,
+  rate_den INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  sample_count INTEGER NOT NULL,
+  scale REAL NOT NULL,
+  offset REAL NOT NULL,
+  digital_min INTEGER NOT NULL,
+  digital_max INTEGER NOT NULL,
+  physical_min REAL NOT NULL,
+  physical_max REAL NOT NULL,
+  bits INTEGER NOT NULL,
+  chunk_samples INTEGER NOT NULL,
+  UNIQUE(patient_id, name)
+);
+CREATE TABLE chunks(
+  key INTEGER PRIMARY KEY,
+  sample_count INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE pyramid(
+  key INTEGER PRIMARY KEY,
+  bucket_count INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  time_ns INTEGER NOT NULL,
+  end_ns INTEGER,
+  code_system TEXT NOT NULL,
+  code TEXT NOT NULL,
+  display TEXT NOT NULL DEFAULT '',
+  value REAL,
+  unit TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL DEFAULT '',
+  subtype INTEGER NOT NULL DEFAULT 0,
+  number INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_by_time ON events(patient_id, time_ns);
+CREATE INDEX events_by_code ON events(patient_id, code, time_ns);
+)sql";
+
+}  // namespace
+
+Result<int> ReadSchemaVersion(internal::Database& db) {
+  auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!stmt.ok()) {
+    return FailedPreconditionError(db.path() + ": not a Jumeau store (no meta table)");
+  }
+  JUMEAU_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+  if (!row) return FailedPreconditionError(db.path() + ": not a Jumeau store (no schema version)");
+  return static_cast<int>(stmt->Int(0));
+}
+
+Status CreateSchema(internal::Database& db) {
+  if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
+  JUMEAU_RETURN_IF_ERROR(db.Exec(kSchemaV1));
+  unsigned char key[32];
+  randombytes_buf(key, sizeof key);
+  JUMEAU_ASSIGN_OR_RETURN(auto put, db.Prepare("INSERT INTO meta(key, value) VALUES(?, ?)"));
+  JUMEAU_RETURN_IF_ERROR(put.Bind(1, "schema_version").Bind(2, kSchemaVersion).Run());
+  put.Reset();
+  JUMEAU_RETURN_IF_ERROR(
+      put.Bind(1, "pseudonym_key").BindBlob(2, std::string_view(reinterpret_cast<char*>(key), sizeof key)).Run());
+  sodium_memzero(key, sizeof key);
+  return Status::Ok();
+}
+
+Status MigrateSchema(internal::Database& db) {
+  JUMEAU_ASSIGN_OR_RETURN(const int version, ReadSchemaVersion(db));
+  if (version > kSchemaVersion) {
+    return FailedPreconditionError(db.path() + ": store schema version " + std::to_string(version) +
+                                   " is newer than this jumeau (" + std::to_string(kSchemaVersion) +
+                                   "); upgrade jumeau");
+  }
+  if (version < 1) {
+    return FailedPreconditionError(db.path() + ": invalid schema version " + std::to_string(version));
+  }
+  // Forward steps go here: `if (version < 2) { ALTER …; version = 2; }`, each
+  // in the caller's transaction, then meta.schema_version is updated.
+  return Status::Ok();
+}
+
+}  // namespace jumeau::store

@@ -1,0 +1,35 @@
+// SqliteStore: the embedded Store — one SQLite file in WAL mode, nothing to
+// start. Signals are kept as codec-compressed chunks of kChunkSamples samples
+// plus pyramid blocks; every source is ingested in one transaction.
+#ifndef JUMEAU_STORE_SQLITE_STORE_H_
+#define JUMEAU_STORE_SQLITE_STORE_H_
+
+#include <filesystem>
+#include <memory>
+
+#include "jumeau/core/status.h"
+#include "jumeau/core/time.h"
+#include "jumeau/store/store.h"
+
+namespace jumeau::store {
+
+// Samples per stored chunk: a window query decodes whole chunks, so this
+// bounds the cost of the finest zoom; larger chunks compress slightly better.
+inline constexpr int64_t kChunkSamples = 65536;
+
+// Creates a new store at `path` (one SQLite file, WAL mode, schema at its
+// current version). Returns kAlreadyExists when the file exists, kIoError or
+// kInternal when it cannot be created. `clock` stamps ingests; it must
+// outlive the store.
+Result<std::unique_ptr<Store>> CreateSqliteStore(const std::filesystem::path& path,
+                                                 const Clock& clock = Clock::Real());
+
+// Opens an existing store, migrating its schema forward if needed. Returns
+// kNotFound when there is no file, kFailedPrecondition when it is not a
+// Jumeau store or was written by a newer version.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path,
+                                               const Clock& clock = Clock::Real());
+
+}  // namespace jumeau::store
+
+#endif  // JUMEAU_STORE_SQLITE_STORE_H_

@@ -1,0 +1,193 @@
+// The patient record as stored: patients under pseudonyms, sources with their
+// content hash and reader, signals (exact integer samples, chunked and
+// compressed, with a min/max/mean pyramid), events and provenance. Store is the
+// interface; sqlite_store.h is the embedded implementation (a PostgreSQL one
+// can follow behind the same interface).
+#ifndef JUMEAU_STORE_STORE_H_
+#define JUMEAU_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "jumeau/core/event.h"
+#include "jumeau/core/signal.h"
+#include "jumeau/core/status.h"
+#include "jumeau/core/time.h"
+
+namespace jumeau::store {
+
+using PatientId = int64_t;
+using SourceId = int64_t;
+using StreamId = int64_t;
+
+// A patient, known only by a pseudonym.
+struct PatientInfo {
+  PatientId id = 0;
+  std::string pseudonym;
+  int64_t source_count = 0;
+  int64_t stream_count = 0;
+  int64_t event_count = 0;
+  std::optional<Time> first;  // earliest sample or event
+  std::optional<Time> last;   // latest sample or event
+};
+
+// Where stored items came from: one source file or record.
+struct SourceInfo {
+  SourceId id = 0;
+  PatientId patient_id = 0;
+  std::string content_hash;  // hex BLAKE2b-256 of the source's bytes
+  std::string format;        // "EDF+C", "WFDB", …
+  std::string reader;        // "jumeau.io.edf"
+  std::string reader_version;
+  int64_t byte_size = 0;
+  Time ingested_at;
+  std::vector<std::string> warnings;
+};
+
+// A stored uniformly sampled signal: the metadata of a core Signal plus its
+// identity in the store. Its samples live in chunks.
+struct StreamInfo {
+  StreamId id = 0;
+  PatientId patient_id = 0;
+  SourceId source_id = 0;
+  std::string name;   // unique per patient: the label, "MLII", "MLII (2)"…
+  Signal signal;      // metadata; `signal.samples` is always empty here
+  int64_t sample_count = 0;
+
+  Time end() const { return signal.TimeOfSample(sample_count); }
+};
+
+// A stored event with its identity and provenance.
+struct StoredEvent {
+  int64_t id = 0;
+  PatientId patient_id = 0;
+  SourceId source_id = 0;
+  Event event;
+};
+
+// What to select from the events of a patient. Unset fields do not filter.
+struct EventQuery {
+  std::optional<std::string> code;         // matches Code::code
+  std::optional<std::string> code_system;  // matches Code::system
+  std::optional<Time> from;                // time >= from
+  std::optional<Time> to;                  // time < to
+  int64_t limit = 1000000;
+};
+
+// One bucket of a reduced window: the digital min/max/mean of `count` samples
+// whose times are in [start, end).
+struct Bucket {
+  Time start;
+  Time end;
+  int32_t min = 0;
+  int32_t max = 0;
+  double mean = 0.0;
+  int64_t count = 0;
+};
+
+// A window of a stream: either the exact samples (when they number at most the
+// points asked for) or buckets reduced from the pyramid. Physical values are
+// digital * scale + offset, in `unit`.
+struct SignalWindow {
+  bool exact = true;
+  int64_t first_sample = 0;       // index of samples[0] (exact) or of the
+                                  // first sample of buckets[0]
+  std::vector<int32_t> samples;   // exact mode
+  std::vector<Time> times;        // exact mode: time of each sample
+  std::vector<Bucket> buckets;    // reduced mode
+  int pyramid_level = 0;          // reduced mode: 0 = from raw samples
+  double scale = 1.0;
+  double offset = 0.0;
+  std::string unit;
+};
+
+// Writes one stream of a source being ingested: append samples in order.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  // Appends the next digital samples. Returns kInternal on a store failure.
+  virtual Status Append(std::span<const int32_t> samples) = 0;
+  virtual StreamId id() const = 0;
+};
+
+// One source being ingested: everything written through it becomes visible
+// at Commit(), all at once, or never (destroying it without Commit() rolls
+// back). Only one SourceTransaction may be open per Store at a time.
+class SourceTransaction {
+ public:
+  virtual ~SourceTransaction() = default;
+  virtual SourceId source_id() const = 0;
+  virtual PatientId patient_id() const = 0;
+  // Adds a signal stream described by `signal` (its samples, if any, are
+  // appended too). The returned writer is owned by the transaction and valid
+  // until Commit() or destruction.
+  virtual Result<StreamWriter*> AddSignal(const Signal& signal) = 0;
+  // Adds events of this source. `stream` ties them to a stream when set.
+  virtual Status AddEvents(std::span<const Event> events) = 0;
+  // Makes everything durable and visible. Returns kInternal on failure (the
+  // store is then unchanged).
+  virtual Status Commit() = 0;
+};
+
+// Description of a source at the start of its ingest.
+struct SourceDescription {
+  std::string content_hash;  // hex; identical content is ingested only once
+  std::string format;
+  std::string reader;
+  std::string reader_version;
+  int64_t byte_size = 0;
+  std::vector<std::string> warnings;
+  // Who the source is about: either an explicit pseudonym chosen by the user
+  // (`--patient`), or the source's identifying text, which the store turns
+  // into a keyed hash (never stored in clear) and links to a pseudonym.
+  std::string patient_pseudonym;
+  std::string source_identity;  // e.g. "edf-patient:MCH-0234567 F 02-MAY-1951"
+};
+
+// A Store is the patient record. Implementations are safe for use by one
+// thread at a time per Store object; open one Store per thread (SQLite WAL
+// lets readers run beside one writer).
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Starts ingesting a source. Returns kAlreadyExists (message naming the
+  // hash) when a source with the same content hash is stored.
+  virtual Result<std::unique_ptr<SourceTransaction>> BeginSource(
+      const SourceDescription& description) = 0;
+
+  virtual Result<std::vector<PatientInfo>> Patients() = 0;
+  // Returns kNotFound when no patient has that pseudonym.
+  virtual Result<PatientInfo> FindPatient(std::string_view pseudonym) = 0;
+  virtual Result<std::vector<SourceInfo>> Sources(PatientId patient) = 0;
+  virtual Result<std::vector<StreamInfo>> Streams(PatientId patient) = 0;
+  // `name` is a stream name or its numeric id. kNotFound otherwise.
+  virtual Result<StreamInfo> FindStream(PatientId patient, std::string_view name) = 0;
+
+  // The exact samples [first, first + count) of a stream, clipped to its
+  // length. kInvalidArgument when first < 0 or count < 0.
+  virtual Result<std::vector<int32_t>> ReadSamples(StreamId stream, int64_t first,
+                                                   int64_t count) = 0;
+
+  // The window [from, to) of a stream at most `max_points` wide: exact samples
+  // when the window holds at most max_points of them, otherwise max_points
+  // buckets (or fewer, at the edges of the data) of min/max/mean taken from
+  // the pyramid. kInvalidArgument when to <= from or max_points < 1.
+  virtual Result<SignalWindow> ReadWindow(StreamId stream, Time from, Time to,
+                                          int64_t max_points) = 0;
+
+  virtual Result<std::vector<StoredEvent>> Events(PatientId patient,
+                                                  const EventQuery& query) = 0;
+
+  // Runs SQLite's integrity check (or the backend's equivalent). Returns ok
+  // or kDataLoss with what the check reported.
+  virtual Status CheckIntegrity() = 0;
+};
+
+}  // namespace jumeau::store
+
+#endif  // JUMEAU_STORE_STORE_H_
