@@ -1,1 +1,233 @@
-// Placeholder.
+// IngestSource(): open the reader (the header is validated before anything is
+// written), hash the source, then stream its blocks into one transaction.
+#include "jumeau/ingest/ingest.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "jumeau/io/edf.h"
+#include "jumeau/io/wfdb.h"
+#include "jumeau/io/wfdb_header.h"
+
+namespace jumeau::ingest {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool IsEdfExtension(const std::string& ext) {
+  return ext == ".edf" || ext == ".bdf" || ext == ".rec";
+}
+
+// Reads the first bytes of `path` to recognise EDF ("0       ") or BDF
+// (0xFF "BIOSEMI").
+bool LooksLikeEdf(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[8] = {};
+  if (!in.read(magic, 8)) return false;
+  return std::string_view(magic, 8) == "0       " ||
+         (static_cast<unsigned char>(magic[0]) == 0xFF && std::string_view(magic + 1, 7) == "BIOSEMI");
+}
+
+// An EDF patient field that identifies nobody: empty, "X", "X X X X".
+bool AnonymousEdfPatient(std::string_view field) {
+  for (char c : field) {
+    if (c != 'X' && c != ' ' && c != '_') return false;
+  }
+  return true;
+}
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    s.push_back(kDigits[bytes[i] >> 4]);
+    s.push_back(kDigits[bytes[i] & 15]);
+  }
+  return s;
+}
+
+Result<std::unique_ptr<io::RecordingReader>> OpenReader(const SourcePath& source) {
+  return source.kind == SourceKind::kEdf ? io::OpenEdf(source.path) : io::OpenWfdb(source.path);
+}
+
+// The annotation files of a WFDB record and the events they hold.
+Result<std::vector<Event>> ReadRecordAnnotations(const SourcePath& source, const Recording& header,
+                                                 std::vector<std::filesystem::path>* files) {
+  std::vector<Event> events;
+  if (source.kind != SourceKind::kWfdb) return events;
+  std::ifstream in(source.path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  JUMEAU_ASSIGN_OR_RETURN(const io::WfdbHeader parsed,
+                          io::ParseWfdbHeader(text, source.path.filename().string()));
+  std::vector<std::string> labels;
+  for (const auto& s : header.signals) labels.push_back(s.label);
+  for (const auto& file : io::FindWfdbAnnotationFiles(source.path)) {
+    JUMEAU_ASSIGN_OR_RETURN(auto more, io::ReadWfdbAnnotations(file, parsed.frequency, header.start, labels));
+    events.insert(events.end(), more.begin(), more.end());
+    files->push_back(file);
+  }
+  return events;
+}
+
+// Writes the blocks of `reader` through `txn`, one stream per signal (and a
+// further stream per signal at each discontinuity of an EDF+D file).
+Status WriteSignals(io::RecordingReader& reader, store::SourceTransaction& txn,
+                    const IngestOptions& options, IngestReport* report) {
+  const Recording& header = reader.header();
+  const size_t n = header.signals.size();
+  std::vector<store::StreamWriter*> writers(n, nullptr);
+  std::vector<Time> next_time(n);
+  std::vector<int64_t> written(n, 0);
+  std::vector<Time> segment_start(n);
+  io::SampleBlock block;
+  uint64_t last_progress = 0;
+  while (true) {
+    JUMEAU_ASSIGN_OR_RETURN(const bool more, reader.Next(&block));
+    if (!more) break;
+    for (size_t s = 0; s < n && s < block.samples.size(); ++s) {
+      const auto& samples = block.samples[s];
+      if (samples.empty()) continue;
+      const Time start = s < block.start.size() ? block.start[s] : next_time[s];
+      if (writers[s] == nullptr || start != next_time[s]) {
+        Signal meta = header.signals[s];
+        meta.samples.clear();
+        meta.start = start;
+        JUMEAU_ASSIGN_OR_RETURN(writers[s], txn.AddSignal(meta));
+        segment_start[s] = start;
+        written[s] = 0;
+        ++report->signals;
+      }
+      JUMEAU_RETURN_IF_ERROR(writers[s]->Append(samples));
+      written[s] += static_cast<int64_t>(samples.size());
+      report->samples += static_cast<int64_t>(samples.size());
+      next_time[s] = segment_start[s] + header.signals[s].rate.OffsetOfSample(written[s]);
+    }
+    if (!block.events.empty()) {
+      JUMEAU_RETURN_IF_ERROR(txn.AddEvents(block.events));
+      report->events += static_cast<int64_t>(block.events.size());
+    }
+    if (options.progress && reader.bytes_read() - last_progress > (1u << 20)) {
+      last_progress = reader.bytes_read();
+      options.progress(reader.bytes_read(), reader.bytes_total());
+    }
+  }
+  if (options.progress) options.progress(reader.bytes_total(), reader.bytes_total());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<SourcePath>> ResolveSources(const std::vector<std::filesystem::path>& paths) {
+  std::vector<SourcePath> out;
+  std::set<std::string> seen_records;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const std::string ext = Lower(p.extension().string());
+    if (std::filesystem::is_regular_file(p, ec) && (IsEdfExtension(ext) || LooksLikeEdf(p))) {
+      out.push_back({SourceKind::kEdf, p});
+      continue;
+    }
+    // WFDB: the record's header is <dir>/<record>.hea.
+    std::filesystem::path header = p;
+    if (ext != ".hea") {
+      header = std::filesystem::is_regular_file(p, ec) ? p.parent_path() / p.stem() : p;
+      header += ".hea";
+    }
+    if (std::filesystem::is_regular_file(header, ec)) {
+      const std::string key = std::filesystem::weakly_canonical(header, ec).string();
+      if (seen_records.insert(key).second) out.push_back({SourceKind::kWfdb, header});
+      continue;
+    }
+    if (!std::filesystem::exists(p, ec)) return NotFoundError(p.string() + ": no such file");
+    return UnimplementedError(p.string() +
+                              ": unknown format (expected EDF/BDF, or a WFDB record with its .hea)");
+  }
+  return out;
+}
+
+Result<std::string> HashFiles(const std::vector<std::filesystem::path>& files) {
+  if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  std::vector<char> buffer(1 << 20);
+  for (const auto& file : files) {
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    if (f == nullptr) return IoError(file.string() + ": cannot open for reading");
+    const std::string name = file.filename().string();
+    std::error_code ec;
+    const std::string size = std::to_string(std::filesystem::file_size(file, ec));
+    const std::string prefix = name + '\0' + size + '\0';
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(prefix.data()), prefix.size());
+    size_t got;
+    while ((got = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) {
+      crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()), got);
+    }
+    const bool failed = std::ferror(f) != 0;
+    std::fclose(f);
+    if (failed) return IoError(file.string() + ": read error");
+  }
+  unsigned char digest[32];
+  crypto_generichash_final(&state, digest, sizeof digest);
+  return Hex(digest, sizeof digest);
+}
+
+Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
+                                  const IngestOptions& options) {
+  IngestReport report;
+  report.display_name = source.path.filename().string();
+  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordingReader> reader, OpenReader(source));
+  const Recording& header = reader->header();
+  report.format = header.format;
+  std::vector<std::filesystem::path> files = reader->files();
+  JUMEAU_ASSIGN_OR_RETURN(std::vector<Event> annotations,
+                          ReadRecordAnnotations(source, header, &files));
+  JUMEAU_ASSIGN_OR_RETURN(report.content_hash, HashFiles(files));
+  for (const auto& f : files) {
+    std::error_code ec;
+    report.bytes += std::filesystem::file_size(f, ec);
+  }
+
+  store::SourceDescription d;
+  d.content_hash = report.content_hash;
+  d.format = header.format;
+  d.reader = source.kind == SourceKind::kEdf ? "jumeau.io.edf" : "jumeau.io.wfdb";
+  d.reader_version = kReaderVersion;
+  d.byte_size = static_cast<int64_t>(report.bytes);
+  d.patient_pseudonym = options.patient;
+  d.warnings = header.warnings;
+  if (source.kind == SourceKind::kWfdb) {
+    d.source_identity = "wfdb-record:" + header.source_recording_id;
+  } else if (!AnonymousEdfPatient(header.source_patient_id)) {
+    d.source_identity = "edf-patient:" + header.source_patient_id;
+  } else {
+    // Nothing identifies the person: the source is its own patient.
+    d.source_identity = "source:" + report.content_hash;
+  }
+  auto txn_or = store.BeginSource(d);
+  if (txn_or.status().code() == StatusCode::kAlreadyExists) {
+    report.already_present = true;
+    return report;
+  }
+  if (!txn_or.ok()) return txn_or.status();
+  std::unique_ptr<store::SourceTransaction> txn = std::move(txn_or).value();
+  JUMEAU_RETURN_IF_ERROR(WriteSignals(*reader, *txn, options, &report));
+  if (!annotations.empty()) {
+    JUMEAU_RETURN_IF_ERROR(txn->AddEvents(annotations));
+    report.events += static_cast<int64_t>(annotations.size());
+  }
+  report.warnings = reader->header().warnings;
+  report.patient = txn->patient_pseudonym();
+  JUMEAU_RETURN_IF_ERROR(txn->Commit());
+  return report;
+}
+
+}  // namespace jumeau::ingest

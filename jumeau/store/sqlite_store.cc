@@ -149,8 +149,10 @@ class SqliteStreamWriter final : public StreamWriter {
 
 class SqliteTransaction final : public SourceTransaction {
  public:
-  SqliteTransaction(Database* db, bool* open_flag, SourceId source, PatientId patient)
-      : db_(db), open_flag_(open_flag), source_(source), patient_(patient) {}
+  SqliteTransaction(Database* db, bool* open_flag, SourceId source, PatientId patient,
+                    std::string pseudonym)
+      : db_(db), open_flag_(open_flag), source_(source), patient_(patient),
+        pseudonym_(std::move(pseudonym)) {}
 
   ~SqliteTransaction() override {
     if (!committed_) (void)db_->Exec("ROLLBACK");
@@ -159,6 +161,7 @@ class SqliteTransaction final : public SourceTransaction {
 
   SourceId source_id() const override { return source_; }
   PatientId patient_id() const override { return patient_; }
+  const std::string& patient_pseudonym() const override { return pseudonym_; }
 
   Result<StreamWriter*> AddSignal(const Signal& signal) override {
     if (!signal.rate.valid()) return InvalidArgumentError("signal '" + signal.label + "' has no rate");
@@ -239,6 +242,7 @@ class SqliteTransaction final : public SourceTransaction {
   bool* open_flag_;
   SourceId source_;
   PatientId patient_;
+  std::string pseudonym_;
   bool committed_ = false;
   std::vector<std::unique_ptr<SqliteStreamWriter>> writers_;
   std::optional<Statement> insert_event_;
@@ -325,8 +329,14 @@ class SqliteStore final : public Store {
                    .Bind(8, JoinLines(d.warnings))
                    .Run();
     if (!s.ok()) return rollback(s);
+    const SourceId source = db_.LastInsertId();
+    auto name = db_.Prepare("SELECT pseudonym FROM patients WHERE id = ?");
+    if (!name.ok()) return rollback(name.status());
+    name->Bind(1, *patient);
+    auto row = name->Step();
+    if (!row.ok() || !*row) return rollback(InternalError("patient vanished during ingest"));
     return std::unique_ptr<SourceTransaction>(
-        new SqliteTransaction(&db_, &txn_open_, db_.LastInsertId(), *patient));
+        new SqliteTransaction(&db_, &txn_open_, source, *patient, name->Text(0)));
   }
 
   Result<std::vector<PatientInfo>> Patients() override {

@@ -122,6 +122,7 @@ class SourceTransaction {
   virtual ~SourceTransaction() = default;
   virtual SourceId source_id() const = 0;
   virtual PatientId patient_id() const = 0;
+  virtual const std::string& patient_pseudonym() const = 0;
   // Adds a signal stream described by `signal` (its samples, if any, are
   // appended too). The returned writer is owned by the transaction and valid
   // until Commit() or destruction.

@@ -1,0 +1,46 @@
+# The README's commands. A thin wrapper over CMake + Ninja + CTest.
+#   make demo   install deps, build, write the example patient, ingest it, show the store
+#   make test   install deps, build, run every test (fast and long)
+#   make test-fast / bench / clean
+BUILD ?= build
+JUMEAU := $(BUILD)/jumeau/cli/jumeau
+DEMO ?= demo
+CMAKE_FLAGS ?= -DJUMEAU_WERROR=ON
+
+.PHONY: all deps configure build test test-fast demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j2
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j2
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j2 -L fast
+
+demo: build
+	rm -rf $(DEMO)
+	$(JUMEAU) example --out $(DEMO)/example
+	$(JUMEAU) init $(DEMO)/patient.jumeau
+	$(JUMEAU) ingest $(DEMO)/patient.jumeau $(DEMO)/example/ecg.hea $(DEMO)/example/eeg.edf $(DEMO)/example/eeg.bdf --patient example
+	$(JUMEAU) patients $(DEMO)/patient.jumeau
+	$(JUMEAU) streams $(DEMO)/patient.jumeau example
+	$(JUMEAU) events $(DEMO)/patient.jumeau example --limit 8
+	$(JUMEAU) signal $(DEMO)/patient.jumeau example MLII --from +00:01:00 --to +00:01:01 --points 8
+	$(JUMEAU) signal $(DEMO)/patient.jumeau example MLII --points 6
+
+bench: build
+	bench/run_all.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(DEMO)

@@ -1,0 +1,78 @@
+// `jumeau events STORE PATIENT [--code C] [--from T] [--to T]`: a patient's
+// events in time order. Offsets are from the patient's first recorded instant.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "jumeau/cli/cli.h"
+
+namespace jumeau::cli {
+
+void AddEventsVerb(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand("events", "List a patient's events (annotations, beats, …)");
+  struct Args {
+    std::string store, patient, code, from, to;
+    int64_t limit = 1000000;
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("STORE", args->store, "Store file")->required();
+  cmd->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
+  cmd->add_option("--code", args->code, "Only events with this code (e.g. N, V, T1, 8480-6)");
+  cmd->add_option("--from", args->from,
+                  "Start: ISO 8601 UTC or an offset from the patient's first instant (+00:05:00)");
+  cmd->add_option("--to", args->to, "End (exclusive), same forms");
+  cmd->add_option("--limit", args->limit, "Most events to list (default 1000000)");
+  cmd->add_flag("--json", args->json, "Machine-readable output");
+  cmd->callback([=] {
+    *action = [=]() -> Status {
+      JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient, store->FindPatient(args->patient));
+      const Time origin = patient.first.value_or(Time{0});
+      store::EventQuery q;
+      q.limit = args->limit;
+      if (!args->code.empty()) q.code = args->code;
+      if (!args->from.empty()) { JUMEAU_ASSIGN_OR_RETURN(q.from, ParseTimeArgument(args->from, origin)); }
+      if (!args->to.empty()) { JUMEAU_ASSIGN_OR_RETURN(q.to, ParseTimeArgument(args->to, origin)); }
+      if (q.from && q.to && *q.to <= *q.from) {
+        return InvalidArgumentError("--to must be after --from");
+      }
+      JUMEAU_ASSIGN_OR_RETURN(const auto events, store->Events(patient.id, q));
+      if (args->json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& se : events) {
+          const Event& e = se.event;
+          nlohmann::json j = {{"time", FormatIso8601(e.time)},
+                              {"time_ns", e.time.ns_since_epoch},
+                              {"system", e.code.system},
+                              {"code", e.code.code},
+                              {"source_id", se.source_id}};
+          if (e.end) j["end"] = FormatIso8601(*e.end);
+          if (!e.code.display.empty()) j["display"] = e.code.display;
+          if (e.value) {
+            j["value"] = *e.value;
+            j["unit"] = e.unit;
+          }
+          if (!e.text.empty()) j["text"] = e.text;
+          if (!e.channel.empty()) j["channel"] = e.channel;
+          out.push_back(j);
+        }
+        std::printf("%s\n", out.dump(2).c_str());
+        return Status::Ok();
+      }
+      std::printf("%-32s %-16s %-10s %s\n", "TIME", "OFFSET", "CODE", "DETAIL");
+      for (const auto& se : events) {
+        const Event& e = se.event;
+        std::string detail = e.text;
+        if (e.end) detail += (detail.empty() ? "" : " ") + std::string("for ") + FormatOffset(*e.end - e.time).substr(1);
+        if (e.value) detail += " " + std::to_string(*e.value) + " " + e.unit;
+        if (!e.channel.empty()) detail += " [" + e.channel + "]";
+        std::printf("%-32s %-16s %-10s %s\n", FormatIso8601(e.time).c_str(),
+                    FormatOffset(e.time - origin).c_str(), e.code.code.c_str(), detail.c_str());
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace jumeau::cli

@@ -1,0 +1,26 @@
+// Test helper: runs the `jumeau` binary built by this tree and captures its
+// exit code, stdout and stderr.
+#ifndef JUMEAU_TESTS_E2E_CLI_RUNNER_H_
+#define JUMEAU_TESTS_E2E_CLI_RUNNER_H_
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace jumeau::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Path of the built `jumeau` binary ($JUMEAU_BINARY_DIR/jumeau/cli/jumeau).
+std::filesystem::path JumeauBinary();
+
+// Runs `jumeau args...` to completion.
+CliResult RunJumeau(const std::vector<std::string>& args);
+
+}  // namespace jumeau::testing
+
+#endif  // JUMEAU_TESTS_E2E_CLI_RUNNER_H_

@@ -1,0 +1,206 @@
+// The `jumeau` verbs end to end: example → init → ingest → patients, streams,
+// signal (exact and reduced), events, export → re-ingest; and bad input: a
+// one-line error naming the file and offset, non-zero exit, store unchanged.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "jumeau/store/sqlite_store.h"
+#include "jumeau/testing/test_data.h"
+#include "tests/e2e/cli_runner.h"
+
+namespace jumeau {
+namespace {
+
+using testing::RunJumeau;
+
+std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::ScratchDir();
+    store_ = (dir_ / "patient.jumeau").string();
+    auto r = RunJumeau({"example", "--out", (dir_ / "example").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(RunJumeau({"init", store_}).exit_code, 0);
+  }
+  std::filesystem::path dir_;
+  std::string store_;
+};
+
+TEST_F(CliTest, ExampleIsDeterministicAndLabelledSynthetic) {
+  ASSERT_EQ(RunJumeau({"example", "--out", (dir_ / "again").string()}).exit_code, 0);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "example")) {
+    EXPECT_EQ(ReadFile(e.path()), ReadFile(dir_ / "again" / e.path().filename())) << e.path();
+    ++files;
+  }
+  EXPECT_GE(files, 5);
+  EXPECT_NE(ReadFile(dir_ / "example" / "README.txt").find("ynthetic"), std::string::npos);
+}
+
+TEST_F(CliTest, IngestQueryAndExportTheExamplePatient) {
+  std::vector<std::string> args = {"ingest", store_, "--patient", "example", "--json"};
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "example")) {
+    const auto ext = e.path().extension();
+    if (ext == ".hea" || ext == ".edf" || ext == ".bdf") args.push_back(e.path().string());
+  }
+  auto r = RunJumeau(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  ASSERT_EQ(report.size(), 3u);
+
+  r = RunJumeau({"patients", store_, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto patients = nlohmann::json::parse(r.out);
+  ASSERT_EQ(patients.size(), 1u);
+  EXPECT_EQ(patients[0]["patient"], "example");
+
+  r = RunJumeau({"streams", store_, "example", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto streams = nlohmann::json::parse(r.out);
+  ASSERT_GE(streams.size(), 4u);
+  std::string ecg;
+  for (const auto& s : streams) {
+    if (s["sample_rate"] == "360" && ecg.empty()) ecg = s["name"];
+  }
+  ASSERT_FALSE(ecg.empty()) << "a 360 Hz ECG stream";
+
+  // Exact window: 1 s at 360 Hz = 360 samples.
+  r = RunJumeau({"signal", store_, "example", ecg, "--from", "+00:01:00", "--to", "+00:01:01",
+                 "--points", "2000", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto w = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(w["exact"].get<bool>());
+  EXPECT_EQ(w["value"].size(), 360u);
+  // Reduced: the whole record in 100 buckets from the pyramid.
+  r = RunJumeau({"signal", store_, "example", ecg, "--points", "100", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  w = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(w["exact"].get<bool>());
+  EXPECT_EQ(w["min"].size(), 100u);
+  EXPECT_GE(w["pyramid_level"].get<int>(), 1);
+  // CSV has a header line and one line per bucket.
+  r = RunJumeau({"signal", store_, "example", ecg, "--points", "10"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 11);
+
+  r = RunJumeau({"events", store_, "example", "--code", "N", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(nlohmann::json::parse(r.out).size(), 100u) << "beat annotations";
+  r = RunJumeau({"events", store_, "example", "--from", "+00:00:00", "--to", "+00:01:00"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  // Export the EEG streams to EDF+, re-ingest, compare digital samples.
+  std::vector<std::string> eeg;
+  for (const auto& s : streams) {
+    if (s["source_format"] == "EDF+C") eeg.push_back(s["name"]);
+  }
+  ASSERT_FALSE(eeg.empty());
+  const std::string out = (dir_ / "export.edf").string();
+  std::vector<std::string> exp = {"export", store_, "example"};
+  exp.insert(exp.end(), eeg.begin(), eeg.end());
+  exp.insert(exp.end(), {"--edf", out});
+  r = RunJumeau(exp);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string store2 = (dir_ / "second.jumeau").string();
+  ASSERT_EQ(RunJumeau({"init", store2}).exit_code, 0);
+  r = RunJumeau({"ingest", store2, out, "--patient", "copy"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto a = *store::OpenSqliteStore(store_);
+  auto b = *store::OpenSqliteStore(store2);
+  const auto pa = *a->FindPatient("example");
+  const auto pb = *b->FindPatient("copy");
+  for (const auto& name : eeg) {
+    const auto sa = *a->FindStream(pa.id, name);
+    const auto sb = *b->FindStream(pb.id, sa.signal.label);
+    EXPECT_EQ(sa.signal.rate, sb.signal.rate);
+    EXPECT_EQ(sa.signal.unit, sb.signal.unit);
+    EXPECT_EQ(sa.signal.start, sb.signal.start);
+    EXPECT_EQ(*a->ReadSamples(sa.id, 0, sa.sample_count), *b->ReadSamples(sb.id, 0, sb.sample_count))
+        << name;
+  }
+  EXPECT_EQ(b->Events(pb.id, store::EventQuery{})->size(),
+            a->Events(pa.id, store::EventQuery{})->size() -
+                a->Events(pa.id, [] { store::EventQuery q; q.code_system = code_system::kWfdbAnnotation; return q; }())->size() -
+                0)
+      << "the EEG annotations travel with the export";
+}
+
+TEST_F(CliTest, BadInputIsOneLineNamingTheFileAndLeavesTheStoreUnchanged) {
+  const auto edf = dir_ / "example" / "eeg.edf";
+  ASSERT_TRUE(std::filesystem::exists(edf));
+  const std::string bytes = ReadFile(edf);
+  struct Case {
+    std::string name;
+    std::string content;
+  };
+  std::string bad_count = bytes;
+  bad_count.replace(252, 4, "-3  ");
+  std::string non_ascii = bytes;
+  non_ascii[100] = static_cast<char>(0xE9);
+  const std::vector<Case> cases = {
+      {"truncated.edf", bytes.substr(0, bytes.size() - 1000)},
+      {"header_only.edf", bytes.substr(0, 200)},
+      {"bad_count.edf", bad_count},
+      {"non_ascii.edf", non_ascii},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto path = dir_ / c.name;
+    std::ofstream(path, std::ios::binary) << c.content;
+    const auto r = RunJumeau({"ingest", store_, path.string(), "--patient", "x"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(c.name), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("offset"), std::string::npos) << r.err;
+  }
+  // A bad WFDB checksum.
+  const auto hea = dir_ / "example" / "ecg.hea";
+  std::string header = ReadFile(hea);
+  const auto bad_dir = dir_ / "badsum";
+  std::filesystem::create_directories(bad_dir);
+  std::filesystem::copy_file(dir_ / "example" / "ecg.dat", bad_dir / "ecg.dat");
+  // Change the checksum field (7th) of the first signal line.
+  std::istringstream lines(header);
+  std::string first, second, rest;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  std::istringstream fields(second);
+  std::vector<std::string> f;
+  std::string tok;
+  while (fields >> tok) f.push_back(tok);
+  ASSERT_GE(f.size(), 7u);
+  f[6] = std::to_string((std::stoi(f[6]) + 1) % 32768);
+  std::string new_second;
+  for (const auto& x : f) new_second += (new_second.empty() ? "" : " ") + x;
+  std::ofstream(bad_dir / "ecg.hea") << first << "\n" << new_second << "\n"
+                                     << header.substr(first.size() + second.size() + 2);
+  auto r = RunJumeau({"ingest", store_, (bad_dir / "ecg.hea").string(), "--patient", "x"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("checksum"), std::string::npos) << r.err;
+
+  r = RunJumeau({"ingest", store_, (dir_ / "nope.edf").string()});
+  EXPECT_NE(r.exit_code, 0);
+  r = RunJumeau({"ingest", store_, (dir_ / "example" / "README.txt").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("unknown format"), std::string::npos) << r.err;
+
+  auto store = *store::OpenSqliteStore(store_);
+  EXPECT_TRUE(store->Patients()->empty()) << "nothing was stored";
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+
+  // Bad query arguments.
+  r = RunJumeau({"patients", (dir_ / "missing.jumeau").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  r = RunJumeau({"streams", store_, "nobody"});
+  EXPECT_EQ(r.exit_code, 3);
+}
+
+}  // namespace
+}  // namespace jumeau
