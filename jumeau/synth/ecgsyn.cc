@@ -38,8 +38,8 @@ constexpr double kCutoffWidths = 8.0;
 // Nominal wave heights (mV) -> a_i: a_i = 0.3 h_i / b_i^2 with the paper's
 // b_i at 60 bpm (the paper's a_i are exactly this for h = 0.25, -0.167, 1,
 // -0.25, 0.4 mV).
-constexpr std::array<double, kEcgWaveCount> kPaperWidths = {0.25, 0.1, 0.1,
-                                                            0.1, 0.4};
+constexpr std::array<double, kEcgWaveCount> kPaperWidths = {0.25, 0.1, 0.1, 0.1,
+                                                            0.4};
 constexpr std::array<double, kEcgWaveCount> kPaperA = {1.2, -5.0, 30.0, -7.5,
                                                        0.75};
 
@@ -78,7 +78,7 @@ std::string Num(double v) { return std::to_string(v); }
 constexpr int kStateSize = 3 + kEcgWaveCount;
 constexpr int kX = 0;
 constexpr int kY = 1;
-constexpr int kZ0 = 2;                    // first of the five wave components
+constexpr int kZ0 = 2;  // first of the five wave components
 constexpr int kBaseline = kZ0 + kEcgWaveCount;
 using StateVector = std::array<double, kStateSize>;
 
@@ -261,8 +261,7 @@ Status ValidateEcgSynOptions(const EcgSynOptions& o) {
     return bad("lf_hf_ratio", Num(o.lf_hf_ratio), "(0, 100]");
   }
   if (!InRange(o.lf_hz, 0.01, 0.5) || !InRange(o.hf_hz, 0.01, 0.5)) {
-    return bad("lf_hz/hf_hz", Num(o.lf_hz) + "/" + Num(o.hf_hz),
-               "[0.01, 0.5]");
+    return bad("lf_hz/hf_hz", Num(o.lf_hz) + "/" + Num(o.hf_hz), "[0.01, 0.5]");
   }
   if (!InRange(o.lf_width_hz, 1e-4, 0.2) ||
       !InRange(o.hf_width_hz, 1e-4, 0.2)) {
@@ -369,8 +368,8 @@ struct EcgSynGenerator::State {
     const double after = WrapAngle(new_phase - r_angle);
     if (before < 0.0 && after >= 0.0 && after - before < kPi) {
       const double t_cross = t + step_s * (-before) / (after - before);
-      pending_peaks.push_back(std::llround(
-          t_cross * static_cast<double>(options.sample_rate_hz)));
+      pending_peaks.push_back(
+          std::llround(t_cross * static_cast<double>(options.sample_rate_hz)));
       omega = kTwoPi / RrAt(t_cross);
     }
     phase = new_phase;
@@ -445,8 +444,8 @@ Result<EcgSynGenerator> EcgSynGenerator::Create(const EcgSynOptions& options) {
   const double rr_mean_s = 60.0 / o.heart_rate_mean_bpm;
   const double rr_std_s = 60.0 * o.heart_rate_std_bpm /
                           (o.heart_rate_mean_bpm * o.heart_rate_mean_bpm);
-  const size_t used = static_cast<size_t>(std::ceil(
-      (o.duration.seconds() + kTachogramMarginS) * kTachogramRateHz));
+  const size_t used = static_cast<size_t>(
+      std::ceil((o.duration.seconds() + kTachogramMarginS) * kTachogramRateHz));
   internal::Rng phase_rng(internal::DeriveSeed(o.seed, 1));
   s->tachogram = MakeTachogram(o, used, rr_mean_s, rr_std_s, &phase_rng);
 
@@ -460,8 +459,8 @@ Result<EcgSynGenerator> EcgSynGenerator::Create(const EcgSynOptions& options) {
 
 int64_t EcgSynGenerator::Next(int64_t max_samples, EcgBlock* block) {
   State& s = *state_;
-  const int64_t n = std::max<int64_t>(
-      0, std::min(max_samples, s.total_samples - s.produced));
+  const int64_t n =
+      std::max<int64_t>(0, std::min(max_samples, s.total_samples - s.produced));
   const size_t lead_count = s.lead_weights.size();
   block->first_sample = s.produced;
   block->leads_mv.resize(lead_count);
@@ -483,21 +482,17 @@ int64_t EcgSynGenerator::Next(int64_t max_samples, EcgBlock* block) {
 
   // Peaks found while stepping past the last sample may round to the next
   // one: keep those for the next block.
-  auto split = std::partition(
-      s.pending_peaks.begin(), s.pending_peaks.end(),
-      [&](int64_t index) { return index < s.produced; });
+  auto split =
+      std::partition(s.pending_peaks.begin(), s.pending_peaks.end(),
+                     [&](int64_t index) { return index < s.produced; });
   block->r_peaks.assign(s.pending_peaks.begin(), split);
   s.pending_peaks.erase(s.pending_peaks.begin(), split);
   std::sort(block->r_peaks.begin(), block->r_peaks.end());
   return n;
 }
 
-int64_t EcgSynGenerator::total_samples() const {
-  return state_->total_samples;
-}
-int64_t EcgSynGenerator::samples_produced() const {
-  return state_->produced;
-}
+int64_t EcgSynGenerator::total_samples() const { return state_->total_samples; }
+int64_t EcgSynGenerator::samples_produced() const { return state_->produced; }
 const EcgSynOptions& EcgSynGenerator::options() const {
   return state_->options;
 }

@@ -80,8 +80,8 @@ inline constexpr int kEcgWaveR = 2;      // index of R in the arrays
 struct EcgWaveTiming {
   // theta_i (rad) at 60 bpm, P Q R S T. Default: paper Table 1.
   std::array<double, kEcgWaveCount> theta_rad = {
-      -std::numbers::pi / 3, -std::numbers::pi / 12, 0.0,
-      std::numbers::pi / 12, std::numbers::pi / 2};
+      -std::numbers::pi / 3, -std::numbers::pi / 12, 0.0, std::numbers::pi / 12,
+      std::numbers::pi / 2};
   // b_i (rad) at 60 bpm, P Q R S T. Default: paper Table 1.
   std::array<double, kEcgWaveCount> width_rad = {0.25, 0.1, 0.1, 0.1, 0.4};
 };
@@ -215,9 +215,9 @@ class EcgSynGenerator {
 // The whole output of one run.
 struct EcgSynOutput {
   int sample_rate_hz = 0;
-  std::vector<std::string> labels;             // one per lead
-  std::vector<std::vector<double>> leads_mv;   // [lead][sample], mV
-  std::vector<int64_t> r_peaks;                // sample indices, ascending
+  std::vector<std::string> labels;            // one per lead
+  std::vector<std::vector<double>> leads_mv;  // [lead][sample], mV
+  std::vector<int64_t> r_peaks;               // sample indices, ascending
 };
 
 // Runs an EcgSynGenerator to the end and returns everything at once (for

@@ -3,14 +3,14 @@
 // amplitudes, determinism and block streaming.
 #include "jumeau/synth/ecgsyn.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
 #include <numeric>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace jumeau::synth {
 namespace {
@@ -24,7 +24,8 @@ std::vector<double> RrIntervalsS(const std::vector<int64_t>& peaks, int rate) {
 }
 
 double Mean(const std::vector<double>& v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  return std::accumulate(v.begin(), v.end(), 0.0) /
+         static_cast<double>(v.size());
 }
 
 double StdDev(const std::vector<double>& v) {
@@ -96,7 +97,8 @@ TEST(EcgSynTest, MeanHeartRateWithinTwoPercent) {
     ASSERT_GT(rr.size(), 100u);
     EXPECT_NEAR(60.0 / Mean(rr), hr, 0.02 * hr);
     // Beats fill the record: about duration * rate of them.
-    EXPECT_NEAR(static_cast<double>(out->r_peaks.size()), 5.0 * hr, 0.03 * 5.0 * hr);
+    EXPECT_NEAR(static_cast<double>(out->r_peaks.size()), 5.0 * hr,
+                0.03 * 5.0 * hr);
   }
 }
 
@@ -159,11 +161,12 @@ TEST(EcgSynTest, RPeaksAreLocalMaximaOfFirstLead) {
   ASSERT_FALSE(out->r_peaks.empty());
   for (int64_t peak : out->r_peaks) {
     const int64_t lo = std::max<int64_t>(0, peak - half_window);
-    const int64_t hi =
-        std::min<int64_t>(static_cast<int64_t>(lead.size()) - 1, peak + half_window);
+    const int64_t hi = std::min<int64_t>(static_cast<int64_t>(lead.size()) - 1,
+                                         peak + half_window);
     int64_t best = lo;
     for (int64_t i = lo; i <= hi; ++i) {
-      if (lead[static_cast<size_t>(i)] > lead[static_cast<size_t>(best)]) best = i;
+      if (lead[static_cast<size_t>(i)] > lead[static_cast<size_t>(best)])
+        best = i;
     }
     EXPECT_LE(std::abs(best - peak), 2) << "R peak at sample " << peak;
   }
@@ -190,7 +193,8 @@ TEST(EcgSynTest, WaveAmplitudesArePlausible) {
     for (int64_t peak : out->r_peaks) {
       const int64_t from = peak - rate / 4, to = peak + rate * 2 / 5;
       if (from < 0 || to >= static_cast<int64_t>(ml2.size())) continue;
-      auto at = [&](const std::vector<double>& x, int64_t a, int64_t b, bool max) {
+      auto at = [&](const std::vector<double>& x, int64_t a, int64_t b,
+                    bool max) {
         double v = x[static_cast<size_t>(a)];
         for (int64_t i = a; i <= b; ++i) {
           v = max ? std::max(v, x[static_cast<size_t>(i)])
@@ -244,7 +248,8 @@ TEST(EcgSynTest, GoldenRPeaksForSeed7) {
   Result<EcgSynOutput> out = GenerateEcgSyn(o);
   ASSERT_TRUE(out.ok());
   ASSERT_GE(out->r_peaks.size(), 10u);
-  const std::vector<int64_t> first(out->r_peaks.begin(), out->r_peaks.begin() + 10);
+  const std::vector<int64_t> first(out->r_peaks.begin(),
+                                   out->r_peaks.begin() + 10);
   EXPECT_EQ(first, (std::vector<int64_t>{126, 408, 708, 1027, 1340, 1634, 1924,
                                          2231, 2548, 2850}));
 }
@@ -295,8 +300,8 @@ TEST(EcgSynTest, TwelveLeadsFollowEinthoven) {
   EXPECT_EQ(out->labels[3], "aVR");
   const auto& l = out->leads_mv;
   for (size_t i = 0; i < l[0].size(); ++i) {
-    ASSERT_NEAR(l[2][i], l[1][i] - l[0][i], 1e-9);            // III = II - I
-    ASSERT_NEAR(l[3][i], -(l[0][i] + l[1][i]) / 2.0, 1e-9);   // aVR
+    ASSERT_NEAR(l[2][i], l[1][i] - l[0][i], 1e-9);           // III = II - I
+    ASSERT_NEAR(l[3][i], -(l[0][i] + l[1][i]) / 2.0, 1e-9);  // aVR
   }
   // aVR is mostly negative at the R peaks; V6 positive.
   for (int64_t p : out->r_peaks) {
@@ -323,12 +328,16 @@ TEST(EcgSynTest, RejectsBadOptions) {
     EXPECT_NE(s.message().find(field), std::string::npos) << s.message();
     EXPECT_FALSE(EcgSynGenerator::Create(o).ok()) << field;
   };
-  rejects([](EcgSynOptions& o) { o.heart_rate_mean_bpm = 0; }, "heart_rate_mean_bpm");
-  rejects([](EcgSynOptions& o) { o.heart_rate_mean_bpm = NAN; }, "heart_rate_mean_bpm");
-  rejects([](EcgSynOptions& o) { o.heart_rate_std_bpm = 30; }, "heart_rate_std_bpm");
+  rejects([](EcgSynOptions& o) { o.heart_rate_mean_bpm = 0; },
+          "heart_rate_mean_bpm");
+  rejects([](EcgSynOptions& o) { o.heart_rate_mean_bpm = NAN; },
+          "heart_rate_mean_bpm");
+  rejects([](EcgSynOptions& o) { o.heart_rate_std_bpm = 30; },
+          "heart_rate_std_bpm");
   rejects([](EcgSynOptions& o) { o.lf_hf_ratio = -1; }, "lf_hf_ratio");
   rejects([](EcgSynOptions& o) { o.sample_rate_hz = 0; }, "sample_rate_hz");
-  rejects([](EcgSynOptions& o) { o.internal_rate_factor = 0; }, "internal_rate_factor");
+  rejects([](EcgSynOptions& o) { o.internal_rate_factor = 0; },
+          "internal_rate_factor");
   rejects([](EcgSynOptions& o) { o.duration = Duration{}; }, "duration");
   rejects([](EcgSynOptions& o) { o.duration = Duration::Days(8); }, "duration");
   rejects([](EcgSynOptions& o) { o.noise_std_mv = INFINITY; }, "noise_std_mv");

@@ -138,8 +138,16 @@ Status ValidateEegOptions(const EegOptions& o) {
   if (o.duration <= Duration{} || o.duration > Duration::Hours(24)) {
     return bad("duration", FormatOffset(o.duration), "(0, 24 hours]");
   }
-  if (SampleRate(o.sample_rate_hz, 1).SamplesIn(o.duration) < 1) {
+  const int64_t samples = SampleRate(o.sample_rate_hz, 1).SamplesIn(o.duration);
+  if (samples < 1) {
     return bad("duration", FormatOffset(o.duration), "at least one sample");
+  }
+  if (samples > (int64_t{1} << 24) ||
+      samples * static_cast<int64_t>(o.channels.size()) > (int64_t{1} << 27)) {
+    return bad("duration",
+               FormatOffset(o.duration) + " at " +
+                   std::to_string(o.sample_rate_hz) + " Hz",
+               "2^24 samples per channel and 2^27 in all");
   }
   if (o.segment_duration < Duration::Seconds(1) ||
       o.segment_duration > o.duration) {
@@ -169,8 +177,7 @@ Status ValidateEegOptions(const EegOptions& o) {
     return bad("alpha_hz", std::to_string(o.alpha_hz), "[6, 14]");
   }
   if (!InRange(o.alpha_spread_hz, 1e-3, 2.0)) {
-    return bad("alpha_spread_hz", std::to_string(o.alpha_spread_hz),
-               "(0, 2]");
+    return bad("alpha_spread_hz", std::to_string(o.alpha_spread_hz), "(0, 2]");
   }
   if (!InRange(o.alpha_rms_uv, 0.0, 1000.0)) {
     return bad("alpha_rms_uv", std::to_string(o.alpha_rms_uv), "[0, 1000]");
@@ -208,7 +215,8 @@ Result<EegOutput> GenerateEeg(const EegOptions& o) {
 
   // Segments, alternating from start_eyes_closed.
   bool closed = o.start_eyes_closed;
-  for (Duration onset{}; onset < o.duration; onset = onset + o.segment_duration) {
+  for (Duration onset{}; onset < o.duration;
+       onset = onset + o.segment_duration) {
     EegSegment segment;
     segment.onset = onset;
     segment.duration = std::min(o.segment_duration, o.duration - onset);
@@ -267,18 +275,18 @@ Result<EegOutput> GenerateEeg(const EegOptions& o) {
     for (const EegSegment& segment : out.segments) {
       const double target =
           segment.eyes_closed ? 1.0 : o.alpha_eyes_open_factor;
-      const size_t from = static_cast<size_t>(
-          std::min<int64_t>(rate.SampleAtOrAfter(segment.onset),
-                            static_cast<int64_t>(n)));
+      const size_t from = static_cast<size_t>(std::min<int64_t>(
+          rate.SampleAtOrAfter(segment.onset), static_cast<int64_t>(n)));
       const size_t to = static_cast<size_t>(std::min<int64_t>(
           rate.SampleAtOrAfter(segment.onset + segment.duration),
           static_cast<int64_t>(n)));
       for (size_t i = from; i < to; ++i) {
         const int64_t since = static_cast<int64_t>(i - from);
         if (previous >= 0.0 && since < transition) {
-          const double u = static_cast<double>(since) /
-                           static_cast<double>(transition);
-          gate[i] = previous + (target - previous) * 0.5 * (1.0 - std::cos(kPi * u));
+          const double u =
+              static_cast<double>(since) / static_cast<double>(transition);
+          gate[i] =
+              previous + (target - previous) * 0.5 * (1.0 - std::cos(kPi * u));
         } else {
           gate[i] = target;
         }
@@ -297,17 +305,21 @@ Result<EegOutput> GenerateEeg(const EegOptions& o) {
     internal::Rng common_rng(internal::DeriveSeed(o.seed, 10));
     internal::Rng left_rng(internal::DeriveSeed(o.seed, 11));
     internal::Rng right_rng(internal::DeriveSeed(o.seed, 12));
-    const std::vector<double> common = ShapedNoise(n, fs, alpha_power, &common_rng);
+    const std::vector<double> common =
+        ShapedNoise(n, fs, alpha_power, &common_rng);
     const std::vector<double> left = ShapedNoise(n, fs, alpha_power, &left_rng);
-    const std::vector<double> right = ShapedNoise(n, fs, alpha_power, &right_rng);
+    const std::vector<double> right =
+        ShapedNoise(n, fs, alpha_power, &right_rng);
     const Point oz = PositionOf("Oz");
     const double d2_o1 = Distance2(PositionOf("O1"), oz);
     for (size_t c = 0; c < channel_count; ++c) {
       const double weight = std::min(
           1.0, std::exp(-(Distance2(positions[c], oz) - d2_o1) / (2.0 * 0.64)));
       const double y = positions[c].y;
-      const double left_w = y > 1e-9 ? 0.6 : (y < -1e-9 ? 0.0 : 0.6 / std::sqrt(2.0));
-      const double right_w = y < -1e-9 ? 0.6 : (y > 1e-9 ? 0.0 : 0.6 / std::sqrt(2.0));
+      const double left_w =
+          y > 1e-9 ? 0.6 : (y < -1e-9 ? 0.0 : 0.6 / std::sqrt(2.0));
+      const double right_w =
+          y < -1e-9 ? 0.6 : (y > 1e-9 ? 0.0 : 0.6 / std::sqrt(2.0));
       const double scale = o.alpha_rms_uv * weight;
       std::vector<double>& v = out.samples_uv[c];
       for (size_t i = 0; i < n; ++i) {
@@ -335,18 +347,21 @@ Result<EegOutput> GenerateEeg(const EegOptions& o) {
     constexpr double kBlinkSd = 0.08;  // s
     const int64_t half = static_cast<int64_t>(std::ceil(5 * kBlinkSd * fs));
     for (size_t c = 0; c < channel_count; ++c) {
-      const double weight = std::min(
-          1.0, std::exp(-(Distance2(positions[c], fpz) - d2_fp1) / (2.0 * 0.45 * 0.45)));
+      const double weight =
+          std::min(1.0, std::exp(-(Distance2(positions[c], fpz) - d2_fp1) /
+                                 (2.0 * 0.45 * 0.45)));
       if (weight < 1e-4) continue;
       std::vector<double>& v = out.samples_uv[c];
       for (Duration blink : out.blinks) {
         const double centre = blink.seconds() * fs;
         const int64_t mid = std::llround(centre);
         for (int64_t i = std::max<int64_t>(0, mid - half);
-             i <= std::min<int64_t>(static_cast<int64_t>(n) - 1, mid + half); ++i) {
+             i <= std::min<int64_t>(static_cast<int64_t>(n) - 1, mid + half);
+             ++i) {
           const double dt = (static_cast<double>(i) - centre) / fs;
-          v[static_cast<size_t>(i)] += o.blink_amplitude_uv * weight *
-                                       std::exp(-0.5 * dt * dt / (kBlinkSd * kBlinkSd));
+          v[static_cast<size_t>(i)] +=
+              o.blink_amplitude_uv * weight *
+              std::exp(-0.5 * dt * dt / (kBlinkSd * kBlinkSd));
         }
       }
     }

@@ -54,8 +54,9 @@ struct EegOptions {
   std::vector<std::string> channels = Standard1020Channels();
   // Sampling rate (Hz). Default 256. Valid: [64, 4096].
   int sample_rate_hz = 256;
-  // Length. Default 10 minutes. Valid: (0, 24 hours]; the sample count is
-  // floor(duration * sample_rate_hz).
+  // Length. Default 10 minutes. Valid: (0, 24 hours], at most 2^24 samples
+  // per channel and 2^27 in all (the whole output is held in memory); the
+  // sample count is floor(duration * sample_rate_hz).
   Duration duration = Duration::Minutes(10);
   // Length of each eyes-open / eyes-closed segment; segments alternate and
   // the last one is cut at the end. Default 30 s. Valid: [1 s, duration].

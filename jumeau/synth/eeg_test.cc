@@ -3,14 +3,14 @@
 // blinks, segments and determinism.
 #include "jumeau/synth/eeg.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace jumeau::synth {
 namespace {
@@ -38,8 +38,7 @@ double BandPower(const std::vector<double>& x, size_t from, size_t to,
     const double w = -2.0 * std::numbers::pi * static_cast<double>(k) /
                      static_cast<double>(n);
     for (size_t i = 0; i < n; ++i) {
-      sum += (x[from + i] - mean) *
-             std::polar(1.0, w * static_cast<double>(i));
+      sum += (x[from + i] - mean) * std::polar(1.0, w * static_cast<double>(i));
     }
     power += std::norm(sum);
     ++bins;
@@ -56,7 +55,8 @@ double AlphaPower(const EegOutput& out, size_t channel, bool eyes_closed) {
   for (const EegSegment& s : out.segments) {
     if (s.eyes_closed != eyes_closed) continue;
     const size_t from = static_cast<size_t>((s.onset.seconds() + 2.0) * fs);
-    const size_t to = static_cast<size_t>((s.onset + s.duration).seconds() * fs);
+    const size_t to =
+        static_cast<size_t>((s.onset + s.duration).seconds() * fs);
     if (to <= from + static_cast<size_t>(4 * fs)) continue;
     total += BandPower(out.samples_uv[channel], from, to, fs, 8.0, 12.0);
     ++count;
@@ -102,7 +102,8 @@ TEST(EegTest, AlphaAtO1IsBlockedWithEyesOpen) {
   double beta_closed = 0, beta_open = 0;
   for (const EegSegment& s : out->segments) {
     const size_t from = static_cast<size_t>((s.onset.seconds() + 2.0) * fs);
-    const size_t to = static_cast<size_t>((s.onset + s.duration).seconds() * fs);
+    const size_t to =
+        static_cast<size_t>((s.onset + s.duration).seconds() * fs);
     (s.eyes_closed ? beta_closed : beta_open) +=
         BandPower(out->samples_uv[o1], from, to, fs, 20.0, 30.0);
   }
@@ -151,8 +152,10 @@ TEST(EegTest, NeighbouringChannelsCorrelate) {
   Result<EegOutput> out = GenerateEeg(o);
   ASSERT_TRUE(out.ok());
   const auto& s = out->samples_uv;
-  const double near = Correlation(s[IndexOf(*out, "C3")], s[IndexOf(*out, "Cz")]);
-  const double far = Correlation(s[IndexOf(*out, "Fp1")], s[IndexOf(*out, "O2")]);
+  const double near =
+      Correlation(s[IndexOf(*out, "C3")], s[IndexOf(*out, "Cz")]);
+  const double far =
+      Correlation(s[IndexOf(*out, "Fp1")], s[IndexOf(*out, "O2")]);
   EXPECT_GT(near, 0.3);
   EXPECT_LT(std::abs(far), 0.15);
   o.spatial_length = 0.0;
@@ -227,10 +230,19 @@ TEST(EegTest, RejectsBadOptions) {
   rejects([](EegOptions& o) { o.channels = {"O1", "O1"}; }, "channels");
   rejects([](EegOptions& o) { o.channels.clear(); }, "channels");
   rejects([](EegOptions& o) { o.sample_rate_hz = 10; }, "sample_rate_hz");
-  rejects([](EegOptions& o) { o.duration = Duration::Seconds(-1); }, "duration");
-  rejects([](EegOptions& o) { o.segment_duration = Duration{}; }, "segment_duration");
+  rejects([](EegOptions& o) { o.duration = Duration::Seconds(-1); },
+          "duration");
+  rejects(
+      [](EegOptions& o) {
+        o.duration = Duration::Hours(24);
+        o.sample_rate_hz = 4096;
+      },
+      "duration");  // 354M samples per channel: too much memory
+  rejects([](EegOptions& o) { o.segment_duration = Duration{}; },
+          "segment_duration");
   rejects([](EegOptions& o) { o.alpha_hz = 30; }, "alpha_hz");
-  rejects([](EegOptions& o) { o.background_rms_uv = NAN; }, "background_rms_uv");
+  rejects([](EegOptions& o) { o.background_rms_uv = NAN; },
+          "background_rms_uv");
   rejects([](EegOptions& o) { o.alpha_transition = Duration::Minutes(1); },
           "alpha_transition");
   EXPECT_TRUE(ValidateEegOptions(EegOptions{}).ok());

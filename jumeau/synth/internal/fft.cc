@@ -45,7 +45,8 @@ void Fft(std::vector<std::complex<double>>* data, bool inverse) {
     const size_t stride = n / len;
     for (size_t start = 0; start < n; start += len) {
       for (size_t k = 0; k < half; ++k) {
-        const std::complex<double> t = twiddle[k * stride] * a[start + k + half];
+        const std::complex<double> t =
+            twiddle[k * stride] * a[start + k + half];
         const std::complex<double> u = a[start + k];
         a[start + k] = u + t;
         a[start + k + half] = u - t;

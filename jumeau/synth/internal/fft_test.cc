@@ -2,12 +2,12 @@
 // direct DFT.
 #include "jumeau/synth/internal/fft.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <complex>
 #include <numbers>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace jumeau::synth::internal {
 namespace {

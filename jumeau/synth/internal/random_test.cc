@@ -1,10 +1,10 @@
 // Tests of the deterministic variates (jumeau/synth/internal/random.h).
 #include "jumeau/synth/internal/random.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace jumeau::synth::internal {
 namespace {
