@@ -1,0 +1,86 @@
+// WriteExamplePatient: the example patient of example.h written to a folder
+// through the jumeau/io writers (WFDB 212 + annotations, EDF+C, BDF+C) plus
+// README.txt. Kept apart from example.cc so that the pure builder links
+// without the writers.
+#include <fstream>
+#include <string>
+#include <system_error>
+
+#include "jumeau/io/edf_writer.h"
+#include "jumeau/io/wfdb_writer.h"
+#include "jumeau/synth/example.h"
+
+namespace jumeau::synth {
+namespace {
+
+// Appends "#<line>\n" for each line to the WFDB header at `path` (WFDB
+// header comment lines; "info strings" after the signal lines), adding a
+// newline first if the file does not end with one.
+Status AppendHeaderComments(const std::filesystem::path& path,
+                            const std::vector<std::string>& lines) {
+  bool needs_newline = false;
+  {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) return IoError(path.string() + ": cannot open to add comments");
+    const std::streamoff size = in.tellg();
+    if (size > 0) {
+      in.seekg(size - 1);
+      char last = '\n';
+      in.get(last);
+      needs_newline = last != '\n';
+    }
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  if (!out) return IoError(path.string() + ": cannot open to add comments");
+  if (needs_newline) out << '\n';
+  for (const std::string& line : lines) out << '#' << line << '\n';
+  out.flush();
+  if (!out) return IoError(path.string() + ": write failed");
+  return Status::Ok();
+}
+
+Status WriteTextFile(const std::filesystem::path& path,
+                     const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return IoError(path.string() + ": cannot open for writing");
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+  if (!out) return IoError(path.string() + ": write failed");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteExamplePatient(const std::filesystem::path& out_dir,
+                           const ExampleOptions& options) {
+  JUMEAU_ASSIGN_OR_RETURN(ExamplePatient patient, BuildExamplePatient(options));
+  std::error_code error;
+  std::filesystem::create_directories(out_dir, error);
+  if (error || !std::filesystem::is_directory(out_dir)) {
+    return IoError(out_dir.string() + ": cannot create directory" +
+                   (error ? ": " + error.message() : ""));
+  }
+
+  io::WfdbWriteOptions wfdb_options;
+  wfdb_options.format = 212;
+  JUMEAU_RETURN_IF_ERROR(
+      io::WriteWfdb(patient.ecg, out_dir, "ecg", wfdb_options));
+  JUMEAU_RETURN_IF_ERROR(
+      AppendHeaderComments(out_dir / "ecg.hea", patient.ecg_header_comments));
+  JUMEAU_RETURN_IF_ERROR(io::WriteWfdbAnnotations(
+      patient.ecg_annotations, out_dir / "ecg.atr",
+      patient.ecg.signals.front().rate, patient.ecg.start));
+
+  io::EdfWriteOptions edf_options;
+  edf_options.bdf = false;
+  JUMEAU_RETURN_IF_ERROR(
+      io::WriteEdf(patient.eeg, out_dir / "eeg.edf", edf_options));
+  io::EdfWriteOptions bdf_options;
+  bdf_options.bdf = true;
+  JUMEAU_RETURN_IF_ERROR(
+      io::WriteEdf(patient.bdf, out_dir / "eeg_24bit.bdf", bdf_options));
+
+  return WriteTextFile(out_dir / "README.txt", patient.readme);
+}
+
+}  // namespace jumeau::synth
