@@ -32,7 +32,7 @@ demo: build
 	rm -rf $(DEMO)
 	$(JUMEAU) example --out $(DEMO)/example
 	$(JUMEAU) init $(DEMO)/patient.jumeau
-	$(JUMEAU) ingest $(DEMO)/patient.jumeau $(DEMO)/example/ecg.hea $(DEMO)/example/eeg.edf $(DEMO)/example/eeg.bdf --patient example
+	$(JUMEAU) ingest $(DEMO)/patient.jumeau $(DEMO)/example/ecg.hea $(DEMO)/example/eeg.edf $(DEMO)/example/eeg_24bit.bdf --patient example
 	$(JUMEAU) patients $(DEMO)/patient.jumeau
 	$(JUMEAU) streams $(DEMO)/patient.jumeau example
 	$(JUMEAU) events $(DEMO)/patient.jumeau example --limit 8
