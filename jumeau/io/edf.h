@@ -24,8 +24,10 @@ inline constexpr int kEdfMaxSignals = 4096;
 // Largest data record we accept, in bytes (EDFlib: 10 MiB EDF, 15 MiB BDF).
 inline constexpr int64_t kEdfMaxRecordBytes = int64_t{64} << 20;
 // About this many bytes of data records are decoded per SampleBlock (always
-// at least one record).
-inline constexpr int64_t kEdfBlockBytes = int64_t{1} << 20;
+// at least one record): 256 KiB of 16-bit data become 0.5 MB of int32 and
+// 1 MB of physical doubles, which stay in a 1-2 MB L2 cache (measured 30%
+// faster to physical values than 1 MiB blocks, bench/edf_bench.cc).
+inline constexpr int64_t kEdfBlockBytes = int64_t{256} << 10;
 
 // Opens an EDF, EDF+ (C or D), BDF or BDF+ file for streaming. Reads and
 // validates the header (and, for EDF+/BDF+, the first data record's
