@@ -167,6 +167,9 @@ def main():
     files["gen_huge_spr"] = header([sig("A", 99999999)], records=b"1")
     files["gen_signal_count_huge"] = header(small, signal_count="9999")
     files["gen_yy_year"] = header(small, date=b"02.03.yy", recording=b"Startdate 02-MAR-2091 X X fuzz") + two
+    # Regression (libFuzzer): a 4-digit year outside int64 nanoseconds.
+    files["gen_startdate_1589"] = header(small, date=b"24.04.89", recording=b"Startdate 24-APR-1589 X X fuzz") + two
+    files["gen_span_too_long"] = header([sig("A", 1), annot(6)], records=b"40", duration=b"99999999") + (samples([1]) + tal(b"+0\x14\x14\0", 12)) * 40
     files["gen_bad_date"] = header(small, date=b"31.02.02") + two
     files["gen_equal_physical"] = header([("A", 4, 5, 5, -10, 10, "mV"), sig("B", 2), annot(30)]) + two
     files["gen_nonascii"] = header(small, recording=b"Startdate 02-MAR-2002 Jos\xe9 X X") + two

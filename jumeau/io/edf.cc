@@ -28,9 +28,14 @@ namespace {
 constexpr int64_t kNanosPerSecond = 1000000000;
 // Warnings kept per file; further ones are counted in one last line.
 constexpr size_t kMaxWarnings = 50;
-// |TAL onset| limit in seconds (~126 years): keeps header time + onset
-// inside int64 nanoseconds.
-constexpr int64_t kMaxTalSeconds = 4000000000;
+// Time ranges that keep every instant inside int64 nanoseconds (years
+// 1678..2261): header years 1900..2100 (the dd.mm.yy rule gives 1985..2084),
+// TAL onsets and durations within ±2e9 s (63 years), and all data records
+// together within 50 years.
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 2100;
+constexpr int64_t kMaxTalSeconds = 2000000000;
+constexpr int64_t kMaxRecordingSpanNs = int64_t{50} * 366 * 86400 * kNanosPerSecond;
 
 // ---------------------------------------------------------------------------
 // Byte sources: a file read with pread(), or bytes already in memory.
@@ -537,6 +542,7 @@ class EdfReader final : public RecordingReader {
   Status ParseStartTime(const unsigned char* h);
   Status ParseSignalHeaders(const unsigned char* h, int ns);
   Status CheckDataSize(int64_t declared_records);
+  Status CheckSpan() const;
   Status ReadFirstTimeKeeping();
 
   // Parses the annotation signals of record `record` (bytes at `rec`):
@@ -790,6 +796,10 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
       if (!ok) {
         WarnAt(kRecordingField.offset + 10,
                "EDF+ startdate " + Quote(d) + " is not dd-MMM-yyyy; using the header date");
+      } else if (year < kMinYear || year > kMaxYear) {
+        WarnAt(kRecordingField.offset + 10,
+               "EDF+ startdate " + Quote(d) + " is outside " + std::to_string(kMinYear) + ".." +
+                   std::to_string(kMaxYear) + "; using the header date");
       } else if (day != civil.day || month != civil.month ||
                  (!yy_literal && year % 100 != yy)) {
         WarnAt(kRecordingField.offset + 10, "EDF+ startdate " + Quote(d) +
@@ -973,7 +983,7 @@ Status EdfReader::CheckDataSize(int64_t declared_records) {
              "last data record is incomplete (" + std::to_string(data_bytes % rb) + " of " +
                  std::to_string(rb) + " bytes); ignored");
     }
-    return Status::Ok();
+    return CheckSpan();
   }
   if (static_cast<uint64_t>(declared_records) > complete) {
     const uint64_t at = layout_.header_bytes + complete * rb;
@@ -989,6 +999,18 @@ Status EdfReader::CheckDataSize(int64_t declared_records) {
                      std::to_string(declared_records) + " declared data records ignored");
   }
   if (declared_records == 0) Warn("the file has no data records");
+  return CheckSpan();
+}
+
+Status EdfReader::CheckSpan() const {
+  const __int128 span =
+      static_cast<__int128>(layout_.num_records) * layout_.record_duration.ns;
+  if (span > kMaxRecordingSpanNs) {
+    return Error(kRecordCount.offset,
+                 std::to_string(layout_.num_records) + " data records of " +
+                     FormatOffset(layout_.record_duration) +
+                     " span more than the supported 50 years");
+  }
   return Status::Ok();
 }
 

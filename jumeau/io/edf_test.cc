@@ -530,6 +530,14 @@ TEST(EdfGenerated, DatesFollowThe1985ClippingRuleAndEdfPlusStartdate) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(FormatIso8601(r->start), "2002-03-02T10:15:00Z");
   EXPECT_THAT(r->warnings, ::testing::Contains(HasSubstr("disagrees with the header date")));
+  // Regression (found by libFuzzer): a year outside the int64-nanosecond
+  // range used to overflow; it is now ignored with a warning.
+  plus.date = "24.04.89";
+  plus.recording = "Startdate 24-APR-1589 X X test";
+  r = ReadEdfFromMemory(plus.Build(), "d.edf");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(FormatIso8601(r->start), "1989-04-24T10:15:00Z");
+  EXPECT_THAT(r->warnings, ::testing::Contains(HasSubstr("outside 1900..2100")));
 }
 
 // An EDF+D file with three segments: records 0-1 contiguous, record 2 after
@@ -747,6 +755,13 @@ TEST(EdfErrors, ImpossibleValues) {
   h = SmallHeader();
   h.signal_count = "5000";
   ExpectDataLoss(ReadStatus(h.Build()), "offset 252:", "exceeds the limit");
+  h = SmallHeader();
+  h.records = "40";
+  h.duration = "99999999";  // 40 records of 3.2 years
+  h.signals = {{"A", 1}, Annotations(6)};
+  std::string bytes = h.Build();
+  for (int r = 0; r < 40; ++r) bytes += Samples16({r}) + Tal("+0\x14\x14\0"s, 12);
+  ExpectDataLoss(ReadStatus(bytes), "offset 236:", "span more than the supported 50 years");
   h = SmallHeader();
   h.records = "-2";
   ExpectDataLoss(ReadStatus(h.Build()), "offset 236:", "not a non-negative integer");

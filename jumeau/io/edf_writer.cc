@@ -26,6 +26,10 @@ constexpr int64_t kMaxWriteRecordBytes = int64_t{10} << 20;
 // About this many bytes of records are encoded before each fwrite().
 constexpr int64_t kWriteChunkBytes = int64_t{1} << 20;
 constexpr int64_t kMaxEightDigits = 99999999;
+// Limits our reader enforces (edf.cc): TAL onsets and durations within 2e9 s,
+// all data records within 50 years.
+constexpr int64_t kMaxTalNs = int64_t{2000000000} * kNanosPerSecond;
+constexpr int64_t kMaxSpanNs = int64_t{50} * 366 * 86400 * kNanosPerSecond;
 
 bool PrintableAscii(std::string_view s) {
   for (const char c : s) {
@@ -78,7 +82,7 @@ struct PendingAnnotation {
 
 // What the header needs to know about one data signal.
 struct SignalPlan {
-  const Signal* signal = nullptr;
+  std::vector<const Signal*> segments;  // sorted by start; one for EDF+C
   int64_t samples_per_record = 0;
   int64_t digital_min = 0;
   int64_t digital_max = 0;
@@ -109,16 +113,33 @@ std::string DurationField(int64_t ns) {
   return text.size() <= 8 ? text : std::string();
 }
 
-Result<int64_t> ChooseRecordDuration(const Recording& recording, const EdfWriteOptions& options,
-                                     int bytes_per_sample) {
+// Picks the data record duration in ns. `channels`: each EDF signal's
+// segments (all with the same count, sorted by start).
+Result<int64_t> ChooseRecordDuration(const std::vector<std::vector<const Signal*>>& channels,
+                                     const EdfWriteOptions& options, int bytes_per_sample) {
+  // Bytes of data per record, or -1 when a signal has no integer samples.
   const auto fits_all = [&](int64_t d) {
     int64_t bytes = 0;
-    for (const Signal& s : recording.signals) {
-      const int64_t spr = SamplesPerRecord(s.rate, d);
+    for (const auto& c : channels) {
+      const int64_t spr = SamplesPerRecord(c.front()->rate, d);
       if (spr <= 0) return int64_t{-1};
       bytes += spr * bytes_per_sample;
     }
     return bytes;
+  };
+  // True when every segment of every signal fills whole records, the same
+  // number for all signals: nothing is padded.
+  const auto exact = [&](int64_t d) {
+    for (size_t k = 0; k < channels.front().size(); ++k) {
+      int64_t records = -1;
+      for (const auto& c : channels) {
+        const int64_t spr = SamplesPerRecord(c.front()->rate, d);
+        const auto n = static_cast<int64_t>(c[k]->samples.size());
+        if (n % spr != 0 || (records >= 0 && n / spr != records)) return false;
+        records = n / spr;
+      }
+    }
+    return true;
   };
   if (options.record_duration) {
     const int64_t d = options.record_duration->ns;
@@ -133,32 +154,47 @@ Result<int64_t> ChooseRecordDuration(const Recording& recording, const EdfWriteO
     }
     return d;
   }
-  // The least common multiple of the rates' denominators, in seconds.
+  // Candidates: the least common multiple of the rates' denominators, in
+  // seconds, divided by 1, 2, 3...: the first that fits 10 MiB is the
+  // fallback; a shorter one is preferred when it avoids padding, as long as
+  // records keep at least 128 bytes of samples (or the fallback's size).
   int64_t seconds = 1;
-  for (const Signal& s : recording.signals) {
-    seconds = std::lcm(seconds, s.rate.denominator());
+  for (const auto& c : channels) {
+    seconds = std::lcm(seconds, c.front()->rate.denominator());
     if (seconds > kMaxEightDigits) {
       return OutOfRangeError("no data record duration of at most 99999999 s holds an integer "
                              "number of samples of every signal");
     }
   }
   const int64_t base = seconds * kNanosPerSecond;
+  int64_t fallback = -1;
+  int64_t fallback_bytes = 0;
   for (int64_t divisor = 1; divisor <= 100000; ++divisor) {
     if (base % divisor != 0) continue;
     const int64_t d = base / divisor;
     if (DurationField(d).empty()) continue;
     const int64_t bytes = fits_all(d);
-    if (bytes < 0) continue;
-    if (bytes <= kMaxWriteRecordBytes) return d;
+    if (bytes < 0 || bytes > kMaxWriteRecordBytes) continue;
+    if (fallback < 0) {
+      fallback = d;
+      fallback_bytes = bytes;
+    }
+    if (bytes < std::min<int64_t>(128, fallback_bytes)) break;
+    if (exact(d)) return d;
   }
+  if (fallback > 0) return fallback;
   return OutOfRangeError("no data record duration keeps records under " +
                          std::to_string(kMaxWriteRecordBytes) + " bytes");
 }
 
-Result<SignalPlan> PlanSignal(const Signal& s, size_t index, int64_t duration_ns, bool bdf) {
+// `segments`: the Signals written as one EDF signal (several for EDF+D),
+// sorted by start; the first one's metadata is used.
+Result<SignalPlan> PlanSignal(const std::vector<const Signal*>& segments, size_t index,
+                              int64_t duration_ns, bool bdf) {
+  const Signal& s = *segments.front();
   const std::string who = "signal " + std::to_string(index) + " ('" + s.label + "')";
   SignalPlan plan;
-  plan.signal = &s;
+  plan.segments = segments;
   if (s.label.size() > 16 || !PrintableAscii(s.label)) {
     return OutOfRangeError(who + ": label is not at most 16 printable ASCII characters");
   }
@@ -184,14 +220,17 @@ Result<SignalPlan> PlanSignal(const Signal& s, size_t index, int64_t duration_ns
     hi = format_max;
   }
   // Widen to the samples so that no reader clamps them (EDFlib does).
-  for (size_t i = 0; i < s.samples.size(); ++i) {
-    const int64_t v = s.samples[i];
-    if (v < format_min || v > format_max) {
-      return OutOfRangeError(who + ": sample " + std::to_string(i) + " = " + std::to_string(v) +
-                             " does not fit " + (bdf ? "24" : "16") + " bits");
+  for (const Signal* segment : segments) {
+    for (size_t i = 0; i < segment->samples.size(); ++i) {
+      const int64_t v = segment->samples[i];
+      if (v < format_min || v > format_max) {
+        return OutOfRangeError(who + ": sample " + std::to_string(i) + " = " +
+                               std::to_string(v) + " does not fit " + (bdf ? "24" : "16") +
+                               " bits");
+      }
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
     }
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
   }
   plan.digital_min = lo;
   plan.digital_max = hi;
@@ -285,6 +324,14 @@ std::string FormatEdfNumber(double value) {
   return best;
 }
 
+// True when `b` may be written as a later segment of the same EDF signal
+// as `a` (EDF+D): same label, rate and digital-to-physical map.
+bool SameChannel(const Signal& a, const Signal& b) {
+  return a.label == b.label && a.rate == b.rate && a.scale == b.scale && a.offset == b.offset &&
+         a.unit == b.unit && a.digital_min == b.digital_min && a.digital_max == b.digital_max &&
+         a.transducer == b.transducer && a.prefilter == b.prefilter;
+}
+
 Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
                 const EdfWriteOptions& options) {
   const bool bdf = options.bdf;
@@ -292,24 +339,59 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   if (options.patient.size() > 80 || !PrintableAscii(options.patient)) {
     return InvalidArgumentError("EDF patient field must be at most 80 printable ASCII characters");
   }
-  // Start: every signal's, or the recording's when there are none.
-  const Time start = recording.signals.empty() ? recording.start : recording.signals[0].start;
+  // Channels: signals grouped by label, in first-appearance order; a label
+  // seen again is a later segment (what ReadAll makes of an EDF+D file).
+  std::vector<std::vector<const Signal*>> channels;
   for (size_t i = 0; i < recording.signals.size(); ++i) {
     const Signal& s = recording.signals[i];
-    if (s.start != start) {
-      return InvalidArgumentError("signal " + std::to_string(i) + " ('" + s.label +
-                                  "') starts at " + FormatIso8601(s.start) + ", not at " +
-                                  FormatIso8601(start) +
-                                  ": EDF+C needs every signal to start together");
-    }
     if (!s.rate.valid()) {
       return InvalidArgumentError("signal " + std::to_string(i) + " ('" + s.label +
                                   "') has no valid sampling rate");
     }
+    auto it = std::find_if(channels.begin(), channels.end(),
+                           [&](const auto& c) { return c.front()->label == s.label; });
+    if (it == channels.end()) {
+      channels.push_back({&s});
+    } else if (!SameChannel(*it->front(), s)) {
+      return InvalidArgumentError("signal " + std::to_string(i) + " ('" + s.label +
+                                  "') repeats an earlier label with a different rate, unit or "
+                                  "scale");
+    } else {
+      it->push_back(&s);
+    }
   }
+  for (auto& c : channels) {
+    std::stable_sort(c.begin(), c.end(),
+                     [](const Signal* a, const Signal* b) { return a->start < b->start; });
+  }
+  // Segment starts: every channel must have the same ones (EDF+D records
+  // hold all signals).
+  std::vector<Time> starts = {recording.start};
+  if (!channels.empty()) {
+    starts.clear();
+    for (const Signal* s : channels.front()) starts.push_back(s->start);
+    for (const auto& c : channels) {
+      bool same = c.size() == starts.size();
+      for (size_t k = 0; same && k < c.size(); ++k) same = c[k]->start == starts[k];
+      if (!same) {
+        return InvalidArgumentError(
+            "signal '" + c.front()->label + "' starts at " + FormatIso8601(c.front()->start) +
+            " but EDF needs every signal to start (and resume after each gap) together with '" +
+            channels.front().front()->label + "' at " + FormatIso8601(starts.front()));
+      }
+    }
+    for (size_t k = 1; k < starts.size(); ++k) {
+      if (starts[k] == starts[k - 1]) {
+        return InvalidArgumentError("signal '" + channels.front().front()->label +
+                                    "' has two segments starting at " +
+                                    FormatIso8601(starts[k]));
+      }
+    }
+  }
+  const bool discontinuous = starts.size() > 1;
+  const Time start = starts.front();
   // Header date and time: whole seconds; the fraction goes into the TALs.
   CivilTime civil = ToCivil(start);
-  const int64_t subsecond = civil.nanosecond;
   civil.nanosecond = 0;
   const Time header_time = FromCivil(civil);
   if (civil.year < 1985 || civil.year > 2084) {
@@ -331,34 +413,75 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
 
   // Data record duration and per-signal plans.
   int64_t duration_ns = 0;
-  if (!recording.signals.empty()) {
-    JUMEAU_ASSIGN_OR_RETURN(duration_ns, ChooseRecordDuration(recording, options, bps));
+  if (!channels.empty()) {
+    JUMEAU_ASSIGN_OR_RETURN(duration_ns, ChooseRecordDuration(channels, options, bps));
   }
   std::vector<SignalPlan> plans;
-  int64_t num_records = 1;
   int64_t data_record_bytes = 0;
-  for (size_t i = 0; i < recording.signals.size(); ++i) {
-    JUMEAU_ASSIGN_OR_RETURN(SignalPlan plan,
-                            PlanSignal(recording.signals[i], i, duration_ns, bdf));
-    const int64_t n = static_cast<int64_t>(recording.signals[i].samples.size());
-    num_records = std::max(num_records,
-                           (n + plan.samples_per_record - 1) / plan.samples_per_record);
+  for (size_t i = 0; i < channels.size(); ++i) {
+    JUMEAU_ASSIGN_OR_RETURN(SignalPlan plan, PlanSignal(channels[i], i, duration_ns, bdf));
     data_record_bytes += plan.samples_per_record * bps;
     plans.push_back(std::move(plan));
+  }
+  if (plans.size() + 1 > 9999) {
+    return OutOfRangeError("EDF holds at most 9998 signals plus the annotation signal");
+  }
+  // Records per segment: enough for the longest signal (shorter ones are
+  // padded), at least one. Segments must not overlap.
+  std::vector<int64_t> segment_records(starts.size(), 1);
+  std::vector<int64_t> segment_first(starts.size(), 0);
+  int64_t num_records = 0;
+  for (size_t k = 0; k < starts.size(); ++k) {
+    for (const SignalPlan& p : plans) {
+      const int64_t n = static_cast<int64_t>(p.segments[k]->samples.size());
+      segment_records[k] =
+          std::max(segment_records[k], (n + p.samples_per_record - 1) / p.samples_per_record);
+    }
+    if (k > 0 &&
+        static_cast<__int128>(starts[k - 1].ns_since_epoch) +
+                static_cast<__int128>(segment_records[k - 1]) * duration_ns >
+            starts[k].ns_since_epoch) {
+      return InvalidArgumentError("segment starting at " + FormatIso8601(starts[k]) +
+                                  " overlaps the data records of the previous one");
+    }
+    segment_first[k] = num_records;
+    num_records += segment_records[k];
+  }
+  if (static_cast<__int128>(starts.back().ns_since_epoch - start.ns_since_epoch) +
+          static_cast<__int128>(segment_records.back()) * duration_ns >
+      kMaxSpanNs) {
+    return OutOfRangeError("recording spans " + std::to_string(num_records) + " records of " +
+                           FormatSeconds(duration_ns, false) + " s, more than 50 years");
   }
   if (num_records > kMaxEightDigits) {
     return OutOfRangeError("recording needs " + std::to_string(num_records) +
                            " data records; EDF allows 99999999");
   }
-  if (plans.size() + 1 > 9999) {
-    return OutOfRangeError("EDF holds at most 9998 signals plus the annotation signal");
-  }
+  // Record r belongs to segment record_segment(r), at local index r - first.
+  const auto segment_of = [&](int64_t r) {
+    return static_cast<size_t>(
+        std::upper_bound(segment_first.begin(), segment_first.end(), r) -
+        segment_first.begin() - 1);
+  };
+  const auto record_start = [&](int64_t r) {
+    const size_t k = segment_of(r);
+    return starts[k] + Duration{(r - segment_first[k]) * duration_ns};
+  };
 
   // Annotations: sorted by time, each placed in the record covering its
   // onset or, when that record is full, the next one with room.
   std::vector<PendingAnnotation> annotations;
   annotations.reserve(recording.events.size());
   for (const Event& e : recording.events) {
+    const __int128 onset = static_cast<__int128>(e.time.ns_since_epoch) -
+                           header_time.ns_since_epoch;
+    const __int128 length =
+        e.end ? static_cast<__int128>(e.end->ns_since_epoch) - e.time.ns_since_epoch : 0;
+    if (onset > kMaxTalNs || onset < -kMaxTalNs || length > kMaxTalNs) {
+      return OutOfRangeError("event '" + (e.text.empty() ? e.code.code : e.text) + "' at " +
+                             FormatIso8601(e.time) +
+                             " is more than 2e9 s from the start or lasts longer");
+    }
     std::string body = e.text.empty() ? e.code.code : e.text;
     for (char& c : body) {
       if (c == '\0' || c == '\x14' || c == '\x15') c = ' ';
@@ -378,12 +501,16 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
                      return a.time < b.time;
                    });
   const auto time_keeping = [&](int64_t record) {
-    std::string tal = FormatSeconds(subsecond + record * duration_ns, /*sign=*/true);
+    std::string tal = FormatSeconds((record_start(record) - header_time).ns, /*sign=*/true);
     tal += "\x14\x14";
     tal.push_back('\0');
     return tal;
   };
-  const size_t time_keeping_bytes = time_keeping(num_records - 1).size();
+  size_t time_keeping_bytes = 0;
+  for (size_t k = 0; k < starts.size(); ++k) {
+    time_keeping_bytes = std::max(
+        time_keeping_bytes, time_keeping(segment_first[k] + segment_records[k] - 1).size());
+  }
   size_t total = 0, largest = 0;
   for (const PendingAnnotation& a : annotations) {
     total += a.tal.size() + 1;
@@ -391,8 +518,11 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   }
   const auto natural_record = [&](const PendingAnnotation& a) -> int64_t {
     if (duration_ns <= 0) return 0;
-    const int64_t offset = (a.time - start).ns;
-    return offset <= 0 ? 0 : std::min(num_records - 1, offset / duration_ns);
+    const size_t k = static_cast<size_t>(
+        std::upper_bound(starts.begin(), starts.end(), a.time) - starts.begin());
+    if (k == 0) return 0;
+    const int64_t offset = (a.time - starts[k - 1]).ns;
+    return segment_first[k - 1] + std::min(segment_records[k - 1] - 1, offset / duration_ns);
   };
   // Per-record room for event TALs: what the busiest record needs when each
   // event sits in the record covering its onset, capped at 4x the average
@@ -464,7 +594,8 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   std::snprintf(text, sizeof text, "%02d.%02d.%02d", civil.hour, civil.minute, civil.second);
   Put(&header, 176, 8, text);
   Put(&header, 184, 8, std::to_string(header.size()));
-  Put(&header, 192, 44, bdf ? "BDF+C" : "EDF+C");
+  Put(&header, 192, 44,
+      bdf ? (discontinuous ? "BDF+D" : "BDF+C") : (discontinuous ? "EDF+D" : "EDF+C"));
   Put(&header, 236, 8, std::to_string(num_records));
   Put(&header, 244, 8, FormatSeconds(duration_ns, false));
   Put(&header, 252, 4, std::to_string(ns));
@@ -484,14 +615,15 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
       continue;
     }
     const SignalPlan& p = plans[i];
-    put_signal(0, 16, i, p.signal->label);
-    put_signal(16, 80, i, p.signal->transducer);
+    const Signal& signal = *p.segments.front();
+    put_signal(0, 16, i, signal.label);
+    put_signal(16, 80, i, signal.transducer);
     put_signal(96, 8, i, p.unit);
     put_signal(104, 8, i, p.physical_min);
     put_signal(112, 8, i, p.physical_max);
     put_signal(120, 8, i, std::to_string(p.digital_min));
     put_signal(128, 8, i, std::to_string(p.digital_max));
-    put_signal(136, 80, i, p.signal->prefilter);
+    put_signal(136, 80, i, signal.prefilter);
     put_signal(216, 8, i, std::to_string(p.samples_per_record));
   }
 
@@ -519,10 +651,12 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
     const int64_t count = std::min(chunk_records, num_records - first);
     unsigned char* out = chunk.data();
     for (int64_t r = first; r < first + count; ++r) {
+      const size_t segment = segment_of(r);
+      const int64_t local = r - segment_first[segment];
       for (const SignalPlan& p : plans) {
-        const std::vector<int32_t>& samples = p.signal->samples;
+        const std::vector<int32_t>& samples = p.segments[segment]->samples;
         const size_t spr = static_cast<size_t>(p.samples_per_record);
-        const size_t begin = static_cast<size_t>(r) * spr;
+        const size_t begin = static_cast<size_t>(local) * spr;
         const size_t have = begin >= samples.size() ? 0 : std::min(spr, samples.size() - begin);
         if (have > 0) Encode(samples.data() + begin, have, bdf, out);
         if (have < spr) Fill(p.pad, spr - have, bdf, out + have * bps);

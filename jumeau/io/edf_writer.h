@@ -22,8 +22,11 @@ struct EdfWriteOptions {
   bool bdf = false;
   // Data record duration. Unset (default): the shortest whole number of
   // seconds in which every signal has an integer number of samples (1 s for
-  // integer rates; 3 s for 1000/3 Hz), shortened by an integer divisor when a
-  // record would exceed 10 MiB (EDFlib's limit). When set it must be > 0,
+  // integer rates; 3 s for 1000/3 Hz), divided by the smallest integer that
+  // keeps a record under 10 MiB (EDFlib's limit); then, if the signals do not
+  // fill whole records, the longest shorter duration (that divisor times 2,
+  // 3, ...; records of at least 128 bytes of samples) in which they do, so
+  // nothing is padded (0.5 s for 1000.5 s of 256 Hz). When set it must be > 0,
   // printable in 8 characters as a plain decimal ("0.5", "10"), and give
   // every signal an integer number of samples.
   std::optional<Duration> record_duration;
@@ -43,7 +46,12 @@ struct EdfWriteOptions {
 // Layout: every signal must start at the same instant (the file's start; the
 // sub-second part goes into the time-keeping annotations, the header keeps
 // whole seconds). Signals shorter than the others are padded at the end with
-// 0 (clamped into the digital range) up to whole data records. Each signal's
+// 0 (clamped into the digital range) up to whole data records. A label that
+// appears again on a later Signal with the same rate and scale is a later
+// segment of the same channel (what ReadAll makes of an EDF+D file): the file
+// is then EDF+D (BDF+D), each segment starting a new data record with its own
+// time-keeping annotation; every channel must have segments starting at the
+// same instants, and a segment must not overlap the previous one's records. Each signal's
 // digital range is its digital_min/digital_max (the format's full range when
 // those are unset) widened to cover every sample, and its physical range is
 // the same affine map (scale, offset) applied to that digital range, written
@@ -63,7 +71,8 @@ struct EdfWriteOptions {
 //                    longer than 16, unit longer than 8 or
 //                    transducer/prefilter longer than 80 characters or not
 //                    printable ASCII; a record too large or too long;
-//   kInvalidArgument signals start at different instants; a signal has no
+//   kInvalidArgument signals (or their segments) start at different instants,
+//                    segments overlap; a signal has no
 //                    valid rate or a zero/non-finite scale; bad options (record
 //                    duration not giving integer samples, patient/recording
 //                    text not printable ASCII or too long);

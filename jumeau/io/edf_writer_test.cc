@@ -230,6 +230,75 @@ TEST(EdfWriter, SyntheticRecordingRoundTripsExactly) {
   ExpectEdflibReads(out, *r, false);
 }
 
+// Two channels in two segments each (as ReadAll returns an EDF+D file):
+// written as EDF+D, read back segment for segment.
+TEST(EdfWriter, SegmentedSignalsAreWrittenAsEdfPlusD) {
+  const Time t0 = *ParseIso8601("2010-01-02T03:04:05.5Z");
+  Recording in;
+  in.start = t0;
+  for (const Time start : {t0, t0 + Duration::Milliseconds(7250)}) {
+    for (const char* label : {"A", "B"}) {
+      Signal s;
+      s.label = label;
+      s.unit = "uV";
+      s.source_unit = "uV";
+      s.rate = SampleRate(label[0] == 'A' ? 4 : 2, 1);
+      s.start = start;
+      s.scale = 0.25;
+      s.digital_min = -100;
+      s.digital_max = 100;
+      s.physical_min = -25;
+      s.physical_max = 25;
+      const int n = (label[0] == 'A' ? 4 : 2) * (start == t0 ? 3 : 2);
+      for (int i = 0; i < n; ++i) s.samples.push_back(i * (label[0] == 'A' ? 1 : -1));
+      in.signals.push_back(s);
+    }
+  }
+  Event e;
+  e.time = t0 + Duration::Seconds(8);
+  e.text = "in the second segment";
+  e.code = {code_system::kEdfAnnotation, e.text, ""};
+  in.events = {e};
+  const std::filesystem::path out = testing::ScratchDir() / "gaps.edf";
+  const Status st = WriteEdf(in, out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  Result<Recording> r = ReadEdf(out);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->format, "EDF+D");
+  EXPECT_THAT(r->warnings, ::testing::IsEmpty());
+  ExpectSameRecording(in, *r);
+  // And once more: the re-read recording writes the same file.
+  const std::filesystem::path again = testing::ScratchDir() / "again.edf";
+  ASSERT_TRUE(WriteEdf(*r, again).ok());
+  Result<Recording> r2 = ReadEdf(again);
+  ASSERT_TRUE(r2.ok());
+  ExpectSameRecording(*r, *r2);
+
+  // Segments that do not line up across channels cannot be written.
+  in.signals[3].start = in.signals[3].start + Duration::Seconds(1);
+  EXPECT_EQ(WriteEdf(in, out).code(), StatusCode::kInvalidArgument);
+  // Nor segments overlapping the previous one's records (3 s from t0).
+  in.signals[3].start = in.signals[2].start = t0 + Duration::Milliseconds(2500);
+  EXPECT_EQ(WriteEdf(in, out).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(EdfWriter, RecordDurationAvoidsPadding) {
+  Recording in = Synthetic();
+  in.signals.resize(1);                 // 250 Hz
+  in.signals[0].samples.resize(2125);  // 8.5 s: 1 s records would pad
+  const std::filesystem::path out = testing::ScratchDir() / "half.edf";
+  ASSERT_TRUE(WriteEdf(in, out).ok());
+  Result<Recording> r = ReadEdf(out);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->signals[0].samples, in.signals[0].samples);  // 17 records of 0.5 s
+  // 2001 samples would need 4 ms records of one sample: padded instead.
+  in.signals[0].samples.resize(2001);
+  ASSERT_TRUE(WriteEdf(in, out).ok());
+  r = ReadEdf(out);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->signals[0].samples.size(), 2250u);  // 9 records of 1 s
+}
+
 TEST(EdfWriter, ExplicitRecordDuration) {
   Recording in = Synthetic();
   in.signals.resize(1);  // 250 Hz only
