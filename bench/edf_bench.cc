@@ -2,6 +2,7 @@
 // int32) against EDFlib's edfread_physical_samples and a plain read() of the
 // same bytes, on a 64-channel, 512 Hz, 1-hour EDF+C file generated once in
 // /tmp with EDFlib's writer. MB/s counts the file's bytes.
+#include <benchmark/benchmark.h>
 #include <edflib.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,8 +13,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "jumeau/io/edf.h"
 
@@ -27,15 +26,18 @@ const char kPath[] = "/tmp/jumeau_edf_bench_64ch_512hz_1h.edf";
 // Size the finished file must have: header, then per 1 s record 64 signals
 // of 512 samples plus EDFlib's annotation signal (114 bytes).
 uint64_t ExpectedSize() {
-  return 256ull * (kSignals + 2) + uint64_t{kSeconds} * (kSignals * kRate * 2 + 114);
+  return 256ull * (kSignals + 2) +
+         uint64_t{kSeconds} * (kSignals * kRate * 2 + 114);
 }
 
 // Writes the benchmark file with EDFlib unless it is already there.
 const char* BenchFile() {
   static const bool ready = [] {
     std::error_code ec;
-    if (std::filesystem::file_size(kPath, ec) == ExpectedSize() && !ec) return true;
-    const int h = edfopen_file_writeonly(kPath, EDFLIB_FILETYPE_EDFPLUS, kSignals);
+    if (std::filesystem::file_size(kPath, ec) == ExpectedSize() && !ec)
+      return true;
+    const int h =
+        edfopen_file_writeonly(kPath, EDFLIB_FILETYPE_EDFPLUS, kSignals);
     if (h < 0) {
       std::fprintf(stderr, "cannot create %s (EDFlib %d)\n", kPath, h);
       return false;
@@ -56,8 +58,9 @@ const char* BenchFile() {
         for (int i = 0; i < kRate; ++i) {
           noise = noise * 1664525u + 1013904223u;
           const double t = sec + static_cast<double>(i) / kRate;
-          buf[i] = static_cast<int>(8000 * std::sin(2 * M_PI * (1 + s % 20) * t)) +
-                   static_cast<int>(noise >> 22) - 512;
+          buf[i] =
+              static_cast<int>(8000 * std::sin(2 * M_PI * (1 + s % 20) * t)) +
+              static_cast<int>(noise >> 22) - 512;
         }
         if (edfwrite_digital_samples(h, buf.data()) != 0) {
           std::fprintf(stderr, "EDFlib write failed\n");
@@ -80,7 +83,8 @@ void BM_EdflibPhysical(benchmark::State& state) {
   std::vector<double> buf(kRate);
   for (auto _ : state) {
     edf_hdr_struct* hdr = new edf_hdr_struct;
-    if (edfopen_file_readonly(kPath, hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS) != 0) {
+    if (edfopen_file_readonly(kPath, hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS) !=
+        0) {
       delete hdr;
       return state.SkipWithError("EDFlib cannot open the file");
     }
@@ -95,7 +99,8 @@ void BM_EdflibPhysical(benchmark::State& state) {
     edfclose_file(hdr->handle);
     delete hdr;
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * FileBytes()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * FileBytes()));
 }
 BENCHMARK(BM_EdflibPhysical)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -105,22 +110,27 @@ void BM_EdflibPhysicalWholeSignal(benchmark::State& state) {
   std::vector<double> buf(static_cast<size_t>(kRate) * kSeconds);
   for (auto _ : state) {
     edf_hdr_struct* hdr = new edf_hdr_struct;
-    if (edfopen_file_readonly(kPath, hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS) != 0) {
+    if (edfopen_file_readonly(kPath, hdr, EDFLIB_DO_NOT_READ_ANNOTATIONS) !=
+        0) {
       delete hdr;
       return state.SkipWithError("EDFlib cannot open the file");
     }
     double sum = 0;
     for (int s = 0; s < kSignals; ++s) {
-      edfread_physical_samples(hdr->handle, s, static_cast<int>(buf.size()), buf.data());
+      edfread_physical_samples(hdr->handle, s, static_cast<int>(buf.size()),
+                               buf.data());
       sum += buf[0];
     }
     benchmark::DoNotOptimize(sum);
     edfclose_file(hdr->handle);
     delete hdr;
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * FileBytes()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * FileBytes()));
 }
-BENCHMARK(BM_EdflibPhysicalWholeSignal)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_EdflibPhysicalWholeSignal)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Ours: stream blocks (~1 MB of records, TALs parsed) and convert each to
 // physical doubles.
@@ -130,7 +140,8 @@ void BM_JumeauPhysical(benchmark::State& state) {
   std::vector<std::vector<double>> physical;
   for (auto _ : state) {
     auto reader = jumeau::io::OpenEdf(kPath);
-    if (!reader.ok()) return state.SkipWithError(reader.status().ToString().c_str());
+    if (!reader.ok())
+      return state.SkipWithError(reader.status().ToString().c_str());
     double sum = 0;
     while (true) {
       auto more = (*reader)->Next(&block);
@@ -140,7 +151,8 @@ void BM_JumeauPhysical(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * FileBytes()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * FileBytes()));
 }
 BENCHMARK(BM_JumeauPhysical)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -150,7 +162,8 @@ void BM_JumeauDigital(benchmark::State& state) {
   jumeau::io::SampleBlock block;
   for (auto _ : state) {
     auto reader = jumeau::io::OpenEdf(kPath);
-    if (!reader.ok()) return state.SkipWithError(reader.status().ToString().c_str());
+    if (!reader.ok())
+      return state.SkipWithError(reader.status().ToString().c_str());
     int64_t sum = 0;
     while (true) {
       auto more = (*reader)->Next(&block);
@@ -159,7 +172,8 @@ void BM_JumeauDigital(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * FileBytes()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * FileBytes()));
 }
 BENCHMARK(BM_JumeauDigital)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -179,7 +193,8 @@ void BM_PlainRead(benchmark::State& state) {
     ::close(fd);
     benchmark::DoNotOptimize(total);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * FileBytes()));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * FileBytes()));
 }
 BENCHMARK(BM_PlainRead)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -35,7 +35,8 @@ constexpr size_t kMaxWarnings = 50;
 constexpr int kMinYear = 1900;
 constexpr int kMaxYear = 2100;
 constexpr int64_t kMaxTalSeconds = 2000000000;
-constexpr int64_t kMaxRecordingSpanNs = int64_t{50} * 366 * 86400 * kNanosPerSecond;
+constexpr int64_t kMaxRecordingSpanNs =
+    int64_t{50} * 366 * 86400 * kNanosPerSecond;
 
 // ---------------------------------------------------------------------------
 // Byte sources: a file read with pread(), or bytes already in memory.
@@ -67,19 +68,22 @@ class FileSource final : public ByteSource {
     if (fd_ >= 0) ::close(fd_);
   }
 
-  static Result<std::unique_ptr<FileSource>> Open(const std::filesystem::path& path) {
+  static Result<std::unique_ptr<FileSource>> Open(
+      const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       const int err = errno;
       if (err == ENOENT) return NotFoundError(path.string() + ": no such file");
       return IoError(path.string() + ": cannot open: " + std::strerror(err));
     }
-    auto source = std::unique_ptr<FileSource>(new FileSource(fd, path.string()));
+    auto source =
+        std::unique_ptr<FileSource>(new FileSource(fd, path.string()));
     struct stat st;
     if (::fstat(fd, &st) != 0) {
       return IoError(path.string() + ": cannot stat: " + std::strerror(errno));
     }
-    if (!S_ISREG(st.st_mode)) return IoError(path.string() + ": not a regular file");
+    if (!S_ISREG(st.st_mode))
+      return IoError(path.string() + ": not a regular file");
     source->size_ = static_cast<uint64_t>(st.st_size);
 #ifdef POSIX_FADV_SEQUENTIAL
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -104,8 +108,9 @@ class FileSource final : public ByteSource {
                        ": read failed: " + std::strerror(errno));
       }
       if (got == 0) {
-        return DataLossError(name_ + " offset " + std::to_string(offset + done) +
-                             ": file ended while reading (was it truncated meanwhile?)");
+        return DataLossError(
+            name_ + " offset " + std::to_string(offset + done) +
+            ": file ended while reading (was it truncated meanwhile?)");
       }
       done += static_cast<size_t>(got);
     }
@@ -169,11 +174,13 @@ bool ParseDouble(std::string_view field, double* out) {
   if (s.empty()) return false;
   // from_chars accepts "inf"/"nan"; EDF numbers are plain decimals.
   for (const char c : s) {
-    if (!IsDigit(c) && c != '.' && c != '-' && c != 'e' && c != 'E' && c != '+') return false;
+    if (!IsDigit(c) && c != '.' && c != '-' && c != 'e' && c != 'E' && c != '+')
+      return false;
   }
   double v = 0;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return false;
+  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v))
+    return false;
   *out = v;
   return true;
 }
@@ -309,7 +316,8 @@ bool IsValidUtf8(std::string_view s) {
       cp = (cp << 6) | (d & 0x3F);
     }
     if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-        (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += extra + 1;
@@ -363,7 +371,8 @@ void Decode16(const unsigned char* p, size_t n, int32_t* out) {
   }
 #endif
   for (; i < n; ++i) {
-    out[i] = static_cast<int16_t>(static_cast<uint16_t>(p[2 * i] | (p[2 * i + 1] << 8)));
+    out[i] = static_cast<int16_t>(
+        static_cast<uint16_t>(p[2 * i] | (p[2 * i + 1] << 8)));
   }
 }
 
@@ -387,7 +396,8 @@ void Decode24Scalar(const unsigned char* p, size_t n, int32_t* out) {
   }
   for (; i < n; ++i) {
     const unsigned char* q = p + 3 * i;
-    out[i] = Sign24(static_cast<uint32_t>(q[0]) | (static_cast<uint32_t>(q[1]) << 8) |
+    out[i] = Sign24(static_cast<uint32_t>(q[0]) |
+                    (static_cast<uint32_t>(q[1]) << 8) |
                     (static_cast<uint32_t>(q[2]) << 16));
   }
 }
@@ -397,8 +407,8 @@ void Decode24Scalar(const unsigned char* p, size_t n, int32_t* out) {
 typedef uint8_t U8x16 __attribute__((vector_size(16)));
 // SSSE3 (pshufb): 4 samples per 12 bytes, placed in the top 3 bytes of each
 // lane, then an arithmetic shift right by 8 sign-extends them.
-__attribute__((target("ssse3"))) void Decode24Ssse3(const unsigned char* p, size_t n,
-                                                    int32_t* out) {
+__attribute__((target("ssse3"))) void Decode24Ssse3(const unsigned char* p,
+                                                    size_t n, int32_t* out) {
   size_t i = 0;
   const U8x16 mask = {15, 0, 1, 2, 15, 3, 4, 5, 15, 6, 7, 8, 15, 9, 10, 11};
   // 16-byte loads read 4 bytes past the 4 samples: stop while 6 remain.
@@ -468,12 +478,12 @@ constexpr SignalField kPhysMax = {8, 112, "physical maximum"};
 constexpr SignalField kDigMin = {8, 120, "digital minimum"};
 constexpr SignalField kDigMax = {8, 128, "digital maximum"};
 constexpr SignalField kPrefilter = {80, 136, "prefiltering"};
-constexpr SignalField kSamplesPerRecord = {8, 216, "number of samples per data record"};
+constexpr SignalField kSamplesPerRecord = {8, 216,
+                                           "number of samples per data record"};
 constexpr SignalField kSignalReserved = {32, 224, "signal reserved field"};
-constexpr SignalField kSignalFields[] = {kLabel,   kTransducer, kUnit,
-                                         kPhysMin, kPhysMax,    kDigMin,
-                                         kDigMax,  kPrefilter,  kSamplesPerRecord,
-                                         kSignalReserved};
+constexpr SignalField kSignalFields[] = {
+    kLabel,  kTransducer, kUnit,      kPhysMin,          kPhysMax,
+    kDigMin, kDigMax,     kPrefilter, kSamplesPerRecord, kSignalReserved};
 
 // One signal as stored in a data record (annotation signals included).
 struct StoredSignal {
@@ -500,8 +510,9 @@ struct Layout {
 
 // Month abbreviations of the EDF+ "Startdate dd-MMM-yyyy" subfield.
 int MonthFromAbbrev(std::string_view m) {
-  static constexpr const char* kMonths[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                            "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  static constexpr const char* kMonths[] = {"JAN", "FEB", "MAR", "APR",
+                                            "MAY", "JUN", "JUL", "AUG",
+                                            "SEP", "OCT", "NOV", "DEC"};
   for (int i = 0; i < 12; ++i) {
     if (m == kMonths[i]) return i + 1;
   }
@@ -515,7 +526,9 @@ class EdfReader final : public RecordingReader {
  public:
   EdfReader(std::unique_ptr<ByteSource> source, std::string name,
             std::optional<std::filesystem::path> path)
-      : source_(std::move(source)), name_(std::move(name)), path_(std::move(path)) {}
+      : source_(std::move(source)),
+        name_(std::move(name)),
+        path_(std::move(path)) {}
 
   // Reads and validates the header; positions the reader at record 0.
   Status Open();
@@ -531,7 +544,8 @@ class EdfReader final : public RecordingReader {
 
  private:
   Status Error(uint64_t offset, const std::string& reason) const {
-    return DataLossError(name_ + " offset " + std::to_string(offset) + ": " + reason);
+    return DataLossError(name_ + " offset " + std::to_string(offset) + ": " +
+                         reason);
   }
   void Warn(std::string message);
   void WarnAt(uint64_t offset, const std::string& message) {
@@ -552,12 +566,15 @@ class EdfReader final : public RecordingReader {
                               std::optional<Duration>* time_keeping,
                               std::vector<Event>* events,
                               std::vector<std::string>* warnings) const;
-  void ParseTals(const unsigned char* p, size_t n, uint64_t base_offset, bool time_keeping_signal,
-                 std::optional<Duration>* time_keeping, std::vector<Event>* events,
+  void ParseTals(const unsigned char* p, size_t n, uint64_t base_offset,
+                 bool time_keeping_signal,
+                 std::optional<Duration>* time_keeping,
+                 std::vector<Event>* events,
                  std::vector<std::string>* warnings) const;
 
   uint64_t RecordOffset(int64_t record) const {
-    return layout_.header_bytes + static_cast<uint64_t>(record) * layout_.record_bytes;
+    return layout_.header_bytes +
+           static_cast<uint64_t>(record) * layout_.record_bytes;
   }
 
   std::unique_ptr<ByteSource> source_;
@@ -590,8 +607,8 @@ void EdfReader::Warn(std::string message) {
     return;
   }
   ++suppressed_warnings_;
-  const std::string line =
-      "... and " + std::to_string(suppressed_warnings_) + " more warnings not shown";
+  const std::string line = "... and " + std::to_string(suppressed_warnings_) +
+                           " more warnings not shown";
   if (recording_.warnings.size() == kMaxWarnings) {
     recording_.warnings.push_back(line);
   } else {
@@ -610,15 +627,17 @@ Status EdfReader::Open() {
   JUMEAU_RETURN_IF_ERROR(ParseMainHeader(h, &ns));
   const uint64_t header_bytes = 256 * static_cast<uint64_t>(ns + 1);
   if (size < header_bytes) {
-    return Error(size, "file ends inside the header (" + std::to_string(header_bytes) +
-                           " bytes for " + std::to_string(ns) + " signals)");
+    return Error(size, "file ends inside the header (" +
+                           std::to_string(header_bytes) + " bytes for " +
+                           std::to_string(ns) + " signals)");
   }
   JUMEAU_ASSIGN_OR_RETURN(h, source_->View(0, header_bytes));
   JUMEAU_RETURN_IF_ERROR(ParseStartTime(h));
   int64_t declared_records = 0;
-  ParseInt(std::string_view(reinterpret_cast<const char*>(h) + kRecordCount.offset,
-                            kRecordCount.width),
-           &declared_records);  // validated by ParseMainHeader
+  ParseInt(
+      std::string_view(reinterpret_cast<const char*>(h) + kRecordCount.offset,
+                       kRecordCount.width),
+      &declared_records);  // validated by ParseMainHeader
   JUMEAU_RETURN_IF_ERROR(ParseSignalHeaders(h, ns));
   JUMEAU_RETURN_IF_ERROR(CheckDataSize(declared_records));
   recording_.start = layout_.header_time;
@@ -627,14 +646,15 @@ Status EdfReader::Open() {
   segment_start_ = recording_.start;
   prev_record_start_ = recording_.start;
   bytes_read_ = layout_.header_bytes;
-  records_per_block_ =
-      std::max<int64_t>(1, kEdfBlockBytes / static_cast<int64_t>(layout_.record_bytes));
+  records_per_block_ = std::max<int64_t>(
+      1, kEdfBlockBytes / static_cast<int64_t>(layout_.record_bytes));
   return Status::Ok();
 }
 
 Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
   const auto field = [&](const Field& f) {
-    return std::string_view(reinterpret_cast<const char*>(h) + f.offset, f.width);
+    return std::string_view(reinterpret_cast<const char*>(h) + f.offset,
+                            f.width);
   };
   // Version: "0" (EDF) or 0xFF "BIOSEMI" (BDF).
   if (h[0] == 0xFF) {
@@ -650,16 +670,17 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
   }
   for (int i = 8; i < 256; ++i) {
     if (h[i] < 0x20 || h[i] > 0x7e) {
-      const Field* fields[] = {&kPatient,      &kRecordingField, &kStartDate,
-                               &kStartTime,    &kHeaderBytes,    &kReserved,
-                               &kRecordCount,  &kRecordDuration, &kSignalCount};
+      const Field* fields[] = {&kPatient,     &kRecordingField, &kStartDate,
+                               &kStartTime,   &kHeaderBytes,    &kReserved,
+                               &kRecordCount, &kRecordDuration, &kSignalCount};
       const char* name = "header";
       for (const Field* f : fields) {
         if (i >= f->offset && i < f->offset + f->width) name = f->name;
       }
       char byte[8];
       std::snprintf(byte, sizeof byte, "0x%02X", h[i]);
-      return Error(i, std::string("non-ASCII byte ") + byte + " in the " + name +
+      return Error(i, std::string("non-ASCII byte ") + byte + " in the " +
+                          name +
                           " field (EDF header fields are printable ASCII)");
     }
   }
@@ -668,7 +689,8 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
 
   int64_t count = 0;
   if (!ParseInt(field(kSignalCount), &count) || count <= 0) {
-    return Error(kSignalCount.offset, "signal count " + Quote(Trim(field(kSignalCount))) +
+    return Error(kSignalCount.offset, "signal count " +
+                                          Quote(Trim(field(kSignalCount))) +
                                           " is not a positive integer");
   }
   if (count > kEdfMaxSignals) {
@@ -679,14 +701,16 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
   *ns = static_cast<int>(count);
   int64_t header_bytes = 0;
   if (!ParseInt(field(kHeaderBytes), &header_bytes)) {
-    return Error(kHeaderBytes.offset,
-                 "header size " + Quote(Trim(field(kHeaderBytes))) + " is not an integer");
+    return Error(kHeaderBytes.offset, "header size " +
+                                          Quote(Trim(field(kHeaderBytes))) +
+                                          " is not an integer");
   }
   const int64_t expected = 256 * (count + 1);
   if (header_bytes != expected) {
     return Error(kHeaderBytes.offset,
-                 "header size " + std::to_string(header_bytes) + " does not match 256 * (1 + " +
-                     std::to_string(count) + " signals) = " + std::to_string(expected));
+                 "header size " + std::to_string(header_bytes) +
+                     " does not match 256 * (1 + " + std::to_string(count) +
+                     " signals) = " + std::to_string(expected));
   }
   layout_.header_bytes = static_cast<uint64_t>(expected);
 
@@ -698,28 +722,32 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
     layout_.plus = true;
     layout_.discontinuous = reserved[4] == 'D';
     if ((reserved[0] == 'B') != layout_.bdf) {
-      WarnAt(kReserved.offset, "reserved field " + Quote(Trim(reserved)) + " in a " +
-                                   (layout_.bdf ? "BDF" : "EDF") + " file; read as " +
+      WarnAt(kReserved.offset, "reserved field " + Quote(Trim(reserved)) +
+                                   " in a " + (layout_.bdf ? "BDF" : "EDF") +
+                                   " file; read as " +
                                    (layout_.bdf ? "BDF+" : "EDF+"));
     }
-  } else if (reserved.substr(0, 4) == "EDF+" || reserved.substr(0, 4) == "BDF+") {
+  } else if (reserved.substr(0, 4) == "EDF+" ||
+             reserved.substr(0, 4) == "BDF+") {
     WarnAt(kReserved.offset, "reserved field " + Quote(Trim(reserved)) +
                                  " is neither +C nor +D; read as plain " +
                                  (layout_.bdf ? "BDF" : "EDF"));
   }
-  recording_.format = std::string(layout_.bdf ? "BDF" : "EDF") +
-                      (layout_.plus ? (layout_.discontinuous ? "+D" : "+C") : "");
+  recording_.format =
+      std::string(layout_.bdf ? "BDF" : "EDF") +
+      (layout_.plus ? (layout_.discontinuous ? "+D" : "+C") : "");
 
   int64_t records = 0;
   if (!ParseInt(field(kRecordCount), &records) || records < -1) {
-    return Error(kRecordCount.offset, "number of data records " +
-                                          Quote(Trim(field(kRecordCount))) +
-                                          " is not a non-negative integer (or -1)");
+    return Error(kRecordCount.offset,
+                 "number of data records " + Quote(Trim(field(kRecordCount))) +
+                     " is not a non-negative integer (or -1)");
   }
 
   const std::string_view duration_text = Trim(field(kRecordDuration));
   std::string_view unsigned_text = duration_text;
-  if (!unsigned_text.empty() && unsigned_text.front() == '+') unsigned_text.remove_prefix(1);
+  if (!unsigned_text.empty() && unsigned_text.front() == '+')
+    unsigned_text.remove_prefix(1);
   int64_t duration_ns = 0;
   bool inexact = false;
   if (!unsigned_text.empty() && unsigned_text.front() == '-') {
@@ -727,15 +755,18 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
     if (ParseDouble(duration_text, &v) && v == 0) {
       duration_ns = 0;
     } else {
-      return Error(kRecordDuration.offset,
-                   "data record duration " + Quote(duration_text) + " is negative");
+      return Error(
+          kRecordDuration.offset,
+          "data record duration " + Quote(duration_text) + " is negative");
     }
   } else if (!ParseDecimalNanos(unsigned_text, &duration_ns, &inexact)) {
-    return Error(kRecordDuration.offset, "data record duration " + Quote(duration_text) +
-                                             " is not a decimal number of seconds");
+    return Error(kRecordDuration.offset,
+                 "data record duration " + Quote(duration_text) +
+                     " is not a decimal number of seconds");
   }
   if (inexact) {
-    WarnAt(kRecordDuration.offset, "data record duration " + Quote(duration_text) +
+    WarnAt(kRecordDuration.offset, "data record duration " +
+                                       Quote(duration_text) +
                                        " rounded down to whole nanoseconds");
   }
   layout_.record_duration = Duration{duration_ns};
@@ -743,23 +774,29 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
 }
 
 Status EdfReader::ParseStartTime(const unsigned char* h) {
-  const std::string_view date(reinterpret_cast<const char*>(h) + kStartDate.offset, 8);
-  const std::string_view time(reinterpret_cast<const char*>(h) + kStartTime.offset, 8);
+  const std::string_view date(
+      reinterpret_cast<const char*>(h) + kStartDate.offset, 8);
+  const std::string_view time(
+      reinterpret_cast<const char*>(h) + kStartTime.offset, 8);
   const auto two = [](std::string_view s, size_t pos, int* out) {
     if (!IsDigit(s[pos]) || !IsDigit(s[pos + 1])) return false;
     *out = (s[pos] - '0') * 10 + (s[pos + 1] - '0');
     return true;
   };
-  const auto separators_ok = [](std::string_view s) { return s[2] == '.' && s[5] == '.'; };
+  const auto separators_ok = [](std::string_view s) {
+    return s[2] == '.' && s[5] == '.';
+  };
   const auto separators_lenient = [](std::string_view s) {
-    const auto sep = [](char c) { return c == '.' || c == ':' || c == '-' || c == '/'; };
+    const auto sep = [](char c) {
+      return c == '.' || c == ':' || c == '-' || c == '/';
+    };
     return sep(s[2]) && sep(s[5]);
   };
   CivilTime civil;
   int yy = 0;
   const bool yy_literal = date.substr(6, 2) == "yy";
-  if (!separators_lenient(date) || !two(date, 0, &civil.day) || !two(date, 3, &civil.month) ||
-      (!yy_literal && !two(date, 6, &yy))) {
+  if (!separators_lenient(date) || !two(date, 0, &civil.day) ||
+      !two(date, 3, &civil.month) || (!yy_literal && !two(date, 6, &yy))) {
     return Error(kStartDate.offset,
                  "start date " + Quote(date) + " is not a dd.mm.yy date");
   }
@@ -769,10 +806,12 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
                  "start time " + Quote(time) + " is not an hh.mm.ss time");
   }
   if (!separators_ok(date)) {
-    WarnAt(kStartDate.offset, "start date " + Quote(date) + " uses separators other than '.'");
+    WarnAt(kStartDate.offset,
+           "start date " + Quote(date) + " uses separators other than '.'");
   }
   if (!separators_ok(time)) {
-    WarnAt(kStartTime.offset, "start time " + Quote(time) + " uses separators other than '.'");
+    WarnAt(kStartTime.offset,
+           "start time " + Quote(time) + " uses separators other than '.'");
   }
   // The 1985 clipping rule: yy 85..99 is 1985..1999, 00..84 is 2000..2084.
   civil.year = yy >= 85 ? 1900 + yy : 2000 + yy;
@@ -781,30 +820,36 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
   // year (and is the only year after 2084, when the header says "yy").
   bool four_digit_year = false;
   if (layout_.plus) {
-    const std::string_view rec(reinterpret_cast<const char*>(h) + kRecordingField.offset, 80);
+    const std::string_view rec(
+        reinterpret_cast<const char*>(h) + kRecordingField.offset, 80);
     if (rec.substr(0, 10) != "Startdate ") {
       WarnAt(kRecordingField.offset,
-             "EDF+ recording field does not start with 'Startdate ': " + Quote(Trim(rec)));
+             "EDF+ recording field does not start with 'Startdate ': " +
+                 Quote(Trim(rec)));
     } else if (rec[10] != 'X') {
       const std::string_view d = rec.substr(10, 11);
       int day = 0;
       int year = 0;
       const int month = MonthFromAbbrev(d.substr(3, 3));
-      const bool ok = two(d, 0, &day) && d[2] == '-' && d[6] == '-' && month != 0 &&
-                      IsDigit(d[7]) && IsDigit(d[8]) && IsDigit(d[9]) && IsDigit(d[10]);
+      const bool ok = two(d, 0, &day) && d[2] == '-' && d[6] == '-' &&
+                      month != 0 && IsDigit(d[7]) && IsDigit(d[8]) &&
+                      IsDigit(d[9]) && IsDigit(d[10]);
       if (ok) year = std::stoi(std::string(d.substr(7, 4)));
       if (!ok) {
         WarnAt(kRecordingField.offset + 10,
-               "EDF+ startdate " + Quote(d) + " is not dd-MMM-yyyy; using the header date");
+               "EDF+ startdate " + Quote(d) +
+                   " is not dd-MMM-yyyy; using the header date");
       } else if (year < kMinYear || year > kMaxYear) {
         WarnAt(kRecordingField.offset + 10,
-               "EDF+ startdate " + Quote(d) + " is outside " + std::to_string(kMinYear) + ".." +
-                   std::to_string(kMaxYear) + "; using the header date");
+               "EDF+ startdate " + Quote(d) + " is outside " +
+                   std::to_string(kMinYear) + ".." + std::to_string(kMaxYear) +
+                   "; using the header date");
       } else if (day != civil.day || month != civil.month ||
                  (!yy_literal && year % 100 != yy)) {
-        WarnAt(kRecordingField.offset + 10, "EDF+ startdate " + Quote(d) +
-                                                " disagrees with the header date " +
-                                                Quote(date) + "; using the header date");
+        WarnAt(kRecordingField.offset + 10,
+               "EDF+ startdate " + Quote(d) +
+                   " disagrees with the header date " + Quote(date) +
+                   "; using the header date");
       } else {
         civil.year = year;
         four_digit_year = true;
@@ -812,12 +857,14 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
     }
   }
   if (yy_literal && !four_digit_year) {
-    return Error(kStartDate.offset, "start date " + Quote(date) +
-                                        " has year 'yy' but no EDF+ startdate gives the year");
+    return Error(kStartDate.offset,
+                 "start date " + Quote(date) +
+                     " has year 'yy' but no EDF+ startdate gives the year");
   }
   if (!ValidCivil(civil)) {
-    return Error(kStartDate.offset, "start date and time " + Quote(date) + " " + Quote(time) +
-                                        " is not a valid calendar date and time");
+    return Error(kStartDate.offset,
+                 "start date and time " + Quote(date) + " " + Quote(time) +
+                     " is not a valid calendar date and time");
   }
   layout_.header_time = FromCivil(civil);
   return Status::Ok();
@@ -825,9 +872,9 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
 
 Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
   const auto text = [&](const SignalField& f, int i) {
-    return std::string_view(
-        reinterpret_cast<const char*>(h) + 256 + f.start_per_signal * ns + f.width * i,
-        f.width);
+    return std::string_view(reinterpret_cast<const char*>(h) + 256 +
+                                f.start_per_signal * ns + f.width * i,
+                            f.width);
   };
   const auto offset_of = [&](const SignalField& f, int i) {
     return static_cast<uint64_t>(256 + f.start_per_signal * ns + f.width * i);
@@ -842,15 +889,16 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
           char byte[8];
           std::snprintf(byte, sizeof byte, "0x%02X", c);
           return Error(offset_of(f, i) + k,
-                       std::string("non-ASCII byte ") + byte + " in the " + f.name +
-                           " of signal " + std::to_string(i) +
+                       std::string("non-ASCII byte ") + byte + " in the " +
+                           f.name + " of signal " + std::to_string(i) +
                            " (EDF header fields are printable ASCII)");
         }
       }
     }
   }
   const auto who = [&](int i) {
-    return "signal " + std::to_string(i) + " (" + Quote(Trim(text(kLabel, i))) + ")";
+    return "signal " + std::to_string(i) + " (" + Quote(Trim(text(kLabel, i))) +
+           ")";
   };
   const int64_t format_min = layout_.bdf ? -8388608 : -32768;
   const int64_t format_max = layout_.bdf ? 8388607 : 32767;
@@ -859,12 +907,15 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
   for (int i = 0; i < ns; ++i) {
     StoredSignal stored;
     const std::string_view label = Trim(text(kLabel, i));
-    stored.annotation = layout_.plus && (label == "EDF Annotations" || label == "BDF Annotations");
+    stored.annotation = layout_.plus && (label == "EDF Annotations" ||
+                                         label == "BDF Annotations");
     int64_t spr = 0;
-    if (!ParseInt(text(kSamplesPerRecord, i), &spr) || spr <= 0 || spr > 99999999) {
+    if (!ParseInt(text(kSamplesPerRecord, i), &spr) || spr <= 0 ||
+        spr > 99999999) {
       return Error(offset_of(kSamplesPerRecord, i),
                    who(i) + " samples per data record " +
-                       Quote(Trim(text(kSamplesPerRecord, i))) + " is not a positive integer");
+                       Quote(Trim(text(kSamplesPerRecord, i))) +
+                       " is not a positive integer");
     }
     stored.samples_per_record = spr;
     stored.byte_offset = record_samples * layout_.bytes_per_sample;
@@ -882,25 +933,29 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     s.prefilter = std::string(Trim(text(kPrefilter, i)));
     s.bits = layout_.bdf ? 24 : 16;
     int64_t dmin = 0, dmax = 0;
-    if (!ParseInt(text(kDigMin, i), &dmin) || dmin < INT32_MIN || dmin > INT32_MAX) {
+    if (!ParseInt(text(kDigMin, i), &dmin) || dmin < INT32_MIN ||
+        dmin > INT32_MAX) {
       return Error(offset_of(kDigMin, i), who(i) + " digital minimum " +
                                               Quote(Trim(text(kDigMin, i))) +
                                               " is not an integer");
     }
-    if (!ParseInt(text(kDigMax, i), &dmax) || dmax < INT32_MIN || dmax > INT32_MAX) {
+    if (!ParseInt(text(kDigMax, i), &dmax) || dmax < INT32_MIN ||
+        dmax > INT32_MAX) {
       return Error(offset_of(kDigMax, i), who(i) + " digital maximum " +
                                               Quote(Trim(text(kDigMax, i))) +
                                               " is not an integer");
     }
     if (dmin >= dmax) {
-      return Error(offset_of(kDigMin, i), who(i) + " digital minimum " + std::to_string(dmin) +
-                                              " is not below the digital maximum " +
-                                              std::to_string(dmax));
+      return Error(offset_of(kDigMin, i),
+                   who(i) + " digital minimum " + std::to_string(dmin) +
+                       " is not below the digital maximum " +
+                       std::to_string(dmax));
     }
     if (dmin < format_min || dmax > format_max) {
-      WarnAt(offset_of(kDigMin, i), who(i) + " digital range " + std::to_string(dmin) + ".." +
-                                        std::to_string(dmax) + " exceeds the " +
-                                        std::to_string(layout_.bdf ? 24 : 16) + "-bit range");
+      WarnAt(offset_of(kDigMin, i),
+             who(i) + " digital range " + std::to_string(dmin) + ".." +
+                 std::to_string(dmax) + " exceeds the " +
+                 std::to_string(layout_.bdf ? 24 : 16) + "-bit range");
     }
     double pmin = 0, pmax = 0;
     if (!ParseDouble(text(kPhysMin, i), &pmin)) {
@@ -919,9 +974,10 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     s.physical_max = pmax;
     if (pmin == pmax) {
       // No affine map can be derived: keep the digital values as they are.
-      WarnAt(offset_of(kPhysMin, i), who(i) + " physical minimum equals maximum (" +
-                                         std::string(Trim(text(kPhysMin, i))) +
-                                         "); physical values are the digital values");
+      WarnAt(offset_of(kPhysMin, i),
+             who(i) + " physical minimum equals maximum (" +
+                 std::string(Trim(text(kPhysMin, i))) +
+                 "); physical values are the digital values");
       s.scale = 1.0;
       s.offset = 0.0;
     } else {
@@ -933,17 +989,20 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     if (layout_.record_duration.ns <= 0) {
       return Error(kRecordDuration.offset,
                    "data record duration 0 leaves " + who(i) +
-                       " without a sampling rate (only annotation-only files may use 0)");
+                       " without a sampling rate (only annotation-only files "
+                       "may use 0)");
     }
-    const Result<SampleRate> rate = SampleRate::FromSamplesPer(spr, layout_.record_duration);
+    const Result<SampleRate> rate =
+        SampleRate::FromSamplesPer(spr, layout_.record_duration);
     if (!rate.ok()) {
-      return Error(offset_of(kSamplesPerRecord, i),
-                   who(i) + " has an impossible sampling rate: " + std::to_string(spr) +
-                       " samples per " + Quote(Trim(std::string_view(
-                                             reinterpret_cast<const char*>(h) +
-                                                 kRecordDuration.offset,
-                                             8))) +
-                       " s");
+      return Error(
+          offset_of(kSamplesPerRecord, i),
+          who(i) + " has an impossible sampling rate: " + std::to_string(spr) +
+              " samples per " +
+              Quote(Trim(std::string_view(
+                  reinterpret_cast<const char*>(h) + kRecordDuration.offset,
+                  8))) +
+              " s");
     }
     s.rate = *rate;
     shortest_period = std::min(shortest_period, s.rate.OffsetOfSample(1));
@@ -952,19 +1011,22 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     layout_.stored.push_back(stored);
   }
   has_data_signals_ = !recording_.signals.empty();
-  tolerance_ = has_data_signals_ ? Duration{shortest_period.ns / 2} : Duration{};
+  tolerance_ =
+      has_data_signals_ ? Duration{shortest_period.ns / 2} : Duration{};
   const int64_t record_bytes = record_samples * layout_.bytes_per_sample;
   if (record_bytes > kEdfMaxRecordBytes) {
-    return UnimplementedError(name_ + " offset " +
-                              std::to_string(256 + kSamplesPerRecord.start_per_signal * ns) +
-                              ": data record of " + std::to_string(record_bytes) +
-                              " bytes exceeds the supported " +
-                              std::to_string(kEdfMaxRecordBytes) + " bytes");
+    return UnimplementedError(
+        name_ + " offset " +
+        std::to_string(256 + kSamplesPerRecord.start_per_signal * ns) +
+        ": data record of " + std::to_string(record_bytes) +
+        " bytes exceeds the supported " + std::to_string(kEdfMaxRecordBytes) +
+        " bytes");
   }
   layout_.record_bytes = static_cast<uint64_t>(record_bytes);
   if (layout_.plus && layout_.annotation_signals.empty()) {
     Warn(std::string(layout_.bdf ? "BDF+" : "EDF+") +
-         " file without an annotation signal; read as continuous without annotations");
+         " file without an annotation signal; read as continuous without "
+         "annotations");
   }
   return Status::Ok();
 }
@@ -976,27 +1038,34 @@ Status EdfReader::CheckDataSize(int64_t declared_records) {
   const uint64_t complete = data_bytes / rb;
   if (declared_records == -1) {
     layout_.num_records = static_cast<int64_t>(complete);
-    WarnAt(kRecordCount.offset, "number of data records is -1 (recording not closed); " +
-                                    std::to_string(complete) + " records computed from the file size");
+    WarnAt(kRecordCount.offset,
+           "number of data records is -1 (recording not closed); " +
+               std::to_string(complete) +
+               " records computed from the file size");
     if (data_bytes % rb != 0) {
       WarnAt(RecordOffset(static_cast<int64_t>(complete)),
-             "last data record is incomplete (" + std::to_string(data_bytes % rb) + " of " +
-                 std::to_string(rb) + " bytes); ignored");
+             "last data record is incomplete (" +
+                 std::to_string(data_bytes % rb) + " of " + std::to_string(rb) +
+                 " bytes); ignored");
     }
     return CheckSpan();
   }
   if (static_cast<uint64_t>(declared_records) > complete) {
     const uint64_t at = layout_.header_bytes + complete * rb;
-    return Error(at, "data record " + std::to_string(complete) + " is incomplete: the file ends " +
-                         std::to_string(size - at) + " bytes into it (the header declares " +
-                         std::to_string(declared_records) + " records of " + std::to_string(rb) +
-                         " bytes)");
+    return Error(at, "data record " + std::to_string(complete) +
+                         " is incomplete: the file ends " +
+                         std::to_string(size - at) +
+                         " bytes into it (the header declares " +
+                         std::to_string(declared_records) + " records of " +
+                         std::to_string(rb) + " bytes)");
   }
   layout_.num_records = declared_records;
-  const uint64_t used = layout_.header_bytes + static_cast<uint64_t>(declared_records) * rb;
+  const uint64_t used =
+      layout_.header_bytes + static_cast<uint64_t>(declared_records) * rb;
   if (size > used) {
     WarnAt(used, std::to_string(size - used) + " bytes after the last of " +
-                     std::to_string(declared_records) + " declared data records ignored");
+                     std::to_string(declared_records) +
+                     " declared data records ignored");
   }
   if (declared_records == 0) Warn("the file has no data records");
   return CheckSpan();
@@ -1015,39 +1084,48 @@ Status EdfReader::CheckSpan() const {
 }
 
 Status EdfReader::ReadFirstTimeKeeping() {
-  if (layout_.annotation_signals.empty() || layout_.num_records == 0) return Status::Ok();
+  if (layout_.annotation_signals.empty() || layout_.num_records == 0)
+    return Status::Ok();
   const StoredSignal& a = layout_.stored[layout_.annotation_signals.front()];
-  const size_t n = static_cast<size_t>(a.samples_per_record * layout_.bytes_per_sample);
+  const size_t n =
+      static_cast<size_t>(a.samples_per_record * layout_.bytes_per_sample);
   const uint64_t at = RecordOffset(0) + static_cast<uint64_t>(a.byte_offset);
   JUMEAU_ASSIGN_OR_RETURN(const unsigned char* p, source_->View(at, n));
   std::optional<Duration> onset;
   std::vector<Event> ignored_events;
-  std::vector<std::string> ignored_warnings;  // reported again when record 0 streams
-  ParseTals(p, n, at, /*time_keeping_signal=*/true, &onset, &ignored_events, &ignored_warnings);
+  std::vector<std::string>
+      ignored_warnings;  // reported again when record 0 streams
+  ParseTals(p, n, at, /*time_keeping_signal=*/true, &onset, &ignored_events,
+            &ignored_warnings);
   if (!onset) {
     if (layout_.discontinuous && has_data_signals_) {
-      return Error(at, "the first data record has no time-keeping annotation (required in EDF+D)");
+      return Error(at,
+                   "the first data record has no time-keeping annotation "
+                   "(required in EDF+D)");
     }
     return Status::Ok();
   }
   if (onset->ns < 0 || onset->ns >= kNanosPerSecond) {
-    WarnAt(at, "first data record starts " + FormatOffset(*onset) +
-                   " after the header start time (expected a fraction of a second)");
+    WarnAt(
+        at,
+        "first data record starts " + FormatOffset(*onset) +
+            " after the header start time (expected a fraction of a second)");
   }
   recording_.start = layout_.header_time + *onset;
   return Status::Ok();
 }
 
-void EdfReader::ParseRecordAnnotations(const unsigned char* rec, int64_t record,
-                                       std::optional<Duration>* time_keeping,
-                                       std::vector<Event>* events,
-                                       std::vector<std::string>* warnings) const {
+void EdfReader::ParseRecordAnnotations(
+    const unsigned char* rec, int64_t record,
+    std::optional<Duration>* time_keeping, std::vector<Event>* events,
+    std::vector<std::string>* warnings) const {
   bool first = true;
   for (const int idx : layout_.annotation_signals) {
     const StoredSignal& a = layout_.stored[idx];
-    const size_t n = static_cast<size_t>(a.samples_per_record * layout_.bytes_per_sample);
-    ParseTals(rec + a.byte_offset, n, RecordOffset(record) + a.byte_offset, first, time_keeping,
-              events, warnings);
+    const size_t n =
+        static_cast<size_t>(a.samples_per_record * layout_.bytes_per_sample);
+    ParseTals(rec + a.byte_offset, n, RecordOffset(record) + a.byte_offset,
+              first, time_keeping, events, warnings);
     first = false;
   }
 }
@@ -1055,12 +1133,14 @@ void EdfReader::ParseRecordAnnotations(const unsigned char* rec, int64_t record,
 // TAL: onset [0x15 duration] 0x14 (text 0x14)* 0x00, repeated; zero padding
 // after the last one. In the first annotation signal the first TAL of each
 // record is the time-keeping one (its first text is empty).
-void EdfReader::ParseTals(const unsigned char* p, size_t n, uint64_t base_offset,
-                          bool time_keeping_signal, std::optional<Duration>* time_keeping,
+void EdfReader::ParseTals(const unsigned char* p, size_t n,
+                          uint64_t base_offset, bool time_keeping_signal,
+                          std::optional<Duration>* time_keeping,
                           std::vector<Event>* events,
                           std::vector<std::string>* warnings) const {
   const auto warn = [&](size_t at, const std::string& m) {
-    warnings->push_back("offset " + std::to_string(base_offset + at) + ": " + m);
+    warnings->push_back("offset " + std::to_string(base_offset + at) + ": " +
+                        m);
   };
   const char* text = reinterpret_cast<const char*>(p);
   size_t pos = 0;
@@ -1072,22 +1152,27 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n, uint64_t base_offset
     }
     const size_t tal_start = pos;
     const void* nul = std::memchr(p + pos, 0, n - pos);
-    const size_t end = nul ? static_cast<size_t>(static_cast<const unsigned char*>(nul) - p) : n;
+    const size_t end =
+        nul ? static_cast<size_t>(static_cast<const unsigned char*>(nul) - p)
+            : n;
     pos = end + 1;
     const bool is_time_keeping = time_keeping_signal && first_tal;
     first_tal = false;
     const std::string_view tal(text + tal_start, end - tal_start);
     if (!nul) {
-      warn(tal_start, "annotation list " + Quote(tal.substr(0, 40)) +
-                          " is not terminated by a 0 byte before the end of the signal");
+      warn(tal_start,
+           "annotation list " + Quote(tal.substr(0, 40)) +
+               " is not terminated by a 0 byte before the end of the signal");
     }
     const size_t onset_end = tal.find_first_of("\x14\x15");
     if (onset_end == std::string_view::npos) {
-      warn(tal_start, "malformed annotation " + Quote(tal.substr(0, 40)) + " skipped");
+      warn(tal_start,
+           "malformed annotation " + Quote(tal.substr(0, 40)) + " skipped");
       continue;
     }
     Duration onset;
-    if (!ParseTalTime(tal.substr(0, onset_end), /*signed_onset=*/true, &onset)) {
+    if (!ParseTalTime(tal.substr(0, onset_end), /*signed_onset=*/true,
+                      &onset)) {
       warn(tal_start, "annotation onset " + Quote(tal.substr(0, onset_end)) +
                           " is not [+-]seconds; annotation skipped");
       continue;
@@ -1098,7 +1183,8 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n, uint64_t base_offset
       const size_t dur_end = tal.find('\x14', cursor + 1);
       Duration d;
       if (dur_end == std::string_view::npos ||
-          !ParseTalTime(tal.substr(cursor + 1, dur_end - cursor - 1), false, &d)) {
+          !ParseTalTime(tal.substr(cursor + 1, dur_end - cursor - 1), false,
+                        &d)) {
         warn(tal_start, "annotation duration in " + Quote(tal.substr(0, 40)) +
                             " is not a number of seconds; annotation skipped");
         continue;
@@ -1115,7 +1201,8 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n, uint64_t base_offset
       std::string_view piece = rest.substr(0, sep);
       if (sep == std::string_view::npos) {
         warn(tal_start + (rest.data() - tal.data()),
-             "annotation text " + Quote(piece.substr(0, 40)) + " is not ended by 0x14; kept");
+             "annotation text " + Quote(piece.substr(0, 40)) +
+                 " is not ended by 0x14; kept");
         rest = {};
       } else {
         rest.remove_prefix(sep + 1);
@@ -1143,59 +1230,71 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n, uint64_t base_offset
 
 Result<bool> EdfReader::Next(SampleBlock* block) {
   if (next_record_ >= layout_.num_records) return false;
-  if (next_record_ < buffer_first_ || next_record_ >= buffer_first_ + buffer_count_ ||
-      buffer_ == nullptr) {
-    const int64_t count = std::min(records_per_block_, layout_.num_records - next_record_);
-    JUMEAU_ASSIGN_OR_RETURN(
-        buffer_, source_->View(RecordOffset(next_record_),
-                               static_cast<size_t>(count) * layout_.record_bytes));
+  if (next_record_ < buffer_first_ ||
+      next_record_ >= buffer_first_ + buffer_count_ || buffer_ == nullptr) {
+    const int64_t count =
+        std::min(records_per_block_, layout_.num_records - next_record_);
+    JUMEAU_ASSIGN_OR_RETURN(buffer_, source_->View(RecordOffset(next_record_),
+                                                   static_cast<size_t>(count) *
+                                                       layout_.record_bytes));
     buffer_first_ = next_record_;
     buffer_count_ = count;
   }
   block->events.clear();
   const int64_t first = next_record_;
   const int64_t buffer_end = buffer_first_ + buffer_count_;
-  const bool timed = layout_.plus && has_data_signals_ && !layout_.annotation_signals.empty();
+  const bool timed =
+      layout_.plus && has_data_signals_ && !layout_.annotation_signals.empty();
   std::vector<Event> record_events;
   std::vector<std::string> record_warnings;
   int64_t count = 0;
   for (int64_t r = first; r < buffer_end; ++r) {
     const unsigned char* rec =
-        buffer_ + static_cast<uint64_t>(r - buffer_first_) * layout_.record_bytes;
+        buffer_ +
+        static_cast<uint64_t>(r - buffer_first_) * layout_.record_bytes;
     record_events.clear();
     record_warnings.clear();
     std::optional<Duration> time_keeping;
     if (!layout_.annotation_signals.empty()) {
-      ParseRecordAnnotations(rec, r, &time_keeping, &record_events, &record_warnings);
+      ParseRecordAnnotations(rec, r, &time_keeping, &record_events,
+                             &record_warnings);
     }
-    Time record_start = r == 0 ? recording_.start : prev_record_start_ + layout_.record_duration;
+    Time record_start = r == 0 ? recording_.start
+                               : prev_record_start_ + layout_.record_duration;
     bool new_segment = r == 0;
     if (timed && r > 0) {
-      const uint64_t at = RecordOffset(r) + layout_.stored[layout_.annotation_signals[0]].byte_offset;
+      const uint64_t at =
+          RecordOffset(r) +
+          layout_.stored[layout_.annotation_signals[0]].byte_offset;
       if (!time_keeping) {
         if (layout_.discontinuous) {
-          return Error(at, "data record " + std::to_string(r) +
-                               " has no time-keeping annotation (required in EDF+D)");
+          return Error(
+              at, "data record " + std::to_string(r) +
+                      " has no time-keeping annotation (required in EDF+D)");
         }
-        record_warnings.push_back("offset " + std::to_string(at) + ": data record " +
-                                  std::to_string(r) +
-                                  " has no time-keeping annotation; assumed continuous");
+        record_warnings.push_back(
+            "offset " + std::to_string(at) + ": data record " +
+            std::to_string(r) +
+            " has no time-keeping annotation; assumed continuous");
       } else {
         const Time actual = layout_.header_time + *time_keeping;
         const Duration deviation = actual - record_start;
         if (deviation > tolerance_) {
           if (!layout_.discontinuous) {
             record_warnings.push_back(
-                "offset " + std::to_string(at) + ": data record " + std::to_string(r) +
-                " of an EDF+C file starts " + FormatOffset(deviation) +
+                "offset " + std::to_string(at) + ": data record " +
+                std::to_string(r) + " of an EDF+C file starts " +
+                FormatOffset(deviation) +
                 " after the previous record ends; read as a gap");
           }
           record_start = actual;
           new_segment = true;
         } else if (deviation < -tolerance_) {
-          return Error(at, "data record " + std::to_string(r) + " starts at " +
-                               FormatOffset(*time_keeping) + ", " + FormatOffset(-deviation) +
-                               " before the previous record ends (records overlap)");
+          return Error(
+              at, "data record " + std::to_string(r) + " starts at " +
+                      FormatOffset(*time_keeping) + ", " +
+                      FormatOffset(-deviation) +
+                      " before the previous record ends (records overlap)");
         }
       }
     }
@@ -1220,16 +1319,19 @@ Result<bool> EdfReader::Next(SampleBlock* block) {
     const size_t spr = static_cast<size_t>(st.samples_per_record);
     out.resize(static_cast<size_t>(count) * spr);
     block->start[st.data_index] =
-        segment_start_ + sig.rate.OffsetOfSample((first - segment_first_record_) *
-                                                 st.samples_per_record);
+        segment_start_ +
+        sig.rate.OffsetOfSample((first - segment_first_record_) *
+                                st.samples_per_record);
   }
   for (int64_t k = 0; k < count; ++k) {
     const unsigned char* rec =
-        buffer_ + static_cast<uint64_t>(first + k - buffer_first_) * layout_.record_bytes;
+        buffer_ +
+        static_cast<uint64_t>(first + k - buffer_first_) * layout_.record_bytes;
     for (const StoredSignal& st : layout_.stored) {
       if (st.annotation) continue;
       const size_t spr = static_cast<size_t>(st.samples_per_record);
-      int32_t* out = block->samples[st.data_index].data() + static_cast<size_t>(k) * spr;
+      int32_t* out =
+          block->samples[st.data_index].data() + static_cast<size_t>(k) * spr;
       if (layout_.bdf) {
         Decode24(rec + st.byte_offset, spr, out);
       } else {
@@ -1242,10 +1344,11 @@ Result<bool> EdfReader::Next(SampleBlock* block) {
   return true;
 }
 
-Result<std::unique_ptr<RecordingReader>> OpenSource(std::unique_ptr<ByteSource> source,
-                                                    std::string name,
-                                                    std::optional<std::filesystem::path> path) {
-  auto reader = std::make_unique<EdfReader>(std::move(source), std::move(name), std::move(path));
+Result<std::unique_ptr<RecordingReader>> OpenSource(
+    std::unique_ptr<ByteSource> source, std::string name,
+    std::optional<std::filesystem::path> path) {
+  auto reader = std::make_unique<EdfReader>(std::move(source), std::move(name),
+                                            std::move(path));
   JUMEAU_RETURN_IF_ERROR(reader->Open());
   return std::unique_ptr<RecordingReader>(std::move(reader));
 }
@@ -1260,29 +1363,34 @@ Result<Recording> ReadWhole(RecordingReader& reader) {
 
 }  // namespace
 
-Result<std::unique_ptr<RecordingReader>> OpenEdf(const std::filesystem::path& path) {
-  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(path));
+Result<std::unique_ptr<RecordingReader>> OpenEdf(
+    const std::filesystem::path& path) {
+  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source,
+                          FileSource::Open(path));
   return OpenSource(std::move(source), path.string(), path);
 }
 
 Result<Recording> ReadEdf(const std::filesystem::path& path) {
-  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<RecordingReader> reader, OpenEdf(path));
+  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<RecordingReader> reader,
+                          OpenEdf(path));
   return ReadWhole(*reader);
 }
 
-Result<std::unique_ptr<RecordingReader>> OpenEdfFromMemory(std::string_view bytes,
-                                                           std::string_view name) {
-  return OpenSource(std::make_unique<MemorySource>(bytes), std::string(name), std::nullopt);
+Result<std::unique_ptr<RecordingReader>> OpenEdfFromMemory(
+    std::string_view bytes, std::string_view name) {
+  return OpenSource(std::make_unique<MemorySource>(bytes), std::string(name),
+                    std::nullopt);
 }
 
-Result<Recording> ReadEdfFromMemory(std::string_view bytes, std::string_view name) {
+Result<Recording> ReadEdfFromMemory(std::string_view bytes,
+                                    std::string_view name) {
   JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<RecordingReader> reader,
                           OpenEdfFromMemory(bytes, name));
   return ReadWhole(*reader);
 }
 
-void DigitalToPhysical(const int32_t* digital, size_t n, double scale, double offset,
-                       double* physical) {
+void DigitalToPhysical(const int32_t* digital, size_t n, double scale,
+                       double offset, double* physical) {
   size_t i = 0;
 #ifdef JUMEAU_EDF_VECTOR
   for (; i + 8 <= n; i += 8) {
@@ -1303,12 +1411,13 @@ void DigitalToPhysical(const int32_t* digital, size_t n, double scale, double of
 void BlockToPhysical(const SampleBlock& block, const Recording& header,
                      std::vector<std::vector<double>>* physical) {
   physical->resize(block.samples.size());
-  for (size_t s = 0; s < block.samples.size() && s < header.signals.size(); ++s) {
+  for (size_t s = 0; s < block.samples.size() && s < header.signals.size();
+       ++s) {
     const std::vector<int32_t>& in = block.samples[s];
     std::vector<double>& out = (*physical)[s];
     out.resize(in.size());
-    DigitalToPhysical(in.data(), in.size(), header.signals[s].scale, header.signals[s].offset,
-                      out.data());
+    DigitalToPhysical(in.data(), in.size(), header.signals[s].scale,
+                      header.signals[s].offset, out.data());
   }
 }
 

@@ -45,7 +45,8 @@ inline constexpr int64_t kEdfBlockBytes = int64_t{256} << 10;
 // read, kDataLoss with "<path> offset <byte>: <reason>" when the header is
 // malformed or the data section is shorter than declared, kUnimplemented when
 // a data record exceeds kEdfMaxRecordBytes. The caller owns the reader.
-Result<std::unique_ptr<RecordingReader>> OpenEdf(const std::filesystem::path& path);
+Result<std::unique_ptr<RecordingReader>> OpenEdf(
+    const std::filesystem::path& path);
 
 // Reads the whole file (OpenEdf + ReadAll), including the warnings found while
 // streaming. EDF+D signals with gaps come back as one Signal per contiguous
@@ -55,18 +56,19 @@ Result<Recording> ReadEdf(const std::filesystem::path& path);
 // As OpenEdf, over `bytes` already in memory; `name` stands for the file in
 // error messages. REQUIRES: `bytes` outlives the reader (nothing is copied).
 // files() of the reader is empty.
-Result<std::unique_ptr<RecordingReader>> OpenEdfFromMemory(std::string_view bytes,
-                                                           std::string_view name);
+Result<std::unique_ptr<RecordingReader>> OpenEdfFromMemory(
+    std::string_view bytes, std::string_view name);
 
 // As ReadEdf, over `bytes` in memory (the fuzz target's entry point).
-Result<Recording> ReadEdfFromMemory(std::string_view bytes, std::string_view name);
+Result<Recording> ReadEdfFromMemory(std::string_view bytes,
+                                    std::string_view name);
 
 // Converts digital samples to physical values: physical[i] = digital[i] *
 // scale + offset (Signal's affine map), in a loop the compiler vectorises.
 // Inputs: `digital` n samples. Outputs: `physical` n values in the signal's
 // unit. REQUIRES: both arrays hold n elements (they may not overlap).
-void DigitalToPhysical(const int32_t* digital, size_t n, double scale, double offset,
-                       double* physical);
+void DigitalToPhysical(const int32_t* digital, size_t n, double scale,
+                       double offset, double* physical);
 
 // Converts a whole block: (*physical)[s] receives block.samples[s] mapped with
 // header.signals[s]'s scale and offset. Vectors are resized, their capacity

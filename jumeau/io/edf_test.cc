@@ -5,6 +5,8 @@
 #include "jumeau/io/edf.h"
 
 #include <edflib.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,9 +15,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "jumeau/testing/test_data.h"
 
@@ -33,8 +32,10 @@ constexpr int64_t kNanosPerSecond = 1000000000;
 // An EDF file opened read-only with EDFlib; closed on destruction.
 class Edflib {
  public:
-  explicit Edflib(const std::filesystem::path& path) : hdr_(new edf_hdr_struct) {
-    ok_ = edfopen_file_readonly(path.c_str(), hdr_.get(), EDFLIB_READ_ALL_ANNOTATIONS) == 0;
+  explicit Edflib(const std::filesystem::path& path)
+      : hdr_(new edf_hdr_struct) {
+    ok_ = edfopen_file_readonly(path.c_str(), hdr_.get(),
+                                EDFLIB_READ_ALL_ANNOTATIONS) == 0;
   }
   ~Edflib() {
     if (ok_) edfclose_file(hdr_->handle);
@@ -44,23 +45,26 @@ class Edflib {
   const edf_hdr_struct& hdr() const { return *hdr_; }
 
   std::vector<int> Digital(int signal) const {
-    std::vector<int> out(static_cast<size_t>(hdr_->signalparam[signal].smp_in_file));
+    std::vector<int> out(
+        static_cast<size_t>(hdr_->signalparam[signal].smp_in_file));
     edfrewind(hdr_->handle, signal);
-    const int got = edfread_digital_samples(hdr_->handle, signal, static_cast<int>(out.size()),
-                                            out.data());
+    const int got = edfread_digital_samples(
+        hdr_->handle, signal, static_cast<int>(out.size()), out.data());
     out.resize(got < 0 ? 0 : static_cast<size_t>(got));
     return out;
   }
   std::vector<double> Physical(int signal) const {
-    std::vector<double> out(static_cast<size_t>(hdr_->signalparam[signal].smp_in_file));
+    std::vector<double> out(
+        static_cast<size_t>(hdr_->signalparam[signal].smp_in_file));
     edfrewind(hdr_->handle, signal);
-    const int got = edfread_physical_samples(hdr_->handle, signal,
-                                             static_cast<int>(out.size()), out.data());
+    const int got = edfread_physical_samples(
+        hdr_->handle, signal, static_cast<int>(out.size()), out.data());
     out.resize(got < 0 ? 0 : static_cast<size_t>(got));
     return out;
   }
   std::vector<edf_annotation_struct> Annotations() const {
-    std::vector<edf_annotation_struct> out(static_cast<size_t>(hdr_->annotations_in_file));
+    std::vector<edf_annotation_struct> out(
+        static_cast<size_t>(hdr_->annotations_in_file));
     for (size_t i = 0; i < out.size(); ++i) {
       edf_get_annotation(hdr_->handle, static_cast<int>(i), &out[i]);
     }
@@ -85,12 +89,14 @@ std::string Trimmed(const char* s) {
 // may differ by a few ulps of the range; a decoding error would be at least
 // one quantisation step, range / 65535), and the annotation list (EDFlib's
 // onsets are 100 ns units from the first sample).
-void ExpectMatchesEdflib(const std::filesystem::path& path, const Recording& ours) {
+void ExpectMatchesEdflib(const std::filesystem::path& path,
+                         const Recording& ours) {
   Edflib ref(path);
   ASSERT_TRUE(ref.ok()) << path << ": EDFlib error " << ref.error();
   const edf_hdr_struct& h = ref.hdr();
   ASSERT_EQ(static_cast<size_t>(h.edfsignals), ours.signals.size());
-  EXPECT_EQ((ours.start - Time{}).ns % kNanosPerSecond, h.starttime_subsecond * 100);
+  EXPECT_EQ((ours.start - Time{}).ns % kNanosPerSecond,
+            h.starttime_subsecond * 100);
   for (int s = 0; s < h.edfsignals; ++s) {
     SCOPED_TRACE("signal " + std::to_string(s));
     const edf_param_struct& p = h.signalparam[s];
@@ -103,22 +109,27 @@ void ExpectMatchesEdflib(const std::filesystem::path& path, const Recording& our
     EXPECT_EQ(sig.physical_max, p.phys_max);
     EXPECT_EQ(sig.samples.size(), static_cast<size_t>(p.smp_in_file));
     // Rate: samples per record over EDFlib's record duration (100 ns units).
-    EXPECT_EQ(sig.rate, *SampleRate::FromSamplesPer(p.smp_in_datarecord,
-                                                   Duration{h.datarecord_duration * 100}));
+    EXPECT_EQ(sig.rate,
+              *SampleRate::FromSamplesPer(
+                  p.smp_in_datarecord, Duration{h.datarecord_duration * 100}));
     const std::vector<int> digital = ref.Digital(s);
     ASSERT_EQ(digital.size(), sig.samples.size());
     size_t digital_mismatches = 0;
-    for (size_t i = 0; i < digital.size(); ++i) digital_mismatches += digital[i] != sig.samples[i];
+    for (size_t i = 0; i < digital.size(); ++i)
+      digital_mismatches += digital[i] != sig.samples[i];
     EXPECT_EQ(digital_mismatches, 0u);
     const std::vector<double> physical = ref.Physical(s);
     ASSERT_EQ(physical.size(), sig.samples.size());
     std::vector<double> mine(sig.samples.size());
-    DigitalToPhysical(sig.samples.data(), sig.samples.size(), sig.scale, sig.offset, mine.data());
-    const double tolerance = 1e-12 * std::max(std::fabs(p.phys_min), std::fabs(p.phys_max));
+    DigitalToPhysical(sig.samples.data(), sig.samples.size(), sig.scale,
+                      sig.offset, mine.data());
+    const double tolerance =
+        1e-12 * std::max(std::fabs(p.phys_min), std::fabs(p.phys_max));
     double worst = 0;
     for (size_t i = 0; i < physical.size(); ++i) {
       worst = std::max(worst, std::fabs(physical[i] - mine[i]));
-      ASSERT_EQ(mine[i], sig.Physical(i));  // the fast path is the same arithmetic
+      ASSERT_EQ(mine[i],
+                sig.Physical(i));  // the fast path is the same arithmetic
     }
     EXPECT_LE(worst, tolerance);
   }
@@ -164,7 +175,8 @@ struct TestSignal {
 };
 
 TestSignal Annotations(int samples_per_record = 30) {
-  return {"EDF Annotations", samples_per_record, "-1", "1", "-32768", "32767", ""};
+  return {
+      "EDF Annotations", samples_per_record, "-1", "1", "-32768", "32767", ""};
 }
 
 // Builds an EDF/BDF header; numbers are given as text so tests can break them.
@@ -184,9 +196,15 @@ struct TestHeader {
   std::string Build() const {
     const size_t ns = signals.size();
     std::string h;
-    h += bdf ? std::string("\xFF" "BIOSEMI") : Field("0", 8);
-    h += Field(patient, 80) + Field(recording, 80) + Field(date, 8) + Field(time, 8);
-    h += Field(header_bytes.empty() ? std::to_string(256 * (ns + 1)) : header_bytes, 8);
+    h += bdf ? std::string(
+                   "\xFF"
+                   "BIOSEMI")
+             : Field("0", 8);
+    h += Field(patient, 80) + Field(recording, 80) + Field(date, 8) +
+         Field(time, 8);
+    h += Field(
+        header_bytes.empty() ? std::to_string(256 * (ns + 1)) : header_bytes,
+        8);
     h += Field(reserved, 44) + Field(records, 8) + Field(duration, 8);
     h += Field(signal_count.empty() ? std::to_string(ns) : signal_count, 4);
     for (const auto& s : signals) h += Field(s.label, 16);
@@ -197,7 +215,8 @@ struct TestHeader {
     for (const auto& s : signals) h += Field(s.digital_min, 8);
     for (const auto& s : signals) h += Field(s.digital_max, 8);
     for (size_t i = 0; i < ns; ++i) h += Field("", 80);
-    for (const auto& s : signals) h += Field(std::to_string(s.samples_per_record), 8);
+    for (const auto& s : signals)
+      h += Field(std::to_string(s.samples_per_record), 8);
     for (size_t i = 0; i < ns; ++i) h += Field("", 32);
     return h;
   }
@@ -237,17 +256,20 @@ TestHeader SmallHeader() {
 }
 
 std::string SmallRecord(int r, const std::string& tals) {
-  return Samples16({10 * r, 10 * r + 1, 10 * r + 2, 10 * r + 3}) + Samples16({-r, -r - 1}) +
-         Tal(tals, 60);
+  return Samples16({10 * r, 10 * r + 1, 10 * r + 2, 10 * r + 3}) +
+         Samples16({-r, -r - 1}) + Tal(tals, 60);
 }
 
 std::string SmallFile() {
   return SmallHeader().Build() +
-         SmallRecord(0, "+0\x14\x14\0+0.5\x15" "1.5\x14Spike\x14\0"s) +
+         SmallRecord(0,
+                     "+0\x14\x14\0+0.5\x15"
+                     "1.5\x14Spike\x14\0"s) +
          SmallRecord(1, "+1\x14\x14\0"s);
 }
 
-Status ReadStatus(const std::string& bytes, const std::string& name = "broken.edf") {
+Status ReadStatus(const std::string& bytes,
+                  const std::string& name = "broken.edf") {
   const std::filesystem::path path = testing::ScratchDir() / name;
   WriteFile(path, bytes);
   return ReadEdf(path).status();
@@ -287,7 +309,8 @@ TEST(EdfRealFiles, S001R03IsEdfPlusWith64ChannelsAndItsMotorEvents) {
     t1 += e.text == "T1";
     t2 += e.text == "T2";
     ASSERT_TRUE(e.end.has_value());
-    EXPECT_EQ(*e.end - e.time, Duration::Milliseconds(i % 2 == 0 ? 4200 : 4100));
+    EXPECT_EQ(*e.end - e.time,
+              Duration::Milliseconds(i % 2 == 0 ? 4200 : 4100));
     EXPECT_EQ(e.text == "T0", i % 2 == 0);
   }
   EXPECT_EQ(t0, 15);
@@ -307,13 +330,16 @@ TEST(EdfRealFiles, S001R03IsEdfPlusWith64ChannelsAndItsMotorEvents) {
 // has a non-blank prefilter field ("HP:0Hz LP:0Hz N:0Hz"), which EDF+ forbids.
 // We compare against EDFlib on a copy with that one field blanked: the data
 // records are the same bytes.
-TEST(EdfRealFiles, S001R03MatchesEdflibOnACopyWithTheAnnotationPrefilterBlanked) {
+TEST(EdfRealFiles,
+     S001R03MatchesEdflibOnACopyWithTheAnnotationPrefilterBlanked) {
   JUMEAU_REQUIRE_TEST_DATA(path, "edf/S001R03.edf");
   std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
   const size_t ns = 65;
   bytes.replace(256 + 136 * ns + 80 * 64, 80, std::string(80, ' '));
-  const std::filesystem::path copy = testing::ScratchDir() / "S001R03-blank-prefilter.edf";
+  const std::filesystem::path copy =
+      testing::ScratchDir() / "S001R03-blank-prefilter.edf";
   WriteFile(copy, bytes);
   Result<Recording> original = ReadEdf(path);
   Result<Recording> patched = ReadEdf(copy);
@@ -402,7 +428,8 @@ TEST(EdfRealFiles, StreamsBoundedBlocksWithConsistentStarts) {
     ASSERT_EQ(block.start.size(), 64u);
     // 20640-byte records: kEdfBlockBytes / 20640 records per block.
     EXPECT_LE(block.samples[0].size(), records_per_block * 160u);
-    EXPECT_EQ(block.start[0], rr.header().start + Duration::Seconds(samples / 160));
+    EXPECT_EQ(block.start[0],
+              rr.header().start + Duration::Seconds(samples / 160));
     samples += block.samples[0].size();
     events += block.events.size();
     EXPECT_GT(rr.bytes_read(), last_bytes);
@@ -418,7 +445,8 @@ TEST(EdfRealFiles, StreamsBoundedBlocksWithConsistentStarts) {
 TEST(EdfRealFiles, MemoryReaderEqualsFileReader) {
   JUMEAU_REQUIRE_TEST_DATA(path, "edf/test_bdf_stim_channel.bdf");
   std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
   Result<Recording> a = ReadEdf(path);
   Result<Recording> b = ReadEdfFromMemory(bytes, "mem.bdf");
   ASSERT_TRUE(a.ok() && b.ok());
@@ -439,7 +467,8 @@ TEST(EdfGenerated, DecodesSignalsWithDifferentRatesAndTals) {
   ASSERT_EQ(r->signals.size(), 2u);
   EXPECT_EQ(r->signals[0].rate, SampleRate(4, 1));
   EXPECT_EQ(r->signals[1].rate, SampleRate(2, 1));
-  EXPECT_EQ(r->signals[0].samples, (std::vector<int32_t>{0, 1, 2, 3, 10, 11, 12, 13}));
+  EXPECT_EQ(r->signals[0].samples,
+            (std::vector<int32_t>{0, 1, 2, 3, 10, 11, 12, 13}));
   EXPECT_EQ(r->signals[1].samples, (std::vector<int32_t>{0, -1, -1, -2}));
   EXPECT_DOUBLE_EQ(r->signals[0].scale, 200.0 / 65535.0);
   ASSERT_EQ(r->events.size(), 1u);
@@ -453,39 +482,49 @@ TEST(EdfGenerated, Decodes16And24BitExtremesThroughTheVectorPaths) {
   // 37 samples per record: the 16-wide vector loop, and a scalar tail.
   std::vector<int> values16, values24;
   for (int i = 0; i < 37; ++i) {
-    values16.push_back(i % 3 == 0 ? -32768 : i % 3 == 1 ? 32767 : i * 1000 - 18000);
-    values24.push_back(i % 3 == 0 ? -8388608 : i % 3 == 1 ? 8388607 : i * 200000 - 3600000);
+    values16.push_back(i % 3 == 0   ? -32768
+                       : i % 3 == 1 ? 32767
+                                    : i * 1000 - 18000);
+    values24.push_back(i % 3 == 0   ? -8388608
+                       : i % 3 == 1 ? 8388607
+                                    : i * 200000 - 3600000);
   }
   TestHeader edf;
   edf.reserved = "";
   edf.records = "1";
   edf.signals = {{"X", 37}};
-  Result<Recording> r16 = ReadEdfFromMemory(edf.Build() + Samples16(values16), "x.edf");
+  Result<Recording> r16 =
+      ReadEdfFromMemory(edf.Build() + Samples16(values16), "x.edf");
   ASSERT_TRUE(r16.ok()) << r16.status().ToString();
   EXPECT_EQ(r16->format, "EDF");
-  EXPECT_EQ(r16->signals[0].samples, std::vector<int32_t>(values16.begin(), values16.end()));
+  EXPECT_EQ(r16->signals[0].samples,
+            std::vector<int32_t>(values16.begin(), values16.end()));
 
   TestHeader bdf = edf;
   bdf.bdf = true;
   bdf.signals[0].digital_min = "-8388608";
   bdf.signals[0].digital_max = "8388607";
-  Result<Recording> r24 = ReadEdfFromMemory(bdf.Build() + Samples24(values24), "x.bdf");
+  Result<Recording> r24 =
+      ReadEdfFromMemory(bdf.Build() + Samples24(values24), "x.bdf");
   ASSERT_TRUE(r24.ok()) << r24.status().ToString();
   EXPECT_EQ(r24->format, "BDF");
   EXPECT_EQ(r24->signals[0].bits, 24);
-  EXPECT_EQ(r24->signals[0].samples, std::vector<int32_t>(values24.begin(), values24.end()));
+  EXPECT_EQ(r24->signals[0].samples,
+            std::vector<int32_t>(values24.begin(), values24.end()));
 }
 
 TEST(EdfGenerated, DigitalToPhysicalMatchesSignalPhysical) {
   std::vector<int32_t> digital;
   for (int i = -50; i < 51; ++i) digital.push_back(i * 321);
   std::vector<double> physical(digital.size());
-  DigitalToPhysical(digital.data(), digital.size(), 0.1234567, -17.25, physical.data());
+  DigitalToPhysical(digital.data(), digital.size(), 0.1234567, -17.25,
+                    physical.data());
   Signal s;
   s.samples = digital;
   s.scale = 0.1234567;
   s.offset = -17.25;
-  for (size_t i = 0; i < digital.size(); ++i) EXPECT_EQ(physical[i], s.Physical(i));
+  for (size_t i = 0; i < digital.size(); ++i)
+    EXPECT_EQ(physical[i], s.Physical(i));
 }
 
 TEST(EdfGenerated, SubSecondStartComesFromTheFirstTimeKeepingTal) {
@@ -529,7 +568,8 @@ TEST(EdfGenerated, DatesFollowThe1985ClippingRuleAndEdfPlusStartdate) {
   r = ReadEdfFromMemory(plus.Build(), "d.edf");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(FormatIso8601(r->start), "2002-03-02T10:15:00Z");
-  EXPECT_THAT(r->warnings, ::testing::Contains(HasSubstr("disagrees with the header date")));
+  EXPECT_THAT(r->warnings,
+              ::testing::Contains(HasSubstr("disagrees with the header date")));
   // Regression (found by libFuzzer): a year outside the int64-nanosecond
   // range used to overflow; it is now ignored with a warning.
   plus.date = "24.04.89";
@@ -537,7 +577,8 @@ TEST(EdfGenerated, DatesFollowThe1985ClippingRuleAndEdfPlusStartdate) {
   r = ReadEdfFromMemory(plus.Build(), "d.edf");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(FormatIso8601(r->start), "1989-04-24T10:15:00Z");
-  EXPECT_THAT(r->warnings, ::testing::Contains(HasSubstr("outside 1900..2100")));
+  EXPECT_THAT(r->warnings,
+              ::testing::Contains(HasSubstr("outside 1900..2100")));
 }
 
 // An EDF+D file with three segments: records 0-1 contiguous, record 2 after
@@ -549,14 +590,17 @@ std::string DiscontinuousFile() {
   std::string bytes = h.Build();
   bytes += SmallRecord(0, "+0\x14\x14\0"s);
   bytes += SmallRecord(1, "+1\x14\x14\0"s);
-  bytes += SmallRecord(2, "+5\x14\x14\0+5.25\x14" "After gap\x14\0"s);
+  bytes += SmallRecord(2,
+                       "+5\x14\x14\0+5.25\x14"
+                       "After gap\x14\0"s);
   bytes += SmallRecord(3, "+6.5\x14\x14\0"s);
   return bytes;
 }
 
 TEST(EdfGenerated, EdfPlusDGapsStartNewBlocksAndSegments) {
   const std::string bytes = DiscontinuousFile();
-  Result<std::unique_ptr<RecordingReader>> reader = OpenEdfFromMemory(bytes, "gaps.edf");
+  Result<std::unique_ptr<RecordingReader>> reader =
+      OpenEdfFromMemory(bytes, "gaps.edf");
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   EXPECT_EQ((*reader)->header().format, "EDF+D");
   const Time t0 = (*reader)->header().start;
@@ -573,14 +617,16 @@ TEST(EdfGenerated, EdfPlusDGapsStartNewBlocksAndSegments) {
   ASSERT_EQ(blocks.size(), 3u);
   EXPECT_EQ(blocks[0], std::make_pair(t0, size_t{8}));
   EXPECT_EQ(blocks[1], std::make_pair(t0 + Duration::Seconds(5), size_t{4}));
-  EXPECT_EQ(blocks[2], std::make_pair(t0 + Duration::Milliseconds(6500), size_t{4}));
+  EXPECT_EQ(blocks[2],
+            std::make_pair(t0 + Duration::Milliseconds(6500), size_t{4}));
   EXPECT_EQ(b_starts[2], t0 + Duration::Milliseconds(6500));
 
   // ReadAll: one Signal per contiguous segment.
   Result<Recording> r = ReadEdfFromMemory(bytes, "gaps.edf");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->signals.size(), 6u);  // A, B, then A and B twice more
-  EXPECT_EQ(r->signals[0].samples, (std::vector<int32_t>{0, 1, 2, 3, 10, 11, 12, 13}));
+  EXPECT_EQ(r->signals[0].samples,
+            (std::vector<int32_t>{0, 1, 2, 3, 10, 11, 12, 13}));
   EXPECT_EQ(r->signals[2].label, "A");
   EXPECT_EQ(r->signals[2].start, t0 + Duration::Seconds(5));
   EXPECT_EQ(r->signals[2].samples, (std::vector<int32_t>{20, 21, 22, 23}));
@@ -599,7 +645,8 @@ TEST(EdfGenerated, EdfPlusDOverlappingRecordsAreAnError) {
   const Status st = ReadStatus(bytes, "overlap.edf");
   EXPECT_EQ(st.code(), StatusCode::kDataLoss);
   const size_t record1 = 256 * 4 + 72;  // header + one 72-byte record
-  EXPECT_THAT(st.message(), HasSubstr("overlap.edf offset " + std::to_string(record1 + 12)));
+  EXPECT_THAT(st.message(),
+              HasSubstr("overlap.edf offset " + std::to_string(record1 + 12)));
   EXPECT_THAT(st.message(), HasSubstr("overlap"));
 }
 
@@ -625,9 +672,13 @@ TEST(EdfGenerated, MalformedTalsAreSkippedWithWarnings) {
   TestHeader h = SmallHeader();
   h.records = "1";
   const std::string tals = "+0\x14\x14\0"s + "12\x14NoSign\x14\0"s +
-                           "+2\x15x\x14" "BadDur\x14\0"s +
-                           "+3\x14" "Caf\xE9\x14\0"s + "+4\x14Ok\x14\0"s;
-  Result<Recording> r = ReadEdfFromMemory(h.Build() + SmallRecord(0, tals), "tal.edf");
+                           "+2\x15x\x14"
+                           "BadDur\x14\0"s +
+                           "+3\x14"
+                           "Caf\xE9\x14\0"s +
+                           "+4\x14Ok\x14\0"s;
+  Result<Recording> r =
+      ReadEdfFromMemory(h.Build() + SmallRecord(0, tals), "tal.edf");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->events.size(), 2u);
   EXPECT_EQ(r->events[0].text, "Caf\xC3\xA9");  // Latin-1 read as such
@@ -651,19 +702,23 @@ TEST(EdfGenerated, RecordCountMinusOneIsComputedFromTheFileSize) {
 
 TEST(EdfGenerated, TrailingBytesAndEqualPhysicalRangeAreWarnings) {
   std::string bytes = SmallFile() + "extra";
-  bytes.replace(256 + 3 * 112 + 8, 8, Field("-100", 8));  // B: physical max = min
+  bytes.replace(256 + 3 * 112 + 8, 8,
+                Field("-100", 8));  // B: physical max = min
   Result<Recording> r = ReadEdfFromMemory(bytes, "odd.edf");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->signals[1].scale, 1.0);
   EXPECT_EQ(r->signals[1].offset, 0.0);
-  EXPECT_THAT(r->warnings, ::testing::Contains(HasSubstr("5 bytes after the last")));
-  EXPECT_THAT(r->warnings, ::testing::Contains(HasSubstr("physical minimum equals maximum")));
+  EXPECT_THAT(r->warnings,
+              ::testing::Contains(HasSubstr("5 bytes after the last")));
+  EXPECT_THAT(r->warnings, ::testing::Contains(
+                               HasSubstr("physical minimum equals maximum")));
 }
 
 // ---------------------------------------------------------------------------
 // Error classes: each names the file, the byte offset and the reason.
 
-void ExpectDataLoss(const Status& st, const std::string& where, const std::string& reason) {
+void ExpectDataLoss(const Status& st, const std::string& where,
+                    const std::string& reason) {
   EXPECT_EQ(st.code(), StatusCode::kDataLoss) << st.ToString();
   EXPECT_THAT(st.message(), HasSubstr(where)) << st.ToString();
   EXPECT_THAT(st.message(), HasSubstr(reason)) << st.ToString();
@@ -672,15 +727,15 @@ void ExpectDataLoss(const Status& st, const std::string& where, const std::strin
 TEST(EdfErrors, TruncatedDataNamesTheFirstIncompleteRecord) {
   std::string bytes = SmallFile();
   bytes.resize(bytes.size() - 10);  // record 1 (at 1024 + 72) loses 10 bytes
-  ExpectDataLoss(ReadStatus(bytes, "cut.edf"), "cut.edf offset 1096:",
-                 "data record 1 is incomplete");
+  ExpectDataLoss(ReadStatus(bytes, "cut.edf"),
+                 "cut.edf offset 1096:", "data record 1 is incomplete");
 }
 
 TEST(EdfErrors, TruncatedHeader) {
-  ExpectDataLoss(ReadStatus(SmallFile().substr(0, 100), "tiny.edf"), "tiny.edf offset 100:",
-                 "256-byte");
-  ExpectDataLoss(ReadStatus(SmallFile().substr(0, 700), "short.edf"), "short.edf offset 700:",
-                 "inside the header");
+  ExpectDataLoss(ReadStatus(SmallFile().substr(0, 100), "tiny.edf"),
+                 "tiny.edf offset 100:", "256-byte");
+  ExpectDataLoss(ReadStatus(SmallFile().substr(0, 700), "short.edf"),
+                 "short.edf offset 700:", "inside the header");
 }
 
 TEST(EdfErrors, WrongHeaderSize) {
@@ -704,53 +759,66 @@ TEST(EdfErrors, NonAsciiHeaderBytes) {
 TEST(EdfErrors, UnknownVersion) {
   std::string bytes = SmallFile();
   bytes[0] = '1';
-  ExpectDataLoss(ReadStatus(bytes, "v.edf"), "v.edf offset 0:", "unknown version field '1");
+  ExpectDataLoss(ReadStatus(bytes, "v.edf"),
+                 "v.edf offset 0:", "unknown version field '1");
 }
 
 TEST(EdfErrors, NonNumericNumbers) {
   TestHeader h = SmallHeader();
   h.signal_count = "x3";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 252:", "signal count 'x3' is not a positive");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 252:", "signal count 'x3' is not a positive");
   h = SmallHeader();
   h.signal_count = "-3";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 252:", "signal count '-3' is not a positive");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 252:", "signal count '-3' is not a positive");
   h = SmallHeader();
   h.records = "two";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 236:", "number of data records 'two'");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 236:", "number of data records 'two'");
   h = SmallHeader();
   h.duration = "1,5";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 244:", "'1,5' is not a decimal");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 244:", "'1,5' is not a decimal");
   h = SmallHeader();
   h.signals[1].physical_min = "1.2.3";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset " + std::to_string(256 + 104 * 3 + 8) + ":",
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset " + std::to_string(256 + 104 * 3 + 8) + ":",
                  "signal 1 ('B') physical minimum '1.2.3' is not a number");
   h = SmallHeader();
   h.signals[0].digital_max = "big";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset " + std::to_string(256 + 128 * 3) + ":",
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset " + std::to_string(256 + 128 * 3) + ":",
                  "digital maximum 'big'");
   h = SmallHeader();
   h.date = "2.3.2002";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 168:", "is not a dd.mm.yy date");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 168:", "is not a dd.mm.yy date");
   h = SmallHeader();
   h.time = "25.00.00";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 168:", "not a valid calendar date and time");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 168:", "not a valid calendar date and time");
 }
 
 TEST(EdfErrors, ImpossibleValues) {
   TestHeader h = SmallHeader();
   h.signals[1].samples_per_record = 0;
-  ExpectDataLoss(ReadStatus(h.Build()), "offset " + std::to_string(256 + 216 * 3 + 8) + ":",
-                 "signal 1 ('B') samples per data record '0' is not a positive integer");
+  ExpectDataLoss(
+      ReadStatus(h.Build()),
+      "offset " + std::to_string(256 + 216 * 3 + 8) + ":",
+      "signal 1 ('B') samples per data record '0' is not a positive integer");
   h = SmallHeader();
   h.duration = "0";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 244:", "without a sampling rate");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 244:", "without a sampling rate");
   h = SmallHeader();
   h.duration = "-1";
   ExpectDataLoss(ReadStatus(h.Build()), "offset 244:", "is negative");
   h = SmallHeader();
   h.signals[0].digital_min = "100";
   h.signals[0].digital_max = "100";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset " + std::to_string(256 + 120 * 3) + ":",
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset " + std::to_string(256 + 120 * 3) + ":",
                  "digital minimum 100 is not below the digital maximum 100");
   h = SmallHeader();
   h.signal_count = "5000";
@@ -760,11 +828,14 @@ TEST(EdfErrors, ImpossibleValues) {
   h.duration = "99999999";  // 40 records of 3.2 years
   h.signals = {{"A", 1}, Annotations(6)};
   std::string bytes = h.Build();
-  for (int r = 0; r < 40; ++r) bytes += Samples16({r}) + Tal("+0\x14\x14\0"s, 12);
-  ExpectDataLoss(ReadStatus(bytes), "offset 236:", "span more than the supported 50 years");
+  for (int r = 0; r < 40; ++r)
+    bytes += Samples16({r}) + Tal("+0\x14\x14\0"s, 12);
+  ExpectDataLoss(ReadStatus(bytes),
+                 "offset 236:", "span more than the supported 50 years");
   h = SmallHeader();
   h.records = "-2";
-  ExpectDataLoss(ReadStatus(h.Build()), "offset 236:", "not a non-negative integer");
+  ExpectDataLoss(ReadStatus(h.Build()),
+                 "offset 236:", "not a non-negative integer");
 }
 
 TEST(EdfErrors, MissingFileIsNotFound) {

@@ -41,23 +41,26 @@ bool PrintableAscii(std::string_view s) {
 
 // Writes `text` left-justified into the `width` bytes at `out`.
 // REQUIRES: text.size() <= width.
-void Put(std::string* header, size_t offset, size_t width, std::string_view text) {
-  std::memcpy(header->data() + offset, text.data(), std::min(width, text.size()));
+void Put(std::string* header, size_t offset, size_t width,
+         std::string_view text) {
+  std::memcpy(header->data() + offset, text.data(),
+              std::min(width, text.size()));
 }
 
 // Seconds as a plain decimal with up to 9 decimals, trailing zeros trimmed:
 // 1500000000 → "1.5"; with `sign`, a leading '+' or '-' (TAL onsets).
 std::string FormatSeconds(int64_t ns, bool sign) {
   const bool negative = ns < 0;
-  const uint64_t magnitude =
-      negative ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
+  const uint64_t magnitude = negative ? static_cast<uint64_t>(-(ns + 1)) + 1
+                                      : static_cast<uint64_t>(ns);
   std::string out;
   if (sign) out += negative ? '-' : '+';
   out += std::to_string(magnitude / kNanosPerSecond);
   uint64_t frac = magnitude % kNanosPerSecond;
   if (frac != 0) {
     char buf[16];
-    std::snprintf(buf, sizeof buf, ".%09llu", static_cast<unsigned long long>(frac));
+    std::snprintf(buf, sizeof buf, ".%09llu",
+                  static_cast<unsigned long long>(frac));
     std::string f(buf);
     while (f.back() == '0') f.pop_back();
     out += f;
@@ -68,7 +71,8 @@ std::string FormatSeconds(int64_t ns, bool sign) {
 // Number of samples of `rate` in `duration_ns`, or -1 when not an integer.
 int64_t SamplesPerRecord(const SampleRate& rate, int64_t duration_ns) {
   const __int128 num = static_cast<__int128>(rate.numerator()) * duration_ns;
-  const __int128 den = static_cast<__int128>(rate.denominator()) * kNanosPerSecond;
+  const __int128 den =
+      static_cast<__int128>(rate.denominator()) * kNanosPerSecond;
   if (num % den != 0) return -1;
   const __int128 q = num / den;
   return q > kMaxEightDigits ? -1 : static_cast<int64_t>(q);
@@ -102,8 +106,9 @@ Result<std::string> ChooseUnit(const Signal& s, size_t index) {
   for (const std::string& c : candidates) {
     if (c.size() <= 8 && PrintableAscii(c) && ToUcum(c) == s.unit) return c;
   }
-  return OutOfRangeError("signal " + std::to_string(index) + " ('" + s.label + "'): unit '" +
-                         s.unit + "' cannot be written as 8 ASCII characters");
+  return OutOfRangeError("signal " + std::to_string(index) + " ('" + s.label +
+                         "'): unit '" + s.unit +
+                         "' cannot be written as 8 ASCII characters");
 }
 
 // The duration field text, or "" when `ns` is not a plain decimal of at most
@@ -115,8 +120,9 @@ std::string DurationField(int64_t ns) {
 
 // Picks the data record duration in ns. `channels`: each EDF signal's
 // segments (all with the same count, sorted by start).
-Result<int64_t> ChooseRecordDuration(const std::vector<std::vector<const Signal*>>& channels,
-                                     const EdfWriteOptions& options, int bytes_per_sample) {
+Result<int64_t> ChooseRecordDuration(
+    const std::vector<std::vector<const Signal*>>& channels,
+    const EdfWriteOptions& options, int bytes_per_sample) {
   // Bytes of data per record, or -1 when a signal has no integer samples.
   const auto fits_all = [&](int64_t d) {
     int64_t bytes = 0;
@@ -144,13 +150,15 @@ Result<int64_t> ChooseRecordDuration(const std::vector<std::vector<const Signal*
   if (options.record_duration) {
     const int64_t d = options.record_duration->ns;
     if (d <= 0 || DurationField(d).empty()) {
-      return InvalidArgumentError("record duration " + FormatSeconds(d, false) +
-                                  " s is not a positive decimal of at most 8 characters");
+      return InvalidArgumentError(
+          "record duration " + FormatSeconds(d, false) +
+          " s is not a positive decimal of at most 8 characters");
     }
     if (fits_all(d) < 0) {
-      return InvalidArgumentError("record duration " + FormatSeconds(d, false) +
-                                  " s does not hold an integer number of samples of every "
-                                  "signal (at most 99999999)");
+      return InvalidArgumentError(
+          "record duration " + FormatSeconds(d, false) +
+          " s does not hold an integer number of samples of every "
+          "signal (at most 99999999)");
     }
     return d;
   }
@@ -162,8 +170,9 @@ Result<int64_t> ChooseRecordDuration(const std::vector<std::vector<const Signal*
   for (const auto& c : channels) {
     seconds = std::lcm(seconds, c.front()->rate.denominator());
     if (seconds > kMaxEightDigits) {
-      return OutOfRangeError("no data record duration of at most 99999999 s holds an integer "
-                             "number of samples of every signal");
+      return OutOfRangeError(
+          "no data record duration of at most 99999999 s holds an integer "
+          "number of samples of every signal");
     }
   }
   const int64_t base = seconds * kNanosPerSecond;
@@ -189,22 +198,27 @@ Result<int64_t> ChooseRecordDuration(const std::vector<std::vector<const Signal*
 
 // `segments`: the Signals written as one EDF signal (several for EDF+D),
 // sorted by start; the first one's metadata is used.
-Result<SignalPlan> PlanSignal(const std::vector<const Signal*>& segments, size_t index,
-                              int64_t duration_ns, bool bdf) {
+Result<SignalPlan> PlanSignal(const std::vector<const Signal*>& segments,
+                              size_t index, int64_t duration_ns, bool bdf) {
   const Signal& s = *segments.front();
-  const std::string who = "signal " + std::to_string(index) + " ('" + s.label + "')";
+  const std::string who =
+      "signal " + std::to_string(index) + " ('" + s.label + "')";
   SignalPlan plan;
   plan.segments = segments;
   if (s.label.size() > 16 || !PrintableAscii(s.label)) {
-    return OutOfRangeError(who + ": label is not at most 16 printable ASCII characters");
+    return OutOfRangeError(
+        who + ": label is not at most 16 printable ASCII characters");
   }
   if (s.label == "EDF Annotations" || s.label == "BDF Annotations") {
-    return InvalidArgumentError(who + ": label is reserved for the annotation signal");
+    return InvalidArgumentError(
+        who + ": label is reserved for the annotation signal");
   }
-  if (s.transducer.size() > 80 || !PrintableAscii(s.transducer) || s.prefilter.size() > 80 ||
-      !PrintableAscii(s.prefilter)) {
-    return OutOfRangeError(who + ": transducer or prefilter is not at most 80 printable ASCII "
-                                 "characters");
+  if (s.transducer.size() > 80 || !PrintableAscii(s.transducer) ||
+      s.prefilter.size() > 80 || !PrintableAscii(s.prefilter)) {
+    return OutOfRangeError(
+        who +
+        ": transducer or prefilter is not at most 80 printable ASCII "
+        "characters");
   }
   JUMEAU_ASSIGN_OR_RETURN(plan.unit, ChooseUnit(s, index));
   if (!std::isfinite(s.scale) || s.scale == 0 || !std::isfinite(s.offset)) {
@@ -225,8 +239,8 @@ Result<SignalPlan> PlanSignal(const std::vector<const Signal*>& segments, size_t
       const int64_t v = segment->samples[i];
       if (v < format_min || v > format_max) {
         return OutOfRangeError(who + ": sample " + std::to_string(i) + " = " +
-                               std::to_string(v) + " does not fit " + (bdf ? "24" : "16") +
-                               " bits");
+                               std::to_string(v) + " does not fit " +
+                               (bdf ? "24" : "16") + " bits");
       }
       lo = std::min(lo, v);
       hi = std::max(hi, v);
@@ -241,7 +255,8 @@ Result<SignalPlan> PlanSignal(const std::vector<const Signal*>& segments, size_t
   const double tolerance = 1e-9 * std::max(std::fabs(pmin), std::fabs(pmax));
   if (declared && lo == s.digital_min && hi == s.digital_max &&
       std::fabs(s.physical_min - pmin) <= tolerance &&
-      std::fabs(s.physical_max - pmax) <= tolerance && s.physical_min != s.physical_max) {
+      std::fabs(s.physical_max - pmax) <= tolerance &&
+      s.physical_min != s.physical_max) {
     pmin = s.physical_min;
     pmax = s.physical_max;
   }
@@ -275,7 +290,8 @@ void Encode(const int32_t* in, size_t n, bool bdf, unsigned char* out) {
 }
 
 void Fill(int32_t value, size_t n, bool bdf, unsigned char* out) {
-  for (size_t i = 0; i < n; ++i) Encode(&value, 1, bdf, out + (bdf ? 3 : 2) * i);
+  for (size_t i = 0; i < n; ++i)
+    Encode(&value, 1, bdf, out + (bdf ? 3 : 2) * i);
 }
 
 }  // namespace
@@ -291,7 +307,8 @@ std::string FormatEdfNumber(double value) {
   const auto consider = [&](std::string text) {
     if (text.size() > 8) return;
     double parsed = 0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    const auto r =
+        std::from_chars(text.data(), text.data() + text.size(), parsed);
     if (r.ec != std::errc()) return;
     const double error = std::fabs(parsed - value);
     if (error < best_error) {
@@ -327,8 +344,9 @@ std::string FormatEdfNumber(double value) {
 // True when `b` may be written as a later segment of the same EDF signal
 // as `a` (EDF+D): same label, rate and digital-to-physical map.
 bool SameChannel(const Signal& a, const Signal& b) {
-  return a.label == b.label && a.rate == b.rate && a.scale == b.scale && a.offset == b.offset &&
-         a.unit == b.unit && a.digital_min == b.digital_min && a.digital_max == b.digital_max &&
+  return a.label == b.label && a.rate == b.rate && a.scale == b.scale &&
+         a.offset == b.offset && a.unit == b.unit &&
+         a.digital_min == b.digital_min && a.digital_max == b.digital_max &&
          a.transducer == b.transducer && a.prefilter == b.prefilter;
 }
 
@@ -337,7 +355,8 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   const bool bdf = options.bdf;
   const int bps = bdf ? 3 : 2;
   if (options.patient.size() > 80 || !PrintableAscii(options.patient)) {
-    return InvalidArgumentError("EDF patient field must be at most 80 printable ASCII characters");
+    return InvalidArgumentError(
+        "EDF patient field must be at most 80 printable ASCII characters");
   }
   // Channels: signals grouped by label, in first-appearance order; a label
   // seen again is a later segment (what ReadAll makes of an EDF+D file).
@@ -345,24 +364,27 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   for (size_t i = 0; i < recording.signals.size(); ++i) {
     const Signal& s = recording.signals[i];
     if (!s.rate.valid()) {
-      return InvalidArgumentError("signal " + std::to_string(i) + " ('" + s.label +
-                                  "') has no valid sampling rate");
+      return InvalidArgumentError("signal " + std::to_string(i) + " ('" +
+                                  s.label + "') has no valid sampling rate");
     }
-    auto it = std::find_if(channels.begin(), channels.end(),
-                           [&](const auto& c) { return c.front()->label == s.label; });
+    auto it = std::find_if(
+        channels.begin(), channels.end(),
+        [&](const auto& c) { return c.front()->label == s.label; });
     if (it == channels.end()) {
       channels.push_back({&s});
     } else if (!SameChannel(*it->front(), s)) {
-      return InvalidArgumentError("signal " + std::to_string(i) + " ('" + s.label +
-                                  "') repeats an earlier label with a different rate, unit or "
-                                  "scale");
+      return InvalidArgumentError(
+          "signal " + std::to_string(i) + " ('" + s.label +
+          "') repeats an earlier label with a different rate, unit or "
+          "scale");
     } else {
       it->push_back(&s);
     }
   }
   for (auto& c : channels) {
-    std::stable_sort(c.begin(), c.end(),
-                     [](const Signal* a, const Signal* b) { return a->start < b->start; });
+    std::stable_sort(c.begin(), c.end(), [](const Signal* a, const Signal* b) {
+      return a->start < b->start;
+    });
   }
   // Segment starts: every channel must have the same ones (EDF+D records
   // hold all signals).
@@ -372,19 +394,23 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
     for (const Signal* s : channels.front()) starts.push_back(s->start);
     for (const auto& c : channels) {
       bool same = c.size() == starts.size();
-      for (size_t k = 0; same && k < c.size(); ++k) same = c[k]->start == starts[k];
+      for (size_t k = 0; same && k < c.size(); ++k)
+        same = c[k]->start == starts[k];
       if (!same) {
-        return InvalidArgumentError(
-            "signal '" + c.front()->label + "' starts at " + FormatIso8601(c.front()->start) +
-            " but EDF needs every signal to start (and resume after each gap) together with '" +
-            channels.front().front()->label + "' at " + FormatIso8601(starts.front()));
+        return InvalidArgumentError("signal '" + c.front()->label +
+                                    "' starts at " +
+                                    FormatIso8601(c.front()->start) +
+                                    " but EDF needs every signal to start (and "
+                                    "resume after each gap) together with '" +
+                                    channels.front().front()->label + "' at " +
+                                    FormatIso8601(starts.front()));
       }
     }
     for (size_t k = 1; k < starts.size(); ++k) {
       if (starts[k] == starts[k - 1]) {
-        return InvalidArgumentError("signal '" + channels.front().front()->label +
-                                    "' has two segments starting at " +
-                                    FormatIso8601(starts[k]));
+        return InvalidArgumentError(
+            "signal '" + channels.front().front()->label +
+            "' has two segments starting at " + FormatIso8601(starts[k]));
       }
     }
   }
@@ -398,13 +424,15 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
     return OutOfRangeError("start " + FormatIso8601(start) +
                            " is outside the EDF date range 1985..2084");
   }
-  static constexpr const char* kMonths[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                            "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  static constexpr const char* kMonths[] = {"JAN", "FEB", "MAR", "APR",
+                                            "MAY", "JUN", "JUL", "AUG",
+                                            "SEP", "OCT", "NOV", "DEC"};
   char text[96];
-  std::snprintf(text, sizeof text, "Startdate %02d-%s-%04d ", civil.day, kMonths[civil.month - 1],
-                civil.year);
+  std::snprintf(text, sizeof text, "Startdate %02d-%s-%04d ", civil.day,
+                kMonths[civil.month - 1], civil.year);
   const std::string recording_field = text + options.recording_additional;
-  if (recording_field.size() > 80 || !PrintableAscii(options.recording_additional) ||
+  if (recording_field.size() > 80 ||
+      !PrintableAscii(options.recording_additional) ||
       options.recording_additional.empty()) {
     return InvalidArgumentError(
         "EDF recording field must be at most 80 printable ASCII characters: '" +
@@ -414,17 +442,20 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   // Data record duration and per-signal plans.
   int64_t duration_ns = 0;
   if (!channels.empty()) {
-    JUMEAU_ASSIGN_OR_RETURN(duration_ns, ChooseRecordDuration(channels, options, bps));
+    JUMEAU_ASSIGN_OR_RETURN(duration_ns,
+                            ChooseRecordDuration(channels, options, bps));
   }
   std::vector<SignalPlan> plans;
   int64_t data_record_bytes = 0;
   for (size_t i = 0; i < channels.size(); ++i) {
-    JUMEAU_ASSIGN_OR_RETURN(SignalPlan plan, PlanSignal(channels[i], i, duration_ns, bdf));
+    JUMEAU_ASSIGN_OR_RETURN(SignalPlan plan,
+                            PlanSignal(channels[i], i, duration_ns, bdf));
     data_record_bytes += plan.samples_per_record * bps;
     plans.push_back(std::move(plan));
   }
   if (plans.size() + 1 > 9999) {
-    return OutOfRangeError("EDF holds at most 9998 signals plus the annotation signal");
+    return OutOfRangeError(
+        "EDF holds at most 9998 signals plus the annotation signal");
   }
   // Records per segment: enough for the longest signal (shorter ones are
   // padded), at least one. Segments must not overlap.
@@ -435,23 +466,27 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
     for (const SignalPlan& p : plans) {
       const int64_t n = static_cast<int64_t>(p.segments[k]->samples.size());
       segment_records[k] =
-          std::max(segment_records[k], (n + p.samples_per_record - 1) / p.samples_per_record);
+          std::max(segment_records[k],
+                   (n + p.samples_per_record - 1) / p.samples_per_record);
     }
     if (k > 0 &&
         static_cast<__int128>(starts[k - 1].ns_since_epoch) +
                 static_cast<__int128>(segment_records[k - 1]) * duration_ns >
             starts[k].ns_since_epoch) {
-      return InvalidArgumentError("segment starting at " + FormatIso8601(starts[k]) +
-                                  " overlaps the data records of the previous one");
+      return InvalidArgumentError(
+          "segment starting at " + FormatIso8601(starts[k]) +
+          " overlaps the data records of the previous one");
     }
     segment_first[k] = num_records;
     num_records += segment_records[k];
   }
-  if (static_cast<__int128>(starts.back().ns_since_epoch - start.ns_since_epoch) +
+  if (static_cast<__int128>(starts.back().ns_since_epoch -
+                            start.ns_since_epoch) +
           static_cast<__int128>(segment_records.back()) * duration_ns >
       kMaxSpanNs) {
-    return OutOfRangeError("recording spans " + std::to_string(num_records) + " records of " +
-                           FormatSeconds(duration_ns, false) + " s, more than 50 years");
+    return OutOfRangeError("recording spans " + std::to_string(num_records) +
+                           " records of " + FormatSeconds(duration_ns, false) +
+                           " s, more than 50 years");
   }
   if (num_records > kMaxEightDigits) {
     return OutOfRangeError("recording needs " + std::to_string(num_records) +
@@ -475,12 +510,15 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   for (const Event& e : recording.events) {
     const __int128 onset = static_cast<__int128>(e.time.ns_since_epoch) -
                            header_time.ns_since_epoch;
-    const __int128 length =
-        e.end ? static_cast<__int128>(e.end->ns_since_epoch) - e.time.ns_since_epoch : 0;
+    const __int128 length = e.end
+                                ? static_cast<__int128>(e.end->ns_since_epoch) -
+                                      e.time.ns_since_epoch
+                                : 0;
     if (onset > kMaxTalNs || onset < -kMaxTalNs || length > kMaxTalNs) {
-      return OutOfRangeError("event '" + (e.text.empty() ? e.code.code : e.text) + "' at " +
-                             FormatIso8601(e.time) +
-                             " is more than 2e9 s from the start or lasts longer");
+      return OutOfRangeError(
+          "event '" + (e.text.empty() ? e.code.code : e.text) + "' at " +
+          FormatIso8601(e.time) +
+          " is more than 2e9 s from the start or lasts longer");
     }
     std::string body = e.text.empty() ? e.code.code : e.text;
     for (char& c : body) {
@@ -501,7 +539,8 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
                      return a.time < b.time;
                    });
   const auto time_keeping = [&](int64_t record) {
-    std::string tal = FormatSeconds((record_start(record) - header_time).ns, /*sign=*/true);
+    std::string tal =
+        FormatSeconds((record_start(record) - header_time).ns, /*sign=*/true);
     tal += "\x14\x14";
     tal.push_back('\0');
     return tal;
@@ -509,7 +548,8 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   size_t time_keeping_bytes = 0;
   for (size_t k = 0; k < starts.size(); ++k) {
     time_keeping_bytes = std::max(
-        time_keeping_bytes, time_keeping(segment_first[k] + segment_records[k] - 1).size());
+        time_keeping_bytes,
+        time_keeping(segment_first[k] + segment_records[k] - 1).size());
   }
   size_t total = 0, largest = 0;
   for (const PendingAnnotation& a : annotations) {
@@ -519,10 +559,12 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   const auto natural_record = [&](const PendingAnnotation& a) -> int64_t {
     if (duration_ns <= 0) return 0;
     const size_t k = static_cast<size_t>(
-        std::upper_bound(starts.begin(), starts.end(), a.time) - starts.begin());
+        std::upper_bound(starts.begin(), starts.end(), a.time) -
+        starts.begin());
     if (k == 0) return 0;
     const int64_t offset = (a.time - starts[k - 1]).ns;
-    return segment_first[k - 1] + std::min(segment_records[k - 1] - 1, offset / duration_ns);
+    return segment_first[k - 1] +
+           std::min(segment_records[k - 1] - 1, offset / duration_ns);
   };
   // Per-record room for event TALs: what the busiest record needs when each
   // event sits in the record covering its onset, capped at 4x the average
@@ -539,8 +581,10 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
       busiest = std::max(busiest, used);
     }
   }
-  const size_t average = (total + num_records - 1) / static_cast<size_t>(num_records);
-  size_t room = std::min(busiest, std::max({largest, 4 * average, size_t{256}}));
+  const size_t average =
+      (total + num_records - 1) / static_cast<size_t>(num_records);
+  size_t room =
+      std::min(busiest, std::max({largest, 4 * average, size_t{256}}));
   std::vector<int64_t> record_of(annotations.size());
   while (true) {
     int64_t record = 0;
@@ -569,12 +613,14 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   }
   // Bytes of the annotation signal per record: time-keeping, events, and at
   // least one 0 byte at the end.
-  const int64_t annotation_bytes_needed = static_cast<int64_t>(time_keeping_bytes + room + 1);
+  const int64_t annotation_bytes_needed =
+      static_cast<int64_t>(time_keeping_bytes + room + 1);
   const int64_t annotation_spr = (annotation_bytes_needed + bps - 1) / bps;
   const int64_t annotation_bytes = annotation_spr * bps;
   const int64_t record_bytes = data_record_bytes + annotation_bytes;
   if (annotation_spr > kMaxEightDigits || record_bytes > int64_t{64} << 20) {
-    return OutOfRangeError("annotations need " + std::to_string(annotation_bytes) +
+    return OutOfRangeError("annotations need " +
+                           std::to_string(annotation_bytes) +
                            " bytes per data record; too many to write");
   }
 
@@ -589,13 +635,16 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   }
   Put(&header, 8, 80, options.patient);
   Put(&header, 88, 80, recording_field);
-  std::snprintf(text, sizeof text, "%02d.%02d.%02d", civil.day, civil.month, civil.year % 100);
+  std::snprintf(text, sizeof text, "%02d.%02d.%02d", civil.day, civil.month,
+                civil.year % 100);
   Put(&header, 168, 8, text);
-  std::snprintf(text, sizeof text, "%02d.%02d.%02d", civil.hour, civil.minute, civil.second);
+  std::snprintf(text, sizeof text, "%02d.%02d.%02d", civil.hour, civil.minute,
+                civil.second);
   Put(&header, 176, 8, text);
   Put(&header, 184, 8, std::to_string(header.size()));
   Put(&header, 192, 44,
-      bdf ? (discontinuous ? "BDF+D" : "BDF+C") : (discontinuous ? "EDF+D" : "EDF+C"));
+      bdf ? (discontinuous ? "BDF+D" : "BDF+C")
+          : (discontinuous ? "EDF+D" : "EDF+C"));
   Put(&header, 236, 8, std::to_string(num_records));
   Put(&header, 244, 8, FormatSeconds(duration_ns, false));
   Put(&header, 252, 4, std::to_string(ns));
@@ -632,7 +681,8 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   partial += ".partial";
   std::FILE* file = std::fopen(partial.c_str(), "wb");
   if (file == nullptr) {
-    return IoError(partial.string() + ": cannot create: " + std::strerror(errno));
+    return IoError(partial.string() +
+                   ": cannot create: " + std::strerror(errno));
   }
   const auto fail = [&](const std::string& what) {
     const std::string reason = std::strerror(errno);
@@ -644,8 +694,10 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
   if (std::fwrite(header.data(), 1, header.size(), file) != header.size()) {
     return fail("write failed");
   }
-  const int64_t chunk_records = std::max<int64_t>(1, kWriteChunkBytes / record_bytes);
-  std::vector<unsigned char> chunk(static_cast<size_t>(chunk_records * record_bytes));
+  const int64_t chunk_records =
+      std::max<int64_t>(1, kWriteChunkBytes / record_bytes);
+  std::vector<unsigned char> chunk(
+      static_cast<size_t>(chunk_records * record_bytes));
   size_t next_annotation = 0;
   for (int64_t first = 0; first < num_records; first += chunk_records) {
     const int64_t count = std::min(chunk_records, num_records - first);
@@ -657,14 +709,16 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
         const std::vector<int32_t>& samples = p.segments[segment]->samples;
         const size_t spr = static_cast<size_t>(p.samples_per_record);
         const size_t begin = static_cast<size_t>(local) * spr;
-        const size_t have = begin >= samples.size() ? 0 : std::min(spr, samples.size() - begin);
+        const size_t have =
+            begin >= samples.size() ? 0 : std::min(spr, samples.size() - begin);
         if (have > 0) Encode(samples.data() + begin, have, bdf, out);
         if (have < spr) Fill(p.pad, spr - have, bdf, out + have * bps);
         out += spr * bps;
       }
       std::memset(out, 0, static_cast<size_t>(annotation_bytes));
       std::string tals = time_keeping(r);
-      while (next_annotation < annotations.size() && record_of[next_annotation] == r) {
+      while (next_annotation < annotations.size() &&
+             record_of[next_annotation] == r) {
         tals += annotations[next_annotation].tal;
         tals.push_back('\0');
         ++next_annotation;
@@ -673,20 +727,22 @@ Status WriteEdf(const Recording& recording, const std::filesystem::path& path,
       out += annotation_bytes;
     }
     const size_t bytes = static_cast<size_t>(out - chunk.data());
-    if (std::fwrite(chunk.data(), 1, bytes, file) != bytes) return fail("write failed");
+    if (std::fwrite(chunk.data(), 1, bytes, file) != bytes)
+      return fail("write failed");
   }
   if (std::fflush(file) != 0) return fail("write failed");
   if (std::fclose(file) != 0) {
     std::error_code ec;
     std::filesystem::remove(partial, ec);
-    return IoError(partial.string() + ": close failed: " + std::strerror(errno));
+    return IoError(partial.string() +
+                   ": close failed: " + std::strerror(errno));
   }
   std::error_code ec;
   std::filesystem::rename(partial, path, ec);
   if (ec) {
     std::filesystem::remove(partial, ec);
-    return IoError(path.string() + ": cannot rename from " + partial.string() + ": " +
-                   ec.message());
+    return IoError(path.string() + ": cannot rename from " + partial.string() +
+                   ": " + ec.message());
   }
   return Status::Ok();
 }

@@ -51,18 +51,18 @@ struct EdfWriteOptions {
 // segment of the same channel (what ReadAll makes of an EDF+D file): the file
 // is then EDF+D (BDF+D), each segment starting a new data record with its own
 // time-keeping annotation; every channel must have segments starting at the
-// same instants, and a segment must not overlap the previous one's records. Each signal's
-// digital range is its digital_min/digital_max (the format's full range when
-// those are unset) widened to cover every sample, and its physical range is
-// the same affine map (scale, offset) applied to that digital range, written
-// with at most 8 characters: exactly when 8 characters suffice (always for
-// values read from EDF), otherwise rounded to the nearest 8-character decimal,
-// so physical values re-read may differ by up to ~1e-7 of the range while the
-// digital samples stay exact. Events are written sorted by time, with onsets
-// and durations in exact nanoseconds (as many decimals as needed), text =
-// event.text or, when empty, event.code.code; 0x00/0x14/0x15 bytes in the text
-// become spaces; an end before the time is dropped. Event codes, channels and
-// values are not kept (EDF+ has only text). The file is written to
+// same instants, and a segment must not overlap the previous one's records.
+// Each signal's digital range is its digital_min/digital_max (the format's full
+// range when those are unset) widened to cover every sample, and its physical
+// range is the same affine map (scale, offset) applied to that digital range,
+// written with at most 8 characters: exactly when 8 characters suffice (always
+// for values read from EDF), otherwise rounded to the nearest 8-character
+// decimal, so physical values re-read may differ by up to ~1e-7 of the range
+// while the digital samples stay exact. Events are written sorted by time, with
+// onsets and durations in exact nanoseconds (as many decimals as needed), text
+// = event.text or, when empty, event.code.code; 0x00/0x14/0x15 bytes in the
+// text become spaces; an end before the time is dropped. Event codes, channels
+// and values are not kept (EDF+ has only text). The file is written to
 // "<path>.partial" and renamed over `path` when complete.
 //
 // Returns OK, or:

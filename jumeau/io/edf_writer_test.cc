@@ -5,14 +5,13 @@
 #include "jumeau/io/edf_writer.h"
 
 #include <edflib.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "jumeau/io/edf.h"
 #include "jumeau/testing/test_data.h"
@@ -58,27 +57,36 @@ void ExpectSameRecording(const Recording& a, const Recording& b) {
 
 // Opens `path` with EDFlib and checks its digital samples and annotations
 // against `expected` (what we wrote).
-void ExpectEdflibReads(const std::filesystem::path& path, const Recording& expected, bool bdf) {
+void ExpectEdflibReads(const std::filesystem::path& path,
+                       const Recording& expected, bool bdf) {
   auto hdr = std::make_unique<edf_hdr_struct>();
-  ASSERT_EQ(edfopen_file_readonly(path.c_str(), hdr.get(), EDFLIB_READ_ALL_ANNOTATIONS), 0)
+  ASSERT_EQ(edfopen_file_readonly(path.c_str(), hdr.get(),
+                                  EDFLIB_READ_ALL_ANNOTATIONS),
+            0)
       << "EDFlib error " << hdr->filetype;
-  EXPECT_EQ(hdr->filetype, bdf ? EDFLIB_FILETYPE_BDFPLUS : EDFLIB_FILETYPE_EDFPLUS);
+  EXPECT_EQ(hdr->filetype,
+            bdf ? EDFLIB_FILETYPE_BDFPLUS : EDFLIB_FILETYPE_EDFPLUS);
   ASSERT_EQ(static_cast<size_t>(hdr->edfsignals), expected.signals.size());
   EXPECT_EQ(hdr->starttime_subsecond * 100,
             (expected.start - Time{}).ns % 1000000000 / 100 * 100);
   for (int s = 0; s < hdr->edfsignals; ++s) {
     const Signal& sig = expected.signals[s];
-    EXPECT_EQ(std::string(hdr->signalparam[s].label).substr(0, sig.label.size()), sig.label);
-    std::vector<int> digital(static_cast<size_t>(hdr->signalparam[s].smp_in_file));
-    const int got = edfread_digital_samples(hdr->handle, s, static_cast<int>(digital.size()),
-                                            digital.data());
+    EXPECT_EQ(
+        std::string(hdr->signalparam[s].label).substr(0, sig.label.size()),
+        sig.label);
+    std::vector<int> digital(
+        static_cast<size_t>(hdr->signalparam[s].smp_in_file));
+    const int got = edfread_digital_samples(
+        hdr->handle, s, static_cast<int>(digital.size()), digital.data());
     ASSERT_EQ(got, static_cast<int>(digital.size()));
     ASSERT_GE(digital.size(), sig.samples.size());
     size_t mismatches = 0;
-    for (size_t i = 0; i < sig.samples.size(); ++i) mismatches += digital[i] != sig.samples[i];
+    for (size_t i = 0; i < sig.samples.size(); ++i)
+      mismatches += digital[i] != sig.samples[i];
     EXPECT_EQ(mismatches, 0u) << "signal " << s;
   }
-  ASSERT_EQ(static_cast<size_t>(hdr->annotations_in_file), expected.events.size());
+  ASSERT_EQ(static_cast<size_t>(hdr->annotations_in_file),
+            expected.events.size());
   for (size_t i = 0; i < expected.events.size(); ++i) {
     edf_annotation_struct a;
     ASSERT_EQ(edf_get_annotation(hdr->handle, static_cast<int>(i), &a), 0);
@@ -88,7 +96,8 @@ void ExpectEdflibReads(const std::filesystem::path& path, const Recording& expec
     EXPECT_LE(std::llabs(a.onset * 100 - onset_ns), 100) << i;
     EXPECT_EQ(std::string(a.annotation), e.text);
     if (e.end) {
-      EXPECT_LE(std::llabs(a.duration_l * 100 - (*e.end - e.time).ns), 100) << i;
+      EXPECT_LE(std::llabs(a.duration_l * 100 - (*e.end - e.time).ns), 100)
+          << i;
     } else {
       EXPECT_EQ(a.duration_l, -10000000);
     }
@@ -96,7 +105,8 @@ void ExpectEdflibReads(const std::filesystem::path& path, const Recording& expec
   edfclose_file(hdr->handle);
 }
 
-void RoundTrip(const std::filesystem::path& source, bool bdf, const std::string& format) {
+void RoundTrip(const std::filesystem::path& source, bool bdf,
+               const std::string& format) {
   Result<Recording> original = ReadEdf(source);
   ASSERT_TRUE(original.ok()) << original.status().ToString();
   const std::filesystem::path out =
@@ -166,7 +176,8 @@ Recording Synthetic() {
   resp.start = r.start;
   resp.scale = 0.5;
   resp.offset = 0.0;
-  for (int i = 0; i < 2000; ++i) resp.samples.push_back(i - 1000);  // 6 s of 1000/3 Hz
+  for (int i = 0; i < 2000; ++i)
+    resp.samples.push_back(i - 1000);  // 6 s of 1000/3 Hz
   r.signals = {ecg, resp};
   Event late;
   late.time = r.start + Duration::Nanoseconds(5123456789);
@@ -204,10 +215,10 @@ TEST(EdfWriter, SyntheticRecordingRoundTripsExactly) {
   // are padded with 0 to 9 s.
   ASSERT_EQ(ecg.samples.size(), 2250u);
   ASSERT_EQ(resp.samples.size(), 3000u);
-  EXPECT_TRUE(std::equal(in.signals[0].samples.begin(), in.signals[0].samples.end(),
-                         ecg.samples.begin()));
-  EXPECT_TRUE(std::equal(in.signals[1].samples.begin(), in.signals[1].samples.end(),
-                         resp.samples.begin()));
+  EXPECT_TRUE(std::equal(in.signals[0].samples.begin(),
+                         in.signals[0].samples.end(), ecg.samples.begin()));
+  EXPECT_TRUE(std::equal(in.signals[1].samples.begin(),
+                         in.signals[1].samples.end(), resp.samples.begin()));
   EXPECT_EQ(ecg.samples.back(), 0);
   EXPECT_EQ(resp.samples.back(), 0);
   // Digital exact; the 1/3 scale is rounded to 8-character physical limits.
@@ -250,7 +261,8 @@ TEST(EdfWriter, SegmentedSignalsAreWrittenAsEdfPlusD) {
       s.physical_min = -25;
       s.physical_max = 25;
       const int n = (label[0] == 'A' ? 4 : 2) * (start == t0 ? 3 : 2);
-      for (int i = 0; i < n; ++i) s.samples.push_back(i * (label[0] == 'A' ? 1 : -1));
+      for (int i = 0; i < n; ++i)
+        s.samples.push_back(i * (label[0] == 'A' ? 1 : -1));
       in.signals.push_back(s);
     }
   }
@@ -284,13 +296,14 @@ TEST(EdfWriter, SegmentedSignalsAreWrittenAsEdfPlusD) {
 
 TEST(EdfWriter, RecordDurationAvoidsPadding) {
   Recording in = Synthetic();
-  in.signals.resize(1);                 // 250 Hz
+  in.signals.resize(1);                // 250 Hz
   in.signals[0].samples.resize(2125);  // 8.5 s: 1 s records would pad
   const std::filesystem::path out = testing::ScratchDir() / "half.edf";
   ASSERT_TRUE(WriteEdf(in, out).ok());
   Result<Recording> r = ReadEdf(out);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->signals[0].samples, in.signals[0].samples);  // 17 records of 0.5 s
+  EXPECT_EQ(r->signals[0].samples,
+            in.signals[0].samples);  // 17 records of 0.5 s
   // 2001 samples would need 4 ms records of one sample: padded instead.
   in.signals[0].samples.resize(2001);
   ASSERT_TRUE(WriteEdf(in, out).ok());
@@ -311,7 +324,8 @@ TEST(EdfWriter, ExplicitRecordDuration) {
   EXPECT_EQ((*reader)->header().signals[0].rate, SampleRate(250, 1));
   Result<Recording> r = ReadEdf(out);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->signals[0].samples, in.signals[0].samples);  // 2000 = 16 records of 125
+  EXPECT_EQ(r->signals[0].samples,
+            in.signals[0].samples);  // 2000 = 16 records of 125
 
   options.record_duration = Duration::Milliseconds(3);  // 0.75 samples
   Status st = WriteEdf(in, out, options);
@@ -355,14 +369,17 @@ TEST(EdfWriter, Errors) {
 
   EdfWriteOptions options;
   options.patient = "Jos\xC3\xA9";
-  EXPECT_EQ(WriteEdf(Synthetic(), out, options).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteEdf(Synthetic(), out, options).code(),
+            StatusCode::kInvalidArgument);
 
-  EXPECT_EQ(WriteEdf(Synthetic(), "/nonexistent-dir/x.edf").code(), StatusCode::kIoError);
+  EXPECT_EQ(WriteEdf(Synthetic(), "/nonexistent-dir/x.edf").code(),
+            StatusCode::kIoError);
 }
 
 TEST(EdfWriter, FormatEdfNumberRoundTripsWhatFitsAndRoundsTheRest) {
-  for (const char* text : {"-8092", "8092", "-3276.8", "0.000001", "-1000000", "1e-10",
-                           "-187470", "99999999", "-0.00001", "3.14159"}) {
+  for (const char* text :
+       {"-8092", "8092", "-3276.8", "0.000001", "-1000000", "1e-10", "-187470",
+        "99999999", "-0.00001", "3.14159"}) {
     const double v = std::strtod(text, nullptr);
     const std::string f = FormatEdfNumber(v);
     EXPECT_LE(f.size(), 8u) << text;
