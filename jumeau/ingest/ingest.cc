@@ -225,6 +225,7 @@ Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
     report.events += static_cast<int64_t>(annotations.size());
   }
   report.warnings = reader->header().warnings;
+  JUMEAU_RETURN_IF_ERROR(txn->SetWarnings(report.warnings));
   report.patient = txn->patient_pseudonym();
   JUMEAU_RETURN_IF_ERROR(txn->Commit());
   return report;

@@ -37,6 +37,8 @@ Result<Recording> ReadAll(RecordingReader& reader) {
     }
     out.events.insert(out.events.end(), block.events.begin(), block.events.end());
   }
+  // Warnings met while streaming (bad TALs, gaps) join those of the header.
+  out.warnings = reader.header().warnings;
   return out;
 }
 

@@ -197,6 +197,11 @@ class SqliteTransaction final : public SourceTransaction {
     return w;
   }
 
+  Status SetWarnings(const std::vector<std::string>& warnings) override {
+    JUMEAU_ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE sources SET warnings = ? WHERE id = ?"));
+    return update.Bind(1, JoinLines(warnings)).Bind(2, source_).Run();
+  }
+
   Status AddEvents(std::span<const Event> events) override {
     if (!insert_event_) {
       JUMEAU_ASSIGN_OR_RETURN(insert_event_, db_->Prepare(R"sql(

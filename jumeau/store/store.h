@@ -127,6 +127,9 @@ class SourceTransaction {
   // appended too). The returned writer is owned by the transaction and valid
   // until Commit() or destruction.
   virtual Result<StreamWriter*> AddSignal(const Signal& signal) = 0;
+  // Replaces the source's recorded warnings (readers find some while
+  // streaming).
+  virtual Status SetWarnings(const std::vector<std::string>& warnings) = 0;
   // Adds events of this source. `stream` ties them to a stream when set.
   virtual Status AddEvents(std::span<const Event> events) = 0;
   // Makes everything durable and visible. Returns kInternal on failure (the
