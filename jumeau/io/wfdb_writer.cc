@@ -18,6 +18,10 @@ namespace {
 // Shortest "%g" text that parses back to exactly `v`.
 std::string ShortestDouble(double v) {
   char buf[40];
+  if (v == std::trunc(v) && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
     double back = 0;
