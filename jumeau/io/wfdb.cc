@@ -26,15 +26,18 @@ constexpr int64_t kMaxFrameSamples = int64_t{1} << 20;
 constexpr int32_t kNullSignalValue = -32768;  // WFDB_INVALID_SAMPLE
 constexpr int64_t kNanosPerSecond = 1000000000;
 
-// An open file descriptor, closed on destruction.
+// A signal file open for positioned reads: a file descriptor (closed on
+// destruction) or a file of an in-memory set.
 class File {
  public:
   File() = default;
   File(const File&) = delete;
   File& operator=(const File&) = delete;
-  File(File&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  File(File&& o) noexcept : fd_(o.fd_), mem_(o.mem_), keep_(std::move(o.keep_)) { o.fd_ = -1; }
   File& operator=(File&& o) noexcept {
     std::swap(fd_, o.fd_);
+    std::swap(mem_, o.mem_);
+    std::swap(keep_, o.keep_);
     return *this;
   }
   ~File() {
@@ -55,8 +58,21 @@ class File {
     return static_cast<int64_t>(st.st_size);
   }
 
+  // Uses `*bytes` (kept alive by `keep`) as the file.
+  int64_t OpenMemory(const std::string* bytes, std::shared_ptr<const WfdbMemoryFiles> keep) {
+    mem_ = bytes;
+    keep_ = std::move(keep);
+    return static_cast<int64_t>(bytes->size());
+  }
+
   // Reads up to n bytes at `offset`; returns the count read (short at EOF).
   Result<int64_t> ReadAt(int64_t offset, int64_t n, uint8_t* out) const {
+    if (mem_ != nullptr) {
+      const auto size = static_cast<int64_t>(mem_->size());
+      const int64_t got = std::clamp<int64_t>(size - offset, 0, n);
+      if (got > 0) std::memcpy(out, mem_->data() + offset, static_cast<size_t>(got));
+      return got;
+    }
     int64_t got = 0;
     while (got < n) {
       const ssize_t r = ::pread(fd_, out + got, static_cast<size_t>(n - got), offset + got);
@@ -72,6 +88,50 @@ class File {
 
  private:
   int fd_ = -1;
+  const std::string* mem_ = nullptr;
+  std::shared_ptr<const WfdbMemoryFiles> keep_;
+};
+
+// Where a record's files come from: the file system, or an in-memory set
+// keyed by file name.
+class Storage {
+ public:
+  Storage() = default;
+  explicit Storage(std::shared_ptr<const WfdbMemoryFiles> mem) : mem_(std::move(mem)) {}
+
+  Result<std::string> ReadText(const std::filesystem::path& path, uint64_t max_bytes) const {
+    if (mem_ == nullptr) return internal::ReadWholeFile(path, max_bytes);
+    const std::string* f = Find(path);
+    if (f == nullptr) return NotFoundError(path.string() + ": no such file");
+    if (f->size() > max_bytes) return OutOfRangeError(path.string() + ": too large");
+    return *f;
+  }
+
+  Result<int64_t> Open(const std::filesystem::path& path, File* file) const {
+    if (mem_ == nullptr) return file->Open(path);
+    const std::string* f = Find(path);
+    if (f == nullptr) return NotFoundError(path.string() + ": no such signal file");
+    return file->OpenMemory(f, mem_);
+  }
+
+  // Size of the file at `path`, 0 when it does not exist.
+  uint64_t Size(const std::filesystem::path& path) const {
+    if (mem_ == nullptr) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      return ec ? 0 : size;
+    }
+    const std::string* f = Find(path);
+    return f == nullptr ? 0 : f->size();
+  }
+
+ private:
+  const std::string* Find(const std::filesystem::path& path) const {
+    const auto it = mem_->find(path.filename().string());
+    return it == mem_->end() ? nullptr : &it->second;
+  }
+
+  std::shared_ptr<const WfdbMemoryFiles> mem_;
 };
 
 // Exact rate of a signal with `spf` samples per frame. Returns false on
@@ -137,8 +197,8 @@ Time StartOf(const WfdbHeader& h, std::string_view hea_name, std::vector<std::st
 class SegmentReader {
  public:
   // Opens the signal files of `h` (the header at `dir`/`hea_name`).
-  Status Open(const WfdbHeader& h, const std::filesystem::path& dir, std::string hea_name,
-              std::vector<std::string>* warnings);
+  Status Open(const WfdbHeader& h, const Storage& storage, const std::filesystem::path& dir,
+              std::string hea_name, std::vector<std::string>* warnings);
 
   int64_t frames() const { return frames_; }
   // Frames per Next() block: at most kWfdbFramesPerBlock and ~4 M samples.
@@ -152,6 +212,8 @@ class SegmentReader {
   // REQUIRES: consecutive calls with f0 equal to the previous f1, starting at
   // 0; f1 <= frames().
   Status Read(int64_t f0, int64_t f1, std::vector<std::vector<int32_t>>* out);
+  // As Read, writing signal s's samples of frame f0 onwards at dst[s].
+  Status ReadInto(int64_t f0, int64_t f1, const std::vector<int32_t*>& dst);
 
  private:
   struct SignalState {
@@ -199,8 +261,9 @@ class SegmentReader {
   int64_t lead_ = 0;
 };
 
-Status SegmentReader::Open(const WfdbHeader& h, const std::filesystem::path& dir,
-                           std::string hea_name, std::vector<std::string>* warnings) {
+Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
+                           const std::filesystem::path& dir, std::string hea_name,
+                           std::vector<std::string>* warnings) {
   hea_name_ = std::move(hea_name);
   signals_.resize(h.signals.size());
   int64_t total_frame_samples = 0;
@@ -267,7 +330,7 @@ Status SegmentReader::Open(const WfdbHeader& h, const std::filesystem::path& dir
       continue;
     }
     const std::filesystem::path path = dir / g.file_name;
-    JUMEAU_ASSIGN_OR_RETURN(const int64_t size, g.file.Open(path));
+    JUMEAU_ASSIGN_OR_RETURN(const int64_t size, storage.Open(path, &g.file));
     files_.push_back(path);
     const int64_t data_bytes = std::max<int64_t>(0, size - g.byte_offset);
     bytes_total_ += static_cast<uint64_t>(data_bytes);
@@ -401,12 +464,18 @@ void SegmentReader::Consume(const Group& g, SignalState& s, int64_t r0, int64_t 
 
 Status SegmentReader::Read(int64_t f0, int64_t f1, std::vector<std::vector<int32_t>>* out) {
   out->resize(signals_.size());
+  std::vector<int32_t*> dst(signals_.size());
   for (size_t s = 0; s < signals_.size(); ++s) {
     (*out)[s].resize(static_cast<size_t>((f1 - f0) * signals_[s].spf));
+    dst[s] = (*out)[s].data();
   }
+  return ReadInto(f0, f1, dst);
+}
+
+Status SegmentReader::ReadInto(int64_t f0, int64_t f1, const std::vector<int32_t*>& dst) {
   for (Group& g : groups_) {
     if (g.info == nullptr) {
-      for (int s : g.signals) std::fill((*out)[s].begin(), (*out)[s].end(), kNullSignalValue);
+      for (int s : g.signals) std::fill_n(dst[s], (f1 - f0) * signals_[s].spf, kNullSignalValue);
       continue;
     }
     if (g.pairs212) {
@@ -421,8 +490,8 @@ Status SegmentReader::Read(int64_t f0, int64_t f1, std::vector<std::vector<int32
                              ": truncated: the file ended while reading (it shrank after opening?)");
       }
       bytes_read_ += static_cast<uint64_t>(nbytes);
-      int32_t* a = (*out)[g.signals[0]].data();
-      int32_t* b = (*out)[g.signals[1]].data();
+      int32_t* a = dst[g.signals[0]];
+      int32_t* b = dst[g.signals[1]];
       DecodeWfdb212Pairs(bytes_.data(), f1 - f0, a, b);
       const int64_t ck = std::max<int64_t>(0, std::min(f1, checksum_frames_) - f0);
       uint32_t sa = 0, sb = 0;
@@ -442,15 +511,15 @@ Status SegmentReader::Read(int64_t f0, int64_t f1, std::vector<std::vector<int32
         const int64_t r0 = c.cursor;
         const int64_t r1 = std::min(want_end, r0 + chunk_frames_);
         JUMEAU_RETURN_IF_ERROR(DecodeRaw(g, r0, r1));
-        for (int s : c.signals) Consume(g, signals_[s], r0, r1, first_out, (*out)[s].data());
+        for (int s : c.signals) Consume(g, signals_[s], r0, r1, first_out, dst[s]);
         c.cursor = r1;
       }
       // Frames past the end of the file (skew only): invalid.
       const int64_t missing_from = std::max(first_out, std::min(f1 + c.skew, g.available));
       if (missing_from < f1 + c.skew) {
         for (int s : c.signals) {
-          auto& v = (*out)[s];
-          std::fill(v.begin() + (missing_from - first_out) * signals_[s].spf, v.end(),
+          const int spf = signals_[s].spf;
+          std::fill(dst[s] + (missing_from - first_out) * spf, dst[s] + (f1 - f0) * spf,
                     g.info->invalid_value);
         }
       }
@@ -502,7 +571,7 @@ class WfdbReader : public RecordingReader {
 
 class SingleSegmentReader : public WfdbReader {
  public:
-  Status Open(const WfdbHeader& h, const std::filesystem::path& hea_path) {
+  Status Open(const WfdbHeader& h, const std::filesystem::path& hea_path, const Storage& storage) {
     const std::string hea_name = hea_path.filename().string();
     recording_.format = "WFDB";
     recording_.source_recording_id = h.record_name;
@@ -512,7 +581,7 @@ class SingleSegmentReader : public WfdbReader {
         BuildSignals(h, hea_name, recording_.start, &recording_.signals, &recording_.warnings));
     for (const auto& spec : h.signals) spf_.push_back(spec.samples_per_frame);
     JUMEAU_RETURN_IF_ERROR(
-        segment_.Open(h, hea_path.parent_path(), hea_name, &recording_.warnings));
+        segment_.Open(h, storage, hea_path.parent_path(), hea_name, &recording_.warnings));
     files_.push_back(hea_path);
     files_.insert(files_.end(), segment_.files().begin(), segment_.files().end());
     bytes_total_ = segment_.bytes_total();
@@ -536,6 +605,25 @@ class SingleSegmentReader : public WfdbReader {
 
   uint64_t bytes_read() const override { return segment_.bytes_read(); }
 
+  // Equivalent to ReadAll(*this) on a fresh reader, decoding straight into
+  // each signal's final vector (one allocation per signal, no block copies).
+  Result<Recording> ReadEverything() {
+    Recording out = recording_;
+    std::vector<int32_t*> dst(out.signals.size());
+    for (size_t s = 0; s < out.signals.size(); ++s) {
+      out.signals[s].samples.resize(static_cast<size_t>(segment_.frames() * spf_[s]));
+    }
+    for (int64_t f0 = 0; f0 < segment_.frames(); f0 += segment_.block_frames()) {
+      const int64_t f1 = std::min(segment_.frames(), f0 + segment_.block_frames());
+      for (size_t s = 0; s < out.signals.size(); ++s) {
+        dst[s] = out.signals[s].samples.data() + f0 * spf_[s];
+      }
+      JUMEAU_RETURN_IF_ERROR(segment_.ReadInto(f0, f1, dst));
+    }
+    frame_ = segment_.frames();
+    return out;
+  }
+
  private:
   SegmentReader segment_;
   int64_t frame_ = 0;
@@ -546,7 +634,8 @@ class SingleSegmentReader : public WfdbReader {
 // null segments ("~") leaving gaps.
 class MultiSegmentReader : public WfdbReader {
  public:
-  Status Open(const WfdbHeader& top, const std::filesystem::path& hea_path) {
+  Status Open(const WfdbHeader& top, const std::filesystem::path& hea_path, Storage storage) {
+    storage_ = std::move(storage);
     const std::string hea_name = hea_path.filename().string();
     dir_ = hea_path.parent_path();
     recording_.format = "WFDB";
@@ -564,7 +653,7 @@ class MultiSegmentReader : public WfdbReader {
       item.null = seg.is_null();
       if (!item.null) {
         const std::filesystem::path path = dir_ / (seg.record_name + ".hea");
-        JUMEAU_ASSIGN_OR_RETURN(std::string text, internal::ReadWholeFile(path, 1 << 24));
+        JUMEAU_ASSIGN_OR_RETURN(std::string text, storage_.ReadText(path, 1 << 24));
         JUMEAU_ASSIGN_OR_RETURN(item.header, ParseWfdbHeader(text, seg.record_name + ".hea"));
         item.hea_path = path;
         if (item.header.number_of_segments) {
@@ -591,11 +680,9 @@ class MultiSegmentReader : public WfdbReader {
         }
         JUMEAU_RETURN_IF_ERROR(CheckLayout(*layout, item.header, top, hea_name, seg));
         for (const auto& spec : item.header.signals) {
-          std::error_code ec;
-          const auto size = std::filesystem::file_size(dir_ / spec.file_name, ec);
-          if (!ec && seen.insert(spec.file_name).second) {
+          if (spec.format != 0 && seen.insert(spec.file_name).second) {
             files_.push_back(dir_ / spec.file_name);
-            bytes_total_ += size;
+            bytes_total_ += storage_.Size(dir_ / spec.file_name);
           }
         }
       }
@@ -634,7 +721,8 @@ class MultiSegmentReader : public WfdbReader {
       if (!open_) {
         reader_ = std::make_unique<SegmentReader>();
         std::vector<std::string> warnings;
-        Status st = reader_->Open(seg.header, dir_, seg.hea_path.filename().string(), &warnings);
+        Status st = reader_->Open(seg.header, storage_, dir_, seg.hea_path.filename().string(),
+                                  &warnings);
         if (!st.ok()) {
           failed_ = true;
           return st;
@@ -706,6 +794,7 @@ class MultiSegmentReader : public WfdbReader {
     return Status::Ok();
   }
 
+  Storage storage_;
   std::filesystem::path dir_;
   WfdbHeader layout_header_;
   std::vector<Segment> segments_;
@@ -732,22 +821,45 @@ Result<WfdbHeader> ReadWfdbHeader(const std::filesystem::path& path) {
   return ParseWfdbHeader(text, hea.filename().string());
 }
 
-Result<std::unique_ptr<RecordingReader>> OpenWfdb(const std::filesystem::path& path) {
+namespace {
+
+Result<std::unique_ptr<RecordingReader>> Open(const std::filesystem::path& path,
+                                              const Storage& storage) {
   const std::filesystem::path hea = WfdbHeaderPath(path);
-  JUMEAU_ASSIGN_OR_RETURN(WfdbHeader h, ReadWfdbHeader(hea));
+  JUMEAU_ASSIGN_OR_RETURN(std::string text, storage.ReadText(hea, 1 << 24));
+  JUMEAU_ASSIGN_OR_RETURN(WfdbHeader h, ParseWfdbHeader(text, hea.filename().string()));
   if (h.number_of_segments) {
     auto reader = std::make_unique<MultiSegmentReader>();
-    JUMEAU_RETURN_IF_ERROR(reader->Open(h, hea));
+    JUMEAU_RETURN_IF_ERROR(reader->Open(h, hea, storage));
     return std::unique_ptr<RecordingReader>(std::move(reader));
   }
   auto reader = std::make_unique<SingleSegmentReader>();
-  JUMEAU_RETURN_IF_ERROR(reader->Open(h, hea));
+  JUMEAU_RETURN_IF_ERROR(reader->Open(h, hea, storage));
   return std::unique_ptr<RecordingReader>(std::move(reader));
 }
 
+}  // namespace
+
+Result<std::unique_ptr<RecordingReader>> OpenWfdb(const std::filesystem::path& path) {
+  return Open(path, Storage());
+}
+
+Result<std::unique_ptr<RecordingReader>> OpenWfdbInMemory(std::string_view record,
+                                                          WfdbMemoryFiles files) {
+  return Open(std::filesystem::path(std::string(record)),
+              Storage(std::make_shared<const WfdbMemoryFiles>(std::move(files))));
+}
+
 Result<Recording> ReadWfdb(const std::filesystem::path& path) {
-  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<RecordingReader> reader, OpenWfdb(path));
-  return ReadAll(*reader);
+  const std::filesystem::path hea = WfdbHeaderPath(path);
+  JUMEAU_ASSIGN_OR_RETURN(WfdbHeader h, ReadWfdbHeader(hea));
+  if (h.number_of_segments) {
+    JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<RecordingReader> reader, OpenWfdb(path));
+    return ReadAll(*reader);
+  }
+  SingleSegmentReader reader;
+  JUMEAU_RETURN_IF_ERROR(reader.Open(h, hea, Storage()));
+  return reader.ReadEverything();
 }
 
 std::vector<std::filesystem::path> FindWfdbAnnotationFiles(const std::filesystem::path& header) {

@@ -7,7 +7,10 @@
 #define JUMEAU_IO_WFDB_H_
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "jumeau/core/signal.h"
@@ -58,6 +61,15 @@ Result<WfdbHeader> ReadWfdbHeader(const std::filesystem::path& path);
 // variable-layout multi-segment records whose segments differ from the
 // layout, and nested multi-segment records. The reader owns its open files.
 Result<std::unique_ptr<RecordingReader>> OpenWfdb(const std::filesystem::path& path);
+
+// Files of a record held in memory, by file name ("r.hea", "r.dat").
+using WfdbMemoryFiles = std::map<std::string, std::string, std::less<>>;
+
+// OpenWfdb over files held in memory (fuzzing, tests, data from archives):
+// `record` is the record name or header file name; files are looked up by
+// file name only. Returns and errors as OpenWfdb. The reader owns `files`.
+Result<std::unique_ptr<RecordingReader>> OpenWfdbInMemory(std::string_view record,
+                                                          WfdbMemoryFiles files);
 
 // OpenWfdb + ReadAll: the whole record in memory (no annotations).
 Result<Recording> ReadWfdb(const std::filesystem::path& path);

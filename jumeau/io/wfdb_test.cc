@@ -214,6 +214,40 @@ TEST(WfdbRealData, FindsAnnotationFiles) {
   EXPECT_THAT(names(FindWfdbAnnotationFiles(dir / "other/v131l")), ElementsAre("v131l.wabp2"));
 }
 
+TEST(WfdbRealData, ReadWfdbEqualsStreamingReadAll) {
+  JUMEAU_REQUIRE_TEST_DATA(hea, "wfdb/other/03700181.hea");
+  for (const char* name : {"03700181", "v131l"}) {
+    SCOPED_TRACE(name);
+    Result<Recording> direct = ReadWfdb(hea.parent_path() / name);
+    ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+    Result<std::unique_ptr<RecordingReader>> reader = OpenWfdb(hea.parent_path() / name);
+    ASSERT_TRUE(reader.ok());
+    Result<Recording> streamed = ReadAll(**reader);
+    ASSERT_TRUE(streamed.ok()) << streamed.status().ToString();
+    ASSERT_EQ(direct->signals.size(), streamed->signals.size());
+    for (size_t s = 0; s < direct->signals.size(); ++s) {
+      EXPECT_EQ(direct->signals[s].samples, streamed->signals[s].samples);
+      EXPECT_EQ(direct->signals[s].start, streamed->signals[s].start);
+    }
+    EXPECT_EQ(direct->warnings, streamed->warnings);
+  }
+}
+
+TEST(WfdbRealData, InMemoryReaderMatchesFiles) {
+  JUMEAU_REQUIRE_TEST_DATA(hea, "wfdb/other/03700181.hea");
+  WfdbMemoryFiles files;
+  files["03700181.hea"] = ReadBytes(hea);
+  files["03700181.dat"] = ReadBytes(hea.parent_path() / "03700181.dat");
+  Result<std::unique_ptr<RecordingReader>> reader = OpenWfdbInMemory("03700181", std::move(files));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  Result<Recording> mem = ReadAll(**reader);
+  ASSERT_TRUE(mem.ok()) << mem.status().ToString();
+  Result<Recording> disk = ReadWfdb(hea);
+  ASSERT_TRUE(disk.ok());
+  for (size_t s = 0; s < 3; ++s) EXPECT_EQ(mem->signals[s].samples, disk->signals[s].samples);
+  EXPECT_EQ(OpenWfdbInMemory("missing", {}).status().code(), StatusCode::kNotFound);
+}
+
 // ---- records built here ----
 
 // Writes a header and raw signal bytes to `dir`.
