@@ -146,6 +146,24 @@ bool MultiplyRate(const SampleRate& frame, int64_t spf, SampleRate* out) {
   return true;
 }
 
+// Checks that `frames` frames of up to `max_spf` samples each keep sample
+// indices and times far from overflow: at most 2^53 samples per signal and
+// a duration under 2^62 ns (about 146 years).
+Status CheckLength(int64_t frames, int64_t max_spf, const SampleRate& frame_rate,
+                   const std::string& hea_name) {
+  if (frames > (int64_t{1} << 53) / std::max<int64_t>(max_spf, 1)) {
+    return DataLossError(hea_name + ": record of " + std::to_string(frames) +
+                         " frames is too long");
+  }
+  const __int128 ns = static_cast<__int128>(frames) * kNanosPerSecond *
+                      frame_rate.denominator() / frame_rate.numerator();
+  if (ns > (static_cast<__int128>(1) << 62)) {
+    return DataLossError(hea_name + ": record of " + std::to_string(frames) + " frames at " +
+                         frame_rate.ToString() + " Hz lasts over 146 years");
+  }
+  return Status::Ok();
+}
+
 // Builds the Recording signals (metadata only) of a header.
 Status BuildSignals(const WfdbHeader& h, std::string_view hea_name, Time start,
                     std::vector<Signal>* signals, std::vector<std::string>* warnings) {
@@ -340,13 +358,17 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
     for (const SkewClass& c : g.classes) max_skew = std::max(max_skew, c.skew);
     if (declared >= 0) {
       if (g.available < declared) {
+        std::string expected;
+        if (declared <= (int64_t{1} << 53) / g.frame_samples) {
+          expected = " (" +
+                     std::to_string(WfdbBytesForSamples(*g.info, declared * g.frame_samples) +
+                                    g.byte_offset) +
+                     " bytes expected)";
+        }
         return DataLossError(g.file_name + " offset " + std::to_string(size) +
                              ": truncated: the file holds " + std::to_string(g.available) +
                              " complete frames of the " + std::to_string(declared) + " that " +
-                             hea_name_ + " declares (" +
-                             std::to_string(WfdbBytesForSamples(*g.info, declared * g.frame_samples) +
-                                            g.byte_offset) +
-                             " bytes expected)");
+                             hea_name_ + " declares" + expected);
       }
       if (g.available > declared + max_skew) {
         warnings->push_back(g.file_name + ": holds " + std::to_string(g.available - declared) +
@@ -390,6 +412,9 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
       warnings->push_back(hea_name_ + ": record length unspecified and only null signals; read as empty");
     }
   }
+  int64_t max_spf = 1;
+  for (const SignalState& st : signals_) max_spf = std::max<int64_t>(max_spf, st.spf);
+  JUMEAU_RETURN_IF_ERROR(CheckLength(frames_, max_spf, h.frequency, hea_name_));
   for (Group& g : groups_) {
     g.pairs212 = g.info != nullptr && g.info->format == 212 && g.signals.size() == 2 &&
                  g.frame_samples == 2 && g.classes.size() == 1 && g.classes[0].skew == 0;
@@ -688,10 +713,17 @@ class MultiSegmentReader : public WfdbReader {
       }
       if (seg.samples > 0) segments_.push_back(std::move(item));
       frame += seg.samples;
+      if (frame > (int64_t{1} << 53)) {
+        return DataLossError(hea_name + " line " + std::to_string(seg.line) +
+                             ": total record length is too long");
+      }
     }
     if (layout == nullptr) {
       return DataLossError(hea_name + ": multi-segment record has no non-null segment");
     }
+    int64_t max_spf = 1;
+    for (const auto& spec : layout->signals) max_spf = std::max<int64_t>(max_spf, spec.samples_per_frame);
+    JUMEAU_RETURN_IF_ERROR(CheckLength(frame, max_spf, top.frequency, hea_name));
     if (top.samples_per_signal_present && top.samples_per_signal != frame) {
       recording_.warnings.push_back(hea_name + ": record length " +
                                     std::to_string(top.samples_per_signal) +
