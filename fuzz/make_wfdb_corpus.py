@@ -67,6 +67,11 @@ heads.update({
     "bad_date": b"r 1 360 10 10:00:00 31/02/2000\n",
     "crlf_comments": b"# c\r\n\r\nr 1 360 5\r\nr.dat 16 200 16 0 1 15 0 x\r\n# end\r\n",
     "huge": b"r 1 1e300 999999999999\nr.dat 32x1048576:281474976710655+281474976710655\n",
+    # Regressions found by libFuzzer: a skew larger than one decoded chunk
+    # (heap overflow), a base date whose Time overflowed.
+    "regress_big_skew": b"res 1 128.5/1000(-2.5) 10 1:23.25 29/2/2080\nrec.dat 16x2:037001813+512 100(-5)/mmHg 08 0 1 2 0 A B ",
+    "regress_year0": b"r 1 360 10 0:0:0 1/1/0\nr.dat 16\n",
+    "regress_late_long": b"r 1 0.000001 900000000000 0:0:0 1/1/2261\n~ 0\n",
 })
 for name, text in heads.items():
     write(d, name + ".hea", text)

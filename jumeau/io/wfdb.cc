@@ -149,7 +149,7 @@ bool MultiplyRate(const SampleRate& frame, int64_t spf, SampleRate* out) {
 // Checks that `frames` frames of up to `max_spf` samples each keep sample
 // indices and times far from overflow: at most 2^53 samples per signal and
 // a duration under 2^62 ns (about 146 years).
-Status CheckLength(int64_t frames, int64_t max_spf, const SampleRate& frame_rate,
+Status CheckLength(int64_t frames, int64_t max_spf, const SampleRate& frame_rate, Time start,
                    const std::string& hea_name) {
   if (frames > (int64_t{1} << 53) / std::max<int64_t>(max_spf, 1)) {
     return DataLossError(hea_name + ": record of " + std::to_string(frames) +
@@ -157,9 +157,10 @@ Status CheckLength(int64_t frames, int64_t max_spf, const SampleRate& frame_rate
   }
   const __int128 ns = static_cast<__int128>(frames) * kNanosPerSecond *
                       frame_rate.denominator() / frame_rate.numerator();
-  if (ns > (static_cast<__int128>(1) << 62)) {
+  if (ns > (static_cast<__int128>(1) << 62) || ns + start.ns_since_epoch > INT64_MAX) {
     return DataLossError(hea_name + ": record of " + std::to_string(frames) + " frames at " +
-                         frame_rate.ToString() + " Hz lasts over 146 years");
+                         frame_rate.ToString() +
+                         " Hz lasts over 146 years or ends after 2262");
   }
   return Status::Ok();
 }
@@ -414,7 +415,7 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
   }
   int64_t max_spf = 1;
   for (const SignalState& st : signals_) max_spf = std::max<int64_t>(max_spf, st.spf);
-  JUMEAU_RETURN_IF_ERROR(CheckLength(frames_, max_spf, h.frequency, hea_name_));
+  JUMEAU_RETURN_IF_ERROR(CheckLength(frames_, max_spf, h.frequency, h.StartTime(), hea_name_));
   for (Group& g : groups_) {
     g.pairs212 = g.info != nullptr && g.info->format == 212 && g.signals.size() == 2 &&
                  g.frame_samples == 2 && g.classes.size() == 1 && g.classes[0].skew == 0;
@@ -451,8 +452,8 @@ void SegmentReader::Consume(const Group& g, SignalState& s, int64_t r0, int64_t 
   const int32_t* base = flat_.data() + lead_ + s.pos;
   const bool diff = g.info->difference;
   const int64_t out_from = std::max(r0, first_out);
-  // Frames before the output range (skewed signals, first call only).
-  for (int64_t r = r0; r < out_from; ++r) {
+  // Frames before the output range (skewed signals, first calls only).
+  for (int64_t r = r0; r < std::min(out_from, r1); ++r) {
     for (int c = 0; c < spf; ++c) {
       int32_t v = base[(r - r0) * fs + c];
       if (diff) v = static_cast<int32_t>(s.value += static_cast<uint32_t>(v));
@@ -723,7 +724,7 @@ class MultiSegmentReader : public WfdbReader {
     }
     int64_t max_spf = 1;
     for (const auto& spec : layout->signals) max_spf = std::max<int64_t>(max_spf, spec.samples_per_frame);
-    JUMEAU_RETURN_IF_ERROR(CheckLength(frame, max_spf, top.frequency, hea_name));
+
     if (top.samples_per_signal_present && top.samples_per_signal != frame) {
       recording_.warnings.push_back(hea_name + ": record length " +
                                     std::to_string(top.samples_per_signal) +
@@ -733,6 +734,7 @@ class MultiSegmentReader : public WfdbReader {
     // Start: the top-level base time, else the layout's.
     const WfdbHeader& timing = top.base_time_present ? top : *layout;
     recording_.start = StartOf(timing, hea_name, &recording_.warnings);
+    JUMEAU_RETURN_IF_ERROR(CheckLength(frame, max_spf, top.frequency, recording_.start, hea_name));
     WfdbHeader shape = *layout;
     shape.frequency = top.frequency;
     JUMEAU_RETURN_IF_ERROR(

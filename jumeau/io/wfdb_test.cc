@@ -278,6 +278,30 @@ TEST(WfdbBuilt, SkewRealignsAndFillsPastTheEnd) {
   EXPECT_THAT(rec->signals[1].samples, ElementsAre(102, 103, 104, -32768, -32768));
 }
 
+TEST(WfdbBuilt, SkewLargerThanTheFile) {
+  // Regression (libFuzzer): a skew beyond the first decoded chunk overran
+  // the decode buffer. Every sample of the skewed signal is past the end.
+  const auto dir = testing::ScratchDir();
+  WriteRecord(dir, "r 1 128.5 10\nr.dat 16x2:37001813+512 100 16 0 1 5140 0 A\n", "r.dat",
+              std::string(4096, '\x01'));
+  Result<Recording> rec = ReadWfdb(dir / "r");
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  EXPECT_EQ(rec->signals[0].samples, std::vector<int32_t>(20, -32768));
+}
+
+TEST(WfdbErrors, DatesOutsideTheTimeRange) {
+  // Regression (libFuzzer): year 0 overflowed Time.
+  const auto dir = testing::ScratchDir();
+  WriteBytes(dir / "r.hea", "r 0 360 10 0:0:0 1/1/0\n");
+  Result<Recording> rec = ReadWfdb(dir / "r");
+  ASSERT_FALSE(rec.ok());
+  EXPECT_EQ(rec.status().message(), "r.hea line 1: base date '1/1/0' is outside the years 1678 to 2261");
+  WriteBytes(dir / "r.hea", "r 1 0.000001 900000000000 0:0:0 1/1/2261\n~ 0\n");
+  rec = ReadWfdb(dir / "r");
+  ASSERT_FALSE(rec.ok());
+  EXPECT_THAT(rec.status().message(), HasSubstr("ends after 2262"));
+}
+
 TEST(WfdbBuilt, ByteOffsetAndFormat61) {
   const auto dir = testing::ScratchDir();
   std::string dat = "PREFIX";

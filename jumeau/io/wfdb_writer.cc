@@ -199,7 +199,7 @@ Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
   if (n > 0) {
     const CivilTime c = ToCivil(recording.start);
     text += " " + freq_text + " " + std::to_string(frames);
-    if (c.year >= 1 && c.year <= 9999) {
+    if (c.year >= 1678 && c.year <= 2261) {
       text += " " + Two(c.hour) + ":" + Two(c.minute) + ":" + Two(c.second);
       if (c.nanosecond != 0) {
         char frac[16];
