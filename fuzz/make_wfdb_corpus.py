@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Regenerates the seed corpora of the three WFDB fuzz targets.
 
+Files named found_* were added from libFuzzer runs (clang, -merge=1) and are
+kept as they are.
+
 fuzz/corpus/wfdb_header_fuzz/, wfdb_signal_fuzz/ and wfdb_annotation_fuzz/
 get small prefixes and mutations of the public PhysioNet files in the shared
 test data (never more than 16 KiB each) plus hand-made edge cases.
@@ -21,7 +24,10 @@ def out_dir(target):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
     for name in os.listdir(d):
-        os.remove(os.path.join(d, name))
+        # found_*: inputs kept from libFuzzer runs (merged for coverage); not
+        # regenerated here.
+        if not name.startswith("found_"):
+            os.remove(os.path.join(d, name))
     return d
 
 
