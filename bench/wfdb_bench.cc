@@ -23,10 +23,14 @@ using jumeau::io::DecodeWfdbSamples;
 using jumeau::io::FindWfdbFormat;
 
 std::filesystem::path DataRoot() {
-  if (const char* env = std::getenv("JUMEAU_TEST_DATA"); env && *env) return env;
+  if (const char* env = std::getenv("JUMEAU_TEST_DATA"); env && *env)
+    return env;
   // bench/wfdb_bench.cc → <source>/../shared/data
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "shared" /
-         "data";
+  return std::filesystem::path(__FILE__)
+             .parent_path()
+             .parent_path()
+             .parent_path() /
+         "shared" / "data";
 }
 
 const std::string& FileBytes(const std::string& relative) {
@@ -37,7 +41,8 @@ const std::string& FileBytes(const std::string& relative) {
     if (names[i].empty()) {
       std::ifstream in(DataRoot() / relative, std::ios::binary);
       names[i] = relative;
-      cache[i].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      cache[i].assign(std::istreambuf_iterator<char>(in),
+                      std::istreambuf_iterator<char>());
       return cache[i];
     }
   }
@@ -93,21 +98,25 @@ __attribute__((noinline)) int R212(GetvecGroup* g) {
       v = ((g->word >> 4) & 0xf00) | (R8(g) & 0xff);
       break;
   }
-  if (v & 0x800) v |= ~0xfff;
-  else v &= 0xfff;
+  if (v & 0x800)
+    v |= ~0xfff;
+  else
+    v &= 0xfff;
   return v;
 }
 
 __attribute__((noinline)) int GetSample16(GetvecGroup* g) { return R16(g); }
 
 // One frame of `nsig` signals into vector[]; returns nsig, or -1 at the end.
-__attribute__((noinline)) int Getvec(GetvecGroup* g, int nsig, int format, int* vector) {
-  for (int s = 0; s < nsig; ++s) vector[s] = format == 212 ? R212(g) : GetSample16(g);
+__attribute__((noinline)) int Getvec(GetvecGroup* g, int nsig, int format,
+                                     int* vector) {
+  for (int s = 0; s < nsig; ++s)
+    vector[s] = format == 212 ? R212(g) : GetSample16(g);
   return g->stat < 0 ? -1 : nsig;
 }
 
-int64_t GetvecDecodeAll(const std::string& bytes, size_t skip, int nsig, int format,
-                        std::vector<int32_t>* out) {
+int64_t GetvecDecodeAll(const std::string& bytes, size_t skip, int nsig,
+                        int format, std::vector<int32_t>* out) {
   GetvecGroup g;
   g.data = reinterpret_cast<const uint8_t*>(bytes.data()) + skip;
   g.size = bytes.size() - skip;
@@ -132,7 +141,8 @@ void BM_Decode212_Ours(benchmark::State& state) {
   const int64_t n = 1300000;
   std::vector<int32_t> out(n);
   for (auto _ : state) {
-    DecodeWfdbSamples(*FindWfdbFormat(212), reinterpret_cast<const uint8_t*>(bytes.data()), n,
+    DecodeWfdbSamples(*FindWfdbFormat(212),
+                      reinterpret_cast<const uint8_t*>(bytes.data()), n,
                       out.data());
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
@@ -149,8 +159,8 @@ void BM_Decode212Pairs_Ours(benchmark::State& state) {
   }
   std::vector<int32_t> a(650000), b(650000);
   for (auto _ : state) {
-    DecodeWfdb212Pairs(reinterpret_cast<const uint8_t*>(bytes.data()), 650000, a.data(),
-                       b.data());
+    DecodeWfdb212Pairs(reinterpret_cast<const uint8_t*>(bytes.data()), 650000,
+                       a.data(), b.data());
     benchmark::DoNotOptimize(a.data());
     benchmark::DoNotOptimize(b.data());
     benchmark::ClobberMemory();
@@ -199,7 +209,8 @@ void BM_Decode16_Ours(benchmark::State& state) {
   const int64_t n = 330000;
   std::vector<int32_t> out(n);
   for (auto _ : state) {
-    DecodeWfdbSamples(*FindWfdbFormat(16), reinterpret_cast<const uint8_t*>(bytes.data()) + 24, n,
+    DecodeWfdbSamples(*FindWfdbFormat(16),
+                      reinterpret_cast<const uint8_t*>(bytes.data()) + 24, n,
                       out.data());
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();

@@ -11,7 +11,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  jumeau::Result<jumeau::io::WfdbHeader> h = jumeau::io::ParseWfdbHeader(text, "fuzz.hea");
+  jumeau::Result<jumeau::io::WfdbHeader> h =
+      jumeau::io::ParseWfdbHeader(text, "fuzz.hea");
   if (!h.ok()) return 0;
   jumeau::io::WfdbMemoryFiles files;
   files["fuzz.hea"] = std::string(text);
@@ -21,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   blob.resize(std::min<size_t>(blob.size(), 4096));
   for (const auto& s : h->signals) files[s.file_name] = blob;
   // Segment headers: the same text (nested multi-segment is rejected).
-  for (const auto& seg : h->segments) files[seg.record_name + ".hea"] = std::string(text);
+  for (const auto& seg : h->segments)
+    files[seg.record_name + ".hea"] = std::string(text);
   auto reader = jumeau::io::OpenWfdbInMemory("fuzz.hea", std::move(files));
   if (!reader.ok()) return 0;
   jumeau::io::SampleBlock block;

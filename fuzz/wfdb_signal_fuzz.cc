@@ -25,19 +25,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Direct decode of the whole body.
   const jumeau::io::WfdbFormatInfo& info = *jumeau::io::FindWfdbFormat(format);
-  const int64_t n = jumeau::io::WfdbSamplesInBytes(info, static_cast<int64_t>(body.size()));
+  const int64_t n =
+      jumeau::io::WfdbSamplesInBytes(info, static_cast<int64_t>(body.size()));
   std::vector<int32_t> out(static_cast<size_t>(n));
-  jumeau::io::DecodeWfdbSamples(info, reinterpret_cast<const uint8_t*>(body.data()), n,
-                                out.data());
+  jumeau::io::DecodeWfdbSamples(
+      info, reinterpret_cast<const uint8_t*>(body.data()), n, out.data());
 
   // Through the reader.
   const std::string fmt = std::to_string(format);
   std::string hea = "f 2 100";
   if (declared) hea += " " + std::to_string(length);
-  hea += "\nf.dat " + fmt + "x" + std::to_string(spf) + "+" + std::to_string(offset) +
-         " 200 12 0 0 a\n";
-  hea += "f.dat " + fmt + ":" + std::to_string(skew) + "+" + std::to_string(offset) +
-         " 200 12 0 0 b\n";
+  hea += "\nf.dat " + fmt + "x" + std::to_string(spf) + "+" +
+         std::to_string(offset) + " 200 12 0 0 a\n";
+  hea += "f.dat " + fmt + ":" + std::to_string(skew) + "+" +
+         std::to_string(offset) + " 200 12 0 0 b\n";
   jumeau::io::WfdbMemoryFiles files;
   files["f.hea"] = hea;
   files["f.dat"] = body;

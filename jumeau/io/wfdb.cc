@@ -33,7 +33,10 @@ class File {
   File() = default;
   File(const File&) = delete;
   File& operator=(const File&) = delete;
-  File(File&& o) noexcept : fd_(o.fd_), mem_(o.mem_), keep_(std::move(o.keep_)) { o.fd_ = -1; }
+  File(File&& o) noexcept
+      : fd_(o.fd_), mem_(o.mem_), keep_(std::move(o.keep_)) {
+    o.fd_ = -1;
+  }
   File& operator=(File&& o) noexcept {
     std::swap(fd_, o.fd_);
     std::swap(mem_, o.mem_);
@@ -49,17 +52,20 @@ class File {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) {
       const int err = errno;
-      if (err == ENOENT) return NotFoundError(path.string() + ": no such signal file");
+      if (err == ENOENT)
+        return NotFoundError(path.string() + ": no such signal file");
       return IoError(path.string() + ": cannot open: " + std::strerror(err));
     }
     struct stat st;
     if (::fstat(fd_, &st) != 0) return IoError(path.string() + ": cannot stat");
-    if (!S_ISREG(st.st_mode)) return IoError(path.string() + ": not a regular file");
+    if (!S_ISREG(st.st_mode))
+      return IoError(path.string() + ": not a regular file");
     return static_cast<int64_t>(st.st_size);
   }
 
   // Uses `*bytes` (kept alive by `keep`) as the file.
-  int64_t OpenMemory(const std::string* bytes, std::shared_ptr<const WfdbMemoryFiles> keep) {
+  int64_t OpenMemory(const std::string* bytes,
+                     std::shared_ptr<const WfdbMemoryFiles> keep) {
     mem_ = bytes;
     keep_ = std::move(keep);
     return static_cast<int64_t>(bytes->size());
@@ -70,12 +76,14 @@ class File {
     if (mem_ != nullptr) {
       const auto size = static_cast<int64_t>(mem_->size());
       const int64_t got = std::clamp<int64_t>(size - offset, 0, n);
-      if (got > 0) std::memcpy(out, mem_->data() + offset, static_cast<size_t>(got));
+      if (got > 0)
+        std::memcpy(out, mem_->data() + offset, static_cast<size_t>(got));
       return got;
     }
     int64_t got = 0;
     while (got < n) {
-      const ssize_t r = ::pread(fd_, out + got, static_cast<size_t>(n - got), offset + got);
+      const ssize_t r =
+          ::pread(fd_, out + got, static_cast<size_t>(n - got), offset + got);
       if (r < 0) {
         if (errno == EINTR) continue;
         return IoError(std::string("read error: ") + std::strerror(errno));
@@ -97,20 +105,24 @@ class File {
 class Storage {
  public:
   Storage() = default;
-  explicit Storage(std::shared_ptr<const WfdbMemoryFiles> mem) : mem_(std::move(mem)) {}
+  explicit Storage(std::shared_ptr<const WfdbMemoryFiles> mem)
+      : mem_(std::move(mem)) {}
 
-  Result<std::string> ReadText(const std::filesystem::path& path, uint64_t max_bytes) const {
+  Result<std::string> ReadText(const std::filesystem::path& path,
+                               uint64_t max_bytes) const {
     if (mem_ == nullptr) return internal::ReadWholeFile(path, max_bytes);
     const std::string* f = Find(path);
     if (f == nullptr) return NotFoundError(path.string() + ": no such file");
-    if (f->size() > max_bytes) return OutOfRangeError(path.string() + ": too large");
+    if (f->size() > max_bytes)
+      return OutOfRangeError(path.string() + ": too large");
     return *f;
   }
 
   Result<int64_t> Open(const std::filesystem::path& path, File* file) const {
     if (mem_ == nullptr) return file->Open(path);
     const std::string* f = Find(path);
-    if (f == nullptr) return NotFoundError(path.string() + ": no such signal file");
+    if (f == nullptr)
+      return NotFoundError(path.string() + ": no such signal file");
     return file->OpenMemory(f, mem_);
   }
 
@@ -141,7 +153,8 @@ bool MultiplyRate(const SampleRate& frame, int64_t spf, SampleRate* out) {
   const int64_t den = frame.denominator();
   const __int128 g = std::gcd(static_cast<int64_t>(spf), den);
   const __int128 n = num / g, d = den / g;
-  if (n > INT64_MAX / kNanosPerSecond || d > INT64_MAX / kNanosPerSecond) return false;
+  if (n > INT64_MAX / kNanosPerSecond || d > INT64_MAX / kNanosPerSecond)
+    return false;
   *out = SampleRate(static_cast<int64_t>(n), static_cast<int64_t>(d));
   return true;
 }
@@ -149,7 +162,8 @@ bool MultiplyRate(const SampleRate& frame, int64_t spf, SampleRate* out) {
 // Checks that `frames` frames of up to `max_spf` samples each keep sample
 // indices and times far from overflow: at most 2^53 samples per signal and
 // a duration under 2^62 ns (about 146 years).
-Status CheckLength(int64_t frames, int64_t max_spf, const SampleRate& frame_rate, Time start,
+Status CheckLength(int64_t frames, int64_t max_spf,
+                   const SampleRate& frame_rate, Time start,
                    const std::string& hea_name) {
   if (frames > (int64_t{1} << 53) / std::max<int64_t>(max_spf, 1)) {
     return DataLossError(hea_name + ": record of " + std::to_string(frames) +
@@ -157,9 +171,10 @@ Status CheckLength(int64_t frames, int64_t max_spf, const SampleRate& frame_rate
   }
   const __int128 ns = static_cast<__int128>(frames) * kNanosPerSecond *
                       frame_rate.denominator() / frame_rate.numerator();
-  if (ns > (static_cast<__int128>(1) << 62) || ns + start.ns_since_epoch > INT64_MAX) {
-    return DataLossError(hea_name + ": record of " + std::to_string(frames) + " frames at " +
-                         frame_rate.ToString() +
+  if (ns > (static_cast<__int128>(1) << 62) ||
+      ns + start.ns_since_epoch > INT64_MAX) {
+    return DataLossError(hea_name + ": record of " + std::to_string(frames) +
+                         " frames at " + frame_rate.ToString() +
                          " Hz lasts over 146 years or ends after 2262");
   }
   return Status::Ok();
@@ -167,30 +182,37 @@ Status CheckLength(int64_t frames, int64_t max_spf, const SampleRate& frame_rate
 
 // Builds the Recording signals (metadata only) of a header.
 Status BuildSignals(const WfdbHeader& h, std::string_view hea_name, Time start,
-                    std::vector<Signal>* signals, std::vector<std::string>* warnings) {
+                    std::vector<Signal>* signals,
+                    std::vector<std::string>* warnings) {
   for (size_t i = 0; i < h.signals.size(); ++i) {
     const WfdbSignalSpec& spec = h.signals[i];
     Signal s;
-    s.label = spec.description.empty() ? "sig " + std::to_string(i) : spec.description;
+    s.label = spec.description.empty() ? "sig " + std::to_string(i)
+                                       : spec.description;
     s.source_unit = spec.units;
     s.unit = spec.units.empty() ? "mV" : ToUcum(spec.units);
     if (!MultiplyRate(h.frequency, spec.samples_per_frame, &s.rate)) {
-      return DataLossError(std::string(hea_name) + " line " + std::to_string(spec.line) +
-                           ": sampling frequency times samples per frame is out of range");
+      return DataLossError(
+          std::string(hea_name) + " line " + std::to_string(spec.line) +
+          ": sampling frequency times samples per frame is out of range");
     }
     s.start = start;
     const double gain = spec.gain_for_scale();
     if (spec.adc_gain == 0.0) {
-      warnings->push_back(std::string(hea_name) + " line " + std::to_string(spec.line) +
-                          ": signal " + std::to_string(i) + " (" + s.label +
-                          ") has no ADC gain (uncalibrated); assuming 200 per unit as WFDB does");
+      warnings->push_back(std::string(hea_name) + " line " +
+                          std::to_string(spec.line) + ": signal " +
+                          std::to_string(i) + " (" + s.label +
+                          ") has no ADC gain (uncalibrated); assuming 200 per "
+                          "unit as WFDB does");
     }
     s.scale = 1.0 / gain;
     s.offset = -static_cast<double>(spec.baseline) / gain;
     const int bits = spec.resolved_adc_resolution;
     const int64_t half = int64_t{1} << (bits - 1);
-    const int64_t dmin = std::clamp<int64_t>(spec.adc_zero - half, INT32_MIN, INT32_MAX);
-    const int64_t dmax = std::clamp<int64_t>(spec.adc_zero + half - 1, INT32_MIN, INT32_MAX);
+    const int64_t dmin =
+        std::clamp<int64_t>(spec.adc_zero - half, INT32_MIN, INT32_MAX);
+    const int64_t dmax =
+        std::clamp<int64_t>(spec.adc_zero + half - 1, INT32_MIN, INT32_MAX);
     s.digital_min = static_cast<int32_t>(dmin);
     s.digital_max = static_cast<int32_t>(dmax);
     s.physical_min = s.digital_min * s.scale + s.offset;
@@ -202,12 +224,16 @@ Status BuildSignals(const WfdbHeader& h, std::string_view hea_name, Time start,
 }
 
 // Start time with the documented conventions for missing fields.
-Time StartOf(const WfdbHeader& h, std::string_view hea_name, std::vector<std::string>* warnings) {
+Time StartOf(const WfdbHeader& h, std::string_view hea_name,
+             std::vector<std::string>* warnings) {
   if (!h.base_time_present) {
-    warnings->push_back(std::string(hea_name) +
-                        ": no base time or date; start set to 1970-01-01T00:00:00Z");
+    warnings->push_back(
+        std::string(hea_name) +
+        ": no base time or date; start set to 1970-01-01T00:00:00Z");
   } else if (!h.base_date_present) {
-    warnings->push_back(std::string(hea_name) + ": no base date; start set to 1970-01-01 at the base time");
+    warnings->push_back(
+        std::string(hea_name) +
+        ": no base date; start set to 1970-01-01 at the base time");
   }
   return h.StartTime();
 }
@@ -216,8 +242,9 @@ Time StartOf(const WfdbHeader& h, std::string_view hea_name, std::vector<std::st
 class SegmentReader {
  public:
   // Opens the signal files of `h` (the header at `dir`/`hea_name`).
-  Status Open(const WfdbHeader& h, const Storage& storage, const std::filesystem::path& dir,
-              std::string hea_name, std::vector<std::string>* warnings);
+  Status Open(const WfdbHeader& h, const Storage& storage,
+              const std::filesystem::path& dir, std::string hea_name,
+              std::vector<std::string>* warnings);
 
   int64_t frames() const { return frames_; }
   // Frames per Next() block: at most kWfdbFramesPerBlock and ~4 M samples.
@@ -258,12 +285,13 @@ class SegmentReader {
     std::vector<int> signals;
     std::vector<SkewClass> classes;
     File file;
-    bool pairs212 = false;  // fast path: 212, two signals, 1 sample/frame, no skew
+    bool pairs212 =
+        false;  // fast path: 212, two signals, 1 sample/frame, no skew
   };
 
   Status DecodeRaw(Group& g, int64_t r0, int64_t r1);
-  void Consume(const Group& g, SignalState& s, int64_t r0, int64_t r1, int64_t first_out,
-               int32_t* out);
+  void Consume(const Group& g, SignalState& s, int64_t r0, int64_t r1,
+               int64_t first_out, int32_t* out);
   Status VerifyChecksums();
 
   std::string hea_name_;
@@ -281,7 +309,8 @@ class SegmentReader {
 };
 
 Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
-                           const std::filesystem::path& dir, std::string hea_name,
+                           const std::filesystem::path& dir,
+                           std::string hea_name,
                            std::vector<std::string>* warnings) {
   hea_name_ = std::move(hea_name);
   signals_.resize(h.signals.size());
@@ -294,12 +323,15 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
     st.skew = spec.skew;
     st.value = static_cast<uint32_t>(spec.initial_value);
     st.checksum = spec.checksum;
-    st.label = spec.description.empty() ? "sig " + std::to_string(i) : spec.description;
-    const bool new_group = groups_.empty() || groups_.back().file_name != spec.file_name;
+    st.label = spec.description.empty() ? "sig " + std::to_string(i)
+                                        : spec.description;
+    const bool new_group =
+        groups_.empty() || groups_.back().file_name != spec.file_name;
     if (new_group) {
       if (!seen_files.insert(spec.file_name).second) {
         return DataLossError(hea_name_ + " line " + std::to_string(spec.line) +
-                             ": signal lines for " + spec.file_name + " are not consecutive");
+                             ": signal lines for " + spec.file_name +
+                             " are not consecutive");
       }
       Group g;
       g.file_name = spec.file_name;
@@ -309,39 +341,45 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
     } else {
       const WfdbSignalSpec& first = h.signals[groups_.back().signals.front()];
       if (first.format != spec.format) {
-        return DataLossError(hea_name_ + " line " + std::to_string(spec.line) + ": signals in " +
-                             spec.file_name + " have different formats (" +
-                             std::to_string(first.format) + " and " + std::to_string(spec.format) +
-                             ")");
+        return DataLossError(hea_name_ + " line " + std::to_string(spec.line) +
+                             ": signals in " + spec.file_name +
+                             " have different formats (" +
+                             std::to_string(first.format) + " and " +
+                             std::to_string(spec.format) + ")");
       }
       if (first.byte_offset != spec.byte_offset) {
-        return DataLossError(hea_name_ + " line " + std::to_string(spec.line) + ": signals in " +
-                             spec.file_name + " have different byte offsets");
+        return DataLossError(hea_name_ + " line " + std::to_string(spec.line) +
+                             ": signals in " + spec.file_name +
+                             " have different byte offsets");
       }
     }
     Group& g = groups_.back();
     st.pos = static_cast<int>(g.frame_samples);
     g.frame_samples += st.spf;
     total_frame_samples += st.spf;
-    if (g.frame_samples > kMaxFrameSamples || total_frame_samples > kMaxFrameSamples) {
+    if (g.frame_samples > kMaxFrameSamples ||
+        total_frame_samples > kMaxFrameSamples) {
       return DataLossError(hea_name_ + " line " + std::to_string(spec.line) +
                            ": more than " + std::to_string(kMaxFrameSamples) +
                            " samples per frame");
     }
     g.signals.push_back(static_cast<int>(i));
-    auto cls = std::find_if(g.classes.begin(), g.classes.end(),
-                            [&](const SkewClass& c) { return c.skew == spec.skew; });
+    auto cls =
+        std::find_if(g.classes.begin(), g.classes.end(),
+                     [&](const SkewClass& c) { return c.skew == spec.skew; });
     if (cls == g.classes.end()) {
       g.classes.push_back(SkewClass{spec.skew, 0, {}});
       cls = g.classes.end() - 1;
     }
     cls->signals.push_back(static_cast<int>(i));
   }
-  chunk_frames_ = std::clamp<int64_t>(kMaxSamplesPerBlock / std::max<int64_t>(total_frame_samples, 1),
-                                      1, kWfdbFramesPerBlock);
+  chunk_frames_ = std::clamp<int64_t>(
+      kMaxSamplesPerBlock / std::max<int64_t>(total_frame_samples, 1), 1,
+      kWfdbFramesPerBlock);
 
   // Open the files and find how many frames each holds.
-  const int64_t declared = h.samples_per_signal_present ? h.samples_per_signal : -1;
+  const int64_t declared =
+      h.samples_per_signal_present ? h.samples_per_signal : -1;
   int64_t frames = -1;
   for (Group& g : groups_) {
     if (g.info == nullptr) {
@@ -362,17 +400,20 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
         std::string expected;
         if (declared <= (int64_t{1} << 53) / g.frame_samples) {
           expected = " (" +
-                     std::to_string(WfdbBytesForSamples(*g.info, declared * g.frame_samples) +
+                     std::to_string(WfdbBytesForSamples(
+                                        *g.info, declared * g.frame_samples) +
                                     g.byte_offset) +
                      " bytes expected)";
         }
-        return DataLossError(g.file_name + " offset " + std::to_string(size) +
-                             ": truncated: the file holds " + std::to_string(g.available) +
-                             " complete frames of the " + std::to_string(declared) + " that " +
-                             hea_name_ + " declares" + expected);
+        return DataLossError(
+            g.file_name + " offset " + std::to_string(size) +
+            ": truncated: the file holds " + std::to_string(g.available) +
+            " complete frames of the " + std::to_string(declared) + " that " +
+            hea_name_ + " declares" + expected);
       }
       if (g.available > declared + max_skew) {
-        warnings->push_back(g.file_name + ": holds " + std::to_string(g.available - declared) +
+        warnings->push_back(g.file_name + ": holds " +
+                            std::to_string(g.available - declared) +
                             " frames beyond the " + std::to_string(declared) +
                             " declared; ignored");
       }
@@ -380,19 +421,22 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
         for (const SkewClass& c : g.classes) {
           if (g.available >= declared + c.skew) continue;
           for (int s : c.signals) {
-            warnings->push_back(g.file_name + ": signal " + std::to_string(s) + " (" +
-                                signals_[s].label + ") has skew " + std::to_string(c.skew) +
-                                "; its last " +
-                                std::to_string(std::min(declared, declared + c.skew - g.available)) +
-                                " frames lie past the end of the file and are set to " +
-                                std::to_string(g.info->invalid_value) + " (invalid)");
+            warnings->push_back(
+                g.file_name + ": signal " + std::to_string(s) + " (" +
+                signals_[s].label + ") has skew " + std::to_string(c.skew) +
+                "; its last " +
+                std::to_string(
+                    std::min(declared, declared + c.skew - g.available)) +
+                " frames lie past the end of the file and are set to " +
+                std::to_string(g.info->invalid_value) + " (invalid)");
           }
         }
       }
     } else {
       if (samples % g.frame_samples != 0 ||
           WfdbBytesForSamples(*g.info, samples) != data_bytes) {
-        warnings->push_back(g.file_name + ": ends with a partial frame; ignored");
+        warnings->push_back(g.file_name +
+                            ": ends with a partial frame; ignored");
       }
       const int64_t usable = std::max<int64_t>(0, g.available - max_skew);
       frames = frames < 0 ? usable : std::min(frames, usable);
@@ -405,20 +449,27 @@ Status SegmentReader::Open(const WfdbHeader& h, const Storage& storage,
     frames_ = std::max<int64_t>(frames, 0);
     checksum_frames_ = 0;
     bool any_checksum = false;
-    for (const SignalState& s : signals_) any_checksum |= s.checksum.has_value() && *s.checksum != 0;
+    for (const SignalState& s : signals_)
+      any_checksum |= s.checksum.has_value() && *s.checksum != 0;
     if (any_checksum) {
-      warnings->push_back(hea_name_ + ": record length unspecified; checksums not verified");
+      warnings->push_back(
+          hea_name_ + ": record length unspecified; checksums not verified");
     }
     if (!groups_.empty() && frames < 0) {
-      warnings->push_back(hea_name_ + ": record length unspecified and only null signals; read as empty");
+      warnings->push_back(
+          hea_name_ +
+          ": record length unspecified and only null signals; read as empty");
     }
   }
   int64_t max_spf = 1;
-  for (const SignalState& st : signals_) max_spf = std::max<int64_t>(max_spf, st.spf);
-  JUMEAU_RETURN_IF_ERROR(CheckLength(frames_, max_spf, h.frequency, h.StartTime(), hea_name_));
+  for (const SignalState& st : signals_)
+    max_spf = std::max<int64_t>(max_spf, st.spf);
+  JUMEAU_RETURN_IF_ERROR(
+      CheckLength(frames_, max_spf, h.frequency, h.StartTime(), hea_name_));
   for (Group& g : groups_) {
-    g.pairs212 = g.info != nullptr && g.info->format == 212 && g.signals.size() == 2 &&
-                 g.frame_samples == 2 && g.classes.size() == 1 && g.classes[0].skew == 0;
+    g.pairs212 = g.info != nullptr && g.info->format == 212 &&
+                 g.signals.size() == 2 && g.frame_samples == 2 &&
+                 g.classes.size() == 1 && g.classes[0].skew == 0;
   }
   return Status::Ok();
 }
@@ -427,16 +478,21 @@ Status SegmentReader::DecodeRaw(Group& g, int64_t r0, int64_t r1) {
   const WfdbFormatInfo& info = *g.info;
   const int64_t s0 = r0 * g.frame_samples, s1 = r1 * g.frame_samples;
   const int64_t a0 = s0 - s0 % info.unit_samples;
-  const int64_t byte0 = g.byte_offset + a0 / info.unit_samples * info.unit_bytes;
+  const int64_t byte0 =
+      g.byte_offset + a0 / info.unit_samples * info.unit_bytes;
   const int64_t nbytes = WfdbBytesForSamples(info, s1 - a0);
-  if (bytes_.size() < static_cast<size_t>(nbytes) + 8) bytes_.resize(static_cast<size_t>(nbytes) + 8);
-  JUMEAU_ASSIGN_OR_RETURN(const int64_t got, g.file.ReadAt(byte0, nbytes, bytes_.data()));
+  if (bytes_.size() < static_cast<size_t>(nbytes) + 8)
+    bytes_.resize(static_cast<size_t>(nbytes) + 8);
+  JUMEAU_ASSIGN_OR_RETURN(const int64_t got,
+                          g.file.ReadAt(byte0, nbytes, bytes_.data()));
   if (got < nbytes) {
-    return DataLossError(g.file_name + " offset " + std::to_string(byte0 + got) +
-                         ": truncated: the file ended while reading (it shrank after opening?)");
+    return DataLossError(
+        g.file_name + " offset " + std::to_string(byte0 + got) +
+        ": truncated: the file ended while reading (it shrank after opening?)");
   }
   bytes_read_ += static_cast<uint64_t>(nbytes);
-  if (flat_.size() < static_cast<size_t>(s1 - a0)) flat_.resize(static_cast<size_t>(s1 - a0));
+  if (flat_.size() < static_cast<size_t>(s1 - a0))
+    flat_.resize(static_cast<size_t>(s1 - a0));
   DecodeWfdbSamples(info, bytes_.data(), s1 - a0, flat_.data());
   lead_ = s0 - a0;
   return Status::Ok();
@@ -445,8 +501,8 @@ Status SegmentReader::DecodeRaw(Group& g, int64_t r0, int64_t r1) {
 // Takes signal `s`'s samples of raw frames [r0, r1) from flat_: those of
 // frames >= first_out go to out[(r - first_out) * spf ...]; all update the
 // format 8 running value and, below checksum_frames_, the checksum.
-void SegmentReader::Consume(const Group& g, SignalState& s, int64_t r0, int64_t r1,
-                            int64_t first_out, int32_t* out) {
+void SegmentReader::Consume(const Group& g, SignalState& s, int64_t r0,
+                            int64_t r1, int64_t first_out, int32_t* out) {
   const int64_t fs = g.frame_samples;
   const int spf = s.spf;
   const int32_t* base = flat_.data() + lead_ + s.pos;
@@ -483,12 +539,14 @@ void SegmentReader::Consume(const Group& g, SignalState& s, int64_t r0, int64_t 
   const int64_t ck_frames = std::min(r1, checksum_frames_) - out_from;
   if (ck_frames > 0) {
     uint32_t sum = 0;
-    for (int64_t i = 0; i < ck_frames * spf; ++i) sum += static_cast<uint32_t>(o[i]);
+    for (int64_t i = 0; i < ck_frames * spf; ++i)
+      sum += static_cast<uint32_t>(o[i]);
     s.sum += sum;
   }
 }
 
-Status SegmentReader::Read(int64_t f0, int64_t f1, std::vector<std::vector<int32_t>>* out) {
+Status SegmentReader::Read(int64_t f0, int64_t f1,
+                           std::vector<std::vector<int32_t>>* out) {
   out->resize(signals_.size());
   std::vector<int32_t*> dst(signals_.size());
   for (size_t s = 0; s < signals_.size(); ++s) {
@@ -498,10 +556,12 @@ Status SegmentReader::Read(int64_t f0, int64_t f1, std::vector<std::vector<int32
   return ReadInto(f0, f1, dst);
 }
 
-Status SegmentReader::ReadInto(int64_t f0, int64_t f1, const std::vector<int32_t*>& dst) {
+Status SegmentReader::ReadInto(int64_t f0, int64_t f1,
+                               const std::vector<int32_t*>& dst) {
   for (Group& g : groups_) {
     if (g.info == nullptr) {
-      for (int s : g.signals) std::fill_n(dst[s], (f1 - f0) * signals_[s].spf, kNullSignalValue);
+      for (int s : g.signals)
+        std::fill_n(dst[s], (f1 - f0) * signals_[s].spf, kNullSignalValue);
       continue;
     }
     if (g.pairs212) {
@@ -509,17 +569,22 @@ Status SegmentReader::ReadInto(int64_t f0, int64_t f1, const std::vector<int32_t
       SkewClass& c = g.classes[0];
       const int64_t byte0 = g.byte_offset + f0 * 3;
       const int64_t nbytes = (f1 - f0) * 3;
-      if (bytes_.size() < static_cast<size_t>(nbytes)) bytes_.resize(static_cast<size_t>(nbytes));
-      JUMEAU_ASSIGN_OR_RETURN(const int64_t got, g.file.ReadAt(byte0, nbytes, bytes_.data()));
+      if (bytes_.size() < static_cast<size_t>(nbytes))
+        bytes_.resize(static_cast<size_t>(nbytes));
+      JUMEAU_ASSIGN_OR_RETURN(const int64_t got,
+                              g.file.ReadAt(byte0, nbytes, bytes_.data()));
       if (got < nbytes) {
-        return DataLossError(g.file_name + " offset " + std::to_string(byte0 + got) +
-                             ": truncated: the file ended while reading (it shrank after opening?)");
+        return DataLossError(g.file_name + " offset " +
+                             std::to_string(byte0 + got) +
+                             ": truncated: the file ended while reading (it "
+                             "shrank after opening?)");
       }
       bytes_read_ += static_cast<uint64_t>(nbytes);
       int32_t* a = dst[g.signals[0]];
       int32_t* b = dst[g.signals[1]];
       DecodeWfdb212Pairs(bytes_.data(), f1 - f0, a, b);
-      const int64_t ck = std::max<int64_t>(0, std::min(f1, checksum_frames_) - f0);
+      const int64_t ck =
+          std::max<int64_t>(0, std::min(f1, checksum_frames_) - f0);
       uint32_t sa = 0, sb = 0;
       for (int64_t i = 0; i < ck; ++i) {
         sa += static_cast<uint32_t>(a[i]);
@@ -537,16 +602,18 @@ Status SegmentReader::ReadInto(int64_t f0, int64_t f1, const std::vector<int32_t
         const int64_t r0 = c.cursor;
         const int64_t r1 = std::min(want_end, r0 + chunk_frames_);
         JUMEAU_RETURN_IF_ERROR(DecodeRaw(g, r0, r1));
-        for (int s : c.signals) Consume(g, signals_[s], r0, r1, first_out, dst[s]);
+        for (int s : c.signals)
+          Consume(g, signals_[s], r0, r1, first_out, dst[s]);
         c.cursor = r1;
       }
       // Frames past the end of the file (skew only): invalid.
-      const int64_t missing_from = std::max(first_out, std::min(f1 + c.skew, g.available));
+      const int64_t missing_from =
+          std::max(first_out, std::min(f1 + c.skew, g.available));
       if (missing_from < f1 + c.skew) {
         for (int s : c.signals) {
           const int spf = signals_[s].spf;
-          std::fill(dst[s] + (missing_from - first_out) * spf, dst[s] + (f1 - f0) * spf,
-                    g.info->invalid_value);
+          std::fill(dst[s] + (missing_from - first_out) * spf,
+                    dst[s] + (f1 - f0) * spf, g.info->invalid_value);
         }
       }
     }
@@ -562,10 +629,12 @@ Status SegmentReader::VerifyChecksums() {
       const SignalState& st = signals_[s];
       if (!st.checksum) continue;
       const int32_t computed = WfdbChecksum16(st.sum);
-      const int32_t expected = WfdbChecksum16(static_cast<uint64_t>(*st.checksum));
+      const int32_t expected =
+          WfdbChecksum16(static_cast<uint64_t>(*st.checksum));
       if (computed != expected) {
-        return DataLossError(g.file_name + ": checksum mismatch for signal " + std::to_string(s) +
-                             " (" + st.label + "): " + hea_name_ + " says " +
+        return DataLossError(g.file_name + ": checksum mismatch for signal " +
+                             std::to_string(s) + " (" + st.label +
+                             "): " + hea_name_ + " says " +
                              std::to_string(*st.checksum) + ", computed " +
                              std::to_string(computed));
       }
@@ -575,10 +644,12 @@ Status SegmentReader::VerifyChecksums() {
 }
 
 // Fills block->start with each signal's time at global frame `frame`.
-void SetStarts(const Recording& rec, const std::vector<int>& spf, int64_t frame, SampleBlock* block) {
+void SetStarts(const Recording& rec, const std::vector<int>& spf, int64_t frame,
+               SampleBlock* block) {
   block->start.resize(rec.signals.size());
   for (size_t s = 0; s < rec.signals.size(); ++s) {
-    block->start[s] = rec.start + rec.signals[s].rate.OffsetOfSample(frame * spf[s]);
+    block->start[s] =
+        rec.start + rec.signals[s].rate.OffsetOfSample(frame * spf[s]);
   }
 }
 
@@ -597,19 +668,22 @@ class WfdbReader : public RecordingReader {
 
 class SingleSegmentReader : public WfdbReader {
  public:
-  Status Open(const WfdbHeader& h, const std::filesystem::path& hea_path, const Storage& storage) {
+  Status Open(const WfdbHeader& h, const std::filesystem::path& hea_path,
+              const Storage& storage) {
     const std::string hea_name = hea_path.filename().string();
     recording_.format = "WFDB";
     recording_.source_recording_id = h.record_name;
     recording_.warnings = h.warnings;
     recording_.start = StartOf(h, hea_name, &recording_.warnings);
-    JUMEAU_RETURN_IF_ERROR(
-        BuildSignals(h, hea_name, recording_.start, &recording_.signals, &recording_.warnings));
+    JUMEAU_RETURN_IF_ERROR(BuildSignals(h, hea_name, recording_.start,
+                                        &recording_.signals,
+                                        &recording_.warnings));
     for (const auto& spec : h.signals) spf_.push_back(spec.samples_per_frame);
-    JUMEAU_RETURN_IF_ERROR(
-        segment_.Open(h, storage, hea_path.parent_path(), hea_name, &recording_.warnings));
+    JUMEAU_RETURN_IF_ERROR(segment_.Open(h, storage, hea_path.parent_path(),
+                                         hea_name, &recording_.warnings));
     files_.push_back(hea_path);
-    files_.insert(files_.end(), segment_.files().begin(), segment_.files().end());
+    files_.insert(files_.end(), segment_.files().begin(),
+                  segment_.files().end());
     bytes_total_ = segment_.bytes_total();
     return Status::Ok();
   }
@@ -618,7 +692,8 @@ class SingleSegmentReader : public WfdbReader {
     if (failed_) return DataLossError("reader already failed");
     block->events.clear();
     if (frame_ >= segment_.frames()) return false;
-    const int64_t f1 = std::min(segment_.frames(), frame_ + segment_.block_frames());
+    const int64_t f1 =
+        std::min(segment_.frames(), frame_ + segment_.block_frames());
     Status st = segment_.Read(frame_, f1, &block->samples);
     if (!st.ok()) {
       failed_ = true;
@@ -637,10 +712,13 @@ class SingleSegmentReader : public WfdbReader {
     Recording out = recording_;
     std::vector<int32_t*> dst(out.signals.size());
     for (size_t s = 0; s < out.signals.size(); ++s) {
-      out.signals[s].samples.resize(static_cast<size_t>(segment_.frames() * spf_[s]));
+      out.signals[s].samples.resize(
+          static_cast<size_t>(segment_.frames() * spf_[s]));
     }
-    for (int64_t f0 = 0; f0 < segment_.frames(); f0 += segment_.block_frames()) {
-      const int64_t f1 = std::min(segment_.frames(), f0 + segment_.block_frames());
+    for (int64_t f0 = 0; f0 < segment_.frames();
+         f0 += segment_.block_frames()) {
+      const int64_t f1 =
+          std::min(segment_.frames(), f0 + segment_.block_frames());
       for (size_t s = 0; s < out.signals.size(); ++s) {
         dst[s] = out.signals[s].samples.data() + f0 * spf_[s];
       }
@@ -660,7 +738,8 @@ class SingleSegmentReader : public WfdbReader {
 // null segments ("~") leaving gaps.
 class MultiSegmentReader : public WfdbReader {
  public:
-  Status Open(const WfdbHeader& top, const std::filesystem::path& hea_path, Storage storage) {
+  Status Open(const WfdbHeader& top, const std::filesystem::path& hea_path,
+              Storage storage) {
     storage_ = std::move(storage);
     const std::string hea_name = hea_path.filename().string();
     dir_ = hea_path.parent_path();
@@ -679,13 +758,16 @@ class MultiSegmentReader : public WfdbReader {
       item.null = seg.is_null();
       if (!item.null) {
         const std::filesystem::path path = dir_ / (seg.record_name + ".hea");
-        JUMEAU_ASSIGN_OR_RETURN(std::string text, storage_.ReadText(path, 1 << 24));
-        JUMEAU_ASSIGN_OR_RETURN(item.header, ParseWfdbHeader(text, seg.record_name + ".hea"));
+        JUMEAU_ASSIGN_OR_RETURN(std::string text,
+                                storage_.ReadText(path, 1 << 24));
+        JUMEAU_ASSIGN_OR_RETURN(
+            item.header, ParseWfdbHeader(text, seg.record_name + ".hea"));
         item.hea_path = path;
         if (item.header.number_of_segments) {
           return Status(StatusCode::kUnimplemented,
-                        hea_name + " line " + std::to_string(seg.line) + ": segment " +
-                            seg.record_name + " is itself a multi-segment record");
+                        hea_name + " line " + std::to_string(seg.line) +
+                            ": segment " + seg.record_name +
+                            " is itself a multi-segment record");
         }
         if (seen.insert(seg.record_name).second) files_.push_back(path);
         if (k == 0 && seg.samples == 0) {
@@ -695,16 +777,19 @@ class MultiSegmentReader : public WfdbReader {
           continue;
         }
         if (item.header.samples_per_signal != seg.samples) {
-          return DataLossError(hea_name + " line " + std::to_string(seg.line) + ": segment " +
-                               seg.record_name + " has " + std::to_string(seg.samples) +
+          return DataLossError(hea_name + " line " + std::to_string(seg.line) +
+                               ": segment " + seg.record_name + " has " +
+                               std::to_string(seg.samples) +
                                " samples here but " +
-                               std::to_string(item.header.samples_per_signal) + " in its header");
+                               std::to_string(item.header.samples_per_signal) +
+                               " in its header");
         }
         if (layout == nullptr) {
           layout_header_ = item.header;
           layout = &layout_header_;
         }
-        JUMEAU_RETURN_IF_ERROR(CheckLayout(*layout, item.header, top, hea_name, seg));
+        JUMEAU_RETURN_IF_ERROR(
+            CheckLayout(*layout, item.header, top, hea_name, seg));
         for (const auto& spec : item.header.signals) {
           if (spec.format != 0 && seen.insert(spec.file_name).second) {
             files_.push_back(dir_ / spec.file_name);
@@ -720,10 +805,12 @@ class MultiSegmentReader : public WfdbReader {
       }
     }
     if (layout == nullptr) {
-      return DataLossError(hea_name + ": multi-segment record has no non-null segment");
+      return DataLossError(hea_name +
+                           ": multi-segment record has no non-null segment");
     }
     int64_t max_spf = 1;
-    for (const auto& spec : layout->signals) max_spf = std::max<int64_t>(max_spf, spec.samples_per_frame);
+    for (const auto& spec : layout->signals)
+      max_spf = std::max<int64_t>(max_spf, spec.samples_per_frame);
 
     if (top.samples_per_signal_present && top.samples_per_signal != frame) {
       recording_.warnings.push_back(hea_name + ": record length " +
@@ -734,12 +821,15 @@ class MultiSegmentReader : public WfdbReader {
     // Start: the top-level base time, else the layout's.
     const WfdbHeader& timing = top.base_time_present ? top : *layout;
     recording_.start = StartOf(timing, hea_name, &recording_.warnings);
-    JUMEAU_RETURN_IF_ERROR(CheckLength(frame, max_spf, top.frequency, recording_.start, hea_name));
+    JUMEAU_RETURN_IF_ERROR(
+        CheckLength(frame, max_spf, top.frequency, recording_.start, hea_name));
     WfdbHeader shape = *layout;
     shape.frequency = top.frequency;
-    JUMEAU_RETURN_IF_ERROR(
-        BuildSignals(shape, hea_name, recording_.start, &recording_.signals, &recording_.warnings));
-    for (const auto& spec : layout->signals) spf_.push_back(spec.samples_per_frame);
+    JUMEAU_RETURN_IF_ERROR(BuildSignals(shape, hea_name, recording_.start,
+                                        &recording_.signals,
+                                        &recording_.warnings));
+    for (const auto& spec : layout->signals)
+      spf_.push_back(spec.samples_per_frame);
     return Status::Ok();
   }
 
@@ -755,8 +845,8 @@ class MultiSegmentReader : public WfdbReader {
       if (!open_) {
         reader_ = std::make_unique<SegmentReader>();
         std::vector<std::string> warnings;
-        Status st = reader_->Open(seg.header, storage_, dir_, seg.hea_path.filename().string(),
-                                  &warnings);
+        Status st = reader_->Open(seg.header, storage_, dir_,
+                                  seg.hea_path.filename().string(), &warnings);
         if (!st.ok()) {
           failed_ = true;
           return st;
@@ -797,32 +887,38 @@ class MultiSegmentReader : public WfdbReader {
     bool null = false;
   };
 
-  static Status CheckLayout(const WfdbHeader& layout, const WfdbHeader& seg_header,
-                            const WfdbHeader& top, const std::string& hea_name,
+  static Status CheckLayout(const WfdbHeader& layout,
+                            const WfdbHeader& seg_header, const WfdbHeader& top,
+                            const std::string& hea_name,
                             const WfdbSegmentSpec& seg) {
     auto unsupported = [&](const std::string& why) {
-      return Status(StatusCode::kUnimplemented,
-                    hea_name + " line " + std::to_string(seg.line) + ": segment " +
-                        seg.record_name + " " + why +
-                        " (variable-layout multi-segment records are not supported)");
+      return Status(
+          StatusCode::kUnimplemented,
+          hea_name + " line " + std::to_string(seg.line) + ": segment " +
+              seg.record_name + " " + why +
+              " (variable-layout multi-segment records are not supported)");
     };
     if (!(seg_header.frequency == top.frequency)) {
-      return unsupported("has sampling frequency " + seg_header.frequency.ToString() +
-                         " instead of " + top.frequency.ToString());
+      return unsupported("has sampling frequency " +
+                         seg_header.frequency.ToString() + " instead of " +
+                         top.frequency.ToString());
     }
     if (seg_header.signals.size() != layout.signals.size()) {
       return unsupported("has " + std::to_string(seg_header.signals.size()) +
-                         " signals instead of " + std::to_string(layout.signals.size()));
+                         " signals instead of " +
+                         std::to_string(layout.signals.size()));
     }
     for (size_t i = 0; i < layout.signals.size(); ++i) {
       const WfdbSignalSpec& a = layout.signals[i];
       const WfdbSignalSpec& b = seg_header.signals[i];
-      if (a.description != b.description || a.samples_per_frame != b.samples_per_frame ||
-          a.gain_for_scale() != b.gain_for_scale() || a.baseline != b.baseline ||
-          a.units != b.units) {
-        return unsupported("signal " + std::to_string(i) + " (" + b.description +
-                           ") differs from the layout in name, samples per frame, gain, "
-                           "baseline or units");
+      if (a.description != b.description ||
+          a.samples_per_frame != b.samples_per_frame ||
+          a.gain_for_scale() != b.gain_for_scale() ||
+          a.baseline != b.baseline || a.units != b.units) {
+        return unsupported(
+            "signal " + std::to_string(i) + " (" + b.description +
+            ") differs from the layout in name, samples per frame, gain, "
+            "baseline or units");
       }
     }
     return Status::Ok();
@@ -851,7 +947,8 @@ std::filesystem::path WfdbHeaderPath(const std::filesystem::path& path) {
 
 Result<WfdbHeader> ReadWfdbHeader(const std::filesystem::path& path) {
   const std::filesystem::path hea = WfdbHeaderPath(path);
-  JUMEAU_ASSIGN_OR_RETURN(std::string text, internal::ReadWholeFile(hea, 1 << 24));
+  JUMEAU_ASSIGN_OR_RETURN(std::string text,
+                          internal::ReadWholeFile(hea, 1 << 24));
   return ParseWfdbHeader(text, hea.filename().string());
 }
 
@@ -861,7 +958,8 @@ Result<std::unique_ptr<RecordingReader>> Open(const std::filesystem::path& path,
                                               const Storage& storage) {
   const std::filesystem::path hea = WfdbHeaderPath(path);
   JUMEAU_ASSIGN_OR_RETURN(std::string text, storage.ReadText(hea, 1 << 24));
-  JUMEAU_ASSIGN_OR_RETURN(WfdbHeader h, ParseWfdbHeader(text, hea.filename().string()));
+  JUMEAU_ASSIGN_OR_RETURN(WfdbHeader h,
+                          ParseWfdbHeader(text, hea.filename().string()));
   if (h.number_of_segments) {
     auto reader = std::make_unique<MultiSegmentReader>();
     JUMEAU_RETURN_IF_ERROR(reader->Open(h, hea, storage));
@@ -874,21 +972,24 @@ Result<std::unique_ptr<RecordingReader>> Open(const std::filesystem::path& path,
 
 }  // namespace
 
-Result<std::unique_ptr<RecordingReader>> OpenWfdb(const std::filesystem::path& path) {
+Result<std::unique_ptr<RecordingReader>> OpenWfdb(
+    const std::filesystem::path& path) {
   return Open(path, Storage());
 }
 
-Result<std::unique_ptr<RecordingReader>> OpenWfdbInMemory(std::string_view record,
-                                                          WfdbMemoryFiles files) {
-  return Open(std::filesystem::path(std::string(record)),
-              Storage(std::make_shared<const WfdbMemoryFiles>(std::move(files))));
+Result<std::unique_ptr<RecordingReader>> OpenWfdbInMemory(
+    std::string_view record, WfdbMemoryFiles files) {
+  return Open(
+      std::filesystem::path(std::string(record)),
+      Storage(std::make_shared<const WfdbMemoryFiles>(std::move(files))));
 }
 
 Result<Recording> ReadWfdb(const std::filesystem::path& path) {
   const std::filesystem::path hea = WfdbHeaderPath(path);
   JUMEAU_ASSIGN_OR_RETURN(WfdbHeader h, ReadWfdbHeader(hea));
   if (h.number_of_segments) {
-    JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<RecordingReader> reader, OpenWfdb(path));
+    JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<RecordingReader> reader,
+                            OpenWfdb(path));
     return ReadAll(*reader);
   }
   SingleSegmentReader reader;
@@ -896,7 +997,8 @@ Result<Recording> ReadWfdb(const std::filesystem::path& path) {
   return reader.ReadEverything();
 }
 
-std::vector<std::filesystem::path> FindWfdbAnnotationFiles(const std::filesystem::path& header) {
+std::vector<std::filesystem::path> FindWfdbAnnotationFiles(
+    const std::filesystem::path& header) {
   std::vector<std::filesystem::path> out;
   const std::filesystem::path hea = WfdbHeaderPath(header);
   Result<WfdbHeader> h = ReadWfdbHeader(hea);
@@ -906,21 +1008,29 @@ std::vector<std::filesystem::path> FindWfdbAnnotationFiles(const std::filesystem
   for (const auto& s : h->segments) excluded.insert(s.record_name + ".hea");
   const std::string prefix = h->record_name + ".";
   std::error_code ec;
-  const std::filesystem::path dir = hea.parent_path().empty() ? "." : hea.parent_path();
+  const std::filesystem::path dir =
+      hea.parent_path().empty() ? "." : hea.parent_path();
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file(ec)) continue;
     const std::string name = entry.path().filename().string();
-    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    if (name.size() <= prefix.size() ||
+        name.compare(0, prefix.size(), prefix) != 0)
+      continue;
     if (excluded.count(name) != 0) continue;
     const std::string annotator = name.substr(prefix.size());
-    const bool ok_name = std::all_of(annotator.begin(), annotator.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             c == '_' || c == '-';
-    });
-    if (!ok_name || annotator == "hea" || annotator == "dat" || annotator == "mat") continue;
-    Result<std::string> bytes = internal::ReadWholeFile(entry.path(), uint64_t{1} << 30);
+    const bool ok_name =
+        std::all_of(annotator.begin(), annotator.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+    if (!ok_name || annotator == "hea" || annotator == "dat" ||
+        annotator == "mat")
+      continue;
+    Result<std::string> bytes =
+        internal::ReadWholeFile(entry.path(), uint64_t{1} << 30);
     if (!bytes.ok()) continue;
-    if (!ParseWfdbAnnotations(*bytes, name, h->frequency, Time{0}).ok()) continue;
+    if (!ParseWfdbAnnotations(*bytes, name, h->frequency, Time{0}).ok())
+      continue;
     out.push_back(entry.path());
   }
   std::sort(out.begin(), out.end());

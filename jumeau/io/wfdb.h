@@ -60,7 +60,8 @@ Result<WfdbHeader> ReadWfdbHeader(const std::filesystem::path& path);
 // declares ("<file> offset <size>: truncated: ..."), kUnimplemented for
 // variable-layout multi-segment records whose segments differ from the
 // layout, and nested multi-segment records. The reader owns its open files.
-Result<std::unique_ptr<RecordingReader>> OpenWfdb(const std::filesystem::path& path);
+Result<std::unique_ptr<RecordingReader>> OpenWfdb(
+    const std::filesystem::path& path);
 
 // Files of a record held in memory, by file name ("r.hea", "r.dat").
 using WfdbMemoryFiles = std::map<std::string, std::string, std::less<>>;
@@ -68,8 +69,8 @@ using WfdbMemoryFiles = std::map<std::string, std::string, std::less<>>;
 // OpenWfdb over files held in memory (fuzzing, tests, data from archives):
 // `record` is the record name or header file name; files are looked up by
 // file name only. Returns and errors as OpenWfdb. The reader owns `files`.
-Result<std::unique_ptr<RecordingReader>> OpenWfdbInMemory(std::string_view record,
-                                                          WfdbMemoryFiles files);
+Result<std::unique_ptr<RecordingReader>> OpenWfdbInMemory(
+    std::string_view record, WfdbMemoryFiles files);
 
 // OpenWfdb + ReadAll: the whole record in memory (no annotations).
 Result<Recording> ReadWfdb(const std::filesystem::path& path);
@@ -80,7 +81,8 @@ Result<Recording> ReadWfdb(const std::filesystem::path& path);
 // digits, '_' or '-', and whose bytes parse as an MIT annotation file
 // (.atr, .qrs, .event, .gqrsh, .sqrs, .wabp2, ...). Sorted by name; empty
 // when the header cannot be read.
-std::vector<std::filesystem::path> FindWfdbAnnotationFiles(const std::filesystem::path& header);
+std::vector<std::filesystem::path> FindWfdbAnnotationFiles(
+    const std::filesystem::path& header);
 
 }  // namespace jumeau::io
 

@@ -56,17 +56,16 @@ struct WfdbAnnotationFile {
 // inside a word, a SKIP interval or an aux string, or lacks the end-of-file
 // word (a truncated file), or when a time leaves the representable range.
 // REQUIRES: rate.valid().
-Result<WfdbAnnotationFile> ParseWfdbAnnotations(std::string_view bytes,
-                                                std::string_view file_name,
-                                                const SampleRate& rate, Time start,
-                                                const std::vector<std::string>& channel_labels = {});
+Result<WfdbAnnotationFile> ParseWfdbAnnotations(
+    std::string_view bytes, std::string_view file_name, const SampleRate& rate,
+    Time start, const std::vector<std::string>& channel_labels = {});
 
 // Reads the annotation file at `path` (see ParseWfdbAnnotations); `rate` is
 // the record's sampling (frame) frequency and `start` its start time.
 // Returns kNotFound / kIoError when the file cannot be read, else as above.
-Result<std::vector<Event>> ReadWfdbAnnotations(const std::filesystem::path& path,
-                                               const SampleRate& rate, Time start,
-                                               const std::vector<std::string>& channel_labels = {});
+Result<std::vector<Event>> ReadWfdbAnnotations(
+    const std::filesystem::path& path, const SampleRate& rate, Time start,
+    const std::vector<std::string>& channel_labels = {});
 
 // Encodes the events whose code system is kWfdbAnnotation (others are
 // skipped) as an MIT annotation file: tick = nearest (time - start) * rate,
@@ -76,15 +75,16 @@ Result<std::vector<Event>> ReadWfdbAnnotations(const std::filesystem::path& path
 // Returns kInvalidArgument for an unknown mnemonic or channel, kOutOfRange
 // for a subtype or number outside -512..511, an aux text over 255 bytes or a
 // tick beyond 64 bits.
-Result<std::string> EncodeWfdbAnnotations(const std::vector<Event>& events,
-                                          const SampleRate& rate, Time start,
-                                          const std::vector<std::string>& channel_labels = {});
+Result<std::string> EncodeWfdbAnnotations(
+    const std::vector<Event>& events, const SampleRate& rate, Time start,
+    const std::vector<std::string>& channel_labels = {});
 
 // Writes EncodeWfdbAnnotations(...) to `path` (replacing it).
 // Returns the encoding errors above, or kIoError naming the path.
-Status WriteWfdbAnnotations(const std::vector<Event>& events, const std::filesystem::path& path,
-                            const SampleRate& rate, Time start,
-                            const std::vector<std::string>& channel_labels = {});
+Status WriteWfdbAnnotations(
+    const std::vector<Event>& events, const std::filesystem::path& path,
+    const SampleRate& rate, Time start,
+    const std::vector<std::string>& channel_labels = {});
 
 }  // namespace jumeau::io
 

@@ -4,12 +4,12 @@
 // truncation at every byte.
 #include "jumeau/io/wfdb_annotation.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <iterator>
 #include <map>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "jumeau/testing/test_data.h"
 
@@ -21,7 +21,8 @@ using ::testing::HasSubstr;
 
 std::string ReadBytes(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
 }
 
 // Counts annotation type codes the simplest way: every word whose code is
@@ -30,13 +31,17 @@ std::map<int, int> CountCodes(const std::string& b) {
   std::map<int, int> counts;
   size_t i = 0;
   while (i + 1 < b.size()) {
-    const int w = static_cast<unsigned char>(b[i]) | (static_cast<unsigned char>(b[i + 1]) << 8);
+    const int w = static_cast<unsigned char>(b[i]) |
+                  (static_cast<unsigned char>(b[i + 1]) << 8);
     i += 2;
     if (w == 0) break;
     const int code = w >> 10;
-    if (code == 59) i += 4;
-    else if (code == 63) i += ((w & 0xFF) + 1) & ~1;
-    else if (code < 59) ++counts[code];
+    if (code == 59)
+      i += 4;
+    else if (code == 63)
+      i += ((w & 0xFF) + 1) & ~1;
+    else if (code < 59)
+      ++counts[code];
   }
   return counts;
 }
@@ -86,11 +91,13 @@ TEST(WfdbAnnotationRealData, Record100) {
 
 TEST(WfdbAnnotationRealData, AllMitBihFilesMatchTheIndependentCount) {
   JUMEAU_REQUIRE_TEST_DATA(dir, "wfdb/mitdb");
-  for (const char* name : {"100", "101", "102", "103", "104", "105", "106", "107", "108", "109",
-                           "111", "112", "113", "114", "115", "116", "117", "118", "119"}) {
+  for (const char* name :
+       {"100", "101", "102", "103", "104", "105", "106", "107", "108", "109",
+        "111", "112", "113", "114", "115", "116", "117", "118", "119"}) {
     SCOPED_TRACE(name);
     const auto path = dir / (std::string(name) + ".atr");
-    Result<std::vector<Event>> events = ReadWfdbAnnotations(path, SampleRate(360, 1), Time{0});
+    Result<std::vector<Event>> events =
+        ReadWfdbAnnotations(path, SampleRate(360, 1), Time{0});
     ASSERT_TRUE(events.ok()) << events.status().ToString();
     int total = 0;
     for (const auto& [code, n] : CountCodes(ReadBytes(path))) total += n;
@@ -102,7 +109,8 @@ TEST(WfdbAnnotationRealData, DetectorOutputsWithTimeResolution) {
   JUMEAU_REQUIRE_TEST_DATA(dir, "wfdb/other/03700181.gqrsh");
   const SampleRate frame(125, 1);
   const std::string bytes = ReadBytes(dir);
-  Result<WfdbAnnotationFile> gqrsh = ParseWfdbAnnotations(bytes, "03700181.gqrsh", frame, Time{0});
+  Result<WfdbAnnotationFile> gqrsh =
+      ParseWfdbAnnotations(bytes, "03700181.gqrsh", frame, Time{0});
   ASSERT_TRUE(gqrsh.ok()) << gqrsh.status().ToString();
   ASSERT_TRUE(gqrsh->time_resolution.has_value());
   EXPECT_EQ(*gqrsh->time_resolution, SampleRate(500, 1));
@@ -129,8 +137,8 @@ TEST(WfdbAnnotationRealData, DetectorOutputsWithTimeResolution) {
 
 TEST(WfdbAnnotationRealData, Wabp2ChannelAndCount) {
   JUMEAU_REQUIRE_TEST_DATA(path, "wfdb/other/v131l.wabp2");
-  Result<std::vector<Event>> events =
-      ReadWfdbAnnotations(path, SampleRate(250, 1), Time{0}, {"II", "V", "ABP", "RESP"});
+  Result<std::vector<Event>> events = ReadWfdbAnnotations(
+      path, SampleRate(250, 1), Time{0}, {"II", "V", "ABP", "RESP"});
   ASSERT_TRUE(events.ok()) << events.status().ToString();
   EXPECT_EQ(events->size(), 392u);
   // The first annotation is followed by CHN 2: the ABP signal.
@@ -141,8 +149,8 @@ TEST(WfdbAnnotationRealData, Wabp2ChannelAndCount) {
 
 TEST(WfdbAnnotationRealData, EdfEventFileWithAuxStrings) {
   JUMEAU_REQUIRE_TEST_DATA(path, "edf/S001R03.edf.event");
-  Result<WfdbAnnotationFile> f =
-      ParseWfdbAnnotations(ReadBytes(path), "S001R03.edf.event", SampleRate(160, 1), Time{0});
+  Result<WfdbAnnotationFile> f = ParseWfdbAnnotations(
+      ReadBytes(path), "S001R03.edf.event", SampleRate(160, 1), Time{0});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(*f->time_resolution, SampleRate(160, 1));
   ASSERT_FALSE(f->events.empty());
@@ -157,7 +165,8 @@ TEST(WfdbAnnotationRealData, EdfEventFileWithAuxStrings) {
   EXPECT_GT(by_text["T0"], 0);
   EXPECT_GT(by_text["T1"], 0);
   EXPECT_GT(by_text["T2"], 0);
-  EXPECT_EQ(f->events[1].time, Time{0} + Duration::Milliseconds(4200));  // 672 / 160 s
+  EXPECT_EQ(f->events[1].time,
+            Time{0} + Duration::Milliseconds(4200));  // 672 / 160 s
 }
 
 // ---- hand-built files ----
@@ -171,20 +180,23 @@ std::string Words(std::initializer_list<uint32_t> words) {
   return s;
 }
 
-constexpr uint32_t Ann(int code, int interval) { return (static_cast<uint32_t>(code) << 10) | interval; }
+constexpr uint32_t Ann(int code, int interval) {
+  return (static_cast<uint32_t>(code) << 10) | interval;
+}
 
 TEST(WfdbAnnotation, PseudoAnnotations) {
   std::string b;
-  b += Words({Ann(1, 10)});                         // N at 10
+  b += Words({Ann(1, 10)});                             // N at 10
   b += Words({Ann(61, 3), Ann(62, 1), Ann(60, 1023)});  // SUB 3, CHN 1, NUM -1
-  b += Words({Ann(63, 3)}) + std::string("abc\0", 4);  // AUX "abc" + pad
-  b += Words({Ann(59, 0), 0x0001, 0x0000});          // SKIP 65536
-  b += Words({Ann(5, 4)});                          // V at 10 + 65536 + 4, chan/num persist
-  b += Words({Ann(59, 0), 0xFFFF, 0xFFF0});          // SKIP -16
-  b += Words({Ann(28, 0), Ann(63, 2)}) + "(N";        // + with aux, even length
-  b += Words({Ann(55, 1)});                         // undefined code
+  b += Words({Ann(63, 3)}) + std::string("abc\0", 4);   // AUX "abc" + pad
+  b += Words({Ann(59, 0), 0x0001, 0x0000});             // SKIP 65536
+  b += Words({Ann(5, 4)});  // V at 10 + 65536 + 4, chan/num persist
+  b += Words({Ann(59, 0), 0xFFFF, 0xFFF0});     // SKIP -16
+  b += Words({Ann(28, 0), Ann(63, 2)}) + "(N";  // + with aux, even length
+  b += Words({Ann(55, 1)});                     // undefined code
   b += Words({0});
-  Result<WfdbAnnotationFile> f = ParseWfdbAnnotations(b, "t.atr", SampleRate(100, 1), Time{0}, {"a", "b"});
+  Result<WfdbAnnotationFile> f =
+      ParseWfdbAnnotations(b, "t.atr", SampleRate(100, 1), Time{0}, {"a", "b"});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   ASSERT_EQ(f->events.size(), 4u);
   const auto& e = f->events;
@@ -196,7 +208,7 @@ TEST(WfdbAnnotation, PseudoAnnotations) {
   EXPECT_EQ(e[0].text, "abc");
   EXPECT_EQ(e[1].code.code, "V");
   EXPECT_EQ(e[1].time, Time{0} + Duration::Milliseconds(655500));
-  EXPECT_EQ(e[1].subtype, 0);  // SUB does not persist
+  EXPECT_EQ(e[1].subtype, 0);    // SUB does not persist
   EXPECT_EQ(e[1].channel, "b");  // CHN and NUM do
   EXPECT_EQ(e[1].number, -1);
   EXPECT_EQ(e[1].text, "");
@@ -205,7 +217,8 @@ TEST(WfdbAnnotation, PseudoAnnotations) {
   EXPECT_EQ(e[2].text, "(N");
   EXPECT_EQ(e[3].code.code, "[55]");
   EXPECT_EQ(e[3].code.display, "");
-  EXPECT_THAT(f->warnings, ElementsAre(HasSubstr("type code WFDB does not define")));
+  EXPECT_THAT(f->warnings,
+              ElementsAre(HasSubstr("type code WFDB does not define")));
 }
 
 TEST(WfdbAnnotation, DefinitionTableAndTimeResolution) {
@@ -218,10 +231,12 @@ TEST(WfdbAnnotation, DefinitionTableAndTimeResolution) {
   note0("## annotation type definitions");
   note0("42 W Wiggle wave");
   note0("## end of definitions");
-  b += Words({Ann(59, 0), 0xFFFF, 0xFFFF, 0x0001});  // null annotation ends the table
-  b += Words({Ann(22, 0), Ann(63, 4)}) + "note";      // an ordinary comment at 0
+  b += Words(
+      {Ann(59, 0), 0xFFFF, 0xFFFF, 0x0001});  // null annotation ends the table
+  b += Words({Ann(22, 0), Ann(63, 4)}) + "note";  // an ordinary comment at 0
   b += Words({Ann(42, 500), 0});
-  Result<WfdbAnnotationFile> f = ParseWfdbAnnotations(b, "t.ann", SampleRate(250, 1), Time{0});
+  Result<WfdbAnnotationFile> f =
+      ParseWfdbAnnotations(b, "t.ann", SampleRate(250, 1), Time{0});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(*f->time_resolution, SampleRate(1000, 1));
   ASSERT_EQ(f->events.size(), 2u);
@@ -236,31 +251,36 @@ TEST(WfdbAnnotation, DefinitionTableAndTimeResolution) {
 TEST(WfdbAnnotation, TruncationAtEveryByteIsDataLoss) {
   std::string b = Words({Ann(1, 10), Ann(63, 3)}) + std::string("abc\0", 4) +
                   Words({Ann(59, 0), 0x0001, 0x0000, Ann(5, 4), 0});
-  ASSERT_TRUE(ParseWfdbAnnotations(b, "t.atr", SampleRate(360, 1), Time{0}).ok());
+  ASSERT_TRUE(
+      ParseWfdbAnnotations(b, "t.atr", SampleRate(360, 1), Time{0}).ok());
   for (size_t n = 0; n < b.size(); ++n) {
     // Cutting the pad byte of the odd aux string leaves a parseable prefix
     // only if the rest is there; every strict prefix lacks the end word.
-    Result<WfdbAnnotationFile> f =
-        ParseWfdbAnnotations(std::string_view(b).substr(0, n), "t.atr", SampleRate(360, 1), Time{0});
+    Result<WfdbAnnotationFile> f = ParseWfdbAnnotations(
+        std::string_view(b).substr(0, n), "t.atr", SampleRate(360, 1), Time{0});
     ASSERT_FALSE(f.ok()) << n;
     EXPECT_EQ(f.status().code(), StatusCode::kDataLoss);
     EXPECT_THAT(f.status().message(), HasSubstr("t.atr offset "));
     EXPECT_THAT(f.status().message(), HasSubstr("truncated"));
   }
-  Result<WfdbAnnotationFile> f =
-      ParseWfdbAnnotations(std::string_view(b).substr(0, 3), "t.atr", SampleRate(360, 1), Time{0});
+  Result<WfdbAnnotationFile> f = ParseWfdbAnnotations(
+      std::string_view(b).substr(0, 3), "t.atr", SampleRate(360, 1), Time{0});
   EXPECT_EQ(f.status().message(),
-            "t.atr offset 2: annotation file is truncated: it ends inside an annotation word");
-  f = ParseWfdbAnnotations(std::string_view(b).substr(0, 8), "t.atr", SampleRate(360, 1), Time{0});
+            "t.atr offset 2: annotation file is truncated: it ends inside an "
+            "annotation word");
+  f = ParseWfdbAnnotations(std::string_view(b).substr(0, 8), "t.atr",
+                           SampleRate(360, 1), Time{0});
   EXPECT_EQ(f.status().message(),
-            "t.atr offset 8: annotation file is truncated: it ends without the end-of-file word (0x0000)");
+            "t.atr offset 8: annotation file is truncated: it ends without the "
+            "end-of-file word (0x0000)");
 }
 
 TEST(WfdbAnnotation, RealFileTruncatedIsDataLoss) {
   JUMEAU_REQUIRE_TEST_DATA(path, "wfdb/mitdb/100.atr");
   const std::string b = ReadBytes(path);
-  Result<WfdbAnnotationFile> f = ParseWfdbAnnotations(std::string_view(b).substr(0, b.size() - 2),
-                                                      "100.atr", SampleRate(360, 1), Time{0});
+  Result<WfdbAnnotationFile> f =
+      ParseWfdbAnnotations(std::string_view(b).substr(0, b.size() - 2),
+                           "100.atr", SampleRate(360, 1), Time{0});
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(f.status().code(), StatusCode::kDataLoss);
 }
@@ -282,8 +302,8 @@ TEST(WfdbAnnotation, MnemonicTable) {
 
 // ---- writing ----
 
-Event Ev(Time t, const std::string& code, const std::string& text = "", const std::string& chan = "",
-         int sub = 0, int num = 0) {
+Event Ev(Time t, const std::string& code, const std::string& text = "",
+         const std::string& chan = "", int sub = 0, int num = 0) {
   Event e;
   e.time = t;
   e.code = {code_system::kWfdbAnnotation, code, ""};
@@ -309,8 +329,11 @@ TEST(WfdbAnnotationWriter, RoundTrip) {
   other.code.system = code_system::kEdfAnnotation;
   in.push_back(other);  // skipped: not a WFDB code
   const auto dir = testing::ScratchDir();
-  ASSERT_TRUE(WriteWfdbAnnotations(in, dir / "r.atr", rate, start, {"MLII", "V5"}).ok());
-  Result<std::vector<Event>> out = ReadWfdbAnnotations(dir / "r.atr", rate, start, {"MLII", "V5"});
+  ASSERT_TRUE(
+      WriteWfdbAnnotations(in, dir / "r.atr", rate, start, {"MLII", "V5"})
+          .ok());
+  Result<std::vector<Event>> out =
+      ReadWfdbAnnotations(dir / "r.atr", rate, start, {"MLII", "V5"});
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   ASSERT_EQ(out->size(), 6u);
   for (size_t i = 0; i < 6; ++i) {
@@ -320,22 +343,30 @@ TEST(WfdbAnnotationWriter, RoundTrip) {
     EXPECT_EQ((*out)[i].text, in[i].text);
     EXPECT_EQ((*out)[i].subtype, in[i].subtype);
     EXPECT_EQ((*out)[i].number, in[i].number);
-    EXPECT_EQ((*out)[i].channel, in[i].channel.empty() ? "MLII" : in[i].channel);
+    EXPECT_EQ((*out)[i].channel,
+              in[i].channel.empty() ? "MLII" : in[i].channel);
   }
 }
 
 TEST(WfdbAnnotationWriter, Errors) {
   const SampleRate rate(100, 1);
-  EXPECT_EQ(EncodeWfdbAnnotations({Ev(Time{0}, "ZZ")}, rate, Time{0}).status().code(),
+  EXPECT_EQ(
+      EncodeWfdbAnnotations({Ev(Time{0}, "ZZ")}, rate, Time{0}).status().code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(EncodeWfdbAnnotations({Ev(Time{0}, "N", "", "nope")}, rate, Time{0})
+                .status()
+                .code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(EncodeWfdbAnnotations({Ev(Time{0}, "N", "", "nope")}, rate, Time{0}).status().code(),
-            StatusCode::kInvalidArgument);
-  EXPECT_EQ(EncodeWfdbAnnotations({Ev(Time{0}, "N", std::string(256, 'x'))}, rate, Time{0})
+  EXPECT_EQ(EncodeWfdbAnnotations({Ev(Time{0}, "N", std::string(256, 'x'))},
+                                  rate, Time{0})
                 .status()
                 .code(),
             StatusCode::kOutOfRange);
-  EXPECT_EQ(EncodeWfdbAnnotations({Ev(Time{0}, "N", "", "", 600)}, rate, Time{0}).status().code(),
-            StatusCode::kOutOfRange);
+  EXPECT_EQ(
+      EncodeWfdbAnnotations({Ev(Time{0}, "N", "", "", 600)}, rate, Time{0})
+          .status()
+          .code(),
+      StatusCode::kOutOfRange);
   Result<std::string> empty = EncodeWfdbAnnotations({}, rate, Time{0});
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(*empty, std::string("\0\0", 2));

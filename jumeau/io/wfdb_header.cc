@@ -19,7 +19,9 @@ constexpr int64_t kMaxSamplesPerFrame = 1 << 20;
 constexpr int64_t kMaxSamplesPerSignal = int64_t{1} << 48;
 constexpr int64_t kMaxByteOffset = int64_t{1} << 48;
 
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
@@ -82,8 +84,9 @@ bool ValidUtf8Text(std::string_view s) {
       if ((d & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (d & 0x3F);
     }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+        (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += n + 1;
@@ -112,8 +115,8 @@ class Parser {
   explicit Parser(std::string_view file_name) : file_name_(file_name) {}
 
   Status Error(int line, const std::string& reason) const {
-    return DataLossError(std::string(file_name_) + " line " + std::to_string(line) + ": " +
-                         reason);
+    return DataLossError(std::string(file_name_) + " line " +
+                         std::to_string(line) + ": " + reason);
   }
 
   // Checks that a structural part of a line (everything but descriptions
@@ -123,12 +126,14 @@ class Parser {
       const auto c = static_cast<unsigned char>(s[i]);
       if (c >= 0x80) {
         char buf[64];
-        std::snprintf(buf, sizeof buf, "non-ASCII byte 0x%02X at column %zu", c, i + 1);
+        std::snprintf(buf, sizeof buf, "non-ASCII byte 0x%02X at column %zu", c,
+                      i + 1);
         return Error(line, buf);
       }
       if ((c < 0x20 && !IsBlank(static_cast<char>(c))) || c == 0x7f) {
         char buf[64];
-        std::snprintf(buf, sizeof buf, "control character 0x%02X at column %zu", c, i + 1);
+        std::snprintf(buf, sizeof buf, "control character 0x%02X at column %zu",
+                      c, i + 1);
         return Error(line, buf);
       }
     }
@@ -140,7 +145,8 @@ class Parser {
     std::string_view rest = text;
     const std::string_view name_tok = NextToken(&rest);
     std::string_view name = name_tok;
-    if (const size_t slash = name_tok.find('/'); slash != std::string_view::npos) {
+    if (const size_t slash = name_tok.find('/');
+        slash != std::string_view::npos) {
       name = name_tok.substr(0, slash);
       const std::string_view nseg = name_tok.substr(slash + 1);
       int64_t n;
@@ -155,7 +161,8 @@ class Parser {
     h->record_name = std::string(name);
 
     const std::string_view nsig = NextToken(&rest);
-    if (nsig.empty()) return Error(line, "record line has no number of signals");
+    if (nsig.empty())
+      return Error(line, "record line has no number of signals");
     int64_t n;
     if (!ParseInt(nsig, &n) || n < 0 || n > kMaxSignals) {
       return Error(line, "number of signals " + Quote(nsig) +
@@ -166,8 +173,9 @@ class Parser {
 
     const std::string_view freq_tok = NextToken(&rest);
     if (freq_tok.empty()) {
-      h->warnings.push_back(std::string(file_name_) + " line " + std::to_string(line) +
-                            ": no sampling frequency; assuming 250 Hz as WFDB does");
+      h->warnings.push_back(
+          std::string(file_name_) + " line " + std::to_string(line) +
+          ": no sampling frequency; assuming 250 Hz as WFDB does");
       return Status::Ok();
     }
     JUMEAU_RETURN_IF_ERROR(ParseFrequency(line, freq_tok, h));
@@ -192,7 +200,8 @@ class Parser {
 
     const std::string_view extra = Trim(rest);
     if (!extra.empty()) {
-      h->warnings.push_back(std::string(file_name_) + " line " + std::to_string(line) +
+      h->warnings.push_back(std::string(file_name_) + " line " +
+                            std::to_string(line) +
                             ": ignored extra record-line text " + Quote(extra));
     }
     return Status::Ok();
@@ -216,16 +225,19 @@ class Parser {
     h->frequency_text = std::string(freq);
     if (tok.find('/') == std::string_view::npos) return Status::Ok();
     std::string_view cf = counter;
-    if (const size_t paren = counter.find('('); paren != std::string_view::npos) {
+    if (const size_t paren = counter.find('(');
+        paren != std::string_view::npos) {
       cf = counter.substr(0, paren);
       std::string_view base = counter.substr(paren + 1);
       if (base.empty() || base.back() != ')') {
-        return Error(line, "base counter value in " + Quote(tok) + " lacks its ')'");
+        return Error(line,
+                     "base counter value in " + Quote(tok) + " lacks its ')'");
       }
       base.remove_suffix(1);
       double b;
       if (!ParseDouble(base, &b)) {
-        return Error(line, "base counter value " + Quote(base) + " is not a number");
+        return Error(line,
+                     "base counter value " + Quote(base) + " is not a number");
       }
       h->base_counter = b;
     }
@@ -244,7 +256,8 @@ class Parser {
     std::string_view rest = tok;
     while (true) {
       const size_t colon = rest.find(':');
-      if (n == 3) return Error(line, "base time " + Quote(tok) + " is not HH:MM:SS");
+      if (n == 3)
+        return Error(line, "base time " + Quote(tok) + " is not HH:MM:SS");
       parts[n++] = rest.substr(0, colon);
       if (colon == std::string_view::npos) break;
       rest = rest.substr(colon + 1);
@@ -260,14 +273,17 @@ class Parser {
           p = p.substr(0, dot);
           int64_t scale = 100000000;
           for (char c : frac) {
-            if (c < '0' || c > '9') return Error(line, "base time " + Quote(tok) + " is not HH:MM:SS");
+            if (c < '0' || c > '9')
+              return Error(line,
+                           "base time " + Quote(tok) + " is not HH:MM:SS");
             nanos += (c - '0') * scale;
             scale /= 10;
           }
         }
       }
       int64_t v;
-      if (p.empty() || p.front() == '-' || p.front() == '+' || !ParseInt(p, &v)) {
+      if (p.empty() || p.front() == '-' || p.front() == '+' ||
+          !ParseInt(p, &v)) {
         return Error(line, "base time " + Quote(tok) + " is not HH:MM:SS");
       }
       hms[3 - n + i] = v;
@@ -289,8 +305,9 @@ class Parser {
     const size_t b = a == std::string_view::npos ? a : tok.find('/', a + 1);
     int64_t d, m, y;
     if (b == std::string_view::npos || !ParseInt(tok.substr(0, a), &d) ||
-        !ParseInt(tok.substr(a + 1, b - a - 1), &m) || !ParseInt(tok.substr(b + 1), &y) ||
-        tok.substr(0, 1) == "-" || tok.substr(a + 1, 1) == "-" || tok.substr(b + 1, 1) == "-") {
+        !ParseInt(tok.substr(a + 1, b - a - 1), &m) ||
+        !ParseInt(tok.substr(b + 1), &y) || tok.substr(0, 1) == "-" ||
+        tok.substr(a + 1, 1) == "-" || tok.substr(b + 1, 1) == "-") {
       return Error(line, "base date " + Quote(tok) + " is not DD/MM/YYYY");
     }
     CivilTime civil;
@@ -300,10 +317,12 @@ class Parser {
     civil.year = static_cast<int>(y);
     civil.month = static_cast<int>(m);
     civil.day = static_cast<int>(d);
-    if (!ValidCivil(civil)) return Error(line, "base date " + Quote(tok) + " is not a valid date");
+    if (!ValidCivil(civil))
+      return Error(line, "base date " + Quote(tok) + " is not a valid date");
     // Time (int64 ns since 1970) spans 1677-09-21 to 2262-04-11.
     if (civil.year < 1678 || civil.year > 2261) {
-      return Error(line, "base date " + Quote(tok) + " is outside the years 1678 to 2261");
+      return Error(line, "base date " + Quote(tok) +
+                             " is outside the years 1678 to 2261");
     }
     h->base_date_present = true;
     h->base_year = civil.year;
@@ -317,11 +336,17 @@ class Parser {
   Status CheckName(int line, std::string_view name, const char* what) const {
     if (name.empty()) return Error(line, std::string(what) + " is empty");
     for (char c : name) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '_' || c == '-' || c == '.' || c == '+' || c == '~';
-      if (!ok) return Error(line, std::string(what) + " " + Quote(name) + " has a character other than letters, digits, '_', '-', '.', '+', '~'");
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                      c == '.' || c == '+' || c == '~';
+      if (!ok)
+        return Error(line, std::string(what) + " " + Quote(name) +
+                               " has a character other than letters, digits, "
+                               "'_', '-', '.', '+', '~'");
     }
-    if (name.front() == '.') return Error(line, std::string(what) + " " + Quote(name) + " starts with '.'");
+    if (name.front() == '.')
+      return Error(line,
+                   std::string(what) + " " + Quote(name) + " starts with '.'");
     return Status::Ok();
   }
 
@@ -334,38 +359,57 @@ class Parser {
       return i > start && ParseInt(tok.substr(start, i - start), out);
     };
     int64_t fmt;
-    if (!digits(&fmt)) return Error(line, "signal format " + Quote(tok) + " is not a number");
+    if (!digits(&fmt))
+      return Error(line, "signal format " + Quote(tok) + " is not a number");
     int64_t spf = 1, skew = 0, offset = 0;
     if (i < tok.size() && tok[i] == 'x') {
       ++i;
       if (!digits(&spf) || spf < 1 || spf > kMaxSamplesPerFrame) {
-        return Error(line, "samples per frame in " + Quote(tok) + " is not a positive integer (at most " + std::to_string(kMaxSamplesPerFrame) + ")");
+        return Error(line, "samples per frame in " + Quote(tok) +
+                               " is not a positive integer (at most " +
+                               std::to_string(kMaxSamplesPerFrame) + ")");
       }
     }
     if (i < tok.size() && tok[i] == ':') {
       ++i;
       if (!digits(&skew) || skew > kMaxSamplesPerSignal) {
-        return Error(line, "skew in " + Quote(tok) + " is not a non-negative integer");
+        return Error(
+            line, "skew in " + Quote(tok) + " is not a non-negative integer");
       }
     }
     if (i < tok.size() && tok[i] == '+') {
       ++i;
       if (!digits(&offset) || offset > kMaxByteOffset) {
-        return Error(line, "byte offset in " + Quote(tok) + " is not a non-negative integer");
+        return Error(line, "byte offset in " + Quote(tok) +
+                               " is not a non-negative integer");
       }
     }
-    if (i != tok.size()) return Error(line, "malformed signal format " + Quote(tok));
+    if (i != tok.size())
+      return Error(line, "malformed signal format " + Quote(tok));
     switch (fmt) {
-      case 0: case 8: case 16: case 24: case 32: case 61: case 80: case 160: case 212:
-      case 310: case 311:
+      case 0:
+      case 8:
+      case 16:
+      case 24:
+      case 32:
+      case 61:
+      case 80:
+      case 160:
+      case 212:
+      case 310:
+      case 311:
         break;
-      case 508: case 516: case 524:
+      case 508:
+      case 516:
+      case 524:
         return Status(StatusCode::kUnimplemented,
-                      std::string(file_name_) + " line " + std::to_string(line) +
-                          ": FLAC-compressed signal format " + std::to_string(fmt) +
-                          " is not supported");
+                      std::string(file_name_) + " line " +
+                          std::to_string(line) +
+                          ": FLAC-compressed signal format " +
+                          std::to_string(fmt) + " is not supported");
       default:
-        return Error(line, "unknown signal format " + Quote(tok.substr(0, tok.find_first_of("x:+"))));
+        return Error(line, "unknown signal format " +
+                               Quote(tok.substr(0, tok.find_first_of("x:+"))));
     }
     s->format = static_cast<int>(fmt);
     s->samples_per_frame = static_cast<int>(spf);
@@ -382,7 +426,8 @@ class Parser {
     size_t gain_end = std::min(paren, slash);
     g = tok.substr(0, gain_end);
     double gain;
-    if (!ParseDouble(g, &gain)) return Error(line, "ADC gain " + Quote(g) + " is not a number");
+    if (!ParseDouble(g, &gain))
+      return Error(line, "ADC gain " + Quote(g) + " is not a number");
     s->adc_gain = gain;
     s->gain_present = true;
     size_t i = gain_end;
@@ -393,7 +438,8 @@ class Parser {
       }
       const std::string_view b = tok.substr(i + 1, close - i - 1);
       int64_t base;
-      if (!ParseInt(b, &base) || base < -(int64_t{1} << 40) || base > (int64_t{1} << 40)) {
+      if (!ParseInt(b, &base) || base < -(int64_t{1} << 40) ||
+          base > (int64_t{1} << 40)) {
         return Error(line, "baseline " + Quote(b) + " is not an integer");
       }
       s->baseline = base;
@@ -421,17 +467,21 @@ class Parser {
       if (t.empty()) break;
       toks[n++] = t;
     }
-    const std::string_view structural = text.substr(0, text.size() - rest.size());
+    const std::string_view structural =
+        text.substr(0, text.size() - rest.size());
     JUMEAU_RETURN_IF_ERROR(CheckAscii(line, structural));
     const std::string_view description = Trim(rest);
     if (!ValidUtf8Text(description)) {
-      return Error(line, "signal description is not valid UTF-8 text (control character or malformed byte)");
+      return Error(line,
+                   "signal description is not valid UTF-8 text (control "
+                   "character or malformed byte)");
     }
-    if (n < 2) return Error(line, "signal line needs at least a file name and a format");
+    if (n < 2)
+      return Error(line, "signal line needs at least a file name and a format");
     if (toks[0] == "-") {
-      return Status(StatusCode::kUnimplemented, std::string(file_name_) + " line " +
-                                                    std::to_string(line) +
-                                                    ": signal file '-' (standard input) is not supported");
+      return Status(StatusCode::kUnimplemented,
+                    std::string(file_name_) + " line " + std::to_string(line) +
+                        ": signal file '-' (standard input) is not supported");
     }
     JUMEAU_RETURN_IF_ERROR(CheckName(line, toks[0], "signal file name"));
     s->file_name = std::string(toks[0]);
@@ -440,15 +490,18 @@ class Parser {
     int64_t v;
     if (n > 3) {
       if (!ParseInt(toks[3], &v) || v < 0 || v > 32) {
-        return Error(line, "ADC resolution " + Quote(toks[3]) + " is not an integer from 0 to 32");
+        return Error(line, "ADC resolution " + Quote(toks[3]) +
+                               " is not an integer from 0 to 32");
       }
       s->adc_resolution = static_cast<int>(v);
     }
-    s->resolved_adc_resolution =
-        s->adc_resolution > 0 ? s->adc_resolution : DefaultWfdbAdcResolution(s->format);
+    s->resolved_adc_resolution = s->adc_resolution > 0
+                                     ? s->adc_resolution
+                                     : DefaultWfdbAdcResolution(s->format);
     if (n > 4) {
       if (!ParseInt(toks[4], &v) || v < INT32_MIN || v > INT32_MAX) {
-        return Error(line, "ADC zero " + Quote(toks[4]) + " is not a 32-bit integer");
+        return Error(line,
+                     "ADC zero " + Quote(toks[4]) + " is not a 32-bit integer");
       }
       s->adc_zero = v;
     }
@@ -456,20 +509,23 @@ class Parser {
     s->initial_value = s->adc_zero;
     if (n > 5) {
       if (!ParseInt(toks[5], &v) || v < INT32_MIN || v > INT32_MAX) {
-        return Error(line, "initial value " + Quote(toks[5]) + " is not a 32-bit integer");
+        return Error(line, "initial value " + Quote(toks[5]) +
+                               " is not a 32-bit integer");
       }
       s->initial_value = v;
       s->initial_value_present = true;
     }
     if (n > 6) {
-      if (!ParseInt(toks[6], &v) || v < -(int64_t{1} << 40) || v > (int64_t{1} << 40)) {
+      if (!ParseInt(toks[6], &v) || v < -(int64_t{1} << 40) ||
+          v > (int64_t{1} << 40)) {
         return Error(line, "checksum " + Quote(toks[6]) + " is not an integer");
       }
       s->checksum = v;
     }
     if (n > 7) {
       if (!ParseInt(toks[7], &v) || v < INT32_MIN || v > INT32_MAX) {
-        return Error(line, "block size " + Quote(toks[7]) + " is not an integer");
+        return Error(line,
+                     "block size " + Quote(toks[7]) + " is not an integer");
       }
       s->block_size = v;
     }
@@ -477,23 +533,27 @@ class Parser {
     return Status::Ok();
   }
 
-  Status ParseSegmentLine(int line, std::string_view text, WfdbSegmentSpec* seg) {
+  Status ParseSegmentLine(int line, std::string_view text,
+                          WfdbSegmentSpec* seg) {
     JUMEAU_RETURN_IF_ERROR(CheckAscii(line, text));
     seg->line = line;
     std::string_view rest = text;
     const std::string_view name = NextToken(&rest);
     const std::string_view nsamp = NextToken(&rest);
-    if (nsamp.empty()) return Error(line, "segment line needs a record name and a length");
+    if (nsamp.empty())
+      return Error(line, "segment line needs a record name and a length");
     JUMEAU_RETURN_IF_ERROR(CheckName(line, name, "segment record name"));
     int64_t n;
     if (!ParseInt(nsamp, &n) || n < 0 || n > kMaxSamplesPerSignal) {
-      return Error(line, "segment length " + Quote(nsamp) + " is not a non-negative integer");
+      return Error(line, "segment length " + Quote(nsamp) +
+                             " is not a non-negative integer");
     }
     seg->record_name = std::string(name);
     seg->samples = n;
     if (!Trim(rest).empty()) {
-      warnings_.push_back(std::string(file_name_) + " line " + std::to_string(line) +
-                          ": ignored extra segment-line text " + Quote(Trim(rest)));
+      warnings_.push_back(
+          std::string(file_name_) + " line " + std::to_string(line) +
+          ": ignored extra segment-line text " + Quote(Trim(rest)));
     }
     return Status::Ok();
   }
@@ -531,7 +591,8 @@ Time WfdbHeader::StartTime() const {
   return FromCivil(c);
 }
 
-Result<WfdbHeader> ParseWfdbHeader(std::string_view text, std::string_view file_name) {
+Result<WfdbHeader> ParseWfdbHeader(std::string_view text,
+                                   std::string_view file_name) {
   WfdbHeader h;
   Parser p(file_name);
   bool have_record = false;
@@ -553,7 +614,9 @@ Result<WfdbHeader> ParseWfdbHeader(std::string_view text, std::string_view file_
     if (trimmed.front() == '#') {
       const std::string_view info = Trim(trimmed.substr(1));
       if (!ValidUtf8Text(info)) {
-        return p.Error(line_no, "comment is not valid UTF-8 text (control character or malformed byte)");
+        return p.Error(line_no,
+                       "comment is not valid UTF-8 text (control character or "
+                       "malformed byte)");
       }
       h.info.emplace_back(info);
       continue;
@@ -568,9 +631,10 @@ Result<WfdbHeader> ParseWfdbHeader(std::string_view text, std::string_view file_
     }
     if (h.number_of_segments) {
       if (h.segments.size() >= needed) {
-        p.warnings_.push_back(std::string(file_name) + " line " + std::to_string(line_no) +
-                              ": ignored segment line beyond the " + std::to_string(needed) +
-                              " declared");
+        p.warnings_.push_back(std::string(file_name) + " line " +
+                              std::to_string(line_no) +
+                              ": ignored segment line beyond the " +
+                              std::to_string(needed) + " declared");
         continue;
       }
       WfdbSegmentSpec seg;
@@ -578,9 +642,10 @@ Result<WfdbHeader> ParseWfdbHeader(std::string_view text, std::string_view file_
       h.segments.push_back(std::move(seg));
     } else {
       if (h.signals.size() >= needed) {
-        p.warnings_.push_back(std::string(file_name) + " line " + std::to_string(line_no) +
-                              ": ignored signal line beyond the " + std::to_string(needed) +
-                              " declared");
+        p.warnings_.push_back(std::string(file_name) + " line " +
+                              std::to_string(line_no) +
+                              ": ignored signal line beyond the " +
+                              std::to_string(needed) + " declared");
         continue;
       }
       WfdbSignalSpec sig;
@@ -589,11 +654,14 @@ Result<WfdbHeader> ParseWfdbHeader(std::string_view text, std::string_view file_
     }
   }
   if (!have_record) return p.Error(line_no > 0 ? line_no : 1, "no record line");
-  const size_t have = h.number_of_segments ? h.segments.size() : h.signals.size();
+  const size_t have =
+      h.number_of_segments ? h.segments.size() : h.signals.size();
   if (have < needed) {
-    return p.Error(last_line, std::string("record line declares ") + std::to_string(needed) +
-                                  (h.number_of_segments ? " segments" : " signals") + " but only " +
-                                  std::to_string(have) + " are given");
+    return p.Error(last_line,
+                   std::string("record line declares ") +
+                       std::to_string(needed) +
+                       (h.number_of_segments ? " segments" : " signals") +
+                       " but only " + std::to_string(have) + " are given");
   }
   h.warnings.insert(h.warnings.end(), p.warnings_.begin(), p.warnings_.end());
   return h;

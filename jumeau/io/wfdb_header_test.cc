@@ -77,13 +77,15 @@ TEST(WfdbHeader, ByteOffsetAndAllModifiers) {
       "v131l 4 250 82500\nv131l.mat 16+24 9218/mV 16 0 2679 18547 0 II\n"
       "v131l.mat 16+24 5420/mV 16 0 5251 -26008 0 V\n"
       "v131l.mat 16+24 52.65/mmHg 16 0 6663 -21133 0 ABP\n"
-      "v131l.mat 16+24 6470/NU 16 0 1675 -16861 0 RESP\n#Ventricular_Tachycardia\n#True alarm\n",
+      "v131l.mat 16+24 6470/NU 16 0 1675 -16861 0 "
+      "RESP\n#Ventricular_Tachycardia\n#True alarm\n",
       "v131l.hea");
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(h->signals[3].byte_offset, 24);
   EXPECT_EQ(h->signals[3].format, 16);
   EXPECT_THAT(h->info, ElementsAre("Ventricular_Tachycardia", "True alarm"));
-  Result<WfdbHeader> all = ParseWfdbHeader("r 1 100\nr.dat 16x2:3+512 100\n", "r.hea");
+  Result<WfdbHeader> all =
+      ParseWfdbHeader("r 1 100\nr.dat 16x2:3+512 100\n", "r.hea");
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->signals[0].samples_per_frame, 2);
   EXPECT_EQ(all->signals[0].skew, 3);
@@ -91,20 +93,24 @@ TEST(WfdbHeader, ByteOffsetAndAllModifiers) {
 }
 
 TEST(WfdbHeader, RecordLineVariants) {
-  Result<WfdbHeader> h = ParseWfdbHeader("rec 1 128.5/1000(-2.5) 10 1:2:3.25 29/2/2000\nrec.dat 16\n", "rec.hea");
+  Result<WfdbHeader> h = ParseWfdbHeader(
+      "rec 1 128.5/1000(-2.5) 10 1:2:3.25 29/2/2000\nrec.dat 16\n", "rec.hea");
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(h->frequency, SampleRate(257, 2));
   EXPECT_EQ(h->frequency_text, "128.5");
   EXPECT_EQ(h->counter_frequency, 1000.0);
   EXPECT_EQ(h->base_counter, -2.5);
-  EXPECT_EQ(h->StartTime(), FromCivil(CivilTime{2000, 2, 29, 1, 2, 3, 250000000}));
+  EXPECT_EQ(h->StartTime(),
+            FromCivil(CivilTime{2000, 2, 29, 1, 2, 3, 250000000}));
   for (const char* f : {"360", "360.", "360.0", "3.6e2"}) {
-    Result<WfdbHeader> r = ParseWfdbHeader(std::string("r 0 ") + f + "\n", "r.hea");
+    Result<WfdbHeader> r =
+        ParseWfdbHeader(std::string("r 0 ") + f + "\n", "r.hea");
     ASSERT_TRUE(r.ok()) << f << ": " << r.status().ToString();
     EXPECT_EQ(r->frequency, SampleRate(360, 1)) << f;
   }
   // No frequency: 250 Hz with a warning; no signals is legal.
-  Result<WfdbHeader> bare = ParseWfdbHeader("# leading comment\n\nr 0\n", "r.hea");
+  Result<WfdbHeader> bare =
+      ParseWfdbHeader("# leading comment\n\nr 0\n", "r.hea");
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(bare->frequency, SampleRate(250, 1));
   EXPECT_FALSE(bare->frequency_present);
@@ -113,8 +119,8 @@ TEST(WfdbHeader, RecordLineVariants) {
 }
 
 TEST(WfdbHeader, MultiSegment) {
-  Result<WfdbHeader> h =
-      ParseWfdbHeader("multi/3 2 360 45000\n100s 21600\n~ 1800\n100s 21600\n", "multi.hea");
+  Result<WfdbHeader> h = ParseWfdbHeader(
+      "multi/3 2 360 45000\n100s 21600\n~ 1800\n100s 21600\n", "multi.hea");
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(h->number_of_segments, 3);
   ASSERT_EQ(h->segments.size(), 3u);
@@ -126,7 +132,8 @@ TEST(WfdbHeader, MultiSegment) {
 }
 
 TEST(WfdbHeader, DefaultsForMissingFields) {
-  Result<WfdbHeader> h = ParseWfdbHeader("r 4 100\na.dat 8\nb.dat 80\nc.dat 310 0\nd.dat 16 50 0 7\n", "r.hea");
+  Result<WfdbHeader> h = ParseWfdbHeader(
+      "r 4 100\na.dat 8\nb.dat 80\nc.dat 310 0\nd.dat 16 50 0 7\n", "r.hea");
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(h->signals[0].resolved_adc_resolution, 10);
   EXPECT_EQ(h->signals[1].resolved_adc_resolution, 8);
@@ -152,7 +159,8 @@ TEST(WfdbHeader, DescriptionWithSpacesAndUtf8) {
 }
 
 TEST(WfdbHeader, ExtraLinesAndFieldsAreWarnings) {
-  Result<WfdbHeader> h = ParseWfdbHeader("r 1 100 5 0:0:0 1/1/2000 extra\na.dat 16\nb.dat 16\n", "r.hea");
+  Result<WfdbHeader> h = ParseWfdbHeader(
+      "r 1 100 5 0:0:0 1/1/2000 extra\na.dat 16\nb.dat 16\n", "r.hea");
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(h->signals.size(), 1u);
   EXPECT_EQ(h->warnings.size(), 2u);
@@ -175,34 +183,77 @@ TEST_P(WfdbHeaderErrors, IsDataLossNamingTheLine) {
 INSTANTIATE_TEST_SUITE_P(
     All, WfdbHeaderErrors,
     ::testing::Values(
-        BadHeader{"100 2 360 650000\n100.dat 999 200 11 1024 995 -22131 0 MLII\n",
-                  "100.hea line 2: unknown signal format '999'"},
-        BadHeader{"100 two 360\n", "100.hea line 1: number of signals 'two' is not a non-negative integer (at most 100000)"},
-        BadHeader{"100 -1 360\n", "100.hea line 1: number of signals '-1' is not a non-negative integer (at most 100000)"},
-        BadHeader{"100 1 0\n", "100.hea line 1: impossible sampling frequency '0' (must be a positive decimal number)"},
-        BadHeader{"100 1 -360\n", "100.hea line 1: impossible sampling frequency '-360' (must be a positive decimal number)"},
-        BadHeader{"100 1 abc\n", "100.hea line 1: impossible sampling frequency 'abc' (must be a positive decimal number)"},
-        BadHeader{"100 1 360 65x\n", "100.hea line 1: number of samples per signal '65x' is not a non-negative integer"},
-        BadHeader{"100 1 360 10 25:00:00\n", "100.hea line 1: base time '25:00:00' is out of range"},
-        BadHeader{"100 1 360 10 10:00 31/02/2000\n", "100.hea line 1: base date '31/02/2000' is not a valid date"},
-        BadHeader{"100 1 360 10 10:00 2000-01-01\n", "100.hea line 1: base date '2000-01-01' is not DD/MM/YYYY"},
-        BadHeader{"100/0 1 360\n", "100.hea line 1: number of segments '0' is not a positive integer (at most 10000000)"},
-        BadHeader{"100 2 360\n100.dat 212\n", "100.hea line 2: record line declares 2 signals but only 1 are given"},
-        BadHeader{"100 1 360\n100.dat\n", "100.hea line 2: signal line needs at least a file name and a format"},
-        BadHeader{"100 1 360\n100.dat 212 abc\n", "100.hea line 2: ADC gain 'abc' is not a number"},
-        BadHeader{"100 1 360\n100.dat 212 200(x)\n", "100.hea line 2: baseline 'x' is not an integer"},
-        BadHeader{"100 1 360\n100.dat 212 200(5\n", "100.hea line 2: baseline in '200(5' lacks its ')'"},
-        BadHeader{"100 1 360\n100.dat 212 200 40\n", "100.hea line 2: ADC resolution '40' is not an integer from 0 to 32"},
-        BadHeader{"100 1 360\n100.dat 212 200 11 zero\n", "100.hea line 2: ADC zero 'zero' is not a 32-bit integer"},
-        BadHeader{"100 1 360\n100.dat 212 200 11 0 1.5\n", "100.hea line 2: initial value '1.5' is not a 32-bit integer"},
-        BadHeader{"100 1 360\n100.dat 212 200 11 0 0 cs\n", "100.hea line 2: checksum 'cs' is not an integer"},
-        BadHeader{"100 1 360\n100.dat 212x0\n", "100.hea line 2: samples per frame in '212x0' is not a positive integer (at most 1048576)"},
-        BadHeader{"100 1 360\n100.dat 212:-1\n", "100.hea line 2: skew in '212:-1' is not a non-negative integer"},
-        BadHeader{"100 1 360\n100.dat 212q\n", "100.hea line 2: malformed signal format '212q'"},
-        BadHeader{"100 1 360\n../etc/passwd 16\n", "100.hea line 2: signal file name '../etc/passwd' has a character other than letters, digits, '_', '-', '.', '+', '~'"},
-        BadHeader{"100 1 360\n100.dat 16 200/mV\xC3\xA9 11\n", "100.hea line 2: non-ASCII byte 0xC3 at column 18"},
-        BadHeader{"100 1 360\n100.dat\x01 16\n", "100.hea line 2: control character 0x01 at column 8"},
-        BadHeader{"100 1 360\n100.dat 16 200 11 0 0 0 0 bad\xFF\n", "100.hea line 2: signal description is not valid UTF-8 text (control character or malformed byte)"},
+        BadHeader{
+            "100 2 360 650000\n100.dat 999 200 11 1024 995 -22131 0 MLII\n",
+            "100.hea line 2: unknown signal format '999'"},
+        BadHeader{"100 two 360\n",
+                  "100.hea line 1: number of signals 'two' is not a "
+                  "non-negative integer (at most 100000)"},
+        BadHeader{"100 -1 360\n",
+                  "100.hea line 1: number of signals '-1' is not a "
+                  "non-negative integer (at most 100000)"},
+        BadHeader{"100 1 0\n",
+                  "100.hea line 1: impossible sampling frequency '0' (must be "
+                  "a positive decimal number)"},
+        BadHeader{"100 1 -360\n",
+                  "100.hea line 1: impossible sampling frequency '-360' (must "
+                  "be a positive decimal number)"},
+        BadHeader{"100 1 abc\n",
+                  "100.hea line 1: impossible sampling frequency 'abc' (must "
+                  "be a positive decimal number)"},
+        BadHeader{"100 1 360 65x\n",
+                  "100.hea line 1: number of samples per signal '65x' is not a "
+                  "non-negative integer"},
+        BadHeader{"100 1 360 10 25:00:00\n",
+                  "100.hea line 1: base time '25:00:00' is out of range"},
+        BadHeader{"100 1 360 10 10:00 31/02/2000\n",
+                  "100.hea line 1: base date '31/02/2000' is not a valid date"},
+        BadHeader{"100 1 360 10 10:00 2000-01-01\n",
+                  "100.hea line 1: base date '2000-01-01' is not DD/MM/YYYY"},
+        BadHeader{"100/0 1 360\n",
+                  "100.hea line 1: number of segments '0' is not a positive "
+                  "integer (at most 10000000)"},
+        BadHeader{"100 2 360\n100.dat 212\n",
+                  "100.hea line 2: record line declares 2 signals but only 1 "
+                  "are given"},
+        BadHeader{"100 1 360\n100.dat\n",
+                  "100.hea line 2: signal line needs at least a file name and "
+                  "a format"},
+        BadHeader{"100 1 360\n100.dat 212 abc\n",
+                  "100.hea line 2: ADC gain 'abc' is not a number"},
+        BadHeader{"100 1 360\n100.dat 212 200(x)\n",
+                  "100.hea line 2: baseline 'x' is not an integer"},
+        BadHeader{"100 1 360\n100.dat 212 200(5\n",
+                  "100.hea line 2: baseline in '200(5' lacks its ')'"},
+        BadHeader{"100 1 360\n100.dat 212 200 40\n",
+                  "100.hea line 2: ADC resolution '40' is not an integer from "
+                  "0 to 32"},
+        BadHeader{"100 1 360\n100.dat 212 200 11 zero\n",
+                  "100.hea line 2: ADC zero 'zero' is not a 32-bit integer"},
+        BadHeader{
+            "100 1 360\n100.dat 212 200 11 0 1.5\n",
+            "100.hea line 2: initial value '1.5' is not a 32-bit integer"},
+        BadHeader{"100 1 360\n100.dat 212 200 11 0 0 cs\n",
+                  "100.hea line 2: checksum 'cs' is not an integer"},
+        BadHeader{"100 1 360\n100.dat 212x0\n",
+                  "100.hea line 2: samples per frame in '212x0' is not a "
+                  "positive integer (at most 1048576)"},
+        BadHeader{
+            "100 1 360\n100.dat 212:-1\n",
+            "100.hea line 2: skew in '212:-1' is not a non-negative integer"},
+        BadHeader{"100 1 360\n100.dat 212q\n",
+                  "100.hea line 2: malformed signal format '212q'"},
+        BadHeader{
+            "100 1 360\n../etc/passwd 16\n",
+            "100.hea line 2: signal file name '../etc/passwd' has a character "
+            "other than letters, digits, '_', '-', '.', '+', '~'"},
+        BadHeader{"100 1 360\n100.dat 16 200/mV\xC3\xA9 11\n",
+                  "100.hea line 2: non-ASCII byte 0xC3 at column 18"},
+        BadHeader{"100 1 360\n100.dat\x01 16\n",
+                  "100.hea line 2: control character 0x01 at column 8"},
+        BadHeader{"100 1 360\n100.dat 16 200 11 0 0 0 0 bad\xFF\n",
+                  "100.hea line 2: signal description is not valid UTF-8 text "
+                  "(control character or malformed byte)"},
         BadHeader{"# only a comment\n", "100.hea line 1: no record line"},
         BadHeader{"", "100.hea line 1: no record line"}));
 

@@ -23,13 +23,16 @@ constexpr std::array<WfdbFormatInfo, 10> kFormats = {{
     {311, 3, 4, 10, false, -512, -512, 511},
 }};
 
-// Sign-extends the low `bits` bits of v (C++20: >> of a negative is arithmetic).
+// Sign-extends the low `bits` bits of v (C++20: >> of a negative is
+// arithmetic).
 template <int kBits>
 inline int32_t SignExtend(uint32_t v) {
   return static_cast<int32_t>(v << (32 - kBits)) >> (32 - kBits);
 }
 
-inline uint32_t Le16(const uint8_t* p) { return uint32_t{p[0]} | (uint32_t{p[1]} << 8); }
+inline uint32_t Le16(const uint8_t* p) {
+  return uint32_t{p[0]} | (uint32_t{p[1]} << 8);
+}
 
 inline uint32_t Le32(const uint8_t* p) {
   uint32_t v;
@@ -51,7 +54,10 @@ void Decode212(const uint8_t* p, int64_t count, int32_t* out) {
     p += 3;
     out += 2;
   }
-  if (count & 1) out[0] = static_cast<int32_t>((uint32_t{p[0]} << 20) | (uint32_t{p[1]} << 28)) >> 20;
+  if (count & 1)
+    out[0] =
+        static_cast<int32_t>((uint32_t{p[0]} << 20) | (uint32_t{p[1]} << 28)) >>
+        20;
 }
 
 void Decode310(const uint8_t* p, int64_t count, int32_t* out) {
@@ -89,10 +95,11 @@ void Decode311(const uint8_t* p, int64_t count, int32_t* out) {
 }
 
 Status OutOfRange(const WfdbFormatInfo& info, int64_t index, int32_t v) {
-  return OutOfRangeError("sample " + std::to_string(index) + " value " + std::to_string(v) +
-                         " does not fit WFDB format " + std::to_string(info.format) + " (" +
-                         std::to_string(info.min_value) + " to " + std::to_string(info.max_value) +
-                         ")");
+  return OutOfRangeError("sample " + std::to_string(index) + " value " +
+                         std::to_string(v) + " does not fit WFDB format " +
+                         std::to_string(info.format) + " (" +
+                         std::to_string(info.min_value) + " to " +
+                         std::to_string(info.max_value) + ")");
 }
 
 }  // namespace
@@ -128,20 +135,22 @@ int64_t WfdbSamplesInBytes(const WfdbFormatInfo& info, int64_t bytes) {
   }
 }
 
-void DecodeWfdbSamples(const WfdbFormatInfo& info, const uint8_t* p, int64_t count,
-                       int32_t* out) {
+void DecodeWfdbSamples(const WfdbFormatInfo& info, const uint8_t* p,
+                       int64_t count, int32_t* out) {
   switch (info.format) {
     case 212:
       Decode212(p, count, out);
       return;
     case 16:
       for (int64_t i = 0; i < count; ++i) {
-        out[i] = static_cast<int16_t>(static_cast<uint16_t>(p[2 * i] | (p[2 * i + 1] << 8)));
+        out[i] = static_cast<int16_t>(
+            static_cast<uint16_t>(p[2 * i] | (p[2 * i + 1] << 8)));
       }
       return;
     case 61:
       for (int64_t i = 0; i < count; ++i) {
-        out[i] = static_cast<int16_t>(static_cast<uint16_t>((p[2 * i] << 8) | p[2 * i + 1]));
+        out[i] = static_cast<int16_t>(
+            static_cast<uint16_t>((p[2 * i] << 8) | p[2 * i + 1]));
       }
       return;
     case 160:
@@ -150,7 +159,8 @@ void DecodeWfdbSamples(const WfdbFormatInfo& info, const uint8_t* p, int64_t cou
       }
       return;
     case 80:
-      for (int64_t i = 0; i < count; ++i) out[i] = static_cast<int32_t>(p[i]) - 128;
+      for (int64_t i = 0; i < count; ++i)
+        out[i] = static_cast<int32_t>(p[i]) - 128;
       return;
     case 8:
       for (int64_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(p[i]);
@@ -158,11 +168,13 @@ void DecodeWfdbSamples(const WfdbFormatInfo& info, const uint8_t* p, int64_t cou
     case 24:
       for (int64_t i = 0; i < count; ++i) {
         const uint8_t* q = p + 3 * i;
-        out[i] = SignExtend<24>(uint32_t{q[0]} | (uint32_t{q[1]} << 8) | (uint32_t{q[2]} << 16));
+        out[i] = SignExtend<24>(uint32_t{q[0]} | (uint32_t{q[1]} << 8) |
+                                (uint32_t{q[2]} << 16));
       }
       return;
     case 32:
-      for (int64_t i = 0; i < count; ++i) out[i] = static_cast<int32_t>(Le32(p + 4 * i));
+      for (int64_t i = 0; i < count; ++i)
+        out[i] = static_cast<int32_t>(Le32(p + 4 * i));
       return;
     case 310:
       Decode310(p, count, out);
@@ -175,7 +187,8 @@ void DecodeWfdbSamples(const WfdbFormatInfo& info, const uint8_t* p, int64_t cou
   }
 }
 
-void DecodeWfdb212Pairs(const uint8_t* p, int64_t frames, int32_t* a, int32_t* b) {
+void DecodeWfdb212Pairs(const uint8_t* p, int64_t frames, int32_t* a,
+                        int32_t* b) {
   for (int64_t i = 0; i < frames; ++i) {
     const uint32_t b0 = p[0], b1 = p[1], b2 = p[2];
     a[i] = static_cast<int32_t>((b0 << 20) | (b1 << 28)) >> 20;
@@ -184,10 +197,11 @@ void DecodeWfdb212Pairs(const uint8_t* p, int64_t frames, int32_t* a, int32_t* b
   }
 }
 
-Status EncodeWfdbSamples(const WfdbFormatInfo& info, const int32_t* in, int64_t count,
-                         std::string* out) {
+Status EncodeWfdbSamples(const WfdbFormatInfo& info, const int32_t* in,
+                         int64_t count, std::string* out) {
   for (int64_t i = 0; i < count; ++i) {
-    if (in[i] < info.min_value || in[i] > info.max_value) return OutOfRange(info, i, in[i]);
+    if (in[i] < info.min_value || in[i] > info.max_value)
+      return OutOfRange(info, i, in[i]);
   }
   const size_t base = out->size();
   out->resize(base + static_cast<size_t>(WfdbBytesForSamples(info, count)));
@@ -200,7 +214,8 @@ Status EncodeWfdbSamples(const WfdbFormatInfo& info, const int32_t* in, int64_t 
     case 212: {
       int64_t i = 0;
       for (; i + 1 < count; i += 2) {
-        const auto s0 = static_cast<uint32_t>(in[i]), s1 = static_cast<uint32_t>(in[i + 1]);
+        const auto s0 = static_cast<uint32_t>(in[i]),
+                   s1 = static_cast<uint32_t>(in[i + 1]);
         q[0] = static_cast<uint8_t>(s0);
         q[1] = static_cast<uint8_t>(((s0 >> 8) & 0x0F) | ((s1 >> 4) & 0xF0));
         q[2] = static_cast<uint8_t>(s1);
@@ -212,14 +227,16 @@ Status EncodeWfdbSamples(const WfdbFormatInfo& info, const int32_t* in, int64_t 
     case 310: {
       int64_t i = 0;
       for (; i + 2 < count; i += 3) {
-        const auto s0 = static_cast<uint32_t>(in[i]), s1 = static_cast<uint32_t>(in[i + 1]),
+        const auto s0 = static_cast<uint32_t>(in[i]),
+                   s1 = static_cast<uint32_t>(in[i + 1]),
                    s2 = static_cast<uint32_t>(in[i + 2]);
         put16(q, ((s0 & 0x3FF) << 1) | ((s2 & 0x1F) << 11));
         put16(q + 2, ((s1 & 0x3FF) << 1) | (((s2 >> 5) & 0x1F) << 11));
         q += 4;
       }
       if (i < count) put16(q, (static_cast<uint32_t>(in[i]) & 0x3FF) << 1);
-      if (i + 1 < count) put16(q + 2, (static_cast<uint32_t>(in[i + 1]) & 0x3FF) << 1);
+      if (i + 1 < count)
+        put16(q + 2, (static_cast<uint32_t>(in[i + 1]) & 0x3FF) << 1);
       break;
     }
     case 311: {

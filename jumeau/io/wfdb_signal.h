@@ -19,7 +19,7 @@ struct WfdbFormatInfo {
   int format = 0;
   int unit_samples = 1;
   int unit_bytes = 1;
-  int bits = 16;          // width of one stored amplitude
+  int bits = 16;            // width of one stored amplitude
   bool difference = false;  // format 8 stores first differences
   // The value WFDB reserves for "no sample" in this format (the most
   // negative amplitude: -2048 for 212, -32768 for 16). The reader keeps such
@@ -48,21 +48,22 @@ int64_t WfdbSamplesInBytes(const WfdbFormatInfo& info, int64_t bytes);
 // out[0..count). For format 8 the outputs are the signed 8-bit differences,
 // not amplitudes (the caller sums them per signal). Does not allocate.
 // REQUIRES: count >= 0; `out` has room for count values.
-void DecodeWfdbSamples(const WfdbFormatInfo& info, const uint8_t* data, int64_t count,
-                       int32_t* out);
+void DecodeWfdbSamples(const WfdbFormatInfo& info, const uint8_t* data,
+                       int64_t count, int32_t* out);
 
 // Format 212 with two interleaved signals of one sample per frame (the
 // MIT-BIH layout): decodes `frames` 3-byte frames into a[i] and b[i].
 // REQUIRES: data holds 3 * frames bytes.
-void DecodeWfdb212Pairs(const uint8_t* data, int64_t frames, int32_t* a, int32_t* b);
+void DecodeWfdb212Pairs(const uint8_t* data, int64_t frames, int32_t* a,
+                        int32_t* b);
 
 // Appends the encoding of in[0..count) to `*out`, count being a whole
 // number of samples from a unit boundary (a final partial unit is written
 // as WFDB does). For format 8, `in` holds the differences.
 // Returns kOutOfRange naming the first sample index whose value does not fit
 // the format; `*out` is then unspecified.
-Status EncodeWfdbSamples(const WfdbFormatInfo& info, const int32_t* in, int64_t count,
-                         std::string* out);
+Status EncodeWfdbSamples(const WfdbFormatInfo& info, const int32_t* in,
+                         int64_t count, std::string* out);
 
 // The 16-bit WFDB checksum of sum: the low 16 bits as a signed value.
 inline int32_t WfdbChecksum16(uint64_t sum) {

@@ -3,11 +3,11 @@
 // 8, unspecified length, multi-segment, and every error class).
 #include "jumeau/io/wfdb.h"
 
-#include <fstream>
-#include <iterator>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "jumeau/io/wfdb_signal.h"
 #include "jumeau/io/wfdb_writer.h"
@@ -21,7 +21,8 @@ using ::testing::HasSubstr;
 
 std::string ReadBytes(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
 }
 
 void WriteBytes(const std::filesystem::path& p, std::string_view bytes) {
@@ -48,14 +49,16 @@ std::vector<int> Decode212Slow(const std::string& bytes) {
 
 int Checksum(const std::vector<int32_t>& v) {
   int sum = 0;
-  for (int32_t x : v) sum = static_cast<int16_t>(static_cast<uint16_t>(sum + x));
+  for (int32_t x : v)
+    sum = static_cast<int16_t>(static_cast<uint16_t>(sum + x));
   return sum;
 }
 
 TEST(WfdbRealData, MitBihRecordsReadWithVerifiedChecksums) {
   JUMEAU_REQUIRE_TEST_DATA(dir, "wfdb/mitdb");
-  const char* records[] = {"100", "101", "102", "103", "104", "105", "106", "107", "108", "109",
-                           "111", "112", "113", "114", "115", "116", "117", "118", "119"};
+  const char* records[] = {"100", "101", "102", "103", "104", "105", "106",
+                           "107", "108", "109", "111", "112", "113", "114",
+                           "115", "116", "117", "118", "119"};
   for (const char* name : records) {
     SCOPED_TRACE(name);
     Result<WfdbHeader> h = ReadWfdbHeader(dir / name);
@@ -98,9 +101,11 @@ TEST(WfdbRealData, Record100Values) {
   EXPECT_NEAR(rec->signals[0].Physical(0), (995 - 1024) / 200.0, 1e-12);
   // No base time or date: Time{0} and a warning.
   EXPECT_EQ(rec->start, Time{0});
-  EXPECT_THAT(rec->warnings, ::testing::Contains(HasSubstr("no base time or date")));
+  EXPECT_THAT(rec->warnings,
+              ::testing::Contains(HasSubstr("no base time or date")));
   // Every sample equals an independent decode of the bytes.
-  const std::vector<int> slow = Decode212Slow(ReadBytes(dir.parent_path() / "100.dat"));
+  const std::vector<int> slow =
+      Decode212Slow(ReadBytes(dir.parent_path() / "100.dat"));
   ASSERT_EQ(slow.size(), 1300000u);
   for (size_t i = 0; i < 650000; ++i) {
     ASSERT_EQ(mlii[i], slow[2 * i]) << i;
@@ -110,7 +115,8 @@ TEST(WfdbRealData, Record100Values) {
 
 TEST(WfdbRealData, StreamingBlocksAreBoundedAndContiguous) {
   JUMEAU_REQUIRE_TEST_DATA(hea, "wfdb/mitdb/100.hea");
-  Result<std::unique_ptr<RecordingReader>> reader = OpenWfdb(hea.parent_path() / "100");
+  Result<std::unique_ptr<RecordingReader>> reader =
+      OpenWfdb(hea.parent_path() / "100");
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   RecordingReader& r = **reader;
   EXPECT_TRUE(r.header().signals[0].samples.empty());
@@ -125,7 +131,8 @@ TEST(WfdbRealData, StreamingBlocksAreBoundedAndContiguous) {
     if (!*more) break;
     ++blocks;
     ASSERT_EQ(block.samples.size(), 2u);
-    EXPECT_LE(block.samples[0].size(), static_cast<size_t>(kWfdbFramesPerBlock));
+    EXPECT_LE(block.samples[0].size(),
+              static_cast<size_t>(kWfdbFramesPerBlock));
     EXPECT_EQ(block.samples[0].size(), block.samples[1].size());
     EXPECT_EQ(block.start[0], r.header().signals[0].TimeOfSample(total));
     total += static_cast<int64_t>(block.samples[0].size());
@@ -162,16 +169,19 @@ TEST(WfdbRealData, Record03700181MultiFrequencyAndSkew) {
   EXPECT_EQ(mcl1.samples[0], 67);
   EXPECT_EQ(abp.samples[0], -943);
   // The frame layout, decoded independently: 4 MCL1, 1 ABP, 1 RESP.
-  const std::vector<int> raw = Decode212Slow(ReadBytes(dir.parent_path() / "03700181.dat"));
+  const std::vector<int> raw =
+      Decode212Slow(ReadBytes(dir.parent_path() / "03700181.dat"));
   ASSERT_EQ(raw.size(), 450000u);
   for (size_t f = 0; f < 75000; ++f) {
-    for (size_t c = 0; c < 4; ++c) ASSERT_EQ(mcl1.samples[4 * f + c], raw[6 * f + c]);
+    for (size_t c = 0; c < 4; ++c)
+      ASSERT_EQ(mcl1.samples[4 * f + c], raw[6 * f + c]);
     ASSERT_EQ(abp.samples[f], raw[6 * f + 4]);
   }
   // RESP has skew 4: its header initial value (-304) is the stored sample
   // that precedes sample 0; sample f is stored in frame f + 4.
   EXPECT_EQ(raw[5], -304);
-  for (size_t f = 0; f + 4 < 75000; ++f) ASSERT_EQ(resp.samples[f], raw[6 * (f + 4) + 5]);
+  for (size_t f = 0; f + 4 < 75000; ++f)
+    ASSERT_EQ(resp.samples[f], raw[6 * (f + 4) + 5]);
   for (size_t f = 74996; f < 75000; ++f) EXPECT_EQ(resp.samples[f], -2048);
   EXPECT_THAT(rec->warnings, ::testing::Contains(HasSubstr("has skew 4")));
 }
@@ -208,10 +218,12 @@ TEST(WfdbRealData, FindsAnnotationFiles) {
     for (const auto& p : v) out.push_back(p.filename().string());
     return out;
   };
-  EXPECT_THAT(names(FindWfdbAnnotationFiles(dir / "mitdb/100.hea")), ElementsAre("100.atr"));
+  EXPECT_THAT(names(FindWfdbAnnotationFiles(dir / "mitdb/100.hea")),
+              ElementsAre("100.atr"));
   EXPECT_THAT(names(FindWfdbAnnotationFiles(dir / "other/03700181")),
               ElementsAre("03700181.gqrsh", "03700181.gqrsl", "03700181.sqrs"));
-  EXPECT_THAT(names(FindWfdbAnnotationFiles(dir / "other/v131l")), ElementsAre("v131l.wabp2"));
+  EXPECT_THAT(names(FindWfdbAnnotationFiles(dir / "other/v131l")),
+              ElementsAre("v131l.wabp2"));
 }
 
 TEST(WfdbRealData, ReadWfdbEqualsStreamingReadAll) {
@@ -220,7 +232,8 @@ TEST(WfdbRealData, ReadWfdbEqualsStreamingReadAll) {
     SCOPED_TRACE(name);
     Result<Recording> direct = ReadWfdb(hea.parent_path() / name);
     ASSERT_TRUE(direct.ok()) << direct.status().ToString();
-    Result<std::unique_ptr<RecordingReader>> reader = OpenWfdb(hea.parent_path() / name);
+    Result<std::unique_ptr<RecordingReader>> reader =
+        OpenWfdb(hea.parent_path() / name);
     ASSERT_TRUE(reader.ok());
     Result<Recording> streamed = ReadAll(**reader);
     ASSERT_TRUE(streamed.ok()) << streamed.status().ToString();
@@ -238,14 +251,17 @@ TEST(WfdbRealData, InMemoryReaderMatchesFiles) {
   WfdbMemoryFiles files;
   files["03700181.hea"] = ReadBytes(hea);
   files["03700181.dat"] = ReadBytes(hea.parent_path() / "03700181.dat");
-  Result<std::unique_ptr<RecordingReader>> reader = OpenWfdbInMemory("03700181", std::move(files));
+  Result<std::unique_ptr<RecordingReader>> reader =
+      OpenWfdbInMemory("03700181", std::move(files));
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   Result<Recording> mem = ReadAll(**reader);
   ASSERT_TRUE(mem.ok()) << mem.status().ToString();
   Result<Recording> disk = ReadWfdb(hea);
   ASSERT_TRUE(disk.ok());
-  for (size_t s = 0; s < 3; ++s) EXPECT_EQ(mem->signals[s].samples, disk->signals[s].samples);
-  EXPECT_EQ(OpenWfdbInMemory("missing", {}).status().code(), StatusCode::kNotFound);
+  for (size_t s = 0; s < 3; ++s)
+    EXPECT_EQ(mem->signals[s].samples, disk->signals[s].samples);
+  EXPECT_EQ(OpenWfdbInMemory("missing", {}).status().code(),
+            StatusCode::kNotFound);
 }
 
 // ---- records built here ----
@@ -268,22 +284,27 @@ std::string Le16s(std::initializer_list<int> values) {
 
 TEST(WfdbBuilt, SkewRealignsAndFillsPastTheEnd) {
   const auto dir = testing::ScratchDir();
-  // Two format-16 signals; b has skew 2, so b's sample f is stored in frame f+2.
+  // Two format-16 signals; b has skew 2, so b's sample f is stored in frame
+  // f+2.
   const std::string dat = Le16s({10, 100, 11, 101, 12, 102, 13, 103, 14, 104});
-  WriteRecord(dir, "r 2 100 5\nr.dat 16 1 16 0 10 60 0 a\nr.dat 16:2 1 16 0 100 510 0 b\n", "r.dat",
-              dat);
+  WriteRecord(
+      dir,
+      "r 2 100 5\nr.dat 16 1 16 0 10 60 0 a\nr.dat 16:2 1 16 0 100 510 0 b\n",
+      "r.dat", dat);
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_TRUE(rec.ok()) << rec.status().ToString();
   EXPECT_THAT(rec->signals[0].samples, ElementsAre(10, 11, 12, 13, 14));
-  EXPECT_THAT(rec->signals[1].samples, ElementsAre(102, 103, 104, -32768, -32768));
+  EXPECT_THAT(rec->signals[1].samples,
+              ElementsAre(102, 103, 104, -32768, -32768));
 }
 
 TEST(WfdbBuilt, SkewLargerThanTheFile) {
   // Regression (libFuzzer): a skew beyond the first decoded chunk overran
   // the decode buffer. Every sample of the skewed signal is past the end.
   const auto dir = testing::ScratchDir();
-  WriteRecord(dir, "r 1 128.5 10\nr.dat 16x2:37001813+512 100 16 0 1 5140 0 A\n", "r.dat",
-              std::string(4096, '\x01'));
+  WriteRecord(dir,
+              "r 1 128.5 10\nr.dat 16x2:37001813+512 100 16 0 1 5140 0 A\n",
+              "r.dat", std::string(4096, '\x01'));
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_TRUE(rec.ok()) << rec.status().ToString();
   EXPECT_EQ(rec->signals[0].samples, std::vector<int32_t>(20, -32768));
@@ -295,7 +316,9 @@ TEST(WfdbErrors, DatesOutsideTheTimeRange) {
   WriteBytes(dir / "r.hea", "r 0 360 10 0:0:0 1/1/0\n");
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_FALSE(rec.ok());
-  EXPECT_EQ(rec.status().message(), "r.hea line 1: base date '1/1/0' is outside the years 1678 to 2261");
+  EXPECT_EQ(
+      rec.status().message(),
+      "r.hea line 1: base date '1/1/0' is outside the years 1678 to 2261");
   WriteBytes(dir / "r.hea", "r 1 0.000001 900000000000 0:0:0 1/1/2261\n~ 0\n");
   rec = ReadWfdb(dir / "r");
   ASSERT_FALSE(rec.ok());
@@ -316,8 +339,10 @@ TEST(WfdbBuilt, Format8DifferencesPerSignal) {
   const auto dir = testing::ScratchDir();
   // Two signals in one format-8 file; differences are per signal.
   const std::string dat("\x00\x00\x01\xFF\x7F\x80", 6);
-  WriteRecord(dir, "r 2 100 3\nr.dat 8 200 10 0 10 159 0 a\nr.dat 8 200 10 0 -5 -145 0 b\n", "r.dat",
-              dat);
+  WriteRecord(
+      dir,
+      "r 2 100 3\nr.dat 8 200 10 0 10 159 0 a\nr.dat 8 200 10 0 -5 -145 0 b\n",
+      "r.dat", dat);
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_TRUE(rec.ok()) << rec.status().ToString();
   EXPECT_THAT(rec->signals[0].samples, ElementsAre(10, 11, 138));
@@ -326,25 +351,29 @@ TEST(WfdbBuilt, Format8DifferencesPerSignal) {
 
 TEST(WfdbBuilt, UnspecifiedLengthComesFromTheFile) {
   const auto dir = testing::ScratchDir();
-  // Three 212 frames of two signals plus a stray byte; no length, no checksum check.
+  // Three 212 frames of two signals plus a stray byte; no length, no checksum
+  // check.
   std::string dat;
   const std::vector<int32_t> v = {1, 2, 3, 4, 5, 6};
   ASSERT_TRUE(EncodeWfdbSamples(*FindWfdbFormat(212), v.data(), 6, &dat).ok());
   dat += '\x01';
-  WriteRecord(dir, "r 2 360\nr.dat 212 200 12 0 1 999 0 a\nr.dat 212 200 12 0 2 999 0 b\n",
-              "r.dat", dat);
+  WriteRecord(
+      dir,
+      "r 2 360\nr.dat 212 200 12 0 1 999 0 a\nr.dat 212 200 12 0 2 999 0 b\n",
+      "r.dat", dat);
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_TRUE(rec.ok()) << rec.status().ToString();
   EXPECT_THAT(rec->signals[0].samples, ElementsAre(1, 3, 5));
   EXPECT_THAT(rec->signals[1].samples, ElementsAre(2, 4, 6));
-  EXPECT_THAT(rec->warnings, ::testing::Contains(HasSubstr("checksums not verified")));
+  EXPECT_THAT(rec->warnings,
+              ::testing::Contains(HasSubstr("checksums not verified")));
   EXPECT_THAT(rec->warnings, ::testing::Contains(HasSubstr("partial frame")));
 }
 
 TEST(WfdbBuilt, SeveralSignalFilesAndNullSignal) {
   const auto dir = testing::ScratchDir();
-  WriteBytes(dir / "a.dat", std::string("\x81\x7F", 2));         // 80: 1, -1
-  WriteBytes(dir / "b.dat", Le16s({300, -300}));                 // 16
+  WriteBytes(dir / "a.dat", std::string("\x81\x7F", 2));  // 80: 1, -1
+  WriteBytes(dir / "b.dat", Le16s({300, -300}));          // 16
   WriteRecord(dir,
               "r 3 10 2 10:00:00.5 1/2/2003\n"
               "a.dat 80 100 8 0 1 0 0 A\n"
@@ -362,7 +391,8 @@ TEST(WfdbBuilt, SeveralSignalFilesAndNullSignal) {
 
 TEST(WfdbBuilt, MultiSegmentRecordWithNullSegmentGap) {
   const auto dir = testing::ScratchDir();
-  auto segment = [&](const std::string& name, std::vector<int32_t> a, std::vector<int32_t> b) {
+  auto segment = [&](const std::string& name, std::vector<int32_t> a,
+                     std::vector<int32_t> b) {
     Recording r;
     for (auto* v : {&a, &b}) {
       Signal s;
@@ -380,10 +410,12 @@ TEST(WfdbBuilt, MultiSegmentRecordWithNullSegmentGap) {
   };
   segment("s1", {1, 2, 3}, {-1, -2, -3});
   segment("s2", {4, 5}, {-4, -5});
-  WriteBytes(dir / "multi.hea", "multi/3 2 100 9 12:00:00 01/01/2020\ns1 3\n~ 4\ns2 2\n");
+  WriteBytes(dir / "multi.hea",
+             "multi/3 2 100 9 12:00:00 01/01/2020\ns1 3\n~ 4\ns2 2\n");
   Result<std::unique_ptr<RecordingReader>> reader = OpenWfdb(dir / "multi");
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  EXPECT_EQ((*reader)->files().size(), 5u);  // multi.hea, s1.hea, s1.dat, s2.hea, s2.dat
+  EXPECT_EQ((*reader)->files().size(),
+            5u);  // multi.hea, s1.hea, s1.dat, s2.hea, s2.dat
   Result<Recording> rec = ReadAll(**reader);
   ASSERT_TRUE(rec.ok()) << rec.status().ToString();
   // The null segment is a gap: each signal splits in two.
@@ -422,25 +454,31 @@ TEST(WfdbBuilt, MultiSegmentWithLayoutSegment) {
 
 TEST(WfdbErrors, TruncatedSignalFileNamesTheOffset) {
   const auto dir = testing::ScratchDir();
-  WriteRecord(dir, "r 2 360 4\nr.dat 212 200 12 0 0 0 0 a\nr.dat 212 200 12 0 0 0 0 b\n", "r.dat",
-              std::string(9, '\0'));
+  WriteRecord(
+      dir,
+      "r 2 360 4\nr.dat 212 200 12 0 0 0 0 a\nr.dat 212 200 12 0 0 0 0 b\n",
+      "r.dat", std::string(9, '\0'));
   Result<std::unique_ptr<RecordingReader>> reader = OpenWfdb(dir / "r");
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().code(), StatusCode::kDataLoss);
   EXPECT_THAT(reader.status().message(),
-              HasSubstr("r.dat offset 9: truncated: the file holds 3 complete frames of the 4"));
+              HasSubstr("r.dat offset 9: truncated: the file holds 3 complete "
+                        "frames of the 4"));
 }
 
 TEST(WfdbErrors, ChecksumMismatchIsDataLoss) {
   const auto dir = testing::ScratchDir();
-  WriteRecord(dir, "r 1 100 3\nr.dat 16 200 16 0 1 6 0 lead\n", "r.dat", Le16s({1, 2, 3}));
+  WriteRecord(dir, "r 1 100 3\nr.dat 16 200 16 0 1 6 0 lead\n", "r.dat",
+              Le16s({1, 2, 3}));
   ASSERT_TRUE(ReadWfdb(dir / "r").ok());
-  WriteRecord(dir, "r 1 100 3\nr.dat 16 200 16 0 1 8 0 lead\n", "r.dat", Le16s({1, 2, 3}));
+  WriteRecord(dir, "r 1 100 3\nr.dat 16 200 16 0 1 8 0 lead\n", "r.dat",
+              Le16s({1, 2, 3}));
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_FALSE(rec.ok());
   EXPECT_EQ(rec.status().code(), StatusCode::kDataLoss);
-  EXPECT_EQ(rec.status().message(),
-            "r.dat: checksum mismatch for signal 0 (lead): r.hea says 8, computed 6");
+  EXPECT_EQ(
+      rec.status().message(),
+      "r.dat: checksum mismatch for signal 0 (lead): r.hea says 8, computed 6");
 }
 
 TEST(WfdbErrors, ChecksumOfARealRecordWithOneFlippedSample) {
@@ -452,7 +490,8 @@ TEST(WfdbErrors, ChecksumOfARealRecordWithOneFlippedSample) {
   WriteBytes(dir / "100.hea", ReadBytes(src.parent_path() / "100.hea"));
   Result<Recording> rec = ReadWfdb(dir / "100");
   ASSERT_FALSE(rec.ok());
-  EXPECT_THAT(rec.status().message(), HasSubstr("100.dat: checksum mismatch for signal 0 (MLII)"));
+  EXPECT_THAT(rec.status().message(),
+              HasSubstr("100.dat: checksum mismatch for signal 0 (MLII)"));
   EXPECT_THAT(rec.status().message(), HasSubstr("says -22131"));
 }
 
@@ -463,11 +502,13 @@ TEST(WfdbErrors, InconsistentSignalLines) {
   WriteBytes(dir / "r.hea", "r 3 100\na.dat 16\nb.dat 16\na.dat 16\n");
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_FALSE(rec.ok());
-  EXPECT_EQ(rec.status().message(), "r.hea line 4: signal lines for a.dat are not consecutive");
+  EXPECT_EQ(rec.status().message(),
+            "r.hea line 4: signal lines for a.dat are not consecutive");
   WriteBytes(dir / "r.hea", "r 2 100\na.dat 16\na.dat 212\n");
   rec = ReadWfdb(dir / "r");
   ASSERT_FALSE(rec.ok());
-  EXPECT_THAT(rec.status().message(), HasSubstr("line 3: signals in a.dat have different formats"));
+  EXPECT_THAT(rec.status().message(),
+              HasSubstr("line 3: signals in a.dat have different formats"));
 }
 
 TEST(WfdbErrors, MissingFiles) {
@@ -488,7 +529,8 @@ TEST(WfdbErrors, MalformedHeaderPropagates) {
   Result<Recording> rec = ReadWfdb(dir / "r");
   ASSERT_FALSE(rec.ok());
   EXPECT_EQ(rec.status().code(), StatusCode::kDataLoss);
-  EXPECT_EQ(rec.status().message(), "r.hea line 2: unknown signal format '999'");
+  EXPECT_EQ(rec.status().message(),
+            "r.hea line 2: unknown signal format '999'");
 }
 
 }  // namespace

@@ -47,18 +47,21 @@ std::string Two(int v) {
 }  // namespace
 
 Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
-                 std::string_view record_name, const WfdbWriteOptions& options) {
+                 std::string_view record_name,
+                 const WfdbWriteOptions& options) {
   if (record_name.empty() ||
       !std::all_of(record_name.begin(), record_name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9') || c == '_' || c == '-';
       })) {
-    return InvalidArgumentError("WFDB record name '" + std::string(record_name) +
+    return InvalidArgumentError("WFDB record name '" +
+                                std::string(record_name) +
                                 "' must be letters, digits, '_' or '-'");
   }
   const WfdbFormatInfo* info = FindWfdbFormat(options.format);
   if (info == nullptr || info->difference) {
-    return InvalidArgumentError("cannot write WFDB format " + std::to_string(options.format));
+    return InvalidArgumentError("cannot write WFDB format " +
+                                std::to_string(options.format));
   }
   const std::string name(record_name);
   const std::string dat_name = name + ".dat";
@@ -69,13 +72,16 @@ Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
   int64_t fnum = 0, fden = 1;
   for (const Signal& s : sigs) {
     if (!s.rate.valid()) {
-      return InvalidArgumentError("signal '" + s.label + "' has no sampling rate");
+      return InvalidArgumentError("signal '" + s.label +
+                                  "' has no sampling rate");
     }
     fnum = std::gcd(fnum, s.rate.numerator());
-    const __int128 l = static_cast<__int128>(fden) / std::gcd(fden, s.rate.denominator()) *
+    const __int128 l = static_cast<__int128>(fden) /
+                       std::gcd(fden, s.rate.denominator()) *
                        s.rate.denominator();
     if (l > INT64_MAX / 1000000000) {
-      return OutOfRangeError("the signal rates have no common frame frequency WFDB can write");
+      return OutOfRangeError(
+          "the signal rates have no common frame frequency WFDB can write");
     }
     fden = static_cast<int64_t>(l);
   }
@@ -86,29 +92,35 @@ Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
     const SampleRate frame(fnum, fden);
     freq_text = frame.ToString();
     if (freq_text.find('/') != std::string::npos) {
-      return OutOfRangeError("frame frequency " + freq_text + " Hz has no exact decimal form");
+      return OutOfRangeError("frame frequency " + freq_text +
+                             " Hz has no exact decimal form");
     }
     for (size_t i = 0; i < n; ++i) {
       // spf = (p/q) / (P/Q) = p*Q / (q*P).
-      const __int128 a = static_cast<__int128>(sigs[i].rate.numerator()) * frame.denominator();
-      const __int128 b = static_cast<__int128>(sigs[i].rate.denominator()) * frame.numerator();
+      const __int128 a =
+          static_cast<__int128>(sigs[i].rate.numerator()) * frame.denominator();
+      const __int128 b =
+          static_cast<__int128>(sigs[i].rate.denominator()) * frame.numerator();
       if (a % b != 0 || a / b > (1 << 20)) {
-        return OutOfRangeError("signal '" + sigs[i].label + "' rate " + sigs[i].rate.ToString() +
-                               " is not a small multiple of the frame frequency " + freq_text);
+        return OutOfRangeError(
+            "signal '" + sigs[i].label + "' rate " + sigs[i].rate.ToString() +
+            " is not a small multiple of the frame frequency " + freq_text);
       }
       spf[i] = static_cast<int64_t>(a / b);
     }
     frames = static_cast<int64_t>(sigs[0].samples.size()) / spf[0];
     for (size_t i = 0; i < n; ++i) {
       if (static_cast<int64_t>(sigs[i].samples.size()) != frames * spf[i]) {
-        return InvalidArgumentError("signal '" + sigs[i].label + "' has " +
-                                    std::to_string(sigs[i].samples.size()) +
-                                    " samples; WFDB needs every signal to span the same " +
-                                    std::to_string(frames) + " frames");
+        return InvalidArgumentError(
+            "signal '" + sigs[i].label + "' has " +
+            std::to_string(sigs[i].samples.size()) +
+            " samples; WFDB needs every signal to span the same " +
+            std::to_string(frames) + " frames");
       }
       if (sigs[i].start != sigs[0].start) {
-        return InvalidArgumentError("signal '" + sigs[i].label +
-                                    "' starts at a different time than signal 0");
+        return InvalidArgumentError(
+            "signal '" + sigs[i].label +
+            "' starts at a different time than signal 0");
       }
     }
   }
@@ -117,41 +129,52 @@ Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
   std::string signal_lines;
   for (size_t i = 0; i < n; ++i) {
     const Signal& s = sigs[i];
-    if (!(s.scale != 0.0 && std::isfinite(s.scale) && std::isfinite(s.offset))) {
-      return InvalidArgumentError("signal '" + s.label + "' has scale 0 or a non-finite scale/offset");
+    if (!(s.scale != 0.0 && std::isfinite(s.scale) &&
+          std::isfinite(s.offset))) {
+      return InvalidArgumentError("signal '" + s.label +
+                                  "' has scale 0 or a non-finite scale/offset");
     }
     const double gain = 1.0 / s.scale;
     double baseline = -s.offset / s.scale;
     const double rounded = std::nearbyint(baseline);
-    if (std::fabs(baseline - rounded) > 1e-6 * std::max(1.0, std::fabs(baseline))) {
+    if (std::fabs(baseline - rounded) >
+        1e-6 * std::max(1.0, std::fabs(baseline))) {
       if (!options.round_baseline) {
-        return OutOfRangeError("signal '" + s.label + "' baseline " + ShortestDouble(baseline) +
-                               " (= -offset/scale) is not a whole number of ADC units");
+        return OutOfRangeError(
+            "signal '" + s.label + "' baseline " + ShortestDouble(baseline) +
+            " (= -offset/scale) is not a whole number of ADC units");
       }
     }
     if (std::fabs(rounded) > 9e15) {
-      return OutOfRangeError("signal '" + s.label + "' baseline is out of range");
+      return OutOfRangeError("signal '" + s.label +
+                             "' baseline is out of range");
     }
     const auto base = static_cast<int64_t>(rounded);
     std::string units = s.source_unit.empty() ? s.unit : s.source_unit;
-    if (units.empty() || HasControl(units) || units.find_first_of(" \t") != std::string::npos) {
+    if (units.empty() || HasControl(units) ||
+        units.find_first_of(" \t") != std::string::npos) {
       return InvalidArgumentError("signal '" + s.label + "' unit '" + units +
                                   "' cannot be written in a WFDB header");
     }
     if (HasControl(s.label)) {
-      return InvalidArgumentError("signal label '" + s.label + "' has control characters");
+      return InvalidArgumentError("signal label '" + s.label +
+                                  "' has control characters");
     }
     const int res = (s.bits >= 1 && s.bits <= 32) ? s.bits : 12;
-    const int64_t span = static_cast<int64_t>(s.digital_max) - s.digital_min + 1;
-    const int64_t zero = span == (int64_t{1} << res) ? s.digital_min + (int64_t{1} << (res - 1)) : 0;
+    const int64_t span =
+        static_cast<int64_t>(s.digital_max) - s.digital_min + 1;
+    const int64_t zero = span == (int64_t{1} << res)
+                             ? s.digital_min + (int64_t{1} << (res - 1))
+                             : 0;
     uint32_t sum = 0;
     for (int32_t v : s.samples) sum += static_cast<uint32_t>(v);
     const int64_t initial = s.samples.empty() ? zero : s.samples[0];
     signal_lines += dat_name + " " + std::to_string(options.format);
     if (spf[i] > 1) signal_lines += "x" + std::to_string(spf[i]);
-    signal_lines += " " + ShortestDouble(gain) + "(" + std::to_string(base) + ")/" + units + " " +
-                    std::to_string(res) + " " + std::to_string(zero) + " " +
-                    std::to_string(initial) + " " + std::to_string(WfdbChecksum16(sum)) + " 0";
+    signal_lines += " " + ShortestDouble(gain) + "(" + std::to_string(base) +
+                    ")/" + units + " " + std::to_string(res) + " " +
+                    std::to_string(zero) + " " + std::to_string(initial) + " " +
+                    std::to_string(WfdbChecksum16(sum)) + " 0";
     std::string label = s.label.empty() ? "sig " + std::to_string(i) : s.label;
     signal_lines += " " + label + "\n";
   }
@@ -160,7 +183,8 @@ Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
   if (n > 0) {
     int64_t frame_samples = 0;
     for (int64_t v : spf) frame_samples += v;
-    const int64_t chunk = std::max<int64_t>(6, (int64_t{1} << 16) / frame_samples / 6 * 6);
+    const int64_t chunk =
+        std::max<int64_t>(6, (int64_t{1} << 16) / frame_samples / 6 * 6);
     std::string bytes;
     std::vector<int32_t> flat;
     for (int64_t f0 = 0; f0 < frames; f0 += chunk) {
@@ -173,18 +197,20 @@ Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
           o = std::copy(src, src + spf[i], o);
         }
       }
-      Status st = EncodeWfdbSamples(*info, flat.data(), static_cast<int64_t>(flat.size()), &bytes);
+      Status st = EncodeWfdbSamples(*info, flat.data(),
+                                    static_cast<int64_t>(flat.size()), &bytes);
       if (!st.ok()) {
         // Name the signal and sample of the first offender.
         for (size_t i = 0; i < n; ++i) {
           for (size_t k = 0; k < sigs[i].samples.size(); ++k) {
             const int32_t v = sigs[i].samples[k];
             if (v < info->min_value || v > info->max_value) {
-              return OutOfRangeError("signal '" + sigs[i].label + "' sample " + std::to_string(k) +
-                                     " value " + std::to_string(v) + " does not fit WFDB format " +
-                                     std::to_string(options.format) + " (" +
-                                     std::to_string(info->min_value) + " to " +
-                                     std::to_string(info->max_value) + ")");
+              return OutOfRangeError(
+                  "signal '" + sigs[i].label + "' sample " + std::to_string(k) +
+                  " value " + std::to_string(v) + " does not fit WFDB format " +
+                  std::to_string(options.format) + " (" +
+                  std::to_string(info->min_value) + " to " +
+                  std::to_string(info->max_value) + ")");
             }
           }
         }
@@ -203,17 +229,20 @@ Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
       text += " " + Two(c.hour) + ":" + Two(c.minute) + ":" + Two(c.second);
       if (c.nanosecond != 0) {
         char frac[16];
-        std::snprintf(frac, sizeof frac, ".%09lld", static_cast<long long>(c.nanosecond));
+        std::snprintf(frac, sizeof frac, ".%09lld",
+                      static_cast<long long>(c.nanosecond));
         std::string f = frac;
         while (f.back() == '0') f.pop_back();
         text += f;
       }
-      text += " " + Two(c.day) + "/" + Two(c.month) + "/" + std::to_string(c.year);
+      text +=
+          " " + Two(c.day) + "/" + Two(c.month) + "/" + std::to_string(c.year);
     }
   }
   text += "\n" + signal_lines;
   for (const std::string& line : options.info) {
-    if (HasControl(line)) return InvalidArgumentError("info string has control characters");
+    if (HasControl(line))
+      return InvalidArgumentError("info string has control characters");
     text += "# " + line + "\n";
   }
   return internal::WriteWholeFile(dir / (name + ".hea"), text);

@@ -47,7 +47,8 @@ struct WfdbWriteOptions {
 // baseline is not whole (see round_baseline); kIoError naming the file when
 // writing fails. Existing files are replaced.
 Status WriteWfdb(const Recording& recording, const std::filesystem::path& dir,
-                 std::string_view record_name, const WfdbWriteOptions& options = {});
+                 std::string_view record_name,
+                 const WfdbWriteOptions& options = {});
 
 }  // namespace jumeau::io
 

@@ -2,12 +2,12 @@
 // (multi-rate signals, fractional start), the header text, and each error.
 #include "jumeau/io/wfdb_writer.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <iterator>
 #include <random>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "jumeau/io/wfdb.h"
 #include "jumeau/io/wfdb_signal.h"
@@ -18,8 +18,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-Signal MakeSignal(const std::string& label, SampleRate rate, size_t n, int32_t lo, int32_t hi,
-                  uint32_t seed) {
+Signal MakeSignal(const std::string& label, SampleRate rate, size_t n,
+                  int32_t lo, int32_t hi, uint32_t seed) {
   Signal s;
   s.label = label;
   s.unit = "mV";
@@ -44,11 +44,12 @@ TEST_P(WfdbWriterRoundTrip, ReadsBackExactly) {
   Recording rec;
   rec.start = FromCivil(CivilTime{2021, 3, 4, 5, 6, 7, 250000000});
   // 250 Hz and 500 Hz: frame frequency 250 Hz, the second signal 2 per frame.
-  rec.signals.push_back(MakeSignal("ECG lead I", SampleRate(250, 1), 1001, info.min_value,
-                                   info.max_value, 1));
-  rec.signals.push_back(MakeSignal("PPG", SampleRate(500, 1), 2002, info.min_value,
-                                   info.max_value, 2));
-  Signal abp = MakeSignal("ABP", SampleRate(250, 1), 1001, info.min_value, info.max_value, 3);
+  rec.signals.push_back(MakeSignal("ECG lead I", SampleRate(250, 1), 1001,
+                                   info.min_value, info.max_value, 1));
+  rec.signals.push_back(MakeSignal("PPG", SampleRate(500, 1), 2002,
+                                   info.min_value, info.max_value, 2));
+  Signal abp = MakeSignal("ABP", SampleRate(250, 1), 1001, info.min_value,
+                          info.max_value, 3);
   abp.unit = "mm[Hg]";
   abp.source_unit = "mmHg";
   abp.scale = 0.1;
@@ -91,7 +92,8 @@ TEST_P(WfdbWriterRoundTrip, ReadsBackExactly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, WfdbWriterRoundTrip,
-                         ::testing::Values(212, 16, 61, 80, 160, 24, 32, 310, 311));
+                         ::testing::Values(212, 16, 61, 80, 160, 24, 32, 310,
+                                           311));
 
 TEST(WfdbWriter, HeaderText) {
   Recording rec;
@@ -104,18 +106,22 @@ TEST(WfdbWriter, HeaderText) {
   const auto dir = testing::ScratchDir();
   ASSERT_TRUE(WriteWfdb(rec, dir, "x").ok());
   std::ifstream in(dir / "x.hea");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
   EXPECT_EQ(text,
             "x 1 360 3 00:00:00 01/01/1970\n"
             "x.dat 212 200(1024)/mV 11 1024 995 2992 0 MLII\n");
-  EXPECT_EQ(std::filesystem::file_size(dir / "x.dat"), 5u);  // 1.5 pairs: 3 + 2 bytes
+  EXPECT_EQ(std::filesystem::file_size(dir / "x.dat"),
+            5u);  // 1.5 pairs: 3 + 2 bytes
 }
 
 TEST(WfdbWriter, Errors) {
   const auto dir = testing::ScratchDir();
   Recording rec;
-  rec.signals.push_back(MakeSignal("a", SampleRate(100, 1), 10, -2048, 2047, 1));
-  EXPECT_EQ(WriteWfdb(rec, dir, "bad/name").code(), StatusCode::kInvalidArgument);
+  rec.signals.push_back(
+      MakeSignal("a", SampleRate(100, 1), 10, -2048, 2047, 1));
+  EXPECT_EQ(WriteWfdb(rec, dir, "bad/name").code(),
+            StatusCode::kInvalidArgument);
   WfdbWriteOptions o8;
   o8.format = 8;
   EXPECT_EQ(WriteWfdb(rec, dir, "r", o8).code(), StatusCode::kInvalidArgument);
@@ -124,7 +130,9 @@ TEST(WfdbWriter, Errors) {
   big.signals[0].samples[4] = 2048;
   Status st = WriteWfdb(big, dir, "r");
   EXPECT_EQ(st.code(), StatusCode::kOutOfRange);
-  EXPECT_EQ(st.message(), "signal 'a' sample 4 value 2048 does not fit WFDB format 212 (-2048 to 2047)");
+  EXPECT_EQ(st.message(),
+            "signal 'a' sample 4 value 2048 does not fit WFDB format 212 "
+            "(-2048 to 2047)");
 
   Recording uneven = rec;
   uneven.signals.push_back(MakeSignal("b", SampleRate(100, 1), 9, 0, 1, 2));
@@ -160,9 +168,12 @@ TEST(WfdbWriter, RewritesMitBihRecord100Identically) {
   ASSERT_TRUE(rec.ok());
   const auto dir = testing::ScratchDir();
   ASSERT_TRUE(WriteWfdb(*rec, dir, "100").ok());
-  std::ifstream a(hea.parent_path() / "100.dat", std::ios::binary), b(dir / "100.dat", std::ios::binary);
-  const std::string da((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
-  const std::string db((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+  std::ifstream a(hea.parent_path() / "100.dat", std::ios::binary),
+      b(dir / "100.dat", std::ios::binary);
+  const std::string da((std::istreambuf_iterator<char>(a)),
+                       std::istreambuf_iterator<char>());
+  const std::string db((std::istreambuf_iterator<char>(b)),
+                       std::istreambuf_iterator<char>());
   EXPECT_TRUE(da == db);
   Result<WfdbHeader> h = ReadWfdbHeader(dir / "100");
   ASSERT_TRUE(h.ok());

@@ -18,7 +18,8 @@ namespace jumeau::io::internal {
 // kIoError (naming the path and the OS reason) when it cannot be read, or
 // kOutOfRange when it is larger than `max_bytes`.
 inline Result<std::string> ReadWholeFile(const std::filesystem::path& path,
-                                         uint64_t max_bytes = uint64_t{1} << 32) {
+                                         uint64_t max_bytes = uint64_t{1}
+                                                              << 32) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
     const int err = errno;
@@ -32,8 +33,8 @@ inline Result<std::string> ReadWholeFile(const std::filesystem::path& path,
     out.append(buf, n);
     if (out.size() > max_bytes) {
       std::fclose(f);
-      return OutOfRangeError(path.string() + ": larger than " + std::to_string(max_bytes) +
-                             " bytes");
+      return OutOfRangeError(path.string() + ": larger than " +
+                             std::to_string(max_bytes) + " bytes");
     }
     if (n < sizeof buf) break;
   }
@@ -44,14 +45,16 @@ inline Result<std::string> ReadWholeFile(const std::filesystem::path& path,
 }
 
 // Writes `bytes` to `path`, replacing it. Returns kIoError naming the path.
-inline Status WriteWholeFile(const std::filesystem::path& path, std::string_view bytes) {
+inline Status WriteWholeFile(const std::filesystem::path& path,
+                             std::string_view bytes) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) {
     return IoError(path.string() + ": cannot create: " + std::strerror(errno));
   }
   const size_t n = std::fwrite(bytes.data(), 1, bytes.size(), f);
   const bool ok = n == bytes.size() && std::fflush(f) == 0;
-  if (std::fclose(f) != 0 || !ok) return IoError(path.string() + ": write error");
+  if (std::fclose(f) != 0 || !ok)
+    return IoError(path.string() + ": write error");
   return Status::Ok();
 }
 
