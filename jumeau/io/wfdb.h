@@ -52,7 +52,8 @@ Result<WfdbHeader> ReadWfdbHeader(const std::filesystem::path& path);
 // Next() returns at most kWfdbFramesPerBlock frames; at the end of the
 // record it verifies every signal's checksum when the header declares the
 // length, returning kDataLoss "<file>: checksum mismatch for signal N
-// (<label>): header says X, computed Y".
+// (<label>): <record>.hea says X, computed Y"; after an error Next() keeps
+// failing.
 // Returns the reader, or kNotFound / kIoError for a missing or unreadable
 // file, kDataLoss for a malformed header (see ParseWfdbHeader), inconsistent
 // signal lines (signals of one file not consecutive or with different
@@ -72,7 +73,9 @@ using WfdbMemoryFiles = std::map<std::string, std::string, std::less<>>;
 Result<std::unique_ptr<RecordingReader>> OpenWfdbInMemory(
     std::string_view record, WfdbMemoryFiles files);
 
-// OpenWfdb + ReadAll: the whole record in memory (no annotations).
+// The whole record in memory (no annotations): the same Recording as
+// ReadAll(OpenWfdb(path)), errors included; single-segment records are
+// decoded straight into each signal's final vector.
 Result<Recording> ReadWfdb(const std::filesystem::path& path);
 
 // The annotation files beside the record whose header is `header` (a .hea
