@@ -126,17 +126,6 @@ class Storage {
     return file->OpenMemory(f, mem_);
   }
 
-  // Size of the file at `path`, 0 when it does not exist.
-  uint64_t Size(const std::filesystem::path& path) const {
-    if (mem_ == nullptr) {
-      std::error_code ec;
-      const auto size = std::filesystem::file_size(path, ec);
-      return ec ? 0 : size;
-    }
-    const std::string* f = Find(path);
-    return f == nullptr ? 0 : f->size();
-  }
-
  private:
   const std::string* Find(const std::filesystem::path& path) const {
     const auto it = mem_->find(path.filename().string());
@@ -689,14 +678,14 @@ class SingleSegmentReader : public WfdbReader {
   }
 
   Result<bool> Next(SampleBlock* block) override {
-    if (failed_) return DataLossError("reader already failed");
+    if (!error_.ok()) return error_;
     block->events.clear();
     if (frame_ >= segment_.frames()) return false;
     const int64_t f1 =
         std::min(segment_.frames(), frame_ + segment_.block_frames());
     Status st = segment_.Read(frame_, f1, &block->samples);
     if (!st.ok()) {
-      failed_ = true;
+      error_ = st;
       return st;
     }
     SetStarts(recording_, spf_, frame_, block);
@@ -731,7 +720,7 @@ class SingleSegmentReader : public WfdbReader {
  private:
   SegmentReader segment_;
   int64_t frame_ = 0;
-  bool failed_ = false;
+  Status error_;  // the first failure; Next() repeats it
 };
 
 // A fixed-layout multi-segment record: segments read one after the other,
@@ -790,10 +779,16 @@ class MultiSegmentReader : public WfdbReader {
         }
         JUMEAU_RETURN_IF_ERROR(
             CheckLayout(*layout, item.header, top, hea_name, seg));
+        // Open the segment once now so that truncated files and oddities
+        // surface at open time (it is reopened when reached).
+        SegmentReader probe;
+        JUMEAU_RETURN_IF_ERROR(probe.Open(item.header, storage_, dir_,
+                                          seg.record_name + ".hea",
+                                          &recording_.warnings));
+        bytes_total_ += probe.bytes_total();
         for (const auto& spec : item.header.signals) {
           if (spec.format != 0 && seen.insert(spec.file_name).second) {
             files_.push_back(dir_ / spec.file_name);
-            bytes_total_ += storage_.Size(dir_ / spec.file_name);
           }
         }
       }
@@ -834,7 +829,7 @@ class MultiSegmentReader : public WfdbReader {
   }
 
   Result<bool> Next(SampleBlock* block) override {
-    if (failed_) return DataLossError("reader already failed");
+    if (!error_.ok()) return error_;
     block->events.clear();
     while (current_ < segments_.size()) {
       Segment& seg = segments_[current_];
@@ -848,7 +843,7 @@ class MultiSegmentReader : public WfdbReader {
         Status st = reader_->Open(seg.header, storage_, dir_,
                                   seg.hea_path.filename().string(), &warnings);
         if (!st.ok()) {
-          failed_ = true;
+          error_ = st;
           return st;
         }
         open_ = true;
@@ -864,7 +859,7 @@ class MultiSegmentReader : public WfdbReader {
       const int64_t f1 = std::min(seg.frames, frame_ + reader_->block_frames());
       Status st = reader_->Read(frame_, f1, &block->samples);
       if (!st.ok()) {
-        failed_ = true;
+        error_ = st;
         return st;
       }
       SetStarts(recording_, spf_, seg.first_frame + frame_, block);
@@ -933,7 +928,7 @@ class MultiSegmentReader : public WfdbReader {
   std::unique_ptr<SegmentReader> reader_;
   int64_t frame_ = 0;
   uint64_t done_bytes_ = 0;
-  bool failed_ = false;
+  Status error_;  // the first failure; Next() repeats it
 };
 
 }  // namespace

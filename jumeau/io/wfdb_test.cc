@@ -452,6 +452,33 @@ TEST(WfdbBuilt, MultiSegmentWithLayoutSegment) {
 
 // ---- errors ----
 
+TEST(WfdbErrors, TruncatedSegmentFailsAtOpen) {
+  const auto dir = testing::ScratchDir();
+  WriteBytes(dir / "p.hea", "p 1 100 3\np.dat 16 200 12 0 7 21 0 ECG\n");
+  WriteBytes(dir / "p.dat", Le16s({7, 7, 7}));
+  WriteBytes(dir / "q.hea", "q 1 100 3\nq.dat 16 200 12 0 7 21 0 ECG\n");
+  WriteBytes(dir / "q.dat", Le16s({7, 7}));
+  WriteBytes(dir / "m.hea", "m/2 1 100 6\np 3\nq 3\n");
+  Result<std::unique_ptr<RecordingReader>> reader = OpenWfdb(dir / "m");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_THAT(reader.status().message(),
+              HasSubstr("q.dat offset 4: truncated"));
+}
+
+TEST(WfdbErrors, NextRepeatsTheFirstError) {
+  const auto dir = testing::ScratchDir();
+  WriteRecord(dir, "r 1 100 3\nr.dat 16 200 16 0 1 9 0 lead\n", "r.dat",
+              Le16s({1, 2, 3}));
+  Result<std::unique_ptr<RecordingReader>> reader = OpenWfdb(dir / "r");
+  ASSERT_TRUE(reader.ok());
+  SampleBlock block;
+  Result<bool> first = (*reader)->Next(&block);
+  ASSERT_FALSE(first.ok());
+  Result<bool> again = (*reader)->Next(&block);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().message(), first.status().message());
+}
+
 TEST(WfdbErrors, TruncatedSignalFileNamesTheOffset) {
   const auto dir = testing::ScratchDir();
   WriteRecord(
