@@ -114,7 +114,9 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  // On a temporary Result, returns the value itself (moved out), so that
+  // `for (auto& x : *F())` does not refer into a destroyed temporary.
+  T operator*() && { return std::move(*this).value(); }
 
  private:
   Status status_;

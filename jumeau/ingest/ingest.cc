@@ -13,6 +13,7 @@
 
 #include "jumeau/io/edf.h"
 #include "jumeau/io/wfdb.h"
+#include "jumeau/io/wfdb_annotation.h"
 #include "jumeau/io/wfdb_header.h"
 
 namespace jumeau::ingest {

@@ -7,11 +7,27 @@
 #include <system_error>
 
 #include "jumeau/io/edf_writer.h"
+#include "jumeau/io/wfdb_annotation.h"
 #include "jumeau/io/wfdb_writer.h"
 #include "jumeau/synth/example.h"
 
 namespace jumeau::synth {
 namespace {
+
+// The writer's identification fields from the recording's own (synthetic)
+// ones: the EDF+ patient field, and the recording field after its
+// "Startdate dd-MMM-yyyy " prefix, which the writer composes itself.
+io::EdfWriteOptions EdfOptionsFor(const Recording& recording, bool bdf) {
+  io::EdfWriteOptions options;
+  options.bdf = bdf;
+  options.patient = recording.source_patient_id;
+  constexpr size_t kStartdatePrefix = 22;  // "Startdate 02-MAR-2019 "
+  const std::string& field = recording.source_recording_id;
+  if (field.rfind("Startdate ", 0) == 0 && field.size() > kStartdatePrefix) {
+    options.recording_additional = field.substr(kStartdatePrefix);
+  }
+  return options;
+}
 
 // Appends "#<line>\n" for each line to the WFDB header at `path` (WFDB
 // header comment lines; "info strings" after the signal lines), adding a
@@ -71,14 +87,10 @@ Status WriteExamplePatient(const std::filesystem::path& out_dir,
       patient.ecg_annotations, out_dir / "ecg.atr",
       patient.ecg.signals.front().rate, patient.ecg.start));
 
-  io::EdfWriteOptions edf_options;
-  edf_options.bdf = false;
-  JUMEAU_RETURN_IF_ERROR(
-      io::WriteEdf(patient.eeg, out_dir / "eeg.edf", edf_options));
-  io::EdfWriteOptions bdf_options;
-  bdf_options.bdf = true;
-  JUMEAU_RETURN_IF_ERROR(
-      io::WriteEdf(patient.bdf, out_dir / "eeg_24bit.bdf", bdf_options));
+  JUMEAU_RETURN_IF_ERROR(io::WriteEdf(patient.eeg, out_dir / "eeg.edf",
+                                      EdfOptionsFor(patient.eeg, false)));
+  JUMEAU_RETURN_IF_ERROR(io::WriteEdf(patient.bdf, out_dir / "eeg_24bit.bdf",
+                                      EdfOptionsFor(patient.bdf, true)));
 
   return WriteTextFile(out_dir / "README.txt", patient.readme);
 }

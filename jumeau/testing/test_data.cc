@@ -40,8 +40,13 @@ std::filesystem::path ScratchDir() {
   }
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     ("jumeau-" + std::to_string(::getpid()) + "-" + name);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  // Emptied on the first call of each test only; later calls share it.
+  static std::string last_test;
+  if (last_test != name) {
+    last_test = name;
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
   std::filesystem::create_directories(dir);
   return dir;
 }

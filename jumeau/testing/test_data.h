@@ -17,7 +17,8 @@ std::filesystem::path TestDataRoot();
 // True when CI=true in the environment: missing data is then a failure.
 bool UnderCi();
 
-// A scratch directory unique to the running test, created empty.
+// A scratch directory unique to the running test: emptied at the test's
+// first call, shared by its later calls. Not thread-safe.
 std::filesystem::path ScratchDir();
 
 // The source root ($JUMEAU_SOURCE_DIR) and build root ($JUMEAU_BINARY_DIR).
