@@ -60,14 +60,14 @@ void AddEventsVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      std::printf("%-32s %-16s %-10s %s\n", "TIME", "OFFSET", "CODE", "DETAIL");
+      std::printf("%-32s %-22s %-10s %s\n", "TIME", "OFFSET", "CODE", "DETAIL");
       for (const auto& se : events) {
         const Event& e = se.event;
         std::string detail = e.text;
         if (e.end) detail += (detail.empty() ? "" : " ") + std::string("for ") + FormatOffset(*e.end - e.time).substr(1);
         if (e.value) detail += " " + std::to_string(*e.value) + " " + e.unit;
         if (!e.channel.empty()) detail += " [" + e.channel + "]";
-        std::printf("%-32s %-16s %-10s %s\n", FormatIso8601(e.time).c_str(),
+        std::printf("%-32s %-22s %-10s %s\n", FormatIso8601(e.time).c_str(),
                     FormatOffset(e.time - origin).c_str(), e.code.code.c_str(), detail.c_str());
       }
       return Status::Ok();

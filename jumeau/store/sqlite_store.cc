@@ -466,10 +466,14 @@ class SqliteStore final : public Store {
       return w;
     }
     w.exact = false;
+    // The coarsest level with at least two of its buckets per point (so that
+    // point edges fall within half a point of the ideal), else one bucket per
+    // point, else none (buckets computed from the decoded samples).
     const int64_t per_point = n / max_points;  // >= 1
-    int level = 0;
     const int levels = PyramidLevelCount(info.sample_count);
-    while (level < levels && PyramidBucketSamples(level + 1) <= per_point) ++level;
+    int level = 0;
+    while (level < levels && 2 * PyramidBucketSamples(level + 1) <= per_point) ++level;
+    if (level == 0 && levels >= 1 && PyramidBucketSamples(1) <= per_point) level = 1;
     w.pyramid_level = level;
     if (level == 0) {
       std::vector<int32_t> raw(static_cast<size_t>(n));
