@@ -53,8 +53,13 @@ void ProgressBar::Update(uint64_t done, uint64_t total) {
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, ' ');
   std::fprintf(stderr, "\r%s [%s] %3d%% %7.1f MB/s", label_.c_str(), bar.c_str(), permille / 10, mbps);
-  std::fflush(stderr);
   drawn_ = true;
+  if (done >= total) {  // finished: end the line so later output starts clean
+    std::fprintf(stderr, "\n");
+    drawn_ = false;
+    enabled_ = false;
+  }
+  std::fflush(stderr);
 }
 
 }  // namespace jumeau::cli
