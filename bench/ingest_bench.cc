@@ -13,9 +13,11 @@ namespace jumeau {
 namespace {
 
 std::filesystem::path EdfFile() {
-  const auto path = std::filesystem::temp_directory_path() / "jumeau-bench-64ch-512hz-1h.edf";
+  const auto path =
+      std::filesystem::temp_directory_path() / "jumeau-bench-64ch-512hz-1h.edf";
   if (!std::filesystem::exists(path)) {
-    const std::string cmd = std::string(JUMEAU_MAKE_EDF) + " " + path.string() + ".tmp 64 512 3600";
+    const std::string cmd =
+        std::string(JUMEAU_MAKE_EDF) + " " + path.string() + ".tmp 64 512 3600";
     if (std::system(cmd.c_str()) != 0) std::abort();
     std::filesystem::rename(path.string() + ".tmp", path);
   }
@@ -25,15 +27,18 @@ std::filesystem::path EdfFile() {
 void BM_IngestEdf64ch512Hz1h(benchmark::State& state) {
   const auto edf = EdfFile();
   const auto bytes = std::filesystem::file_size(edf);
-  const auto store_path = std::filesystem::temp_directory_path() / "jumeau-bench-ingest.jumeau";
+  const auto store_path =
+      std::filesystem::temp_directory_path() / "jumeau-bench-ingest.jumeau";
   for (auto _ : state) {
     state.PauseTiming();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(store_path.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(store_path.string() + suffix);
     auto store = std::move(store::CreateSqliteStore(store_path)).value();
     state.ResumeTiming();
     ingest::IngestOptions options;
     options.patient = "bench";
-    auto report = ingest::IngestSource(*store, {ingest::SourceKind::kEdf, edf}, options);
+    auto report =
+        ingest::IngestSource(*store, {ingest::SourceKind::kEdf, edf}, options);
     if (!report.ok()) {
       state.SkipWithError(report.status().ToString().c_str());
       break;
@@ -46,7 +51,10 @@ void BM_IngestEdf64ch512Hz1h(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
 }
-BENCHMARK(BM_IngestEdf64ch512Hz1h)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_IngestEdf64ch512Hz1h)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace jumeau

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   }
   const int channels = std::atoi(argv[2]), rate = std::atoi(argv[3]);
   const long seconds = std::atol(argv[4]);
-  const int h = edfopen_file_writeonly(argv[1], EDFLIB_FILETYPE_EDFPLUS, channels);
+  const int h =
+      edfopen_file_writeonly(argv[1], EDFLIB_FILETYPE_EDFPLUS, channels);
   if (h < 0) {
     std::fprintf(stderr, "make_edf: cannot open %s (%d)\n", argv[1], h);
     return 1;
@@ -40,10 +41,13 @@ int main(int argc, char** argv) {
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
-        const double white = (static_cast<double>(x) / 4294967296.0 - 0.5) * 40.0;
+        const double white =
+            (static_cast<double>(x) / 4294967296.0 - 0.5) * 40.0;
         state[s] = 0.97 * state[s] + white;  // brown-ish background
-        const double t = static_cast<double>(sec) + static_cast<double>(i) / rate;
-        buf[i] = static_cast<short>(std::lround(state[s] + 30.0 * std::sin(2 * M_PI * 10.0 * t + s)));
+        const double t =
+            static_cast<double>(sec) + static_cast<double>(i) / rate;
+        buf[i] = static_cast<short>(
+            std::lround(state[s] + 30.0 * std::sin(2 * M_PI * 10.0 * t + s)));
       }
       if (edfwrite_digital_short_samples(h, buf.data()) != 0) {
         std::fprintf(stderr, "make_edf: write failed\n");

@@ -26,20 +26,25 @@ void Generate(int lead, int64_t first, std::vector<int32_t>* out) {
   std::mt19937 rng(static_cast<uint32_t>(lead * 7919 + first));
   std::normal_distribution<double> noise(0.0, 3.0);
   for (size_t i = 0; i < out->size(); ++i) {
-    const double t = static_cast<double>(first + static_cast<int64_t>(i)) / kRate;
+    const double t =
+        static_cast<double>(first + static_cast<int64_t>(i)) / kRate;
     const double rr = 0.85 + 0.05 * std::sin(2 * M_PI * 0.25 * t);
     const double phase = std::fmod(t, rr) / rr;
-    auto wave = [&](double c, double w, double a) { return a * std::exp(-0.5 * std::pow((phase - c) / w, 2)); };
+    auto wave = [&](double c, double w, double a) {
+      return a * std::exp(-0.5 * std::pow((phase - c) / w, 2));
+    };
     const double gain = 1.0 + 0.1 * lead;
-    const double mv = gain * (wave(0.2, 0.025, 0.15) - wave(0.33, 0.008, 0.1) + wave(0.35, 0.01, 1.2) -
-                              wave(0.37, 0.008, 0.25) + wave(0.6, 0.04, 0.3)) +
+    const double mv = gain * (wave(0.2, 0.025, 0.15) - wave(0.33, 0.008, 0.1) +
+                              wave(0.35, 0.01, 1.2) - wave(0.37, 0.008, 0.25) +
+                              wave(0.6, 0.04, 0.3)) +
                       0.1 * std::sin(2 * M_PI * 0.15 * t);
     (*out)[i] = static_cast<int32_t>(std::lround(mv * 200 + noise(rng)));
   }
 }
 
 std::filesystem::path CachedStore() {
-  const auto path = std::filesystem::temp_directory_path() / "jumeau-bench-24h.jumeau";
+  const auto path =
+      std::filesystem::temp_directory_path() / "jumeau-bench-24h.jumeau";
   if (std::filesystem::exists(path)) return path;
   const auto tmp = path.string() + ".tmp";
   std::filesystem::remove(tmp);
@@ -63,7 +68,8 @@ std::filesystem::path CachedStore() {
     writers.push_back(*txn->AddSignal(s));
   }
   std::vector<int32_t> block(kRate * 60);
-  for (int64_t first = 0; first < kSamples; first += static_cast<int64_t>(block.size())) {
+  for (int64_t first = 0; first < kSamples;
+       first += static_cast<int64_t>(block.size())) {
     for (int lead = 0; lead < kLeads; ++lead) {
       Generate(lead, first, &block);
       (void)writers[lead]->Append(block);
@@ -73,7 +79,8 @@ std::filesystem::path CachedStore() {
   txn.reset();
   store.reset();
   std::filesystem::rename(tmp, path);
-  for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(tmp + suffix);
+  for (const char* suffix : {"-wal", "-shm"})
+    std::filesystem::remove(tmp + suffix);
   return path;
 }
 
@@ -85,13 +92,16 @@ void BM_WindowQuery2000Points(benchmark::State& state) {
   const Time start = streams[0].signal.start;
   const double total_s = static_cast<double>(kSamples) / kRate;
   std::mt19937_64 rng(42);
-  std::uniform_real_distribution<double> log_len(std::log(0.01), std::log(total_s));
+  std::uniform_real_distribution<double> log_len(std::log(0.01),
+                                                 std::log(total_s));
   std::uniform_int_distribution<int> lead(0, kLeads - 1);
   std::vector<double> latencies_us;
   // Warm-up: touch the file once.
   for (int i = 0; i < 200; ++i) {
     const double len = std::exp(log_len(rng));
-    (void)store->ReadWindow(streams[lead(rng)].id, start, start + Duration{static_cast<int64_t>(len * 1e9)}, 2000);
+    (void)store->ReadWindow(streams[lead(rng)].id, start,
+                            start + Duration{static_cast<int64_t>(len * 1e9)},
+                            2000);
   }
   int64_t points = 0;
   for (auto _ : state) {
@@ -103,17 +113,24 @@ void BM_WindowQuery2000Points(benchmark::State& state) {
     auto w = store->ReadWindow(streams[lead(rng)].id, from, to, 2000);
     const auto t1 = std::chrono::steady_clock::now();
     benchmark::DoNotOptimize(w);
-    points += static_cast<int64_t>(w->exact ? w->samples.size() : w->buckets.size());
-    latencies_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    points +=
+        static_cast<int64_t>(w->exact ? w->samples.size() : w->buckets.size());
+    latencies_us.push_back(
+        std::chrono::duration<double, std::micro>(t1 - t0).count());
   }
   std::sort(latencies_us.begin(), latencies_us.end());
-  auto pct = [&](double p) { return latencies_us[static_cast<size_t>(p * (latencies_us.size() - 1))]; };
+  auto pct = [&](double p) {
+    return latencies_us[static_cast<size_t>(p * (latencies_us.size() - 1))];
+  };
   state.counters["p50_us"] = pct(0.50);
   state.counters["p99_us"] = pct(0.99);
   state.counters["max_us"] = latencies_us.back();
-  state.counters["points_per_query"] = static_cast<double>(points) / static_cast<double>(latencies_us.size());
+  state.counters["points_per_query"] =
+      static_cast<double>(points) / static_cast<double>(latencies_us.size());
 }
-BENCHMARK(BM_WindowQuery2000Points)->Iterations(5000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_WindowQuery2000Points)
+    ->Iterations(5000)
+    ->Unit(benchmark::kMicrosecond);
 
 // Exact decode of 10 s windows (5,000 samples).
 void BM_ExactWindow10s(benchmark::State& state) {
@@ -125,7 +142,8 @@ void BM_ExactWindow10s(benchmark::State& state) {
   std::uniform_int_distribution<int64_t> at(0, 24 * 3600 - 10);
   for (auto _ : state) {
     const Time from = start + Duration::Seconds(at(rng));
-    auto w = store->ReadWindow(streams[0].id, from, from + Duration::Seconds(10), 5000);
+    auto w = store->ReadWindow(streams[0].id, from,
+                               from + Duration::Seconds(10), 5000);
     benchmark::DoNotOptimize(w);
   }
   state.SetItemsProcessed(state.iterations() * 5000);

@@ -31,8 +31,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", report.status().ToString().c_str());
       return 1;
     }
-    std::printf("ingested %s: %lld samples, %lld beats\n", report->display_name.c_str(),
-                static_cast<long long>(report->samples), static_cast<long long>(report->events));
+    std::printf("ingested %s: %lld samples, %lld beats\n",
+                report->display_name.c_str(),
+                static_cast<long long>(report->samples),
+                static_cast<long long>(report->events));
   }
   const auto patient = *(*store)->FindPatient("hello");
   const auto ecg = (*store)->Streams(patient.id)->front();
@@ -40,13 +42,19 @@ int main(int argc, char** argv) {
   store::EventQuery beats;
   beats.code = "N";
   const Time beat = (*store)->Events(patient.id, beats)->at(10).event.time;
-  const auto window = *(*store)->ReadWindow(ecg.id, beat - Duration::Milliseconds(300),
-                                            beat + Duration::Milliseconds(500), 2000);
-  std::printf("beat at %s: %zu samples, R amplitude %.2f %s\n", FormatIso8601(beat).c_str(),
-              window.samples.size(), *std::max_element(window.samples.begin(), window.samples.end()) * window.scale + window.offset,
+  const auto window =
+      *(*store)->ReadWindow(ecg.id, beat - Duration::Milliseconds(300),
+                            beat + Duration::Milliseconds(500), 2000);
+  std::printf("beat at %s: %zu samples, R amplitude %.2f %s\n",
+              FormatIso8601(beat).c_str(), window.samples.size(),
+              *std::max_element(window.samples.begin(), window.samples.end()) *
+                      window.scale +
+                  window.offset,
               window.unit.c_str());
   // The whole recording in 100 points, from the pyramid.
-  const auto overview = *(*store)->ReadWindow(ecg.id, ecg.signal.start, ecg.end(), 100);
-  std::printf("overview: %zu buckets from pyramid level %d\n", overview.buckets.size(), overview.pyramid_level);
+  const auto overview =
+      *(*store)->ReadWindow(ecg.id, ecg.signal.start, ecg.end(), 100);
+  std::printf("overview: %zu buckets from pyramid level %d\n",
+              overview.buckets.size(), overview.pyramid_level);
   return 0;
 }

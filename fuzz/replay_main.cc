@@ -19,8 +19,10 @@ int RunFile(const std::filesystem::path& path) {
     std::fprintf(stderr, "cannot open %s\n", path.c_str());
     return 1;
   }
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
+  LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()),
+                         bytes.size());
   return 0;
 }
 
@@ -31,7 +33,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::filesystem::path root(argv[i]);
     if (std::filesystem::is_directory(root)) {
-      for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      for (const auto& entry :
+           std::filesystem::recursive_directory_iterator(root)) {
         if (!entry.is_regular_file()) continue;
         if (RunFile(entry.path()) != 0) return 1;
         ++count;

@@ -11,12 +11,18 @@ namespace jumeau::cli {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kNotFound: return 3;
-    case StatusCode::kDataLoss: return 4;
-    case StatusCode::kAlreadyExists: return 5;
-    default: return 1;
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidArgument:
+      return 2;
+    case StatusCode::kNotFound:
+      return 3;
+    case StatusCode::kDataLoss:
+      return 4;
+    case StatusCode::kAlreadyExists:
+      return 5;
+    default:
+      return 1;
   }
 }
 
@@ -52,7 +58,8 @@ void ProgressBar::Update(uint64_t done, uint64_t total) {
   const int filled = permille * kWidth / 1000;
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kWidth, ' ');
-  std::fprintf(stderr, "\r%s [%s] %3d%% %7.1f MB/s", label_.c_str(), bar.c_str(), permille / 10, mbps);
+  std::fprintf(stderr, "\r%s [%s] %3d%% %7.1f MB/s", label_.c_str(),
+               bar.c_str(), permille / 10, mbps);
   drawn_ = true;
   if (done >= total) {  // finished: end the line so later output starts clean
     std::fprintf(stderr, "\n");

@@ -4,7 +4,6 @@
 #define JUMEAU_CLI_CLI_H_
 
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -1,15 +1,15 @@
 // `jumeau events STORE PATIENT [--code C] [--from T] [--to T]`: a patient's
 // events in time order. Offsets are from the patient's first recorded instant.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
 
 namespace jumeau::cli {
 
 void AddEventsVerb(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("events", "List a patient's events (annotations, beats, …)");
+  auto* cmd = app.add_subcommand(
+      "events", "List a patient's events (annotations, beats, …)");
   struct Args {
     std::string store, patient, code, from, to;
     int64_t limit = 1000000;
@@ -18,22 +18,30 @@ void AddEventsVerb(CLI::App& app, Action* action) {
   auto args = std::make_shared<Args>();
   cmd->add_option("STORE", args->store, "Store file")->required();
   cmd->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
-  cmd->add_option("--code", args->code, "Only events with this code (e.g. N, V, T1, 8480-6)");
+  cmd->add_option("--code", args->code,
+                  "Only events with this code (e.g. N, V, T1, 8480-6)");
   cmd->add_option("--from", args->from,
-                  "Start: ISO 8601 UTC or an offset from the patient's first instant (+00:05:00)");
+                  "Start: ISO 8601 UTC or an offset from the patient's first "
+                  "instant (+00:05:00)");
   cmd->add_option("--to", args->to, "End (exclusive), same forms");
-  cmd->add_option("--limit", args->limit, "Most events to list (default 1000000)");
+  cmd->add_option("--limit", args->limit,
+                  "Most events to list (default 1000000)");
   cmd->add_flag("--json", args->json, "Machine-readable output");
   cmd->callback([=] {
     *action = [=]() -> Status {
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
-      JUMEAU_ASSIGN_OR_RETURN(const auto patient, store->FindPatient(args->patient));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient,
+                              store->FindPatient(args->patient));
       const Time origin = patient.first.value_or(Time{0});
       store::EventQuery q;
       q.limit = args->limit;
       if (!args->code.empty()) q.code = args->code;
-      if (!args->from.empty()) { JUMEAU_ASSIGN_OR_RETURN(q.from, ParseTimeArgument(args->from, origin)); }
-      if (!args->to.empty()) { JUMEAU_ASSIGN_OR_RETURN(q.to, ParseTimeArgument(args->to, origin)); }
+      if (!args->from.empty()) {
+        JUMEAU_ASSIGN_OR_RETURN(q.from, ParseTimeArgument(args->from, origin));
+      }
+      if (!args->to.empty()) {
+        JUMEAU_ASSIGN_OR_RETURN(q.to, ParseTimeArgument(args->to, origin));
+      }
       if (q.from && q.to && *q.to <= *q.from) {
         return InvalidArgumentError("--to must be after --from");
       }
@@ -64,11 +72,14 @@ void AddEventsVerb(CLI::App& app, Action* action) {
       for (const auto& se : events) {
         const Event& e = se.event;
         std::string detail = e.text;
-        if (e.end) detail += (detail.empty() ? "" : " ") + std::string("for ") + FormatOffset(*e.end - e.time).substr(1);
+        if (e.end)
+          detail += (detail.empty() ? "" : " ") + std::string("for ") +
+                    FormatOffset(*e.end - e.time).substr(1);
         if (e.value) detail += " " + std::to_string(*e.value) + " " + e.unit;
         if (!e.channel.empty()) detail += " [" + e.channel + "]";
         std::printf("%-32s %-22s %-10s %s\n", FormatIso8601(e.time).c_str(),
-                    FormatOffset(e.time - origin).c_str(), e.code.code.c_str(), detail.c_str());
+                    FormatOffset(e.time - origin).c_str(), e.code.code.c_str(),
+                    detail.c_str());
       }
       return Status::Ok();
     };

@@ -10,20 +10,24 @@
 namespace jumeau::cli {
 
 void AddExampleVerb(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("example", "Write a synthetic example patient in real formats");
+  auto* cmd = app.add_subcommand(
+      "example", "Write a synthetic example patient in real formats");
   struct Args {
     std::string out;
     uint64_t seed = 1;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--out", args->out, "Output folder (created)")->required();
-  cmd->add_option("--seed", args->seed, "Random seed (default 1): same seed, same bytes");
+  cmd->add_option("--seed", args->seed,
+                  "Random seed (default 1): same seed, same bytes");
   cmd->callback([=] {
     *action = [=]() -> Status {
       synth::ExampleOptions options;
       options.seed = args->seed;
       JUMEAU_RETURN_IF_ERROR(synth::WriteExamplePatient(args->out, options));
-      std::printf("wrote the synthetic example patient to %s (see README.txt there)\n", args->out.c_str());
+      std::printf(
+          "wrote the synthetic example patient to %s (see README.txt there)\n",
+          args->out.c_str());
       return Status::Ok();
     };
   });

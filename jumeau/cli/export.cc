@@ -11,7 +11,8 @@
 namespace jumeau::cli {
 
 void AddExportVerb(CLI::App& app, Action* action) {
-  auto* cmd = app.add_subcommand("export", "Export streams as EDF+ (identical digital samples)");
+  auto* cmd = app.add_subcommand(
+      "export", "Export streams as EDF+ (identical digital samples)");
   struct Args {
     std::string store, patient, edf;
     std::vector<std::string> streams;
@@ -24,28 +25,34 @@ void AddExportVerb(CLI::App& app, Action* action) {
   cmd->callback([=] {
     *action = [=]() -> Status {
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
-      JUMEAU_ASSIGN_OR_RETURN(const auto patient, store->FindPatient(args->patient));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient,
+                              store->FindPatient(args->patient));
       Recording rec;
       rec.source_patient_id = "X X X " + patient.pseudonym;
       rec.source_recording_id = "Startdate X X X jumeau-export";
       std::set<store::SourceId> sources;
       bool wide = false;
       for (const auto& name : args->streams) {
-        JUMEAU_ASSIGN_OR_RETURN(const auto info, store->FindStream(patient.id, name));
+        JUMEAU_ASSIGN_OR_RETURN(const auto info,
+                                store->FindStream(patient.id, name));
         if (!rec.signals.empty() && info.signal.start != rec.start) {
           return InvalidArgumentError("stream '" + info.name +
-                                      "' starts at a different time than the first; EDF needs a common start");
+                                      "' starts at a different time than the "
+                                      "first; EDF needs a common start");
         }
         rec.start = info.signal.start;
         Signal sig = info.signal;
-        JUMEAU_ASSIGN_OR_RETURN(sig.samples, store->ReadSamples(info.id, 0, info.sample_count));
-        wide = wide || sig.bits > 16 || sig.digital_min < -32768 || sig.digital_max > 32767;
+        JUMEAU_ASSIGN_OR_RETURN(
+            sig.samples, store->ReadSamples(info.id, 0, info.sample_count));
+        wide = wide || sig.bits > 16 || sig.digital_min < -32768 ||
+               sig.digital_max > 32767;
         rec.signals.push_back(std::move(sig));
         sources.insert(info.source_id);
       }
       Time end = rec.start;
       for (const auto& s : rec.signals) {
-        end = std::max(end, s.TimeOfSample(static_cast<int64_t>(s.samples.size())));
+        end = std::max(end,
+                       s.TimeOfSample(static_cast<int64_t>(s.samples.size())));
       }
       store::EventQuery q;
       q.from = rec.start;
@@ -58,8 +65,9 @@ void AddExportVerb(CLI::App& app, Action* action) {
       io::EdfWriteOptions options;
       options.bdf = wide;
       JUMEAU_RETURN_IF_ERROR(io::WriteEdf(rec, args->edf, options));
-      std::printf("wrote %s: %zu signals, %zu annotations (%s)\n", args->edf.c_str(),
-                  rec.signals.size(), rec.events.size(), rec.format.c_str());
+      std::printf("wrote %s: %zu signals, %zu annotations (%s)\n",
+                  args->edf.c_str(), rec.signals.size(), rec.events.size(),
+                  rec.format.c_str());
       return Status::Ok();
     };
   });

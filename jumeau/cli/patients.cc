@@ -1,7 +1,6 @@
 // `jumeau patients STORE`: the patients in a store, by pseudonym.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
 
@@ -34,11 +33,12 @@ void AddPatientsVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      std::printf("%-16s %7s %7s %8s  %-24s %s\n", "PATIENT", "SOURCES", "STREAMS", "EVENTS",
-                  "FIRST", "LAST");
+      std::printf("%-16s %7s %7s %8s  %-24s %s\n", "PATIENT", "SOURCES",
+                  "STREAMS", "EVENTS", "FIRST", "LAST");
       for (const auto& p : patients) {
         std::printf("%-16s %7lld %7lld %8lld  %-24s %s\n", p.pseudonym.c_str(),
-                    static_cast<long long>(p.source_count), static_cast<long long>(p.stream_count),
+                    static_cast<long long>(p.source_count),
+                    static_cast<long long>(p.stream_count),
                     static_cast<long long>(p.event_count),
                     p.first ? FormatIso8601(*p.first).c_str() : "-",
                     p.last ? FormatIso8601(*p.last).c_str() : "-");

@@ -1,8 +1,7 @@
 // `jumeau streams STORE PATIENT`: a patient's signal streams with their rate,
 // unit, span and source.
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
 
@@ -21,7 +20,8 @@ void AddStreamsVerb(CLI::App& app, Action* action) {
   cmd->callback([=] {
     *action = [=]() -> Status {
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
-      JUMEAU_ASSIGN_OR_RETURN(const auto patient, store->FindPatient(args->patient));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient,
+                              store->FindPatient(args->patient));
       JUMEAU_ASSIGN_OR_RETURN(const auto streams, store->Streams(patient.id));
       JUMEAU_ASSIGN_OR_RETURN(const auto sources, store->Sources(patient.id));
       auto format_of = [&](store::SourceId id) {
@@ -55,13 +55,16 @@ void AddStreamsVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      std::printf("%4s  %-16s %-7s %9s %10s  %-22s %s\n", "ID", "NAME", "UNIT", "RATE_HZ", "SAMPLES",
-                  "START", "DURATION  SOURCE");
+      std::printf("%4s  %-16s %-7s %9s %10s  %-22s %s\n", "ID", "NAME", "UNIT",
+                  "RATE_HZ", "SAMPLES", "START", "DURATION  SOURCE");
       for (const auto& s : streams) {
-        std::printf("%4lld  %-16s %-7s %9s %10lld  %-22s %s  %s\n", static_cast<long long>(s.id),
-                    s.name.c_str(), s.signal.unit.c_str(), s.signal.rate.ToString().c_str(),
-                    static_cast<long long>(s.sample_count), FormatIso8601(s.signal.start).c_str(),
-                    FormatOffset(s.end() - s.signal.start).c_str(), format_of(s.source_id).c_str());
+        std::printf("%4lld  %-16s %-7s %9s %10lld  %-22s %s  %s\n",
+                    static_cast<long long>(s.id), s.name.c_str(),
+                    s.signal.unit.c_str(), s.signal.rate.ToString().c_str(),
+                    static_cast<long long>(s.sample_count),
+                    FormatIso8601(s.signal.start).c_str(),
+                    FormatOffset(s.end() - s.signal.start).c_str(),
+                    format_of(s.source_id).c_str());
       }
       return Status::Ok();
     };

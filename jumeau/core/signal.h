@@ -17,11 +17,11 @@ namespace jumeau {
 // One uniformly sampled channel. Sample i is at start + rate.OffsetOfSample(i)
 // and its physical value is samples[i] * scale + offset, in `unit`.
 struct Signal {
-  std::string label;       // "MLII", "Fp1.", "ABP"
-  std::string unit;        // UCUM: "mV", "uV", "mm[Hg]"; "1" when unitless
-  std::string source_unit; // the unit text as written in the source ("mmHg")
-  std::string transducer;  // EDF transducer type; empty when unknown
-  std::string prefilter;   // EDF prefiltering; empty when unknown
+  std::string label;        // "MLII", "Fp1.", "ABP"
+  std::string unit;         // UCUM: "mV", "uV", "mm[Hg]"; "1" when unitless
+  std::string source_unit;  // the unit text as written in the source ("mmHg")
+  std::string transducer;   // EDF transducer type; empty when unknown
+  std::string prefilter;    // EDF prefiltering; empty when unknown
   SampleRate rate;
   Time start;
   // physical = digital * scale + offset. For WFDB: scale = 1/gain,
@@ -33,7 +33,7 @@ struct Signal {
   int32_t digital_max = 0;
   double physical_min = 0.0;
   double physical_max = 0.0;
-  int bits = 16;           // resolution of the stored integers (12, 16, 24…)
+  int bits = 16;  // resolution of the stored integers (12, 16, 24…)
   std::vector<int32_t> samples;
 
   double Physical(size_t i) const { return samples[i] * scale + offset; }
@@ -42,8 +42,8 @@ struct Signal {
 
 // Everything one source file (or WFDB record) holds.
 struct Recording {
-  std::string format;          // "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "WFDB"
-  Time start;                  // start of the first sample
+  std::string format;  // "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "WFDB"
+  Time start;          // start of the first sample
   // Identifying text from the source (EDF patient/recording fields, WFDB
   // record name). Only ever hashed by the store, never stored in clear.
   std::string source_patient_id;

@@ -129,16 +129,16 @@ class [[nodiscard]] Result {
 #define JUMEAU_STATUS_CONCAT_(a, b) JUMEAU_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not ok.
-#define JUMEAU_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    ::jumeau::Status jumeau_status_ = (expr);         \
-    if (!jumeau_status_.ok()) return jumeau_status_;  \
+#define JUMEAU_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::jumeau::Status jumeau_status_ = (expr);        \
+    if (!jumeau_status_.ok()) return jumeau_status_; \
   } while (0)
 
 // `lhs = *expr` when `expr` (a Result) is ok; otherwise returns its Status.
-#define JUMEAU_ASSIGN_OR_RETURN(lhs, expr)                                    \
-  JUMEAU_ASSIGN_OR_RETURN_IMPL_(JUMEAU_STATUS_CONCAT_(jumeau_result_, __LINE__), \
-                                lhs, expr)
+#define JUMEAU_ASSIGN_OR_RETURN(lhs, expr) \
+  JUMEAU_ASSIGN_OR_RETURN_IMPL_(           \
+      JUMEAU_STATUS_CONCAT_(jumeau_result_, __LINE__), lhs, expr)
 #define JUMEAU_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
   auto result = (expr);                                  \
   if (!result.ok()) return result.status();              \

@@ -21,7 +21,8 @@ TEST(StatusTest, OkAndErrors) {
   const Status s = DataLossError("100.hea line 2: bad format");
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.ToString(), "data_loss: 100.hea line 2: bad format");
-  EXPECT_EQ(s.WithPrefix("ingest").message(), "ingest: 100.hea line 2: bad format");
+  EXPECT_EQ(s.WithPrefix("ingest").message(),
+            "ingest: 100.hea line 2: bad format");
 }
 
 TEST(StatusTest, ResultPropagates) {

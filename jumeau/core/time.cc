@@ -70,7 +70,9 @@ bool ParseDecimalRational(std::string_view s, __int128* num, __int128* den) {
       n = n * 10 + (s[i] - '0');
       d *= 10;
       any = true;
-      if (n > (static_cast<__int128>(1) << 100) || d > (static_cast<__int128>(1) << 100)) return false;
+      if (n > (static_cast<__int128>(1) << 100) ||
+          d > (static_cast<__int128>(1) << 100))
+        return false;
       ++i;
     }
   }
@@ -130,7 +132,8 @@ CivilTime ToCivil(Time t) {
 }
 
 bool ValidCivil(const CivilTime& c) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   if (c.month < 1 || c.month > 12 || c.day < 1) return false;
   const bool leap = (c.year % 4 == 0 && c.year % 100 != 0) || c.year % 400 == 0;
   const int dim = kDays[c.month - 1] + (c.month == 2 && leap ? 1 : 0);
@@ -142,12 +145,13 @@ bool ValidCivil(const CivilTime& c) {
 std::string FormatIso8601(Time t) {
   const CivilTime c = ToCivil(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month,
-                c.day, c.hour, c.minute, c.second);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", c.year,
+                c.month, c.day, c.hour, c.minute, c.second);
   std::string s(buf);
   if (c.nanosecond != 0) {
     char frac[16];
-    std::snprintf(frac, sizeof frac, ".%09lld", static_cast<long long>(c.nanosecond));
+    std::snprintf(frac, sizeof frac, ".%09lld",
+                  static_cast<long long>(c.nanosecond));
     std::string f(frac);
     while (f.back() == '0') f.pop_back();
     s += f;
@@ -158,7 +162,8 @@ std::string FormatIso8601(Time t) {
 
 Result<Time> ParseIso8601(std::string_view text) {
   auto bad = [&] {
-    return InvalidArgumentError("not an ISO 8601 UTC time: '" + std::string(text) + "'");
+    return InvalidArgumentError("not an ISO 8601 UTC time: '" +
+                                std::string(text) + "'");
   };
   CivilTime c;
   if (!ParseDigits(text, 0, 4, &c.year) || text.size() < 10 || text[4] != '-' ||
@@ -198,10 +203,11 @@ Result<Time> ParseIso8601(std::string_view text) {
     if (pos < text.size()) {
       if (text[pos] == 'Z' && pos + 1 == text.size()) {
         pos = text.size();
-      } else if ((text[pos] == '+' || text[pos] == '-') && text.size() == pos + 6 &&
-                 text[pos + 3] == ':') {
+      } else if ((text[pos] == '+' || text[pos] == '-') &&
+                 text.size() == pos + 6 && text[pos + 3] == ':') {
         int zh, zm;
-        if (!ParseDigits(text, pos + 1, 2, &zh) || !ParseDigits(text, pos + 4, 2, &zm)) {
+        if (!ParseDigits(text, pos + 1, 2, &zh) ||
+            !ParseDigits(text, pos + 4, 2, &zm)) {
           return bad();
         }
         zone_offset_s = (zh * 3600 + zm * 60) * (text[pos] == '-' ? -1 : 1);
@@ -237,15 +243,19 @@ Result<Duration> ParseOffset(std::string_view text) {
     std::string_view seconds_text;
     while (true) {
       const size_t colon = s.find(':', start);
-      std::string_view piece = s.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start);
+      std::string_view piece = s.substr(start, colon == std::string_view::npos
+                                                   ? std::string_view::npos
+                                                   : colon - start);
       if (colon == std::string_view::npos) {
         seconds_text = piece;
         break;
       }
       if (count >= 2 || piece.empty()) return bad();
       int64_t v = 0;
-      auto [p, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), v);
-      if (ec != std::errc() || p != piece.data() + piece.size() || v < 0) return bad();
+      auto [p, ec] =
+          std::from_chars(piece.data(), piece.data() + piece.size(), v);
+      if (ec != std::errc() || p != piece.data() + piece.size() || v < 0)
+        return bad();
       parts[count++] = v;
       start = colon + 1;
     }
@@ -253,11 +263,13 @@ Result<Duration> ParseOffset(std::string_view text) {
     if (!ParseDecimalRational(seconds_text, &num, &den)) return bad();
     const int64_t hours = count == 2 ? parts[0] : 0;
     const int64_t minutes = count == 2 ? parts[1] : parts[0];
-    total_ns = (static_cast<__int128>(hours) * 3600 + minutes * 60) * kNanosPerSecond +
-               num * kNanosPerSecond / den;
+    total_ns =
+        (static_cast<__int128>(hours) * 3600 + minutes * 60) * kNanosPerSecond +
+        num * kNanosPerSecond / den;
   } else {
     size_t unit_pos = s.size();
-    while (unit_pos > 0 && !(s[unit_pos - 1] >= '0' && s[unit_pos - 1] <= '9') &&
+    while (unit_pos > 0 &&
+           !(s[unit_pos - 1] >= '0' && s[unit_pos - 1] <= '9') &&
            s[unit_pos - 1] != '.') {
       --unit_pos;
     }
@@ -265,14 +277,22 @@ Result<Duration> ParseOffset(std::string_view text) {
     __int128 num, den;
     if (!ParseDecimalRational(s.substr(0, unit_pos), &num, &den)) return bad();
     __int128 unit_ns;
-    if (unit == "ns") unit_ns = 1;
-    else if (unit == "us") unit_ns = 1000;
-    else if (unit == "ms") unit_ns = 1000000;
-    else if (unit == "s" || unit.empty()) unit_ns = kNanosPerSecond;
-    else if (unit == "min") unit_ns = 60 * kNanosPerSecond;
-    else if (unit == "h") unit_ns = 3600 * kNanosPerSecond;
-    else if (unit == "d") unit_ns = 86400 * kNanosPerSecond;
-    else return bad();
+    if (unit == "ns")
+      unit_ns = 1;
+    else if (unit == "us")
+      unit_ns = 1000;
+    else if (unit == "ms")
+      unit_ns = 1000000;
+    else if (unit == "s" || unit.empty())
+      unit_ns = kNanosPerSecond;
+    else if (unit == "min")
+      unit_ns = 60 * kNanosPerSecond;
+    else if (unit == "h")
+      unit_ns = 3600 * kNanosPerSecond;
+    else if (unit == "d")
+      unit_ns = 86400 * kNanosPerSecond;
+    else
+      return bad();
     total_ns = num * unit_ns / den;
   }
   if (total_ns > INT64_MAX) return bad();
@@ -292,7 +312,8 @@ std::string FormatOffset(Duration d) {
   std::string s(buf);
   if (frac != 0) {
     char f[16];
-    std::snprintf(f, sizeof f, ".%09llu", static_cast<unsigned long long>(frac));
+    std::snprintf(f, sizeof f, ".%09llu",
+                  static_cast<unsigned long long>(frac));
     std::string fs(f);
     while (fs.back() == '0') fs.pop_back();
     s += fs;
@@ -310,20 +331,24 @@ SampleRate::SampleRate(int64_t numerator_hz, int64_t denominator) {
 Result<SampleRate> SampleRate::FromDecimal(std::string_view text) {
   __int128 num, den;
   if (!ParseDecimalRational(text, &num, &den) || num <= 0) {
-    return InvalidArgumentError("not a positive sampling frequency: '" + std::string(text) + "'");
+    return InvalidArgumentError("not a positive sampling frequency: '" +
+                                std::string(text) + "'");
   }
   const __int128 g = Gcd128(num, den);
   num /= g;
   den /= g;
   if (num > INT64_MAX / kNanosPerSecond || den > INT64_MAX / kNanosPerSecond) {
-    return InvalidArgumentError("sampling frequency out of range: '" + std::string(text) + "'");
+    return InvalidArgumentError("sampling frequency out of range: '" +
+                                std::string(text) + "'");
   }
   return SampleRate(static_cast<int64_t>(num), static_cast<int64_t>(den));
 }
 
-Result<SampleRate> SampleRate::FromSamplesPer(int64_t samples, Duration duration) {
+Result<SampleRate> SampleRate::FromSamplesPer(int64_t samples,
+                                              Duration duration) {
   if (samples <= 0 || duration.ns <= 0) {
-    return InvalidArgumentError("a sampling rate needs samples > 0 and a duration > 0");
+    return InvalidArgumentError(
+        "a sampling rate needs samples > 0 and a duration > 0");
   }
   const __int128 num = static_cast<__int128>(samples) * kNanosPerSecond;
   const __int128 den = duration.ns;
@@ -331,7 +356,8 @@ Result<SampleRate> SampleRate::FromSamplesPer(int64_t samples, Duration duration
   if (num / g > INT64_MAX || den / g > INT64_MAX) {
     return InvalidArgumentError("sampling rate out of range");
   }
-  return SampleRate(static_cast<int64_t>(num / g), static_cast<int64_t>(den / g));
+  return SampleRate(static_cast<int64_t>(num / g),
+                    static_cast<int64_t>(den / g));
 }
 
 Duration SampleRate::OffsetOfSample(int64_t i) const {
@@ -363,8 +389,14 @@ std::string SampleRate::ToString() const {
   // Exact decimal when den divides a power of ten.
   int64_t d = den_;
   int twos = 0, fives = 0;
-  while (d % 2 == 0) { d /= 2; ++twos; }
-  while (d % 5 == 0) { d /= 5; ++fives; }
+  while (d % 2 == 0) {
+    d /= 2;
+    ++twos;
+  }
+  while (d % 5 == 0) {
+    d /= 5;
+    ++fives;
+  }
   if (d == 1) {
     const int k = std::max(twos, fives);
     __int128 scaled = static_cast<__int128>(num_);
@@ -373,8 +405,13 @@ std::string SampleRate::ToString() const {
     scaled = scaled * scale / den_;
     std::string digits;
     __int128 v = scaled;
-    do { digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10))); v /= 10; } while (v > 0);
-    while (static_cast<int>(digits.size()) <= k) digits.insert(digits.begin(), '0');
+    do {
+      digits.insert(digits.begin(),
+                    static_cast<char>('0' + static_cast<int>(v % 10)));
+      v /= 10;
+    } while (v > 0);
+    while (static_cast<int>(digits.size()) <= k)
+      digits.insert(digits.begin(), '0');
     digits.insert(digits.end() - k, '.');
     return digits;
   }
@@ -386,7 +423,8 @@ class RealClock final : public Clock {
  public:
   Time Now() const override {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    return Time{std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()};
+    return Time{
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()};
   }
 };
 }  // namespace

@@ -29,8 +29,12 @@ struct Duration {
   double seconds() const { return static_cast<double>(ns) * 1e-9; }
 
   friend constexpr auto operator<=>(Duration, Duration) = default;
-  friend constexpr Duration operator+(Duration a, Duration b) { return {a.ns + b.ns}; }
-  friend constexpr Duration operator-(Duration a, Duration b) { return {a.ns - b.ns}; }
+  friend constexpr Duration operator+(Duration a, Duration b) {
+    return {a.ns + b.ns};
+  }
+  friend constexpr Duration operator-(Duration a, Duration b) {
+    return {a.ns - b.ns};
+  }
   friend constexpr Duration operator-(Duration a) { return {-a.ns}; }
 };
 
@@ -41,8 +45,12 @@ struct Time {
   static constexpr Time FromNanoseconds(int64_t ns) { return {ns}; }
 
   friend constexpr auto operator<=>(Time, Time) = default;
-  friend constexpr Time operator+(Time t, Duration d) { return {t.ns_since_epoch + d.ns}; }
-  friend constexpr Time operator-(Time t, Duration d) { return {t.ns_since_epoch - d.ns}; }
+  friend constexpr Time operator+(Time t, Duration d) {
+    return {t.ns_since_epoch + d.ns};
+  }
+  friend constexpr Time operator-(Time t, Duration d) {
+    return {t.ns_since_epoch - d.ns};
+  }
   friend constexpr Duration operator-(Time a, Time b) {
     return {a.ns_since_epoch - b.ns_since_epoch};
   }
@@ -98,7 +106,9 @@ class SampleRate {
 
   int64_t numerator() const { return num_; }
   int64_t denominator() const { return den_; }
-  double hz() const { return static_cast<double>(num_) / static_cast<double>(den_); }
+  double hz() const {
+    return static_cast<double>(num_) / static_cast<double>(den_);
+  }
   bool valid() const { return num_ > 0 && den_ > 0; }
 
   // Offset of sample `i` from the first: floor(i * 1e9 * den / num) ns, exact.

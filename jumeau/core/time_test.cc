@@ -6,7 +6,8 @@ namespace jumeau {
 namespace {
 
 TEST(TimeTest, CivilRoundTrip) {
-  for (int64_t s : {int64_t{0}, int64_t{951782400}, int64_t{-2208988800}, int64_t{4102444799}}) {
+  for (int64_t s : {int64_t{0}, int64_t{951782400}, int64_t{-2208988800},
+                    int64_t{4102444799}}) {
     const Time t{s * 1000000000 + 123};
     EXPECT_EQ(FromCivil(ToCivil(t)), t);
   }
@@ -31,7 +32,8 @@ TEST(TimeTest, Iso8601) {
 
 TEST(TimeTest, Offsets) {
   EXPECT_EQ(*ParseOffset("+00:05:00"), Duration::Minutes(5));
-  EXPECT_EQ(*ParseOffset("-01:00:00.5"), -(Duration::Hours(1) + Duration::Milliseconds(500)));
+  EXPECT_EQ(*ParseOffset("-01:00:00.5"),
+            -(Duration::Hours(1) + Duration::Milliseconds(500)));
   EXPECT_EQ(*ParseOffset("+90s"), Duration::Seconds(90));
   EXPECT_EQ(*ParseOffset("+250ms"), Duration::Milliseconds(250));
   EXPECT_EQ(*ParseOffset("+1.5h"), Duration::Minutes(90));

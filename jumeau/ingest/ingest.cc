@@ -20,7 +20,8 @@ namespace jumeau::ingest {
 namespace {
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -35,7 +36,8 @@ bool LooksLikeEdf(const std::filesystem::path& path) {
   char magic[8] = {};
   if (!in.read(magic, 8)) return false;
   return std::string_view(magic, 8) == "0       " ||
-         (static_cast<unsigned char>(magic[0]) == 0xFF && std::string_view(magic + 1, 7) == "BIOSEMI");
+         (static_cast<unsigned char>(magic[0]) == 0xFF &&
+          std::string_view(magic + 1, 7) == "BIOSEMI");
 }
 
 // An EDF patient field that identifies nobody: empty, "X", "X X X X".
@@ -56,23 +58,30 @@ std::string Hex(const unsigned char* bytes, size_t n) {
   return s;
 }
 
-Result<std::unique_ptr<io::RecordingReader>> OpenReader(const SourcePath& source) {
-  return source.kind == SourceKind::kEdf ? io::OpenEdf(source.path) : io::OpenWfdb(source.path);
+Result<std::unique_ptr<io::RecordingReader>> OpenReader(
+    const SourcePath& source) {
+  return source.kind == SourceKind::kEdf ? io::OpenEdf(source.path)
+                                         : io::OpenWfdb(source.path);
 }
 
 // The annotation files of a WFDB record and the events they hold.
-Result<std::vector<Event>> ReadRecordAnnotations(const SourcePath& source, const Recording& header,
-                                                 std::vector<std::filesystem::path>* files) {
+Result<std::vector<Event>> ReadRecordAnnotations(
+    const SourcePath& source, const Recording& header,
+    std::vector<std::filesystem::path>* files) {
   std::vector<Event> events;
   if (source.kind != SourceKind::kWfdb) return events;
   std::ifstream in(source.path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  JUMEAU_ASSIGN_OR_RETURN(const io::WfdbHeader parsed,
-                          io::ParseWfdbHeader(text, source.path.filename().string()));
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  JUMEAU_ASSIGN_OR_RETURN(
+      const io::WfdbHeader parsed,
+      io::ParseWfdbHeader(text, source.path.filename().string()));
   std::vector<std::string> labels;
   for (const auto& s : header.signals) labels.push_back(s.label);
   for (const auto& file : io::FindWfdbAnnotationFiles(source.path)) {
-    JUMEAU_ASSIGN_OR_RETURN(auto more, io::ReadWfdbAnnotations(file, parsed.frequency, header.start, labels));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto more,
+        io::ReadWfdbAnnotations(file, parsed.frequency, header.start, labels));
     events.insert(events.end(), more.begin(), more.end());
     files->push_back(file);
   }
@@ -110,7 +119,8 @@ Status WriteSignals(io::RecordingReader& reader, store::SourceTransaction& txn,
       JUMEAU_RETURN_IF_ERROR(writers[s]->Append(samples));
       written[s] += static_cast<int64_t>(samples.size());
       report->samples += static_cast<int64_t>(samples.size());
-      next_time[s] = segment_start[s] + header.signals[s].rate.OffsetOfSample(written[s]);
+      next_time[s] =
+          segment_start[s] + header.signals[s].rate.OffsetOfSample(written[s]);
     }
     if (!block.events.empty()) {
       JUMEAU_RETURN_IF_ERROR(txn.AddEvents(block.events));
@@ -121,36 +131,45 @@ Status WriteSignals(io::RecordingReader& reader, store::SourceTransaction& txn,
       options.progress(reader.bytes_read(), reader.bytes_total());
     }
   }
-  if (options.progress) options.progress(reader.bytes_total(), reader.bytes_total());
+  if (options.progress)
+    options.progress(reader.bytes_total(), reader.bytes_total());
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<SourcePath>> ResolveSources(const std::vector<std::filesystem::path>& paths) {
+Result<std::vector<SourcePath>> ResolveSources(
+    const std::vector<std::filesystem::path>& paths) {
   std::vector<SourcePath> out;
   std::set<std::string> seen_records;
   for (const auto& p : paths) {
     std::error_code ec;
     const std::string ext = Lower(p.extension().string());
-    if (std::filesystem::is_regular_file(p, ec) && (IsEdfExtension(ext) || LooksLikeEdf(p))) {
+    if (std::filesystem::is_regular_file(p, ec) &&
+        (IsEdfExtension(ext) || LooksLikeEdf(p))) {
       out.push_back({SourceKind::kEdf, p});
       continue;
     }
     // WFDB: the record's header is <dir>/<record>.hea.
     std::filesystem::path header = p;
     if (ext != ".hea") {
-      header = std::filesystem::is_regular_file(p, ec) ? p.parent_path() / p.stem() : p;
+      header = std::filesystem::is_regular_file(p, ec)
+                   ? p.parent_path() / p.stem()
+                   : p;
       header += ".hea";
     }
     if (std::filesystem::is_regular_file(header, ec)) {
-      const std::string key = std::filesystem::weakly_canonical(header, ec).string();
-      if (seen_records.insert(key).second) out.push_back({SourceKind::kWfdb, header});
+      const std::string key =
+          std::filesystem::weakly_canonical(header, ec).string();
+      if (seen_records.insert(key).second)
+        out.push_back({SourceKind::kWfdb, header});
       continue;
     }
-    if (!std::filesystem::exists(p, ec)) return NotFoundError(p.string() + ": no such file");
-    return UnimplementedError(p.string() +
-                              ": unknown format (expected EDF/BDF, or a WFDB record with its .hea)");
+    if (!std::filesystem::exists(p, ec))
+      return NotFoundError(p.string() + ": no such file");
+    return UnimplementedError(
+        p.string() +
+        ": unknown format (expected EDF/BDF, or a WFDB record with its .hea)");
   }
   return out;
 }
@@ -162,15 +181,20 @@ Result<std::string> HashFiles(const std::vector<std::filesystem::path>& files) {
   std::vector<char> buffer(1 << 20);
   for (const auto& file : files) {
     std::FILE* f = std::fopen(file.c_str(), "rb");
-    if (f == nullptr) return IoError(file.string() + ": cannot open for reading");
+    if (f == nullptr)
+      return IoError(file.string() + ": cannot open for reading");
     const std::string name = file.filename().string();
     std::error_code ec;
-    const std::string size = std::to_string(std::filesystem::file_size(file, ec));
+    const std::string size =
+        std::to_string(std::filesystem::file_size(file, ec));
     const std::string prefix = name + '\0' + size + '\0';
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(prefix.data()), prefix.size());
+    crypto_generichash_update(
+        &state, reinterpret_cast<const unsigned char*>(prefix.data()),
+        prefix.size());
     size_t got;
     while ((got = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) {
-      crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()), got);
+      crypto_generichash_update(
+          &state, reinterpret_cast<const unsigned char*>(buffer.data()), got);
     }
     const bool failed = std::ferror(f) != 0;
     std::fclose(f);
@@ -185,7 +209,8 @@ Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
                                   const IngestOptions& options) {
   IngestReport report;
   report.display_name = source.path.filename().string();
-  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordingReader> reader, OpenReader(source));
+  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordingReader> reader,
+                          OpenReader(source));
   const Recording& header = reader->header();
   report.format = header.format;
   std::vector<std::filesystem::path> files = reader->files();
@@ -200,7 +225,8 @@ Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
   store::SourceDescription d;
   d.content_hash = report.content_hash;
   d.format = header.format;
-  d.reader = source.kind == SourceKind::kEdf ? "jumeau.io.edf" : "jumeau.io.wfdb";
+  d.reader =
+      source.kind == SourceKind::kEdf ? "jumeau.io.edf" : "jumeau.io.wfdb";
   d.reader_version = kReaderVersion;
   d.byte_size = static_cast<int64_t>(report.bytes);
   d.patient_pseudonym = options.patient;

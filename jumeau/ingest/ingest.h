@@ -32,7 +32,8 @@ struct SourcePath {
 // .atr, …) or the record path without extension — all files of one record
 // collapse into one source. Returns kNotFound for a missing path,
 // kUnimplemented naming the file for an unknown format.
-Result<std::vector<SourcePath>> ResolveSources(const std::vector<std::filesystem::path>& paths);
+Result<std::vector<SourcePath>> ResolveSources(
+    const std::vector<std::filesystem::path>& paths);
 
 struct IngestOptions {
   // Pseudonym of the patient the sources belong to (`--patient`). Empty
@@ -45,11 +46,11 @@ struct IngestOptions {
 
 // What one ingest did.
 struct IngestReport {
-  std::string display_name;   // the file name, for the user's messages only
-  std::string format;         // "EDF+C", "WFDB", …
+  std::string display_name;  // the file name, for the user's messages only
+  std::string format;        // "EDF+C", "WFDB", …
   bool already_present = false;
-  std::string patient;        // pseudonym
-  std::string content_hash;   // hex BLAKE2b-256
+  std::string patient;       // pseudonym
+  std::string content_hash;  // hex BLAKE2b-256
   int64_t signals = 0;
   int64_t samples = 0;
   int64_t events = 0;

@@ -33,9 +33,11 @@ Result<Recording> ReadAll(RecordingReader& reader) {
         sig->start = block.start[s];
       }
       sig->samples.insert(sig->samples.end(), chunk.begin(), chunk.end());
-      expected_next[s] = sig->TimeOfSample(static_cast<int64_t>(sig->samples.size()));
+      expected_next[s] =
+          sig->TimeOfSample(static_cast<int64_t>(sig->samples.size()));
     }
-    out.events.insert(out.events.end(), block.events.begin(), block.events.end());
+    out.events.insert(out.events.end(), block.events.begin(),
+                      block.events.end());
   }
   // Warnings met while streaming (bad TALs, gaps) join those of the header.
   out.warnings = reader.header().warnings;

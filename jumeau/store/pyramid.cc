@@ -32,7 +32,8 @@ bool GetVarint(std::string_view* in, uint64_t* v) {
 }
 
 int32_t RoundedMean(int64_t sum, int64_t count) {
-  return static_cast<int32_t>(std::llround(static_cast<double>(sum) / static_cast<double>(count)));
+  return static_cast<int32_t>(
+      std::llround(static_cast<double>(sum) / static_cast<double>(count)));
 }
 
 }  // namespace
@@ -51,7 +52,9 @@ int64_t PyramidBucketCount(int level, int64_t sample_count) {
 int PyramidLevelCount(int64_t sample_count) {
   if (sample_count <= 0) return 0;
   int level = 1;
-  while (level < kPyramidMaxLevels && PyramidBucketCount(level, sample_count) > 1) ++level;
+  while (level < kPyramidMaxLevels &&
+         PyramidBucketCount(level, sample_count) > 1)
+    ++level;
   return level;
 }
 
@@ -67,7 +70,8 @@ void EncodePyramidBlock(const PyramidBlock& block, std::string* out) {
 
 Status DecodePyramidBlock(std::string_view encoded, PyramidBlock* block) {
   uint64_t n;
-  if (!GetVarint(&encoded, &n) || n > static_cast<uint64_t>(kPyramidBlockBuckets)) {
+  if (!GetVarint(&encoded, &n) ||
+      n > static_cast<uint64_t>(kPyramidBlockBuckets)) {
     return DataLossError("pyramid block: bad bucket count");
   }
   for (auto* series : {&block->min, &block->max, &block->mean}) {
@@ -91,8 +95,8 @@ Status PyramidBuilder::Add(std::span<const int32_t> samples) {
   Accumulator& a = levels_[1];
   size_t i = 0;
   while (i < samples.size()) {
-    const size_t take = std::min<size_t>(samples.size() - i,
-                                         static_cast<size_t>(kPyramidBaseBucket - a.count));
+    const size_t take = std::min<size_t>(
+        samples.size() - i, static_cast<size_t>(kPyramidBaseBucket - a.count));
     int32_t lo = a.count ? a.min : samples[i];
     int32_t hi = a.count ? a.max : samples[i];
     int64_t sum = 0;
@@ -123,8 +127,8 @@ Status PyramidBuilder::CloseBucket(int level) {
 }
 
 // Records a finished bucket of `level` and feeds it to the level above.
-Status PyramidBuilder::PushBucket(int level, int32_t lo, int32_t hi, int64_t sum,
-                                  int64_t count) {
+Status PyramidBuilder::PushBucket(int level, int32_t lo, int32_t hi,
+                                  int64_t sum, int64_t count) {
   Accumulator& a = levels_[level];
   a.block.min.push_back(lo);
   a.block.max.push_back(hi);

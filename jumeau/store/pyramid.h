@@ -76,7 +76,8 @@ class PyramidBuilder {
     PyramidBlock block;
   };
   Status CloseBucket(int level);
-  Status PushBucket(int level, int32_t min, int32_t max, int64_t sum, int64_t count);
+  Status PushBucket(int level, int32_t min, int32_t max, int64_t sum,
+                    int64_t count);
 
   Sink sink_;
   int64_t samples_seen_ = 0;

@@ -15,7 +15,8 @@ TEST(PyramidTest, LayoutArithmetic) {
   EXPECT_EQ(PyramidLevelCount(0), 0);
   EXPECT_EQ(PyramidLevelCount(64), 1);
   EXPECT_EQ(PyramidLevelCount(65), 2);
-  EXPECT_EQ(PyramidLevelCount(650000), 6);  // level 6 (2097152 samples) has one bucket
+  EXPECT_EQ(PyramidLevelCount(650000),
+            6);  // level 6 (2097152 samples) has one bucket
 }
 
 TEST(PyramidTest, BuilderMatchesBruteForce) {
@@ -47,13 +48,15 @@ TEST(PyramidTest, BuilderMatchesBruteForce) {
   const int levels = PyramidLevelCount(static_cast<int64_t>(x.size()));
   for (int level = 1; level <= levels; ++level) {
     const int64_t b = PyramidBucketSamples(level);
-    const int64_t count = PyramidBucketCount(level, static_cast<int64_t>(x.size()));
+    const int64_t count =
+        PyramidBucketCount(level, static_cast<int64_t>(x.size()));
     for (int64_t k = 0; k < count; k += 97) {
       const auto& blk = blocks.at({level, k / kPyramidBlockBuckets});
       const size_t i = static_cast<size_t>(k % kPyramidBlockBuckets);
       int32_t lo = INT32_MAX, hi = INT32_MIN;
       int64_t sum = 0, n = 0;
-      for (int64_t s = k * b; s < std::min<int64_t>((k + 1) * b, x.size()); ++s) {
+      for (int64_t s = k * b; s < std::min<int64_t>((k + 1) * b, x.size());
+           ++s) {
         lo = std::min(lo, x[s]);
         hi = std::max(hi, x[s]);
         sum += x[s];

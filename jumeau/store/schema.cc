@@ -98,10 +98,13 @@ CREATE INDEX events_by_code ON events(patient_id, code, time_ns);
 Result<int> ReadSchemaVersion(internal::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   if (!stmt.ok()) {
-    return FailedPreconditionError(db.path() + ": not a Jumeau store (no meta table)");
+    return FailedPreconditionError(db.path() +
+                                   ": not a Jumeau store (no meta table)");
   }
   JUMEAU_ASSIGN_OR_RETURN(const bool row, stmt->Step());
-  if (!row) return FailedPreconditionError(db.path() + ": not a Jumeau store (no schema version)");
+  if (!row)
+    return FailedPreconditionError(db.path() +
+                                   ": not a Jumeau store (no schema version)");
   return static_cast<int>(stmt->Int(0));
 }
 
@@ -110,11 +113,16 @@ Status CreateSchema(internal::Database& db) {
   JUMEAU_RETURN_IF_ERROR(db.Exec(kSchemaV1));
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
-  JUMEAU_ASSIGN_OR_RETURN(auto put, db.Prepare("INSERT INTO meta(key, value) VALUES(?, ?)"));
-  JUMEAU_RETURN_IF_ERROR(put.Bind(1, "schema_version").Bind(2, kSchemaVersion).Run());
+  JUMEAU_ASSIGN_OR_RETURN(
+      auto put, db.Prepare("INSERT INTO meta(key, value) VALUES(?, ?)"));
+  JUMEAU_RETURN_IF_ERROR(
+      put.Bind(1, "schema_version").Bind(2, kSchemaVersion).Run());
   put.Reset();
   JUMEAU_RETURN_IF_ERROR(
-      put.Bind(1, "pseudonym_key").BindBlob(2, std::string_view(reinterpret_cast<char*>(key), sizeof key)).Run());
+      put.Bind(1, "pseudonym_key")
+          .BindBlob(2,
+                    std::string_view(reinterpret_cast<char*>(key), sizeof key))
+          .Run());
   sodium_memzero(key, sizeof key);
   return Status::Ok();
 }
@@ -122,12 +130,14 @@ Status CreateSchema(internal::Database& db) {
 Status MigrateSchema(internal::Database& db) {
   JUMEAU_ASSIGN_OR_RETURN(const int version, ReadSchemaVersion(db));
   if (version > kSchemaVersion) {
-    return FailedPreconditionError(db.path() + ": store schema version " + std::to_string(version) +
-                                   " is newer than this jumeau (" + std::to_string(kSchemaVersion) +
-                                   "); upgrade jumeau");
+    return FailedPreconditionError(
+        db.path() + ": store schema version " + std::to_string(version) +
+        " is newer than this jumeau (" + std::to_string(kSchemaVersion) +
+        "); upgrade jumeau");
   }
   if (version < 1) {
-    return FailedPreconditionError(db.path() + ": invalid schema version " + std::to_string(version));
+    return FailedPreconditionError(db.path() + ": invalid schema version " +
+                                   std::to_string(version));
   }
   // Forward steps go here: `if (version < 2) { ALTER …; version = 2; }`, each
   // in the caller's transaction, then meta.schema_version is updated.

@@ -21,7 +21,9 @@ namespace {
 using internal::Database;
 using internal::Statement;
 
-int64_t ChunkKey(StreamId stream, int64_t chunk) { return (stream << 24) | chunk; }
+int64_t ChunkKey(StreamId stream, int64_t chunk) {
+  return (stream << 24) | chunk;
+}
 int64_t PyramidKey(StreamId stream, int level, int64_t block) {
   return (stream << 28) | (static_cast<int64_t>(level) << 24) | block;
 }
@@ -72,7 +74,9 @@ class SqliteStore;
 class SqliteStreamWriter final : public StreamWriter {
  public:
   SqliteStreamWriter(Database* db, StreamId id)
-      : db_(db), id_(id), pyramid_([this](const PyramidBlock& b) { return WriteBlock(b); }) {
+      : db_(db),
+        id_(id),
+        pyramid_([this](const PyramidBlock& b) { return WriteBlock(b); }) {
     buffer_.reserve(kChunkSamples);
   }
 
@@ -82,8 +86,10 @@ class SqliteStreamWriter final : public StreamWriter {
     JUMEAU_RETURN_IF_ERROR(pyramid_.Add(samples));
     size_t i = 0;
     while (i < samples.size()) {
-      const size_t take = std::min(samples.size() - i, kChunkSamples - buffer_.size());
-      buffer_.insert(buffer_.end(), samples.begin() + i, samples.begin() + i + take);
+      const size_t take =
+          std::min(samples.size() - i, kChunkSamples - buffer_.size());
+      buffer_.insert(buffer_.end(), samples.begin() + i,
+                     samples.begin() + i + take);
       i += take;
       if (buffer_.size() == kChunkSamples) JUMEAU_RETURN_IF_ERROR(FlushChunk());
     }
@@ -95,17 +101,21 @@ class SqliteStreamWriter final : public StreamWriter {
   Status Finish() {
     if (!buffer_.empty()) JUMEAU_RETURN_IF_ERROR(FlushChunk());
     JUMEAU_RETURN_IF_ERROR(pyramid_.Finish());
-    JUMEAU_ASSIGN_OR_RETURN(auto update,
-                            db_->Prepare("UPDATE streams SET sample_count = ? WHERE id = ?"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto update,
+        db_->Prepare("UPDATE streams SET sample_count = ? WHERE id = ?"));
     return update.Bind(1, sample_count_).Bind(2, id_).Run();
   }
 
  private:
   Status FlushChunk() {
-    if (chunk_index_ >= kMaxChunks) return OutOfRangeError("stream too long for the store");
+    if (chunk_index_ >= kMaxChunks)
+      return OutOfRangeError("stream too long for the store");
     if (!insert_chunk_) {
       JUMEAU_ASSIGN_OR_RETURN(
-          insert_chunk_, db_->Prepare("INSERT INTO chunks(key, sample_count, data) VALUES(?, ?, ?)"));
+          insert_chunk_,
+          db_->Prepare(
+              "INSERT INTO chunks(key, sample_count, data) VALUES(?, ?, ?)"));
     }
     encoded_.clear();
     EncodeSamples(buffer_, &encoded_);
@@ -124,7 +134,8 @@ class SqliteStreamWriter final : public StreamWriter {
     if (!insert_block_) {
       JUMEAU_ASSIGN_OR_RETURN(
           insert_block_,
-          db_->Prepare("INSERT INTO pyramid(key, bucket_count, data) VALUES(?, ?, ?)"));
+          db_->Prepare(
+              "INSERT INTO pyramid(key, bucket_count, data) VALUES(?, ?, ?)"));
     }
     std::string encoded;
     EncodePyramidBlock(block, &encoded);
@@ -149,9 +160,12 @@ class SqliteStreamWriter final : public StreamWriter {
 
 class SqliteTransaction final : public SourceTransaction {
  public:
-  SqliteTransaction(Database* db, bool* open_flag, SourceId source, PatientId patient,
-                    std::string pseudonym)
-      : db_(db), open_flag_(open_flag), source_(source), patient_(patient),
+  SqliteTransaction(Database* db, bool* open_flag, SourceId source,
+                    PatientId patient, std::string pseudonym)
+      : db_(db),
+        open_flag_(open_flag),
+        source_(source),
+        patient_(patient),
         pseudonym_(std::move(pseudonym)) {}
 
   ~SqliteTransaction() override {
@@ -164,7 +178,8 @@ class SqliteTransaction final : public SourceTransaction {
   const std::string& patient_pseudonym() const override { return pseudonym_; }
 
   Result<StreamWriter*> AddSignal(const Signal& signal) override {
-    if (!signal.rate.valid()) return InvalidArgumentError("signal '" + signal.label + "' has no rate");
+    if (!signal.rate.valid())
+      return InvalidArgumentError("signal '" + signal.label + "' has no rate");
     JUMEAU_ASSIGN_OR_RETURN(const std::string name, UniqueName(signal.label));
     JUMEAU_ASSIGN_OR_RETURN(auto insert, db_->Prepare(R"sql(
       INSERT INTO streams(patient_id, source_id, name, label, unit, source_unit, transducer,
@@ -191,14 +206,18 @@ class SqliteTransaction final : public SourceTransaction {
                                .Bind(18, signal.bits)
                                .Bind(19, kChunkSamples)
                                .Run());
-    writers_.push_back(std::make_unique<SqliteStreamWriter>(db_, db_->LastInsertId()));
+    writers_.push_back(
+        std::make_unique<SqliteStreamWriter>(db_, db_->LastInsertId()));
     StreamWriter* w = writers_.back().get();
-    if (!signal.samples.empty()) JUMEAU_RETURN_IF_ERROR(w->Append(signal.samples));
+    if (!signal.samples.empty())
+      JUMEAU_RETURN_IF_ERROR(w->Append(signal.samples));
     return w;
   }
 
   Status SetWarnings(const std::vector<std::string>& warnings) override {
-    JUMEAU_ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE sources SET warnings = ? WHERE id = ?"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto update,
+        db_->Prepare("UPDATE sources SET warnings = ? WHERE id = ?"));
     return update.Bind(1, JoinLines(warnings)).Bind(2, source_).Run();
   }
 
@@ -212,10 +231,20 @@ class SqliteTransaction final : public SourceTransaction {
     for (const Event& e : events) {
       s.Reset();
       s.Bind(1, patient_).Bind(2, source_).Bind(3, e.time.ns_since_epoch);
-      if (e.end) s.Bind(4, e.end->ns_since_epoch); else s.BindNull(4);
+      if (e.end)
+        s.Bind(4, e.end->ns_since_epoch);
+      else
+        s.BindNull(4);
       s.Bind(5, e.code.system).Bind(6, e.code.code).Bind(7, e.code.display);
-      if (e.value) s.Bind(8, *e.value); else s.BindNull(8);
-      s.Bind(9, e.unit).Bind(10, e.text).Bind(11, e.channel).Bind(12, e.subtype).Bind(13, e.number);
+      if (e.value)
+        s.Bind(8, *e.value);
+      else
+        s.BindNull(8);
+      s.Bind(9, e.unit)
+          .Bind(10, e.text)
+          .Bind(11, e.channel)
+          .Bind(12, e.subtype)
+          .Bind(13, e.number);
       JUMEAU_RETURN_IF_ERROR(s.Run());
     }
     return Status::Ok();
@@ -233,9 +262,12 @@ class SqliteTransaction final : public SourceTransaction {
  private:
   Result<std::string> UniqueName(const std::string& label) {
     const std::string base = label.empty() ? "signal" : label;
-    JUMEAU_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT 1 FROM streams WHERE patient_id = ? AND name = ?"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q, db_->Prepare(
+                    "SELECT 1 FROM streams WHERE patient_id = ? AND name = ?"));
     for (int n = 1;; ++n) {
-      const std::string name = n == 1 ? base : base + " (" + std::to_string(n) + ")";
+      const std::string name =
+          n == 1 ? base : base + " (" + std::to_string(n) + ")";
       q.Reset();
       q.Bind(1, patient_).Bind(2, name);
       JUMEAU_ASSIGN_OR_RETURN(const bool taken, q.Step());
@@ -261,10 +293,12 @@ class SqliteStore final : public Store {
     if (create) {
       std::error_code ec;
       if (std::filesystem::exists(path, ec)) {
-        return AlreadyExistsError(path.string() + ": file exists; not creating a store over it");
+        return AlreadyExistsError(
+            path.string() + ": file exists; not creating a store over it");
       }
     } else if (!std::filesystem::exists(path)) {
-      return NotFoundError(path.string() + ": no store here (create it with `jumeau init`)");
+      return NotFoundError(path.string() +
+                           ": no store here (create it with `jumeau init`)");
     }
     JUMEAU_RETURN_IF_ERROR(db_.Open(path.string(), create));
     JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
@@ -280,7 +314,8 @@ class SqliteStore final : public Store {
       JUMEAU_RETURN_IF_ERROR(db_.Exec("COMMIT"));
     } else {
       {
-        JUMEAU_ASSIGN_OR_RETURN(auto mode, db_.Prepare("PRAGMA journal_mode = WAL"));
+        JUMEAU_ASSIGN_OR_RETURN(auto mode,
+                                db_.Prepare("PRAGMA journal_mode = WAL"));
         (void)mode.Step();
       }
       JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
@@ -297,8 +332,11 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  Result<std::unique_ptr<SourceTransaction>> BeginSource(const SourceDescription& d) override {
-    if (txn_open_) return FailedPreconditionError("a source ingest is already open on this store");
+  Result<std::unique_ptr<SourceTransaction>> BeginSource(
+      const SourceDescription& d) override {
+    if (txn_open_)
+      return FailedPreconditionError(
+          "a source ingest is already open on this store");
     JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
     txn_open_ = true;
     // From here a failure must roll back: the transaction object does it.
@@ -308,14 +346,16 @@ class SqliteStore final : public Store {
       return s;
     };
     {
-      JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT id FROM sources WHERE content_hash = ?"));
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto q, db_.Prepare("SELECT id FROM sources WHERE content_hash = ?"));
       q.Bind(1, d.content_hash);
       auto row = q.Step();
       if (!row.ok()) return rollback(row.status());
       if (*row) {
-        return rollback(AlreadyExistsError("identical content already ingested (source " +
-                                           std::to_string(q.Int(0)) + ", hash " +
-                                           d.content_hash.substr(0, 16) + "…)"));
+        return rollback(
+            AlreadyExistsError("identical content already ingested (source " +
+                               std::to_string(q.Int(0)) + ", hash " +
+                               d.content_hash.substr(0, 16) + "…)"));
       }
     }
     auto patient = ResolvePatient(d);
@@ -339,13 +379,16 @@ class SqliteStore final : public Store {
     if (!name.ok()) return rollback(name.status());
     name->Bind(1, *patient);
     auto row = name->Step();
-    if (!row.ok() || !*row) return rollback(InternalError("patient vanished during ingest"));
-    return std::unique_ptr<SourceTransaction>(
-        new SqliteTransaction(&db_, &txn_open_, source, *patient, name->Text(0)));
+    if (!row.ok() || !*row)
+      return rollback(InternalError("patient vanished during ingest"));
+    return std::unique_ptr<SourceTransaction>(new SqliteTransaction(
+        &db_, &txn_open_, source, *patient, name->Text(0)));
   }
 
   Result<std::vector<PatientInfo>> Patients() override {
-    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT pseudonym FROM patients ORDER BY pseudonym"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q,
+        db_.Prepare("SELECT pseudonym FROM patients ORDER BY pseudonym"));
     std::vector<std::string> names;
     while (true) {
       JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
@@ -370,7 +413,9 @@ class SqliteStore final : public Store {
       FROM patients p WHERE pseudonym = ?)sql"));
     q.Bind(1, pseudonym);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (!row) return NotFoundError("no patient '" + std::string(pseudonym) + "' in the store");
+    if (!row)
+      return NotFoundError("no patient '" + std::string(pseudonym) +
+                           "' in the store");
     PatientInfo p;
     p.id = q.Int(0);
     p.pseudonym = q.Text(1);
@@ -412,12 +457,15 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<StreamInfo>> Streams(PatientId patient) override {
-    return QueryStreams<int64_t>("patient_id = ? ORDER BY id", patient, std::nullopt);
+    return QueryStreams<int64_t>("patient_id = ? ORDER BY id", patient,
+                                 std::nullopt);
   }
 
-  Result<StreamInfo> FindStream(PatientId patient, std::string_view name) override {
-    JUMEAU_ASSIGN_OR_RETURN(auto by_name,
-                            QueryStreams<std::string>("patient_id = ? AND name = ?", patient, std::string(name)));
+  Result<StreamInfo> FindStream(PatientId patient,
+                                std::string_view name) override {
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto by_name, QueryStreams<std::string>("patient_id = ? AND name = ?",
+                                                patient, std::string(name)));
     if (!by_name.empty()) return by_name.front();
     int64_t id = 0;
     bool numeric = !name.empty();
@@ -426,14 +474,19 @@ class SqliteStore final : public Store {
     }
     if (numeric && name.size() < 18) {
       id = std::stoll(std::string(name));
-      JUMEAU_ASSIGN_OR_RETURN(auto by_id, QueryStreams<int64_t>("patient_id = ? AND id = ?", patient, id));
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto by_id,
+          QueryStreams<int64_t>("patient_id = ? AND id = ?", patient, id));
       if (!by_id.empty()) return by_id.front();
     }
-    return NotFoundError("no stream '" + std::string(name) + "' for this patient");
+    return NotFoundError("no stream '" + std::string(name) +
+                         "' for this patient");
   }
 
-  Result<std::vector<int32_t>> ReadSamples(StreamId stream, int64_t first, int64_t count) override {
-    if (first < 0 || count < 0) return InvalidArgumentError("negative sample range");
+  Result<std::vector<int32_t>> ReadSamples(StreamId stream, int64_t first,
+                                           int64_t count) override {
+    if (first < 0 || count < 0)
+      return InvalidArgumentError("negative sample range");
     JUMEAU_ASSIGN_OR_RETURN(const StreamInfo info, StreamById(stream));
     const int64_t end = std::min(info.sample_count, first + count);
     std::vector<int32_t> out;
@@ -443,17 +496,22 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<SignalWindow> ReadWindow(StreamId stream, Time from, Time to, int64_t max_points) override {
-    if (to <= from) return InvalidArgumentError("window end must be after its start");
-    if (max_points < 1) return InvalidArgumentError("points must be at least 1");
+  Result<SignalWindow> ReadWindow(StreamId stream, Time from, Time to,
+                                  int64_t max_points) override {
+    if (to <= from)
+      return InvalidArgumentError("window end must be after its start");
+    if (max_points < 1)
+      return InvalidArgumentError("points must be at least 1");
     JUMEAU_ASSIGN_OR_RETURN(const StreamInfo info, StreamById(stream));
     const Signal& sig = info.signal;
     SignalWindow w;
     w.scale = sig.scale;
     w.offset = sig.offset;
     w.unit = sig.unit;
-    const int64_t i0 = std::clamp<int64_t>(sig.rate.SampleAtOrAfter(from - sig.start), 0, info.sample_count);
-    const int64_t i1 = std::clamp<int64_t>(sig.rate.SampleAtOrAfter(to - sig.start), 0, info.sample_count);
+    const int64_t i0 = std::clamp<int64_t>(
+        sig.rate.SampleAtOrAfter(from - sig.start), 0, info.sample_count);
+    const int64_t i1 = std::clamp<int64_t>(
+        sig.rate.SampleAtOrAfter(to - sig.start), 0, info.sample_count);
     w.first_sample = i0;
     const int64_t n = i1 - i0;
     if (n <= 0) return w;
@@ -472,8 +530,10 @@ class SqliteStore final : public Store {
     const int64_t per_point = n / max_points;  // >= 1
     const int levels = PyramidLevelCount(info.sample_count);
     int level = 0;
-    while (level < levels && 2 * PyramidBucketSamples(level + 1) <= per_point) ++level;
-    if (level == 0 && levels >= 1 && PyramidBucketSamples(1) <= per_point) level = 1;
+    while (level < levels && 2 * PyramidBucketSamples(level + 1) <= per_point)
+      ++level;
+    if (level == 0 && levels >= 1 && PyramidBucketSamples(1) <= per_point)
+      level = 1;
     w.pyramid_level = level;
     if (level == 0) {
       std::vector<int32_t> raw(static_cast<size_t>(n));
@@ -491,7 +551,8 @@ class SqliteStore final : public Store {
           sum += raw[k];
         }
         bucket.count = b - a;
-        bucket.mean = static_cast<double>(sum) / static_cast<double>(bucket.count);
+        bucket.mean =
+            static_cast<double>(sum) / static_cast<double>(bucket.count);
         bucket.start = sig.TimeOfSample(i0 + a);
         bucket.end = sig.TimeOfSample(i0 + b);
         w.buckets.push_back(bucket);
@@ -507,7 +568,8 @@ class SqliteStore final : public Store {
     w.first_sample = p0 * bucket_samples;
     w.buckets.reserve(static_cast<size_t>(std::min(np, max_points)));
     for (int64_t j = 0; j < max_points; ++j) {
-      const int64_t a = p0 + j * np / max_points, b = p0 + (j + 1) * np / max_points;
+      const int64_t a = p0 + j * np / max_points,
+                    b = p0 + (j + 1) * np / max_points;
       if (b <= a) continue;
       Bucket out;
       double weighted = 0;
@@ -518,9 +580,11 @@ class SqliteStore final : public Store {
           loaded_block = blk;
         }
         const size_t k = static_cast<size_t>(p % kPyramidBlockBuckets);
-        if (k >= block.min.size()) return DataLossError("pyramid block shorter than its stream");
+        if (k >= block.min.size())
+          return DataLossError("pyramid block shorter than its stream");
         const int64_t first = p * bucket_samples;
-        const int64_t count = std::min(info.sample_count, first + bucket_samples) - first;
+        const int64_t count =
+            std::min(info.sample_count, first + bucket_samples) - first;
         if (out.count == 0) {
           out.min = block.min[k];
           out.max = block.max[k];
@@ -528,20 +592,24 @@ class SqliteStore final : public Store {
           out.min = std::min(out.min, block.min[k]);
           out.max = std::max(out.max, block.max[k]);
         }
-        weighted += static_cast<double>(block.mean[k]) * static_cast<double>(count);
+        weighted +=
+            static_cast<double>(block.mean[k]) * static_cast<double>(count);
         out.count += count;
       }
       out.mean = weighted / static_cast<double>(out.count);
       out.start = sig.TimeOfSample(a * bucket_samples);
-      out.end = sig.TimeOfSample(std::min(info.sample_count, b * bucket_samples));
+      out.end =
+          sig.TimeOfSample(std::min(info.sample_count, b * bucket_samples));
       w.buckets.push_back(out);
     }
     return w;
   }
 
-  Result<std::vector<StoredEvent>> Events(PatientId patient, const EventQuery& query) override {
+  Result<std::vector<StoredEvent>> Events(PatientId patient,
+                                          const EventQuery& query) override {
     std::string sql =
-        "SELECT id, patient_id, source_id, time_ns, end_ns, code_system, code, display, value, "
+        "SELECT id, patient_id, source_id, time_ns, end_ns, code_system, code, "
+        "display, value, "
         "unit, text, channel, subtype, number FROM events WHERE patient_id = ?";
     if (query.code) sql += " AND code = ?";
     if (query.code_system) sql += " AND code_system = ?";
@@ -587,7 +655,8 @@ class SqliteStore final : public Store {
       if (!report.empty()) report += "; ";
       report += q.Text(0);
     }
-    if (report != "ok") return DataLossError(db_.path() + ": integrity check: " + report);
+    if (report != "ok")
+      return DataLossError(db_.path() + ": integrity check: " + report);
     return Status::Ok();
   }
 
@@ -601,68 +670,94 @@ class SqliteStore final : public Store {
     if (!d.source_identity.empty()) {
       JUMEAU_ASSIGN_OR_RETURN(const std::string key, PseudonymKey());
       unsigned char h[32];
-      crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(d.source_identity.data()),
-                         d.source_identity.size(), reinterpret_cast<const unsigned char*>(key.data()),
-                         key.size());
+      crypto_generichash(
+          h, sizeof h,
+          reinterpret_cast<const unsigned char*>(d.source_identity.data()),
+          d.source_identity.size(),
+          reinterpret_cast<const unsigned char*>(key.data()), key.size());
       link_hash = std::string(reinterpret_cast<char*>(h), sizeof h);
       // The pseudonym comes from a second keyed hash so it reveals nothing of
       // the link hash.
       const std::string salted = "pseudonym:" + d.source_identity;
       unsigned char p[32];
-      crypto_generichash(p, sizeof p, reinterpret_cast<const unsigned char*>(salted.data()),
-                         salted.size(), reinterpret_cast<const unsigned char*>(key.data()), key.size());
+      crypto_generichash(
+          p, sizeof p, reinterpret_cast<const unsigned char*>(salted.data()),
+          salted.size(), reinterpret_cast<const unsigned char*>(key.data()),
+          key.size());
       derived_pseudonym = "p-" + Base32(p, 8).substr(0, 10);
     }
     if (!d.patient_pseudonym.empty()) {
-      JUMEAU_ASSIGN_OR_RETURN(const PatientId id, FindOrCreatePatient(d.patient_pseudonym));
+      JUMEAU_ASSIGN_OR_RETURN(const PatientId id,
+                              FindOrCreatePatient(d.patient_pseudonym));
       if (link_hash) JUMEAU_RETURN_IF_ERROR(LinkIfUnlinked(*link_hash, id));
       return id;
     }
     if (!link_hash) {
-      return InvalidArgumentError("the source names no patient; give one with --patient");
+      return InvalidArgumentError(
+          "the source names no patient; give one with --patient");
     }
-    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT patient_id FROM patient_links WHERE identity_hash = ?"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q,
+        db_.Prepare(
+            "SELECT patient_id FROM patient_links WHERE identity_hash = ?"));
     q.BindBlob(1, *link_hash);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
     if (row) return q.Int(0);
-    JUMEAU_ASSIGN_OR_RETURN(const PatientId id, FindOrCreatePatient(derived_pseudonym));
+    JUMEAU_ASSIGN_OR_RETURN(const PatientId id,
+                            FindOrCreatePatient(derived_pseudonym));
     JUMEAU_RETURN_IF_ERROR(LinkIfUnlinked(*link_hash, id));
     return id;
   }
 
   Result<PatientId> FindOrCreatePatient(const std::string& pseudonym) {
-    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT id FROM patients WHERE pseudonym = ?"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q, db_.Prepare("SELECT id FROM patients WHERE pseudonym = ?"));
     q.Bind(1, pseudonym);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
     if (row) return q.Int(0);
-    JUMEAU_ASSIGN_OR_RETURN(auto ins, db_.Prepare("INSERT INTO patients(pseudonym, created_ns) VALUES(?, ?)"));
-    JUMEAU_RETURN_IF_ERROR(ins.Bind(1, pseudonym).Bind(2, clock_.Now().ns_since_epoch).Run());
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto ins,
+        db_.Prepare(
+            "INSERT INTO patients(pseudonym, created_ns) VALUES(?, ?)"));
+    JUMEAU_RETURN_IF_ERROR(
+        ins.Bind(1, pseudonym).Bind(2, clock_.Now().ns_since_epoch).Run());
     return db_.LastInsertId();
   }
 
   Status LinkIfUnlinked(const std::string& hash, PatientId id) {
     JUMEAU_ASSIGN_OR_RETURN(
-        auto ins, db_.Prepare("INSERT OR IGNORE INTO patient_links(identity_hash, patient_id) VALUES(?, ?)"));
+        auto ins,
+        db_.Prepare("INSERT OR IGNORE INTO patient_links(identity_hash, "
+                    "patient_id) VALUES(?, ?)"));
     return ins.BindBlob(1, hash).Bind(2, id).Run();
   }
 
   Result<std::string> PseudonymKey() {
     if (!pseudonym_key_.empty()) return pseudonym_key_;
-    if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
-    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT value FROM meta WHERE key = 'pseudonym_key'"));
+    if (sodium_init() < 0)
+      return InternalError("libsodium failed to initialise");
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q,
+        db_.Prepare("SELECT value FROM meta WHERE key = 'pseudonym_key'"));
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (!row || q.Blob(0).size() != 32) return DataLossError(db_.path() + ": pseudonym key missing");
+    if (!row || q.Blob(0).size() != 32)
+      return DataLossError(db_.path() + ": pseudonym key missing");
     pseudonym_key_ = std::string(q.Blob(0));
     return pseudonym_key_;
   }
 
   template <typename Arg>
-  Result<std::vector<StreamInfo>> QueryStreams(const std::string& where, PatientId patient,
+  Result<std::vector<StreamInfo>> QueryStreams(const std::string& where,
+                                               PatientId patient,
                                                std::optional<Arg> arg) {
-    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(
-        "SELECT id, patient_id, source_id, name, label, unit, source_unit, transducer, prefilter, "
-        "rate_num, rate_den, start_ns, sample_count, scale, offset, digital_min, digital_max, "
-        "physical_min, physical_max, bits FROM streams WHERE " + where));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q,
+        db_.Prepare("SELECT id, patient_id, source_id, name, label, unit, "
+                    "source_unit, transducer, prefilter, "
+                    "rate_num, rate_den, start_ns, sample_count, scale, "
+                    "offset, digital_min, digital_max, "
+                    "physical_min, physical_max, bits FROM streams WHERE " +
+                    where));
     q.Bind(1, patient);
     if (arg) q.Bind(2, *arg);
     std::vector<StreamInfo> out;
@@ -701,10 +796,14 @@ class SqliteStore final : public Store {
 
   Result<StreamInfo> StreamById(StreamId id) {
     if (cached_stream_ && cached_stream_->id == id) return *cached_stream_;
-    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(
-        "SELECT id, patient_id, source_id, name, label, unit, source_unit, transducer, prefilter, "
-        "rate_num, rate_den, start_ns, sample_count, scale, offset, digital_min, digital_max, "
-        "physical_min, physical_max, bits FROM streams WHERE id = ?"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q,
+        db_.Prepare(
+            "SELECT id, patient_id, source_id, name, label, unit, source_unit, "
+            "transducer, prefilter, "
+            "rate_num, rate_den, start_ns, sample_count, scale, offset, "
+            "digital_min, digital_max, "
+            "physical_min, physical_max, bits FROM streams WHERE id = ?"));
     q.Bind(1, id);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
     if (!row) return NotFoundError("no stream with id " + std::to_string(id));
@@ -714,10 +813,12 @@ class SqliteStore final : public Store {
   }
 
   // Decodes samples [first, end) of `info` into `out`.
-  Status DecodeRange(const StreamInfo& info, int64_t first, int64_t end, int32_t* out) {
+  Status DecodeRange(const StreamInfo& info, int64_t first, int64_t end,
+                     int32_t* out) {
     if (!select_chunk_) {
-      JUMEAU_ASSIGN_OR_RETURN(select_chunk_,
-                              db_.Prepare("SELECT sample_count, data FROM chunks WHERE key = ?"));
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_chunk_,
+          db_.Prepare("SELECT sample_count, data FROM chunks WHERE key = ?"));
     }
     std::vector<int32_t>& scratch = scratch_;
     for (int64_t c = first / kChunkSamples; c * kChunkSamples < end; ++c) {
@@ -725,29 +826,36 @@ class SqliteStore final : public Store {
       q.Reset();
       q.Bind(1, ChunkKey(info.id, c));
       JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-      if (!row) return DataLossError(db_.path() + ": chunk " + std::to_string(c) + " of stream " +
-                                     std::to_string(info.id) + " missing");
+      if (!row)
+        return DataLossError(db_.path() + ": chunk " + std::to_string(c) +
+                             " of stream " + std::to_string(info.id) +
+                             " missing");
       const int64_t count = q.Int(0);
       const int64_t chunk_first = c * kChunkSamples;
-      const int64_t a = std::max(first, chunk_first), b = std::min(end, chunk_first + count);
-      if (b < a || count > kChunkSamples) return DataLossError("chunk size mismatch");
+      const int64_t a = std::max(first, chunk_first),
+                    b = std::min(end, chunk_first + count);
+      if (b < a || count > kChunkSamples)
+        return DataLossError("chunk size mismatch");
       if (a == chunk_first && b == chunk_first + count) {
-        JUMEAU_RETURN_IF_ERROR(
-            DecodeSamples(q.Blob(1), std::span<int32_t>(out + (a - first), static_cast<size_t>(count))));
+        JUMEAU_RETURN_IF_ERROR(DecodeSamples(
+            q.Blob(1),
+            std::span<int32_t>(out + (a - first), static_cast<size_t>(count))));
       } else {
         scratch.resize(static_cast<size_t>(count));
         JUMEAU_RETURN_IF_ERROR(DecodeSamples(q.Blob(1), scratch));
-        std::copy(scratch.begin() + (a - chunk_first), scratch.begin() + (b - chunk_first),
-                  out + (a - first));
+        std::copy(scratch.begin() + (a - chunk_first),
+                  scratch.begin() + (b - chunk_first), out + (a - first));
       }
       q.Reset();
     }
     return Status::Ok();
   }
 
-  Status LoadBlock(StreamId stream, int level, int64_t block_index, PyramidBlock* block) {
+  Status LoadBlock(StreamId stream, int level, int64_t block_index,
+                   PyramidBlock* block) {
     if (!select_block_) {
-      JUMEAU_ASSIGN_OR_RETURN(select_block_, db_.Prepare("SELECT data FROM pyramid WHERE key = ?"));
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_block_, db_.Prepare("SELECT data FROM pyramid WHERE key = ?"));
     }
     Statement& q = *select_block_;
     q.Reset();
@@ -773,13 +881,15 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> CreateSqliteStore(const std::filesystem::path& path, const Clock& clock) {
+Result<std::unique_ptr<Store>> CreateSqliteStore(
+    const std::filesystem::path& path, const Clock& clock) {
   auto store = std::make_unique<SqliteStore>(clock);
   JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/true));
   return std::unique_ptr<Store>(std::move(store));
 }
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path, const Clock& clock) {
+Result<std::unique_ptr<Store>> OpenSqliteStore(
+    const std::filesystem::path& path, const Clock& clock) {
   auto store = std::make_unique<SqliteStore>(clock);
   JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/false));
   return std::unique_ptr<Store>(std::move(store));

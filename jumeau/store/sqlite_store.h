@@ -21,14 +21,14 @@ inline constexpr int64_t kChunkSamples = 65536;
 // current version). Returns kAlreadyExists when the file exists, kIoError or
 // kInternal when it cannot be created. `clock` stamps ingests; it must
 // outlive the store.
-Result<std::unique_ptr<Store>> CreateSqliteStore(const std::filesystem::path& path,
-                                                 const Clock& clock = Clock::Real());
+Result<std::unique_ptr<Store>> CreateSqliteStore(
+    const std::filesystem::path& path, const Clock& clock = Clock::Real());
 
 // Opens an existing store, migrating its schema forward if needed. Returns
 // kNotFound when there is no file, kFailedPrecondition when it is not a
 // Jumeau store or was written by a newer version.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path,
-                                               const Clock& clock = Clock::Real());
+Result<std::unique_ptr<Store>> OpenSqliteStore(
+    const std::filesystem::path& path, const Clock& clock = Clock::Real());
 
 }  // namespace jumeau::store
 

@@ -37,7 +37,8 @@ Signal MakeSignal(const std::string& label, int64_t n, int seed) {
   return s;
 }
 
-SourceDescription Describe(const std::string& hash, const std::string& identity) {
+SourceDescription Describe(const std::string& hash,
+                           const std::string& identity) {
   SourceDescription d;
   d.content_hash = hash;
   d.format = "TEST";
@@ -61,10 +62,12 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, CreateRefusesExistingAndOpenFindsStore) {
-  EXPECT_EQ(CreateSqliteStore(path_).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(CreateSqliteStore(path_).status().code(),
+            StatusCode::kAlreadyExists);
   auto reopened = OpenSqliteStore(path_);
   EXPECT_TRUE(reopened.ok()) << reopened.status().ToString();
-  EXPECT_EQ(OpenSqliteStore(path_.string() + ".nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(OpenSqliteStore(path_.string() + ".nope").status().code(),
+            StatusCode::kNotFound);
   const auto junk = testing::ScratchDir() / "junk";
   std::ofstream(junk) << "not a database";
   EXPECT_FALSE(OpenSqliteStore(junk).ok());
@@ -97,7 +100,8 @@ TEST_F(SqliteStoreTest, SamplesRoundTripExactly) {
   EXPECT_EQ(*all, sig.samples);
   auto part = store_->ReadSamples(info.id, 65530, 20);
   ASSERT_TRUE(part.ok());
-  EXPECT_EQ(*part, std::vector<int32_t>(sig.samples.begin() + 65530, sig.samples.begin() + 65550));
+  EXPECT_EQ(*part, std::vector<int32_t>(sig.samples.begin() + 65530,
+                                        sig.samples.begin() + 65550));
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
@@ -122,7 +126,8 @@ TEST_F(SqliteStoreTest, WindowsExactAndReducedMatchBruteForce) {
   // Reduced at several zooms: every bucket's min/max equal the brute-force
   // min/max of the samples in its [start, end).
   for (int64_t span : {int64_t{5000}, int64_t{60000}, int64_t{650000}}) {
-    auto w = store_->ReadWindow(info.id, sig.TimeOfSample(0), sig.TimeOfSample(span), 500);
+    auto w = store_->ReadWindow(info.id, sig.TimeOfSample(0),
+                                sig.TimeOfSample(span), 500);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     EXPECT_FALSE(w->exact);
     EXPECT_LE(w->buckets.size(), 500u);
@@ -147,9 +152,11 @@ TEST_F(SqliteStoreTest, WindowsExactAndReducedMatchBruteForce) {
     }
   }
   EXPECT_FALSE(store_->ReadWindow(info.id, t0, t0, 10).ok());
-  EXPECT_FALSE(store_->ReadWindow(info.id, t0, t0 + Duration::Seconds(1), 0).ok());
+  EXPECT_FALSE(
+      store_->ReadWindow(info.id, t0, t0 + Duration::Seconds(1), 0).ok());
   // A window beyond the data is empty, not an error.
-  auto beyond = store_->ReadWindow(info.id, sig.TimeOfSample(700000), sig.TimeOfSample(800000), 10);
+  auto beyond = store_->ReadWindow(info.id, sig.TimeOfSample(700000),
+                                   sig.TimeOfSample(800000), 10);
   ASSERT_TRUE(beyond.ok());
   EXPECT_TRUE(beyond->samples.empty() && beyond->buckets.empty());
 }
@@ -187,7 +194,8 @@ TEST_F(SqliteStoreTest, DuplicateContentIsRefused) {
 
 TEST_F(SqliteStoreTest, IdentitiesLinkToOnePseudonymAndExplicitPatientsWin) {
   for (const char* h : {"a", "b"}) {
-    auto txn = store_->BeginSource(Describe(h, "edf-patient:MCH-0234567 F 02-MAY-1951"));
+    auto txn = store_->BeginSource(
+        Describe(h, "edf-patient:MCH-0234567 F 02-MAY-1951"));
     ASSERT_TRUE(txn.ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }

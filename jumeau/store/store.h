@@ -54,8 +54,8 @@ struct StreamInfo {
   StreamId id = 0;
   PatientId patient_id = 0;
   SourceId source_id = 0;
-  std::string name;   // unique per patient: the label, "MLII", "MLII (2)"…
-  Signal signal;      // metadata; `signal.samples` is always empty here
+  std::string name;  // unique per patient: the label, "MLII", "MLII (2)"…
+  Signal signal;     // metadata; `signal.samples` is always empty here
   int64_t sample_count = 0;
 
   Time end() const { return signal.TimeOfSample(sample_count); }
@@ -94,12 +94,12 @@ struct Bucket {
 // digital * scale + offset, in `unit`.
 struct SignalWindow {
   bool exact = true;
-  int64_t first_sample = 0;       // index of samples[0] (exact) or of the
-                                  // first sample of buckets[0]
-  std::vector<int32_t> samples;   // exact mode
-  std::vector<Time> times;        // exact mode: time of each sample
-  std::vector<Bucket> buckets;    // reduced mode
-  int pyramid_level = 0;          // reduced mode: 0 = from raw samples
+  int64_t first_sample = 0;      // index of samples[0] (exact) or of the
+                                 // first sample of buckets[0]
+  std::vector<int32_t> samples;  // exact mode
+  std::vector<Time> times;       // exact mode: time of each sample
+  std::vector<Bucket> buckets;   // reduced mode
+  int pyramid_level = 0;         // reduced mode: 0 = from raw samples
   double scale = 1.0;
   double offset = 0.0;
   std::string unit;
@@ -170,11 +170,13 @@ class Store {
   virtual Result<std::vector<SourceInfo>> Sources(PatientId patient) = 0;
   virtual Result<std::vector<StreamInfo>> Streams(PatientId patient) = 0;
   // `name` is a stream name or its numeric id. kNotFound otherwise.
-  virtual Result<StreamInfo> FindStream(PatientId patient, std::string_view name) = 0;
+  virtual Result<StreamInfo> FindStream(PatientId patient,
+                                        std::string_view name) = 0;
 
   // The exact samples [first, first + count) of a stream, clipped to its
   // length. kInvalidArgument when first < 0 or count < 0.
-  virtual Result<std::vector<int32_t>> ReadSamples(StreamId stream, int64_t first,
+  virtual Result<std::vector<int32_t>> ReadSamples(StreamId stream,
+                                                   int64_t first,
                                                    int64_t count) = 0;
 
   // The window [from, to) of a stream at most `max_points` wide: exact samples

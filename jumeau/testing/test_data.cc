@@ -1,16 +1,18 @@
 // Test data location and scratch directories.
 #include "jumeau/testing/test_data.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <system_error>
-
-#include <unistd.h>
 
 namespace jumeau::testing {
 
 std::filesystem::path TestDataRoot() {
-  if (const char* env = std::getenv("JUMEAU_TEST_DATA"); env && *env) return env;
-  if (const char* env = std::getenv("JUMEAU_TEST_DATA_DEFAULT"); env && *env) return env;
+  if (const char* env = std::getenv("JUMEAU_TEST_DATA"); env && *env)
+    return env;
+  if (const char* env = std::getenv("JUMEAU_TEST_DATA_DEFAULT"); env && *env)
+    return env;
   return SourceDir() / ".." / "shared" / "data";
 }
 
@@ -20,12 +22,14 @@ bool UnderCi() {
 }
 
 std::filesystem::path SourceDir() {
-  if (const char* env = std::getenv("JUMEAU_SOURCE_DIR"); env && *env) return env;
+  if (const char* env = std::getenv("JUMEAU_SOURCE_DIR"); env && *env)
+    return env;
   return std::filesystem::current_path();
 }
 
 std::filesystem::path BinaryDir() {
-  if (const char* env = std::getenv("JUMEAU_BINARY_DIR"); env && *env) return env;
+  if (const char* env = std::getenv("JUMEAU_BINARY_DIR"); env && *env)
+    return env;
   return std::filesystem::current_path();
 }
 
@@ -38,8 +42,9 @@ std::filesystem::path ScratchDir() {
   for (char& c : name) {
     if (c == '/') c = '_';
   }
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("jumeau-" + std::to_string(::getpid()) + "-" + name);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("jumeau-" + std::to_string(::getpid()) + "-" + name);
   // Emptied on the first call of each test only; later calls share it.
   static std::string last_test;
   if (last_test != name) {

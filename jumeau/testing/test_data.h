@@ -3,10 +3,10 @@
 #ifndef JUMEAU_TESTING_TEST_DATA_H_
 #define JUMEAU_TESTING_TEST_DATA_H_
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace jumeau::testing {
 
@@ -29,16 +29,17 @@ std::filesystem::path BinaryDir();
 
 // Sets `var` to TestDataRoot()/relative, or skips the test (fails under CI)
 // with a message naming the missing folder.
-#define JUMEAU_REQUIRE_TEST_DATA(var, relative)                                  \
-  std::filesystem::path var = ::jumeau::testing::TestDataRoot() / (relative);    \
-  do {                                                                           \
-    if (!std::filesystem::exists(var)) {                                         \
-      if (::jumeau::testing::UnderCi()) {                                        \
-        FAIL() << "test data missing under CI: " << var.string();               \
-      } else {                                                                   \
-        GTEST_SKIP() << "test data missing (set JUMEAU_TEST_DATA): " << var.string(); \
-      }                                                                          \
-    }                                                                            \
+#define JUMEAU_REQUIRE_TEST_DATA(var, relative)                               \
+  std::filesystem::path var = ::jumeau::testing::TestDataRoot() / (relative); \
+  do {                                                                        \
+    if (!std::filesystem::exists(var)) {                                      \
+      if (::jumeau::testing::UnderCi()) {                                     \
+        FAIL() << "test data missing under CI: " << var.string();             \
+      } else {                                                                \
+        GTEST_SKIP() << "test data missing (set JUMEAU_TEST_DATA): "          \
+                     << var.string();                                         \
+      }                                                                       \
+    }                                                                         \
   } while (0)
 
 #endif  // JUMEAU_TESTING_TEST_DATA_H_

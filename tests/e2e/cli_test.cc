@@ -2,9 +2,9 @@
 // signal (exact and reduced), events, export → re-ingest; and bad input: a
 // one-line error naming the file and offset, non-zero exit, store unchanged.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "jumeau/store/sqlite_store.h"
 #include "jumeau/testing/test_data.h"
@@ -17,7 +17,8 @@ using testing::RunJumeau;
 
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
 }
 
 class CliTest : public ::testing::Test {
@@ -34,21 +35,27 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, ExampleIsDeterministicAndLabelledSynthetic) {
-  ASSERT_EQ(RunJumeau({"example", "--out", (dir_ / "again").string()}).exit_code, 0);
+  ASSERT_EQ(
+      RunJumeau({"example", "--out", (dir_ / "again").string()}).exit_code, 0);
   int files = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir_ / "example")) {
-    EXPECT_EQ(ReadFile(e.path()), ReadFile(dir_ / "again" / e.path().filename())) << e.path();
+    EXPECT_EQ(ReadFile(e.path()),
+              ReadFile(dir_ / "again" / e.path().filename()))
+        << e.path();
     ++files;
   }
   EXPECT_GE(files, 5);
-  EXPECT_NE(ReadFile(dir_ / "example" / "README.txt").find("ynthetic"), std::string::npos);
+  EXPECT_NE(ReadFile(dir_ / "example" / "README.txt").find("ynthetic"),
+            std::string::npos);
 }
 
 TEST_F(CliTest, IngestQueryAndExportTheExamplePatient) {
-  std::vector<std::string> args = {"ingest", store_, "--patient", "example", "--json"};
+  std::vector<std::string> args = {"ingest", store_, "--patient", "example",
+                                   "--json"};
   for (const auto& e : std::filesystem::directory_iterator(dir_ / "example")) {
     const auto ext = e.path().extension();
-    if (ext == ".hea" || ext == ".edf" || ext == ".bdf") args.push_back(e.path().string());
+    if (ext == ".hea" || ext == ".edf" || ext == ".bdf")
+      args.push_back(e.path().string());
   }
   auto r = RunJumeau(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -72,14 +79,15 @@ TEST_F(CliTest, IngestQueryAndExportTheExamplePatient) {
   ASSERT_FALSE(ecg.empty()) << "a 360 Hz ECG stream";
 
   // Exact window: 1 s at 360 Hz = 360 samples.
-  r = RunJumeau({"signal", store_, "example", ecg, "--from", "+00:01:00", "--to", "+00:01:01",
-                 "--points", "2000", "--format", "json"});
+  r = RunJumeau({"signal", store_, "example", ecg, "--from", "+00:01:00",
+                 "--to", "+00:01:01", "--points", "2000", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto w = nlohmann::json::parse(r.out);
   EXPECT_TRUE(w["exact"].get<bool>());
   EXPECT_EQ(w["value"].size(), 360u);
   // Reduced: the whole record in 100 buckets from the pyramid.
-  r = RunJumeau({"signal", store_, "example", ecg, "--points", "100", "--format", "json"});
+  r = RunJumeau({"signal", store_, "example", ecg, "--points", "100",
+                 "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   w = nlohmann::json::parse(r.out);
   EXPECT_FALSE(w["exact"].get<bool>());
@@ -93,7 +101,8 @@ TEST_F(CliTest, IngestQueryAndExportTheExamplePatient) {
   r = RunJumeau({"events", store_, "example", "--code", "N", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GT(nlohmann::json::parse(r.out).size(), 100u) << "beat annotations";
-  r = RunJumeau({"events", store_, "example", "--from", "+00:00:00", "--to", "+00:01:00"});
+  r = RunJumeau({"events", store_, "example", "--from", "+00:00:00", "--to",
+                 "+00:01:00"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   // Export the EEG streams to EDF+, re-ingest, compare digital samples.
@@ -122,11 +131,13 @@ TEST_F(CliTest, IngestQueryAndExportTheExamplePatient) {
     EXPECT_EQ(sa.signal.rate, sb.signal.rate);
     EXPECT_EQ(sa.signal.unit, sb.signal.unit);
     EXPECT_EQ(sa.signal.start, sb.signal.start);
-    EXPECT_EQ(*a->ReadSamples(sa.id, 0, sa.sample_count), *b->ReadSamples(sb.id, 0, sb.sample_count))
+    EXPECT_EQ(*a->ReadSamples(sa.id, 0, sa.sample_count),
+              *b->ReadSamples(sb.id, 0, sb.sample_count))
         << name;
   }
   // The EEG source's annotations travel with the export, at the same instants.
-  const store::SourceId eeg_source = a->FindStream(pa.id, eeg.front())->source_id;
+  const store::SourceId eeg_source =
+      a->FindStream(pa.id, eeg.front())->source_id;
   std::vector<Event> expected;
   for (const auto& e : *a->Events(pa.id, store::EventQuery{})) {
     if (e.source_id == eeg_source) expected.push_back(e.event);
@@ -162,7 +173,8 @@ TEST_F(CliTest, BadInputIsOneLineNamingTheFileAndLeavesTheStoreUnchanged) {
     SCOPED_TRACE(c.name);
     const auto path = dir_ / c.name;
     std::ofstream(path, std::ios::binary) << c.content;
-    const auto r = RunJumeau({"ingest", store_, path.string(), "--patient", "x"});
+    const auto r =
+        RunJumeau({"ingest", store_, path.string(), "--patient", "x"});
     EXPECT_NE(r.exit_code, 0);
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_NE(r.err.find(c.name), std::string::npos) << r.err;
@@ -187,9 +199,12 @@ TEST_F(CliTest, BadInputIsOneLineNamingTheFileAndLeavesTheStoreUnchanged) {
   f[6] = std::to_string((std::stoi(f[6]) + 1) % 32768);
   std::string new_second;
   for (const auto& x : f) new_second += (new_second.empty() ? "" : " ") + x;
-  std::ofstream(bad_dir / "ecg.hea") << first << "\n" << new_second << "\n"
-                                     << header.substr(first.size() + second.size() + 2);
-  auto r = RunJumeau({"ingest", store_, (bad_dir / "ecg.hea").string(), "--patient", "x"});
+  std::ofstream(bad_dir / "ecg.hea")
+      << first << "\n"
+      << new_second << "\n"
+      << header.substr(first.size() + second.size() + 2);
+  auto r = RunJumeau(
+      {"ingest", store_, (bad_dir / "ecg.hea").string(), "--patient", "x"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("checksum"), std::string::npos) << r.err;
 

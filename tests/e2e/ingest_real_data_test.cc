@@ -28,8 +28,10 @@ std::map<std::string, int> HeaderChecksums(const std::filesystem::path& hea) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
     std::istringstream fields(line);
-    std::string file, format, gain, resolution, zero, initial, checksum, block, label;
-    fields >> file >> format >> gain >> resolution >> zero >> initial >> checksum >> block >> label;
+    std::string file, format, gain, resolution, zero, initial, checksum, block,
+        label;
+    fields >> file >> format >> gain >> resolution >> zero >> initial >>
+        checksum >> block >> label;
     out[label] = std::stoi(checksum);
   }
   return out;
@@ -41,14 +43,16 @@ std::map<std::string, int> HeaderChecksums(const std::filesystem::path& hea) {
 // annotations are untouched.
 std::filesystem::path EdflibReadableCopy(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
   const int ns = std::stoi(bytes.substr(252, 4));
   for (int i = 0; i < ns; ++i) {
     if (bytes.compare(256 + i * 16, 15, "EDF Annotations") == 0) {
       bytes.replace(256 + ns * 136 + i * 80, 80, std::string(80, ' '));
     }
   }
-  const auto copy = testing::ScratchDir() / ("edflib-" + file.filename().string());
+  const auto copy =
+      testing::ScratchDir() / ("edflib-" + file.filename().string());
   std::ofstream(copy, std::ios::binary) << bytes;
   return copy;
 }
@@ -93,7 +97,8 @@ TEST(IngestRealData, EveryMitBihRecordMatchesItsHeaderChecksums) {
       for (const auto& s : streams) {
         auto it = sums.find(s.signal.label);
         const auto samples = *(*store)->ReadSamples(s.id, 0, s.sample_count);
-        all = all && it != sums.end() && s.sample_count == 650000 && Checksum16(samples) == it->second;
+        all = all && it != sums.end() && s.sample_count == 650000 &&
+              Checksum16(samples) == it->second;
       }
       if (all) {
         matched = true;
@@ -105,7 +110,8 @@ TEST(IngestRealData, EveryMitBihRecordMatchesItsHeaderChecksums) {
         break;
       }
     }
-    EXPECT_TRUE(matched) << "patient " << p.pseudonym << " matches no header's checksums";
+    EXPECT_TRUE(matched) << "patient " << p.pseudonym
+                         << " matches no header's checksums";
     EXPECT_EQ(streams[0].signal.rate, SampleRate(360, 1));
     EXPECT_EQ(streams[0].signal.unit, "mV");
   }
@@ -125,16 +131,19 @@ TEST(IngestRealData, EveryMitBihRecordMatchesItsHeaderChecksums) {
 
 TEST(IngestRealData, OtherWfdbRecordsHaveTheirRates) {
   JUMEAU_REQUIRE_TEST_DATA(other, "wfdb/other");
-  const std::string store_path = (testing::ScratchDir() / "other.jumeau").string();
+  const std::string store_path =
+      (testing::ScratchDir() / "other.jumeau").string();
   ASSERT_EQ(RunJumeau({"init", store_path}).exit_code, 0);
-  const auto r = RunJumeau({"ingest", store_path, (other / "03700181.hea").string(),
-                            (other / "v131l.hea").string(), "--json"});
+  const auto r =
+      RunJumeau({"ingest", store_path, (other / "03700181.hea").string(),
+                 (other / "v131l.hea").string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto store = *store::OpenSqliteStore(store_path);
   std::map<std::string, std::pair<SampleRate, int64_t>> seen;
   for (const auto& p : *store->Patients()) {
     for (const auto& s : *store->Streams(p.id)) {
-      seen[s.signal.label + "@" + std::to_string(s.signal.rate.numerator())] = {s.signal.rate, s.sample_count};
+      seen[s.signal.label + "@" + std::to_string(s.signal.rate.numerator())] = {
+          s.signal.rate, s.sample_count};
     }
   }
   EXPECT_EQ(seen["MCL1@500"].second, 300000);
@@ -146,13 +155,16 @@ TEST(IngestRealData, OtherWfdbRecordsHaveTheirRates) {
 
 TEST(IngestRealData, EveryEdfMatchesEdflibDigitalSamplesAndAnnotations) {
   JUMEAU_REQUIRE_TEST_DATA(edf_dir, "edf");
-  for (const char* name : {"S001R03.edf", "SC4001EC-Hypnogram.edf", "test_generator_2.edf",
-                           "test_bdf_stim_channel.bdf"}) {
+  for (const char* name :
+       {"S001R03.edf", "SC4001EC-Hypnogram.edf", "test_generator_2.edf",
+        "test_bdf_stim_channel.bdf"}) {
     SCOPED_TRACE(name);
     const auto file = edf_dir / name;
-    const std::string store_path = (testing::ScratchDir() / (std::string(name) + ".jumeau")).string();
+    const std::string store_path =
+        (testing::ScratchDir() / (std::string(name) + ".jumeau")).string();
     ASSERT_EQ(RunJumeau({"init", store_path}).exit_code, 0);
-    const auto r = RunJumeau({"ingest", store_path, file.string(), "--patient", "p"});
+    const auto r =
+        RunJumeau({"ingest", store_path, file.string(), "--patient", "p"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto store = *store::OpenSqliteStore(store_path);
     const auto patient = *store->FindPatient("p");
@@ -160,7 +172,9 @@ TEST(IngestRealData, EveryEdfMatchesEdflibDigitalSamplesAndAnnotations) {
 
     edf_hdr_struct hdr;
     const auto reference = EdflibReadableCopy(file);
-    ASSERT_EQ(edfopen_file_readonly(reference.c_str(), &hdr, EDFLIB_READ_ALL_ANNOTATIONS), 0)
+    ASSERT_EQ(edfopen_file_readonly(reference.c_str(), &hdr,
+                                    EDFLIB_READ_ALL_ANNOTATIONS),
+              0)
         << "EDFlib cannot open " << name;
     ASSERT_EQ(static_cast<size_t>(hdr.edfsignals), streams.size());
     for (int s = 0; s < hdr.edfsignals; ++s) {
@@ -169,9 +183,12 @@ TEST(IngestRealData, EveryEdfMatchesEdflibDigitalSamplesAndAnnotations) {
       ASSERT_EQ(info.sample_count, n) << hdr.signalparam[s].label;
       std::vector<int> expected(static_cast<size_t>(n));
       edfseek(hdr.handle, s, 0, EDFSEEK_SET);
-      ASSERT_EQ(edfread_digital_samples(hdr.handle, s, static_cast<int>(n), expected.data()), n);
+      ASSERT_EQ(edfread_digital_samples(hdr.handle, s, static_cast<int>(n),
+                                        expected.data()),
+                n);
       const auto got = *store->ReadSamples(info.id, 0, n);
-      ASSERT_TRUE(std::equal(got.begin(), got.end(), expected.begin())) << "signal " << s;
+      ASSERT_TRUE(std::equal(got.begin(), got.end(), expected.begin()))
+          << "signal " << s;
     }
     const auto events = *store->Events(patient.id, store::EventQuery{});
     ASSERT_EQ(events.size(), static_cast<size_t>(hdr.annotations_in_file));
@@ -180,8 +197,11 @@ TEST(IngestRealData, EveryEdfMatchesEdflibDigitalSamplesAndAnnotations) {
       edf_annotation_struct a;
       ASSERT_EQ(edf_get_annotation(hdr.handle, static_cast<int>(i), &a), 0);
       if (i == 0) first_onset = a.onset;
-      // EDFlib onsets are in units of 100 ns: compare onsets relative to the first.
-      EXPECT_EQ((events[i].event.time - events[0].event.time).ns, (a.onset - first_onset) * 100) << i;
+      // EDFlib onsets are in units of 100 ns: compare onsets relative to the
+      // first.
+      EXPECT_EQ((events[i].event.time - events[0].event.time).ns,
+                (a.onset - first_onset) * 100)
+          << i;
       EXPECT_EQ(events[i].event.text, std::string(a.annotation)) << i;
     }
     edfclose_file(hdr.handle);
@@ -192,13 +212,18 @@ TEST(IngestRealData, S001R03AnnotationsAtExactOnsets) {
   JUMEAU_REQUIRE_TEST_DATA(file, "edf/S001R03.edf");
   const std::string store_path = (testing::ScratchDir() / "s.jumeau").string();
   ASSERT_EQ(RunJumeau({"init", store_path}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"ingest", store_path, file.string(), "--patient", "s001"}).exit_code, 0);
+  ASSERT_EQ(
+      RunJumeau({"ingest", store_path, file.string(), "--patient", "s001"})
+          .exit_code,
+      0);
   auto store = *store::OpenSqliteStore(store_path);
   const auto patient = *store->FindPatient("s001");
   const Time start = store->Streams(patient.id)->front().signal.start;
   edf_hdr_struct hdr;
   const auto reference = EdflibReadableCopy(file);
-  ASSERT_EQ(edfopen_file_readonly(reference.c_str(), &hdr, EDFLIB_READ_ALL_ANNOTATIONS), 0);
+  ASSERT_EQ(edfopen_file_readonly(reference.c_str(), &hdr,
+                                  EDFLIB_READ_ALL_ANNOTATIONS),
+            0);
   const auto events = *store->Events(patient.id, store::EventQuery{});
   ASSERT_EQ(events.size(), 30u);
   for (int i = 0; i < 30; ++i) {

@@ -21,11 +21,13 @@ Database::~Database() { sqlite3_close_v2(db_); }
 
 Status Database::Open(const std::string& path, bool create) {
   path_ = path;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+                    SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     return (rc == SQLITE_CANTOPEN && !create)
-               ? NotFoundError(path + ": no store here (create it with `jumeau init`)")
+               ? NotFoundError(path +
+                               ": no store here (create it with `jumeau init`)")
                : Error("open");
   }
   sqlite3_extended_result_codes(db_, 1);
@@ -46,8 +48,8 @@ Status Database::Exec(std::string_view sql) {
 
 Result<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt,
+                         nullptr) != SQLITE_OK) {
     return Error("prepare");
   }
   return Statement(db_, stmt);

@@ -19,7 +19,9 @@ class Statement {
  public:
   Statement() = default;
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) {
+    o.stmt_ = nullptr;
+  }
   Statement& operator=(Statement&& o) noexcept {
     std::swap(db_, o.db_);
     std::swap(stmt_, o.stmt_);
@@ -29,20 +31,36 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement() { sqlite3_finalize(stmt_); }
 
-  Statement& Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
-  Statement& Bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
-  Statement& Bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); return *this; }
+  Statement& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, int v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
   Statement& Bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
+                      SQLITE_TRANSIENT);
     return *this;
   }
   Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
-  Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Statement& Bind(int i, const std::string& v) {
+    return Bind(i, std::string_view(v));
+  }
   Statement& BindBlob(int i, std::string_view v) {
-    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()),
+                      SQLITE_STATIC);
     return *this;
   }
-  Statement& BindNull(int i) { sqlite3_bind_null(stmt_, i); return *this; }
+  Statement& BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
 
   // Returns true when a row is available, false when done, or kInternal.
   Result<bool> Step();
@@ -55,16 +73,20 @@ class Statement {
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  bool IsNull(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+  }
   std::string Text(int col) const {
     const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           sqlite3_column_bytes(stmt_, col))
              : std::string();
   }
   // Valid until the next Step/Reset.
   std::string_view Blob(int col) const {
     const void* p = sqlite3_column_blob(stmt_, col);
-    return p ? std::string_view(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+    return p ? std::string_view(static_cast<const char*>(p),
+                                sqlite3_column_bytes(stmt_, col))
              : std::string_view();
   }
 
