@@ -1,1 +1,315 @@
-// Placeholder.
+// The lossless sample codec (codec.h). Per call it keeps the smallest of
+// three methods: bit packing (noise, constants), adaptive Rice codes (tiny
+// series) and prediction + context-modelled rANS (everything else), and
+// guards every chunk with a checksum of its samples.
+#include "jumeau/store/codec.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "jumeau/store/internal/bit_io.h"
+#include "jumeau/store/internal/predictor.h"
+#include "jumeau/store/internal/rans_coder.h"
+
+// Format (also docs/formats.md, "Sample codec"). Every chunk starts with
+//   u8 method, varint n (the sample count, LEB128)
+// and, when n > 0, continues with
+//   u32 checksum (little-endian; internal::SampleChecksum of the samples)
+// and the method's payload, which runs to the end of the chunk:
+//   kMethodPacked (1): zigzag varint `low`, u8 width w (0..32), then n fields
+//       of w bits (LSB first, zero-padded to a byte); sample = low + field
+//       (mod 2^32).
+//   kMethodRice (2): u8 predictor kind (internal/predictor.h), then n adaptive
+//       Rice codes of the zigzagged residuals (LSB-first bits, zero-padded).
+//   kMethodRans (3): u8 predictor kind, u8 segment count S (1 or 4), then a
+//       rANS block (internal/rans_coder.h) of the residuals of the S segments
+//       (internal/segment_layout.h), each predicted on its own.
+
+namespace jumeau::store {
+namespace {
+
+using internal::BitReader;
+using internal::BitWriter;
+using internal::ByteReader;
+using internal::SegmentLayout;
+using internal::UnZigZag;
+using internal::ZigZag;
+
+constexpr uint8_t kMethodPacked = 1;
+constexpr uint8_t kMethodRice = 2;
+constexpr uint8_t kMethodRans = 3;
+
+// Series shorter than this also try the adaptive Rice method; series shorter
+// than kRansFrom use only Rice and packing.
+constexpr size_t kRiceBelow = 2048;
+constexpr size_t kRansFrom = 16;
+// Series at least this long use 4 rANS segments (faster decoding); shorter
+// ones use 1 (the 3 extra states cost 12 bytes).
+constexpr size_t kFourSegmentsFrom = 4096;
+
+// Rice: codes whose quotient reaches kRiceEscape are sent as 32 raw bits.
+constexpr int kRiceEscape = 24;
+constexpr uint32_t kRiceHalveAt = 16;
+
+Status Corrupt(const std::string& what) {
+  return DataLossError("sample codec: " + what);
+}
+
+// ---- kMethodPacked ----
+
+void EncodePacked(std::span<const int32_t> samples, std::string* out) {
+  int32_t low = samples[0], high = samples[0];
+  for (int32_t v : samples) {
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  const uint32_t range = static_cast<uint32_t>(high) - static_cast<uint32_t>(low);
+  const int width = range == 0 ? 0 : 32 - __builtin_clz(range);
+  internal::PutVarint(ZigZag(static_cast<uint32_t>(low)), out);
+  out->push_back(static_cast<char>(width));
+  BitWriter w;
+  for (int32_t v : samples) w.Put(static_cast<uint32_t>(v) - static_cast<uint32_t>(low), width);
+  w.FlushTo(out);
+}
+
+size_t PackedSize(std::span<const int32_t> samples) {
+  int32_t low = samples[0], high = samples[0];
+  for (int32_t v : samples) {
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  const uint32_t range = static_cast<uint32_t>(high) - static_cast<uint32_t>(low);
+  const int width = range == 0 ? 0 : 32 - __builtin_clz(range);
+  return 6 + (samples.size() * static_cast<size_t>(width) + 7) / 8;
+}
+
+Status DecodePacked(ByteReader& in, std::span<int32_t> out) {
+  const uint64_t low64 = in.Varint();
+  const int width = in.U8();
+  if (in.overrun() || low64 > 0xFFFFFFFFu || width > 32) {
+    return Corrupt("packed: bad header");
+  }
+  const uint32_t low = UnZigZag(static_cast<uint32_t>(low64));
+  const uint64_t bytes = (static_cast<uint64_t>(out.size()) * static_cast<uint64_t>(width) + 7) / 8;
+  if (bytes != in.remaining()) return Corrupt("packed: payload size mismatch");
+  BitReader bits(in.Rest());
+  for (int32_t& v : out) v = static_cast<int32_t>(low + bits.Get(width));
+  if (!bits.AtPaddedEnd()) return Corrupt("packed: bad padding");
+  return Status::Ok();
+}
+
+// ---- kMethodRice: adaptive Rice codes (JPEG-LS style parameter) ----
+
+class RiceState {
+ public:
+  int k() const {
+    int k = 0;
+    while (k < 31 && (static_cast<uint64_t>(count_) << k) < sum_) ++k;
+    return k;
+  }
+  void Update(uint32_t v) {
+    sum_ += v;
+    if (++count_ >= kRiceHalveAt) {
+      sum_ = (sum_ + 1) >> 1;
+      count_ >>= 1;
+    }
+  }
+
+ private:
+  uint64_t sum_ = 4;
+  uint32_t count_ = 1;
+};
+
+void EncodeRice(std::span<const uint32_t> residuals, BitWriter* w) {
+  RiceState st;
+  for (uint32_t r : residuals) {
+    const uint32_t v = ZigZag(r);
+    const int k = st.k();
+    const uint32_t q = v >> k;
+    if (q >= kRiceEscape) {
+      w->Put(0, kRiceEscape);
+      w->Put(v, 32);
+    } else {
+      w->Put(0, static_cast<int>(q));
+      w->Put(1, 1);
+      if (k > 0) w->Put(v & ((1u << k) - 1), k);
+    }
+    st.Update(v);
+  }
+}
+
+size_t RiceBits(std::span<const uint32_t> residuals) {
+  RiceState st;
+  size_t bits = 0;
+  for (uint32_t r : residuals) {
+    const uint32_t v = ZigZag(r);
+    const int k = st.k();
+    const uint32_t q = v >> k;
+    bits += q >= kRiceEscape ? kRiceEscape + 32 : q + 1 + static_cast<size_t>(k);
+    st.Update(v);
+  }
+  return bits;
+}
+
+Status DecodeRice(ByteReader& in, std::span<int32_t> out, uint32_t* checksum) {
+  const int kind = in.U8();
+  if (in.overrun() || !internal::IsValidPredictor(kind)) {
+    return Corrupt("rice: bad predictor kind");
+  }
+  BitReader bits(in.Rest());
+  RiceState st;
+  std::span<uint32_t> r(reinterpret_cast<uint32_t*>(out.data()), out.size());
+  for (uint32_t& slot : r) {
+    const int k = st.k();
+    int q = 0;
+    while (q < kRiceEscape && bits.Get(1) == 0) ++q;
+    uint32_t v;
+    if (q == kRiceEscape) {
+      v = bits.Get(32);
+    } else {
+      v = (static_cast<uint32_t>(q) << k) | (k > 0 ? bits.Get(k) : 0);
+      if (k > 0 && (static_cast<uint64_t>(q) << k) > 0xFFFFFFFFu) {
+        return Corrupt("rice: value out of range");
+      }
+    }
+    if (bits.overrun()) return Corrupt("rice: truncated");
+    slot = UnZigZag(v);
+    st.Update(v);
+  }
+  if (!bits.AtPaddedEnd()) return Corrupt("rice: trailing bits");
+  *checksum = internal::Reconstruct(r.data(), SegmentLayout(r.size(), 1), kind, r.data());
+  return Status::Ok();
+}
+
+// ---- kMethodRans ----
+
+void EncodeRans(std::span<const int32_t> samples, int segments, std::string* out) {
+  const SegmentLayout layout(samples.size(), segments);
+  const int kind = internal::ChoosePredictor(samples, layout);
+  std::vector<uint32_t> r(samples.size());
+  for (int j = 0; j < segments; ++j) {
+    internal::ComputeResiduals(samples.subspan(layout.Begin(j), layout.Length(j)), kind,
+                               r.data() + layout.Begin(j));
+  }
+  out->push_back(static_cast<char>(kind));
+  out->push_back(static_cast<char>(segments));
+  internal::RansEncodeOptions options;
+  options.segments = segments;
+  internal::RansEncode(r, options, out);
+}
+
+// Scratch for the lockstep residuals of multi-segment chunks, reused by
+// decodes on the same thread.
+std::vector<uint32_t>& ThreadLockstep() {
+  thread_local std::vector<uint32_t> lockstep;
+  return lockstep;
+}
+
+// Decodes a kMethodRans payload into `out`; sets *checksum to the checksum
+// of the decoded samples.
+Status DecodeRans(ByteReader& in, std::span<int32_t> out, uint32_t* checksum) {
+  const int kind = in.U8();
+  const int segments = in.U8();
+  if (in.overrun() || !internal::IsValidPredictor(kind) ||
+      !internal::IsValidSegmentCount(segments)) {
+    return Corrupt("rANS: bad predictor kind or segment count");
+  }
+  const SegmentLayout layout(out.size(), segments);
+  uint32_t* samples = reinterpret_cast<uint32_t*>(out.data());
+  uint32_t* lockstep = samples;
+  if (segments > 1) {
+    std::vector<uint32_t>& scratch = ThreadLockstep();
+    scratch.resize(layout.LockstepSize());
+    lockstep = scratch.data();
+  }
+  JUMEAU_RETURN_IF_ERROR(internal::RansDecode(
+      in.Rest(), layout, std::span<uint32_t>(lockstep, layout.LockstepSize())));
+  *checksum = internal::Reconstruct(lockstep, layout, kind, samples);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void EncodeSamples(std::span<const int32_t> samples, std::string* out) {
+  const size_t n = samples.size();
+  if (n == 0) {
+    out->push_back(static_cast<char>(kMethodPacked));
+    internal::PutVarint(0, out);
+    return;
+  }
+  // `best` holds the method byte and the payload of the smallest method.
+  std::string best;
+  if (n >= kRansFrom) {
+    best.push_back(static_cast<char>(kMethodRans));
+    EncodeRans(samples, n >= kFourSegmentsFrom ? 4 : 1, &best);
+  }
+  if (n < kRiceBelow) {
+    std::vector<uint32_t> r(n);
+    size_t best_bits = std::numeric_limits<size_t>::max();
+    int best_kind = 0;
+    for (int kind = 0; kind < internal::kPredictorCount; ++kind) {
+      internal::ComputeResiduals(samples, kind, r.data());
+      const size_t bits = RiceBits(r);
+      if (bits < best_bits) {
+        best_bits = bits;
+        best_kind = kind;
+      }
+    }
+    if (best.empty() || 2 + (best_bits + 7) / 8 < best.size()) {
+      best.clear();
+      best.push_back(static_cast<char>(kMethodRice));
+      best.push_back(static_cast<char>(best_kind));
+      internal::ComputeResiduals(samples, best_kind, r.data());
+      BitWriter w;
+      EncodeRice(r, &w);
+      w.FlushTo(&best);
+    }
+  }
+  if (best.empty() || PackedSize(samples) < best.size()) {
+    best.clear();
+    best.push_back(static_cast<char>(kMethodPacked));
+    EncodePacked(samples, &best);
+  }
+  out->push_back(best[0]);
+  internal::PutVarint(n, out);
+  internal::PutU32(internal::SampleChecksum(samples), out);
+  out->append(best, 1, std::string::npos);
+}
+
+Status DecodeSamples(std::string_view encoded, std::span<int32_t> out) {
+  ByteReader in(encoded);
+  const uint8_t method = in.U8();
+  const uint64_t n = in.Varint();
+  if (in.overrun()) return Corrupt("truncated header");
+  if (n != out.size()) {
+    return Corrupt("chunk holds " + std::to_string(n) + " samples, expected " +
+                   std::to_string(out.size()));
+  }
+  if (method != kMethodPacked && method != kMethodRice && method != kMethodRans) {
+    return Corrupt("unknown method " + std::to_string(method));
+  }
+  if (n == 0) {
+    if (in.remaining() != 0) return Corrupt("trailing bytes after an empty chunk");
+    return Status::Ok();
+  }
+  const uint32_t checksum = in.U32();
+  if (in.overrun()) return Corrupt("truncated header");
+  uint32_t actual = 0;
+  switch (method) {
+    case kMethodPacked:
+      JUMEAU_RETURN_IF_ERROR(DecodePacked(in, out));
+      actual = internal::SampleChecksum(out);
+      break;
+    case kMethodRice:
+      JUMEAU_RETURN_IF_ERROR(DecodeRice(in, out, &actual));
+      break;
+    default:
+      JUMEAU_RETURN_IF_ERROR(DecodeRans(in, out, &actual));
+      break;
+  }
+  if (actual != checksum) return Corrupt("checksum mismatch");
+  return Status::Ok();
+}
+
+}  // namespace jumeau::store
