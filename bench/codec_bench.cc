@@ -264,21 +264,20 @@ int Compare(const Options& opt) {
       std::vector<int32_t> out(chunk);
       for (const auto* s : {&s0, &s1}) {
         const std::vector<std::string> chunks = EncodeChunks(*s, chunk);
-        const auto t0 = std::chrono::steady_clock::now();
         for (size_t i = 0; i < chunks.size(); ++i) {
           const size_t len = std::min(chunk, s->size() - i * chunk);
-          if (!jumeau::store::DecodeSamples(chunks[i], std::span<int32_t>(out.data(), len)).ok()) {
-            std::fprintf(stderr, "decode failed: record %s\n", rec.c_str());
-            return 1;
-          }
-          if (!std::equal(out.begin(), out.begin() + static_cast<ptrdiff_t>(len),
-                          s->begin() + static_cast<ptrdiff_t>(i * chunk))) {
-            std::fprintf(stderr, "round trip mismatch: record %s\n", rec.c_str());
+          const auto t0 = std::chrono::steady_clock::now();
+          const jumeau::Status st =
+              jumeau::store::DecodeSamples(chunks[i], std::span<int32_t>(out.data(), len));
+          sweep_decode_seconds[chunk] +=
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          if (!st.ok() || !std::equal(out.begin(), out.begin() + static_cast<ptrdiff_t>(len),
+                                      s->begin() + static_cast<ptrdiff_t>(i * chunk))) {
+            std::fprintf(stderr, "round trip failed: record %s: %s\n", rec.c_str(),
+                         st.ToString().c_str());
             return 1;
           }
         }
-        sweep_decode_seconds[chunk] +=
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         for (const std::string& c : chunks) sweep_bytes[chunk] += static_cast<double>(c.size());
       }
     }

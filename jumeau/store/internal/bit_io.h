@@ -193,17 +193,17 @@ class BitReader {
 
   // Order-k exponential-Golomb code; values longer than 32 bits set overrun().
   uint32_t GetExpGolomb(int k) {
-    int zeros = 0;
-    while (Get(1) == 0) {
-      if (++zeros > 32 - k || overrun()) {
-        overrun_ = true;
-        return 0;
-      }
+    if (bits_ < 33) Refill();  // the zeros and the one fit in the buffer
+    const int zeros = buf_ == 0 ? 64 : __builtin_ctzll(buf_);
+    if (zeros > 32 - k || zeros >= bits_) {
+      overrun_ = true;
+      return 0;
     }
+    buf_ >>= zeros + 1;
+    bits_ -= zeros + 1;
     const int len = zeros + k;
     const uint64_t low = len > 0 ? Get(len) : 0;
-    const uint64_t v = (uint64_t{1} << len) | low;
-    const uint64_t value = v - (uint64_t{1} << k);
+    const uint64_t value = ((uint64_t{1} << len) | low) - (uint64_t{1} << k);
     if (value > 0xFFFFFFFFu) {
       overrun_ = true;
       return 0;

@@ -32,15 +32,51 @@ inline bool IsValidPredictor(int kind) { return kind >= 0 && kind < kPredictorCo
 // REQUIRES: IsValidPredictor(kind).
 void ComputeResiduals(std::span<const int32_t> x, int kind, uint32_t* r);
 
-// Returns the predictor kind whose residuals over all segments of `samples`
-// have the smallest total bit length (a cheap stand-in for their coded size).
+// Returns the predictor kind whose residuals over `samples` have the smallest
+// total bit length (a cheap stand-in for their coded size; segment starts are
+// ignored).
 int ChoosePredictor(std::span<const int32_t> samples, const SegmentLayout& layout);
 
-// Inverts ComputeResiduals for every segment: reads residual t of segment j
-// at lockstep[layout.segments * t + j] and writes the samples in natural
-// order to out[0..layout.count). Returns SampleChecksum of the samples.
-// `lockstep` may alias `out` only when layout.segments == 1.
-// REQUIRES: IsValidPredictor(kind), layout.segments is 1 or 4.
+// Inverts ComputeResiduals for all segments of a chunk, fed incrementally in
+// rows of the lockstep order (row t holds residual t of every segment, as
+// RansDecoder::DecodeRows writes them), and computes SampleChecksum of the
+// samples on the way. A plain value type; not thread-safe.
+class Reconstructor {
+ public:
+  // Samples go to out[0 .. layout.count), which the caller owns.
+  // REQUIRES: IsValidPredictor(kind), layout.segments is 1 or 4.
+  Reconstructor(const SegmentLayout& layout, int kind, uint32_t* out);
+
+  // Integrates rows [row, row + rows): residual of segment j in row t at
+  // residuals[(t - row) * segments + j] (slots past a segment's end are
+  // ignored). Call with consecutive ranges from row 0. With one segment,
+  // `residuals` may be out + row (in place).
+  void AddRows(size_t row, size_t rows, const uint32_t* residuals);
+
+  // SampleChecksum of the samples, once every row was added.
+  uint32_t Checksum() const;
+
+  // Segment state: the last sample, its first and second differences, and
+  // the Fletcher sums of the segment so far.
+  struct Lane {
+    uint32_t x = 0, d = 0, dd = 0;
+    uint32_t p1 = 0, p2 = 0;
+  };
+
+ private:
+  template <int kKind>
+  void AddRowsOf(size_t row, size_t rows, const uint32_t* residuals);
+
+  SegmentLayout layout_;
+  int kind_;
+  uint32_t* out_;
+  size_t min_len_;
+  Lane lanes_[4];
+};
+
+// Reconstructs a whole chunk from residuals in lockstep order (see
+// Reconstructor); returns the checksum. With one segment `lockstep` may be
+// `out` (in place).
 uint32_t Reconstruct(const uint32_t* lockstep, const SegmentLayout& layout, int kind,
                      uint32_t* out);
 

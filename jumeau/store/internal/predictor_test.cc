@@ -73,6 +73,26 @@ TEST(PredictorTest, EveryKindAndLayoutInvertsExactly) {
   }
 }
 
+TEST(PredictorTest, IncrementalRowsMatchWholeChunk) {
+  for (size_t n : {1, 5, 17, 1000, 4099}) {
+    const std::vector<int32_t> x = Series(n, 0, 3);
+    for (int segments : {1, 4}) {
+      const SegmentLayout layout(n, segments);
+      for (int kind = 0; kind < kPredictorCount; ++kind) {
+        const std::vector<uint32_t> lockstep = LockstepResiduals(x, layout, kind);
+        std::vector<uint32_t> out(n);
+        Reconstructor r(layout, kind, out.data());
+        for (size_t row = 0, step = 1; row < layout.length; row += step, step = step * 3 % 7 + 1) {
+          const size_t rows = std::min(step, layout.length - row);
+          r.AddRows(row, rows, lockstep.data() + row * segments);
+        }
+        for (size_t i = 0; i < n; ++i) ASSERT_EQ(static_cast<int32_t>(out[i]), x[i]) << i;
+        EXPECT_EQ(r.Checksum(), SampleChecksum(x));
+      }
+    }
+  }
+}
+
 TEST(PredictorTest, InPlaceWithOneSegment) {
   const std::vector<int32_t> x = Series(500, 0, 1);
   const SegmentLayout layout(x.size(), 1);

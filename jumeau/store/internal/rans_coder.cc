@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -100,21 +101,24 @@ uint32_t DequantizeFreq(uint32_t q) {  // q in [0, kMaxQuant]
 }
 
 // Scales `weights` to frequencies summing to exactly kProbScale, every
-// non-zero weight getting at least 1. Deterministic integer arithmetic: the
+// non-zero weight getting at least 1: round(w * kProbScale / total) through a
+// 32.32 fixed-point reciprocal, then the rounding error goes to (or comes
+// from) the largest frequencies. Deterministic integer arithmetic: the
 // decoder rebuilds the encoder's table bit for bit. Returns false when every
 // weight is zero.
-// REQUIRES: fewer than kProbScale / 2 non-zero weights, each below 2^24.
+// REQUIRES: fewer than kProbScale / 2 non-zero weights; their sum < 2^43.
 bool NormalizeFreqs(std::span<const uint32_t> weights, std::span<uint32_t> freqs) {
   uint64_t total = 0;
   for (uint32_t w : weights) total += w;
   if (total == 0) return false;
+  const uint64_t scale = (uint64_t{1} << (32 + kProbBits)) / total;
   int64_t sum = 0;
   size_t largest = 0;
   for (size_t i = 0; i < weights.size(); ++i) {
     uint32_t f = 0;
     if (weights[i] != 0) {
-      f = static_cast<uint32_t>((uint64_t{weights[i]} * kProbScale + total / 2) / total);
-      f = std::max<uint32_t>(f, 1);
+      const unsigned __int128 scaled = static_cast<unsigned __int128>(weights[i]) * scale;
+      f = std::max<uint32_t>(static_cast<uint32_t>((scaled + (uint64_t{1} << 31)) >> 32), 1);
     }
     freqs[i] = f;
     sum += f;
@@ -174,24 +178,45 @@ int ExpGolombBits(uint32_t v, int k) {
   return 2 * len - k + 1;
 }
 
-// Bits to describe table `t` in the header.
-int TableHeaderBits(const Table& t) {
-  int bits = 8;
-  uint32_t prev = 0;
-  for (int i = 0; i < t.extent; ++i) {
-    bits += ExpGolombBits(ZigZag(t.quant[i] - prev), 0);
-    prev = t.quant[i];
+// Table coding. After u8 extent - 1, the quantised frequency codes q[i] of
+// tokens 0 .. extent - 1 in order, each as EG0(zigzag(q[i] - p(i))) with the
+// prediction p(i) = q[i - 2] for 2 <= i < 2^direct (tokens of residuals of
+// the same sign: the two signs can differ a lot), q[i - 1] for other i > 0,
+// and 0 for i = 0. A zero code predicted as zero is followed by EG1(z): z
+// more zero codes follow, which are not sent. The last token's code is
+// non-zero. Calls sink(value, k) for each exp-Golomb field.
+inline uint32_t PredictQuant(const uint32_t* q, int i, int direct) {
+  if (i == 0) return 0;
+  return (i >= 2 && i < (1 << direct)) ? q[i - 2] : q[i - 1];
+}
+
+template <typename Sink>
+void WalkTableCodes(const Table& t, int direct, Sink&& sink) {
+  const uint32_t* q = t.quant.data();
+  for (int i = 0; i < t.extent;) {
+    const uint32_t p = PredictQuant(q, i, direct);
+    sink(ZigZag(q[i] - p), 0);
+    if (q[i] == 0 && p == 0) {
+      int run = 0;
+      while (i + 1 + run < t.extent && q[i + 1 + run] == 0) ++run;
+      sink(static_cast<uint32_t>(run), 1);
+      i += 1 + run;
+    } else {
+      ++i;
+    }
   }
+}
+
+// Bits to describe table `t` in the header.
+int TableHeaderBits(const Table& t, int direct) {
+  int bits = 8;
+  WalkTableCodes(t, direct, [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
   return bits;
 }
 
-void WriteTable(const Table& t, BitWriter* w) {
+void WriteTable(const Table& t, int direct, BitWriter* w) {
   w->Put(static_cast<uint32_t>(t.extent - 1), 8);
-  uint32_t prev = 0;
-  for (int i = 0; i < t.extent; ++i) {
-    w->PutExpGolomb(ZigZag(t.quant[i] - prev), 0);
-    prev = t.quant[i];
-  }
+  WalkTableCodes(t, direct, [&](uint32_t v, int k) { w->PutExpGolomb(v, k); });
 }
 
 // -log2(f / kProbScale) for every frequency f: the cost in bits of a token.
@@ -208,13 +233,30 @@ const std::array<float, kProbScale + 1>& TokenBits() {
 }
 
 // Estimated bits to code `counts` with table `t`, header included.
-double TableCost(std::span<const uint32_t> counts, const Table& t) {
+double TableCost(std::span<const uint32_t> counts, const Table& t, int direct) {
   const auto& token_bits = TokenBits();
-  double bits = TableHeaderBits(t);
+  double bits = TableHeaderBits(t, direct);
   for (size_t i = 0; i < counts.size(); ++i) {
     if (counts[i] != 0) bits += counts[i] * static_cast<double>(token_bits[t.freq[i]]);
   }
   return bits;
+}
+
+// TableCost of MakeTable(counts), estimated with the exactly normalised
+// frequencies in place of the ones rebuilt from the quantised codes.
+double QuickCost(std::span<const uint32_t> counts, int direct) {
+  const size_t a = counts.size();
+  Table t;
+  t.quant.assign(a, 0);
+  t.freq.assign(a, 0);
+  NormalizeFreqs(counts, t.freq);
+  for (size_t i = 0; i < a; ++i) {
+    if (t.freq[i] != 0) {
+      t.quant[i] = QuantizeFreq(t.freq[i]);
+      t.extent = static_cast<int>(i) + 1;
+    }
+  }
+  return TableCost(counts, t, direct);
 }
 
 // ---- context clustering (encoder) ----
@@ -277,7 +319,7 @@ void ContextHistograms(std::span<const uint8_t> tokens, const SegmentLayout& lay
 // Greedy bottom-up merge of adjacent context buckets while it saves bits.
 // `alphabet` bounds the tokens present.
 Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int alphabet,
-                           int mode) {
+                           int direct, int mode) {
   const int max_bucket = ContextBucket(static_cast<uint32_t>(ContextLimit(mode, token_count)));
   const size_t a = static_cast<size_t>(alphabet);
   struct Group {
@@ -293,15 +335,16 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
     if (std::all_of(h.begin(), h.end(), [](uint32_t c) { return c == 0; })) continue;
     Group g{b, std::vector<uint32_t>(h.begin(), h.end()), {}, 0, 0};
     g.table = MakeTable(g.counts);
-    g.cost = TableCost(g.counts, g.table);
+    g.cost = TableCost(g.counts, g.table, direct);
     groups.push_back(std::move(g));
   }
+  // Merges are ranked by QuickCost (no second normalisation); the costs of
+  // the groups kept are exact.
   std::vector<uint32_t> merged(a);
   auto update_delta = [&](size_t g) {
     if (g + 1 >= groups.size()) return;
     for (size_t i = 0; i < a; ++i) merged[i] = groups[g].counts[i] + groups[g + 1].counts[i];
-    groups[g].merge_delta =
-        TableCost(merged, MakeTable(merged)) - groups[g].cost - groups[g + 1].cost;
+    groups[g].merge_delta = QuickCost(merged, direct) - groups[g].cost - groups[g + 1].cost;
   };
   for (size_t g = 0; g + 1 < groups.size(); ++g) update_delta(g);
   // Merge the adjacent pair with the best saving until none saves bits and
@@ -315,7 +358,7 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
     Group& g = groups[best];
     for (size_t i = 0; i < a; ++i) g.counts[i] += groups[best + 1].counts[i];
     g.table = MakeTable(g.counts);
-    g.cost = TableCost(g.counts, g.table);
+    g.cost = TableCost(g.counts, g.table, direct);
     groups.erase(groups.begin() + static_cast<ptrdiff_t>(best) + 1);
     update_delta(best);
     if (best > 0) update_delta(best - 1);
@@ -343,25 +386,30 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
 // Picks the token layout with the smallest order-0 cost (token entropy plus
 // raw bits) from histograms of the values.
 TokenLayout ChooseLayout(std::span<const uint32_t> values) {
-  constexpr int kExactLimit = 1 << 12;
-  std::vector<uint32_t> exact(kExactLimit, 0);
-  // Values >= kExactLimit: by top-bit position and the 3 bits below it.
-  std::array<std::array<uint32_t, 8>, 32> coarse{};
+  // Exact counts below 2^kMaxDirectBits; above, a value's token under any
+  // layout depends only on its top-bit position n and the kMaxMantissaBits
+  // bits below it, and its raw bit count only on n.
+  constexpr uint32_t kExactLimit = 1u << kMaxDirectBits;
+  constexpr int kBelowTop = kMaxMantissaBits;
+  std::array<uint32_t, kExactLimit> exact{};
+  std::array<std::array<uint32_t, 1 << kBelowTop>, 32> coarse{};
   for (uint32_t v : values) {
     if (v < kExactLimit) {
       ++exact[v];
     } else {
       const int n = 31 - __builtin_clz(v);
-      ++coarse[n][(v >> (n - 3)) & 7];
+      ++coarse[n][(v >> (n - kBelowTop)) & ((1u << kBelowTop) - 1)];
     }
   }
   TokenLayout best;
   double best_bits = std::numeric_limits<double>::infinity();
+  const double total = static_cast<double>(values.size());
+  std::array<double, kMaxTokens> tok;
   for (int direct = 0; direct <= kMaxDirectBits; ++direct) {
     for (int mantissa = std::min(direct, 1); mantissa <= std::min(direct, kMaxMantissaBits);
          ++mantissa) {
       TokenLayout layout{direct, mantissa};
-      std::vector<double> tok(static_cast<size_t>(layout.TokenCount()), 0.0);
+      tok.fill(0.0);
       double raw = 0;
       int rb;
       for (uint32_t v = 0; v < kExactLimit; ++v) {
@@ -369,20 +417,19 @@ TokenLayout ChooseLayout(std::span<const uint32_t> values) {
         tok[layout.Token(v, &rb)] += exact[v];
         raw += static_cast<double>(exact[v]) * rb;
       }
-      for (int n = 12; n < 32; ++n) {
-        for (uint32_t m = 0; m < 8; ++m) {
+      for (int n = kMaxDirectBits; n < 32; ++n) {
+        for (uint32_t m = 0; m < (1u << kBelowTop); ++m) {
           if (coarse[n][m] == 0) continue;
-          const uint32_t v = (1u << n) | (m << (n - 3));
+          const uint32_t v = (1u << n) | (m << (n - kBelowTop));
           tok[layout.Token(v, &rb)] += coarse[n][m];
           raw += static_cast<double>(coarse[n][m]) * rb;
         }
       }
       double bits = raw;
-      const double total = static_cast<double>(values.size());
       int used = 0;
-      for (double c : tok) {
-        if (c > 0) {
-          bits -= c * std::log2(c / total);
+      for (int t = 0; t < layout.TokenCount(); ++t) {
+        if (tok[t] > 0) {
+          bits -= tok[t] * std::log2(tok[t] / total);
           ++used;
         }
       }
@@ -504,54 +551,72 @@ inline uint32_t DecodeCheckedStep(const uint32_t* tbl, Lane& l, const uint8_t*& 
   return UnZigZag(static_cast<uint32_t>(info) + raw.Get(raw_bits));
 }
 
-// Decodes all values into `lockstep` (value t of segment j at S * t + j):
-// fast while every segment is active and the word stream has room, then
-// checked. On return `x` holds the final states and *wp_io the word position.
+// The fast path of DecodeRows: rows [row, end) while the word stream has
+// room for a whole row; every segment must be active in these rows. The lane
+// states are copied into named locals so that they live in registers (an
+// array indexed by a variable anywhere in the function would keep them in
+// memory, adding store-to-load latency to every step). Returns the row
+// reached.
 template <int S, int kMode>
-void DecodeLoop(const uint32_t* tbl, const SegmentLayout& layout, uint32_t* x,
-                uint32_t* lockstep, const uint8_t** wp_io, const uint8_t* wend, BitReader& raw,
-                bool* overrun) {
-  std::array<Lane, S> lanes;
-  std::array<size_t, S> len;
-  size_t min_len = layout.length;
-  for (int j = 0; j < S; ++j) {
-    lanes[j] = Lane{x[j], tbl[kContextAt], 0};
-    len[j] = layout.End(j) - layout.Begin(j);
-    min_len = std::min(min_len, len[j]);
+size_t DecodeRowsFast(const uint32_t* tbl, Lane* lanes, const uint8_t** wp_io,
+                      const uint8_t* wend, BitReader& raw, size_t row, size_t end,
+                      uint32_t* out) {
+  static_assert(S == 1 || S == 4);
+  Lane l0 = lanes[0], l1, l2, l3;
+  if constexpr (S == 4) {
+    l1 = lanes[1];
+    l2 = lanes[2];
+    l3 = lanes[3];
   }
   const uint8_t* wp = *wp_io;
-  size_t t = 0;
-  {
-    BitReader local = raw;  // a copy the compiler can keep in registers
-    uint32_t* o = lockstep;
-    for (; t < min_len; ++t, o += S) {
-      if (wend - wp < 2 * S) break;
-      [&]<size_t... J>(std::index_sequence<J...>) {
-        ((o[J] = DecodeFastStep<kMode>(tbl, lanes[J], wp, local)), ...);
-      }(std::make_index_sequence<S>{});
-    }
-    raw = local;
-  }
-  for (; t < layout.length; ++t) {
-    for (int j = 0; j < S; ++j) {
-      if (t < len[j]) {
-        lockstep[S * t + j] = DecodeCheckedStep<kMode>(tbl, lanes[j], wp, wend, raw, overrun);
+  BitReader local = raw;
+  size_t t = row;
+  while (t < end) {
+    // Each row reads at most S words: this many rows need no bounds check.
+    const size_t safe_rows = static_cast<size_t>(wend - wp) / (2 * S);
+    if (safe_rows == 0) break;
+    const size_t stop = std::min(end, t + safe_rows);
+    for (; t < stop; ++t, out += S) {
+      out[0] = DecodeFastStep<kMode>(tbl, l0, wp, local);
+      if constexpr (S == 4) {
+        out[1] = DecodeFastStep<kMode>(tbl, l1, wp, local);
+        out[2] = DecodeFastStep<kMode>(tbl, l2, wp, local);
+        out[3] = DecodeFastStep<kMode>(tbl, l3, wp, local);
       }
     }
   }
-  for (int j = 0; j < S; ++j) x[j] = lanes[j].x;
+  raw = local;
   *wp_io = wp;
+  lanes[0] = l0;
+  if constexpr (S == 4) {
+    lanes[1] = l1;
+    lanes[2] = l2;
+    lanes[3] = l3;
+  }
+  return t;
 }
 
-template <int S>
-void DecodeDispatchMode(int mode, const uint32_t* tbl, const SegmentLayout& layout, uint32_t* x,
-                        uint32_t* lockstep, const uint8_t** wp, const uint8_t* wend,
-                        BitReader& raw, bool* overrun) {
-  if (mode == 0) {
-    DecodeLoop<S, 0>(tbl, layout, x, lockstep, wp, wend, raw, overrun);
-  } else {
-    DecodeLoop<S, 1>(tbl, layout, x, lockstep, wp, wend, raw, overrun);
+// Decodes rows [row, row + rows) into out (row-major, S values per row):
+// fast while every segment is active and the word stream has room, then
+// checked.
+template <int S, int kMode>
+void DecodeRowsImpl(const uint32_t* tbl, const SegmentLayout& layout, size_t min_len,
+                    Lane* lanes, const uint8_t** wp_io, const uint8_t* wend, BitReader& raw,
+                    bool* overrun, size_t row, size_t rows, uint32_t* out) {
+  const size_t end = row + rows;
+  size_t t = row;
+  if (t < min_len) {
+    t = DecodeRowsFast<S, kMode>(tbl, lanes, wp_io, wend, raw, t, std::min(end, min_len), out);
   }
+  const uint8_t* wp = *wp_io;
+  for (uint32_t* o = out + (t - row) * S; t < end; ++t, o += S) {
+    for (int j = 0; j < S; ++j) {
+      if (t < layout.Length(j)) {
+        o[j] = DecodeCheckedStep<kMode>(tbl, lanes[j], wp, wend, raw, overrun);
+      }
+    }
+  }
+  *wp_io = wp;
 }
 
 Status Corrupt(const char* what) {
@@ -584,11 +649,10 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   ContextHistograms(tokens, layout, static_cast<size_t>(alphabet), &hist);
   Clustering best;
   best.bits = std::numeric_limits<double>::infinity();
+  const unsigned modes = options.context_modes != 0 ? options.context_modes : 1u;
   for (int mode = 0; mode < kContextModes; ++mode) {
-    if ((options.context_modes & (1u << mode)) == 0 && !(mode == 0 && options.context_modes == 0)) {
-      continue;
-    }
-    Clustering c = ClusterContexts(hist[mode], token_count, alphabet, mode);
+    if ((modes & (1u << mode)) == 0) continue;
+    Clustering c = ClusterContexts(hist[mode], token_count, alphabet, tl.direct, mode);
     if (c.bits < best.bits) best = std::move(c);
   }
 
@@ -600,7 +664,7 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   const int k = static_cast<int>(best.tables.size());
   header.Put(static_cast<uint32_t>(k - 1), 4);
   for (int g = 1; g < k; ++g) header.PutExpGolomb(best.starts[g] - best.starts[g - 1] - 1, 2);
-  for (const Table& t : best.tables) WriteTable(t, &header);
+  for (const Table& t : best.tables) WriteTable(t, tl.direct, &header);
   header.FlushTo(out);
 
   // Encoding tables: table of each context value; per table and token, the
@@ -633,28 +697,30 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   }
 
   // rANS in reverse lockstep order; the decoder reads the words forwards.
+  // Each value emits at most one word, written unconditionally and kept or
+  // not (the choice is a coin flip for a branch predictor).
   const int s_count = options.segments;
   std::vector<uint32_t> state(static_cast<size_t>(s_count), kRansL);
-  std::vector<uint16_t> words;
-  words.reserve(n / 2 + 16);
+  std::vector<uint16_t> words(n + 1);
+  size_t word_count = 0;
   for (size_t t = layout.length; t-- > 0;) {
     for (int j = s_count; j-- > 0;) {
-      const size_t b = layout.Begin(j);
-      const size_t i = b + t;
-      if (i >= layout.End(j)) continue;
+      if (t >= layout.Length(j)) continue;
+      const size_t i = layout.Begin(j) + t;
       const uint32_t t1 = t >= 1 ? tokens[i - 1] : 0;
       const uint32_t t2 = t >= 2 ? tokens[i - 2] : 0;
       const EncSymbol& e = syms[table_of[ContextOf(best.mode, t1, t2)] * a + tokens[i]];
       uint32_t x = state[j];
-      if (uint64_t{x} >= (uint64_t{e.freq} << (32 - kProbBits))) {
-        words.push_back(static_cast<uint16_t>(x & 0xFFFF));
-        x >>= 16;
-      }
+      const bool emit = uint64_t{x} >= (uint64_t{e.freq} << (32 - kProbBits));
+      words[word_count] = static_cast<uint16_t>(x);
+      word_count += emit;
+      x >>= emit ? 16 : 0;
       const uint32_t q =
           e.freq == 1 ? x : static_cast<uint32_t>((static_cast<unsigned __int128>(x) * e.rcp) >> 64);
       state[j] = x + e.cum + q * (kProbScale - e.freq);
     }
   }
+  words.resize(word_count);
   PutVarint(words.size() * 2, out);
   for (uint32_t x : state) PutU32(x, out);
   const size_t words_at = out->size();
@@ -679,10 +745,18 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   raw.FlushTo(out);
 }
 
-Status RansDecode(std::string_view block, const SegmentLayout& layout,
-                  std::span<uint32_t> lockstep) {
+struct RansDecoder::Lanes {
+  std::array<Lane, 4> lane;
+};
+
+RansDecoder::RansDecoder() : lanes_(std::make_unique<Lanes>()) {}
+RansDecoder::~RansDecoder() = default;
+
+Status RansDecoder::Init(std::string_view block, const SegmentLayout& layout) {
   assert(IsValidSegmentCount(layout.segments));
-  assert(lockstep.size() >= static_cast<size_t>(layout.segments) * layout.length);
+  layout_ = layout;
+  ready_ = false;
+  overrun_ = false;
   const int segments = layout.segments;
 
   // Header: bit fields, parsed with a bounded bit reader.
@@ -690,10 +764,10 @@ Status RansDecode(std::string_view block, const SegmentLayout& layout,
   TokenLayout tl;
   tl.direct = static_cast<int>(hdr.Get(3));
   tl.mantissa = static_cast<int>(hdr.Get(2));
-  const int mode = static_cast<int>(hdr.Get(1));
+  mode_ = static_cast<int>(hdr.Get(1));
   if (!tl.Valid()) return Corrupt("invalid token layout");
   const int token_count = tl.TokenCount();
-  const int limit = ContextLimit(mode, token_count);
+  const int limit = ContextLimit(mode_, token_count);
   const int k = static_cast<int>(hdr.Get(4)) + 1;
   std::array<uint32_t, kMaxTables> starts{};
   for (int g = 1; g < k; ++g) {
@@ -707,16 +781,23 @@ Status RansDecode(std::string_view block, const SegmentLayout& layout,
   std::vector<uint32_t>& block_tables = ThreadTables();
   block_tables.resize(kSlotsAt + static_cast<size_t>(k) * kProbScale);
   uint32_t* tbl = block_tables.data();
+  tables_ = tbl;
   std::array<uint32_t, kMaxTokens> quant, weights, freqs;
   for (int g = 0; g < k; ++g) {
     const int extent = static_cast<int>(hdr.Get(8)) + 1;
     if (extent > token_count) return Corrupt("table names an unknown token");
-    uint32_t prev = 0;
-    for (int i = 0; i < extent; ++i) {
-      const uint32_t q = prev + UnZigZag(hdr.GetExpGolomb(0));
+    for (int i = 0; i < extent;) {  // see WalkTableCodes
+      const uint32_t p = PredictQuant(quant.data(), i, tl.direct);
+      const uint32_t q = p + UnZigZag(hdr.GetExpGolomb(0));
       if (hdr.overrun() || q > kMaxQuant) return Corrupt("bad frequency code");
-      quant[i] = q;
-      prev = q;
+      quant[i++] = q;
+      if (q == 0 && p == 0) {
+        const uint32_t run = hdr.GetExpGolomb(1);
+        if (hdr.overrun() || run >= static_cast<uint32_t>(extent - i)) {
+          return Corrupt("bad run of unused tokens");
+        }
+        for (uint32_t r = 0; r < run; ++r) quant[i++] = 0;
+      }
     }
     if (quant[extent - 1] == 0) return Corrupt("table extent ends on an unused token");
     for (int i = 0; i < extent; ++i) weights[i] = DequantizeFreq(quant[i]);
@@ -753,29 +834,51 @@ Status RansDecode(std::string_view block, const SegmentLayout& layout,
   ByteReader in(block);
   in.Take(header_bytes);
   const uint64_t word_bytes = in.Varint();
-  std::array<uint32_t, 4> x{};
   for (int j = 0; j < segments; ++j) {
-    x[j] = in.U32();
-    if (x[j] < kRansL) return Corrupt("rANS state below its lower bound");
+    const uint32_t x = in.U32();
+    if (x < kRansL) return Corrupt("rANS state below its lower bound");
+    lanes_->lane[j] = Lane{x, tbl[kContextAt], 0};
   }
   if (in.overrun() || word_bytes % 2 != 0 || word_bytes > in.remaining()) {
     return Corrupt("bad rANS stream length");
   }
   const std::string_view words = in.Take(static_cast<size_t>(word_bytes));
-  BitReader raw(in.Rest());
-  const uint8_t* wp = reinterpret_cast<const uint8_t*>(words.data());
-  const uint8_t* wend = wp + words.size();
-  bool overrun = false;
-  if (segments == 1) {
-    DecodeDispatchMode<1>(mode, tbl, layout, x.data(), lockstep.data(), &wp, wend, raw, &overrun);
+  raw_ = BitReader(in.Rest());
+  wp_ = reinterpret_cast<const uint8_t*>(words.data());
+  wend_ = wp_ + words.size();
+  min_len_ = layout.length;
+  for (int j = 0; j < segments; ++j) min_len_ = std::min(min_len_, layout.Length(j));
+  ready_ = true;
+  return Status::Ok();
+}
+
+void RansDecoder::DecodeRows(size_t row, size_t rows, uint32_t* out) {
+  assert(ready_ && row + rows <= layout_.length);
+  Lane* lanes = lanes_->lane.data();
+  if (layout_.segments == 1) {
+    if (mode_ == 0) {
+      DecodeRowsImpl<1, 0>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
+                           rows, out);
+    } else {
+      DecodeRowsImpl<1, 1>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
+                           rows, out);
+    }
+  } else if (mode_ == 0) {
+    DecodeRowsImpl<4, 0>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
+                         rows, out);
   } else {
-    DecodeDispatchMode<4>(mode, tbl, layout, x.data(), lockstep.data(), &wp, wend, raw, &overrun);
+    DecodeRowsImpl<4, 1>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
+                         rows, out);
   }
-  if (overrun || wp != wend) return Corrupt("rANS stream length mismatch");
-  for (int j = 0; j < segments; ++j) {
-    if (x[j] != kRansL) return Corrupt("rANS final state mismatch");
+}
+
+Status RansDecoder::Finish() {
+  assert(ready_);
+  if (overrun_ || wp_ != wend_) return Corrupt("rANS stream length mismatch");
+  for (int j = 0; j < layout_.segments; ++j) {
+    if (lanes_->lane[j].x != kRansL) return Corrupt("rANS final state mismatch");
   }
-  if (!raw.AtPaddedEnd()) return Corrupt("raw bit stream length mismatch");
+  if (!raw_.AtPaddedEnd()) return Corrupt("raw bit stream length mismatch");
   return Status::Ok();
 }
 

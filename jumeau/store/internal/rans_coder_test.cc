@@ -20,7 +20,15 @@ Status DecodeNatural(std::string_view block, size_t n, int segments,
                      std::vector<uint32_t>* values) {
   const SegmentLayout layout(n, segments);
   std::vector<uint32_t> lockstep(layout.LockstepSize());
-  Status s = RansDecode(block, layout, lockstep);
+  RansDecoder decoder;
+  Status s = decoder.Init(block, layout);
+  if (!s.ok()) return s;
+  // Uneven batches, to exercise resuming.
+  for (size_t row = 0, step = 1; row < layout.length; row += step, step = step * 2 + 1) {
+    const size_t rows = std::min(step, layout.length - row);
+    decoder.DecodeRows(row, rows, lockstep.data() + row * segments);
+  }
+  s = decoder.Finish();
   if (!s.ok()) return s;
   values->assign(n, 0);
   for (int j = 0; j < segments; ++j) {
