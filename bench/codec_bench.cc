@@ -138,7 +138,66 @@ void BM_Decode(benchmark::State& state) {
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
+// EEG: the 64 channels of EDF S001R03 (16-bit, 160 Hz, 2 min), one chunk per
+// channel. Noisier than ECG: many residuals need raw bits.
+struct Eeg {
+  std::vector<std::vector<int32_t>> channels;
+  Eeg() {
+    std::ifstream in(DataRoot("") / "edf/S001R03.edf", std::ios::binary);
+    const std::vector<uint8_t> b((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
+    if (b.size() < 256) return;
+    auto field = [&](size_t at, size_t len) {
+      return std::atoi(std::string(b.begin() + static_cast<ptrdiff_t>(at),
+                                   b.begin() + static_cast<ptrdiff_t>(at + len))
+                           .c_str());
+    };
+    const int records = field(236, 8), ns = field(252, 4);
+    if (ns <= 0 || records <= 0 || b.size() < 256 * static_cast<size_t>(ns + 1)) return;
+    std::vector<int> per_record(static_cast<size_t>(ns));
+    for (int i = 0; i < ns; ++i) per_record[i] = field(256 + 216 * static_cast<size_t>(ns) + 8 * i, 8);
+    channels.assign(static_cast<size_t>(ns), {});
+    size_t pos = 256 * static_cast<size_t>(ns + 1);
+    for (int r = 0; r < records; ++r) {
+      for (int i = 0; i < ns; ++i) {
+        for (int k = 0; k < per_record[i] && pos + 2 <= b.size(); ++k, pos += 2) {
+          channels[i].push_back(static_cast<int16_t>(b[pos] | (b[pos + 1] << 8)));
+        }
+      }
+    }
+  }
+};
+
+void BM_DecodeEeg(benchmark::State& state) {
+  static const Eeg eeg;
+  if (eeg.channels.empty()) {
+    state.SkipWithError("EDF S001R03 not found (set JUMEAU_TEST_DATA)");
+    return;
+  }
+  std::vector<std::string> chunks;
+  size_t n = 0, bytes = 0, longest = 0;
+  for (const auto& c : eeg.channels) {
+    chunks.emplace_back();
+    jumeau::store::EncodeSamples(c, &chunks.back());
+    n += c.size();
+    bytes += chunks.back().size();
+    longest = std::max(longest, c.size());
+  }
+  std::vector<int32_t> out(longest);
+  for (auto _ : state) {
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      const jumeau::Status s = jumeau::store::DecodeSamples(
+          chunks[i], std::span<int32_t>(out.data(), eeg.channels[i].size()));
+      if (!s.ok()) state.SkipWithError(s.ToString().c_str());
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  state.counters["bits_per_sample"] = static_cast<double>(bytes) * 8.0 / static_cast<double>(n);
+}
+
 BENCHMARK(BM_Encode)->Arg(16384)->Arg(65536)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DecodeEeg)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Decode)->Arg(4096)->Arg(16384)->Arg(32768)->Arg(65536)->Arg(131072)->Unit(
     benchmark::kMillisecond);
 

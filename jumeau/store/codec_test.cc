@@ -286,6 +286,23 @@ TEST(CodecTest, EdfEegSixteenBit) {
   EXPECT_LT(BitsPerSample(encoded, x.size()), 12.0);
 }
 
+TEST(CodecTest, BdfTwentyFourBit) {
+  JUMEAU_REQUIRE_TEST_DATA(path, "edf/test_bdf_stim_channel.bdf");
+  const std::vector<uint8_t> bytes = ReadFile(path);
+  ASSERT_GT(bytes.size(), 256u);
+  const int signals = std::stoi(std::string(bytes.begin() + 252, bytes.begin() + 256));
+  const size_t header = 256 * static_cast<size_t>(signals + 1);
+  ASSERT_LT(header, bytes.size());
+  std::vector<int32_t> x;
+  for (size_t i = header; i + 3 <= bytes.size(); i += 3) {
+    const int32_t v = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16);
+    x.push_back(v >= (1 << 23) ? v - (1 << 24) : v);
+  }
+  ASSERT_GT(x.size(), 10000u);
+  const size_t encoded = ExpectRoundTrip(x, "BDF");
+  EXPECT_LT(BitsPerSample(encoded, x.size()), 24.0);
+}
+
 // ---- malformed input ----
 
 std::vector<int32_t> EcgLike(size_t n) {

@@ -34,6 +34,9 @@ constexpr int kQuantMantissa = 2;
 constexpr uint32_t kQuantExact = 1u << (kQuantMantissa + 1);
 constexpr uint32_t kMaxQuant = kQuantExact + (kProbBits - kQuantMantissa) * (1u << kQuantMantissa) - 1;
 constexpr int kContextModes = 2;
+// Blocks where more than 1 / kBranchlessFrom of the values carry raw bits
+// ask the decoder for its branch-free loop (a speed hint, bit B below).
+constexpr size_t kBranchlessFrom = 5;
 
 // Tokens: a value v < 2^direct is its own token; otherwise the token names
 // the position n of v's top bit and the `mantissa` bits below it, and the
@@ -498,6 +501,33 @@ inline uint64_t TokenInfoOf(const uint32_t* tbl, uint32_t tok) {
   return info;
 }
 
+// The raw-bit stream is decoded from a copy followed by kRawPadding zero
+// bytes, so that an 8-byte load at any bit position up to RawReadLimit(size)
+// stays inside the copy. Valid streams never go past size * 8, so the fast
+// path always has (kRawPadding - 8) * 8 = 448 bits (3 rows of 4 maximal
+// reads) of slack. Reading past the real end yields zeros and is reported by
+// Finish.
+constexpr size_t kRawPadding = 64;
+
+inline size_t RawReadLimit(size_t size) { return (size + kRawPadding - 8) * 8; }
+
+std::vector<uint8_t>& ThreadRawCopy() {
+  thread_local std::vector<uint8_t> copy;
+  return copy;
+}
+
+// Reads `count` raw bits at bit position `pos` (LSB first) and advances it.
+// The only loop-carried dependency is pos += count, so reads of successive
+// values overlap. REQUIRES: count <= 32, pos <= RawReadLimit(size).
+[[gnu::always_inline]] inline uint32_t ReadRaw(const uint8_t* data, size_t& pos, int count) {
+  uint64_t word;
+  std::memcpy(&word, data + (pos >> 3), 8);
+  const uint32_t v =
+      static_cast<uint32_t>((word >> (pos & 7)) & ((uint64_t{1} << count) - 1));
+  pos += static_cast<size_t>(count);
+  return v;
+}
+
 // Branch-free renormalisation: when x < kRansL, shifts in the 16-bit word
 // at wp and advances wp. Whether it happens is a coin flip for the branch
 // predictor, so it must be conditional moves (GCC turns the plain ternaries
@@ -519,22 +549,31 @@ inline uint64_t TokenInfoOf(const uint32_t* tbl, uint32_t tok) {
 #endif
 }
 
-// The unchecked step: the caller guarantees 2 readable bytes at wp.
-template <int kMode>
+// The unchecked step: the caller guarantees 2 readable bytes at wp and
+// pos <= RawReadLimit. With kBranchless, every value reads its (possibly
+// zero) raw bits and is unzigzagged, avoiding a mispredicted branch per value
+// when raw bits are common; otherwise values without raw bits come straight
+// from the table.
+template <int kMode, bool kBranchless>
 [[gnu::always_inline]] inline uint32_t DecodeFastStep(const uint32_t* tbl, Lane& l,
-                                                      const uint8_t*& wp, BitReader& raw) {
+                                                      const uint8_t*& wp, const uint8_t* raw,
+                                                      size_t& pos) {
   const uint32_t tok = DecodeToken<kMode>(tbl, l);
   Renormalize(l.x, wp);
   const uint64_t info = TokenInfoOf(tbl, tok);
   const int raw_bits = static_cast<int>(info >> 32);
-  if (__builtin_expect(raw_bits == 0, 1)) return static_cast<uint32_t>(info);
-  return UnZigZag(static_cast<uint32_t>(info) + raw.Get(raw_bits));
+  if constexpr (!kBranchless) {
+    if (__builtin_expect(raw_bits == 0, 1)) return static_cast<uint32_t>(info);
+  }
+  return UnZigZag(static_cast<uint32_t>(info) + ReadRaw(raw, pos, raw_bits));
 }
 
-// The bounds-checked step, for the last few values.
-template <int kMode>
+// The bounds-checked step, for the last few values. The token table holds
+// unzigzagged values for tokens without raw bits unless kBranchless.
+template <int kMode, bool kBranchless>
 inline uint32_t DecodeCheckedStep(const uint32_t* tbl, Lane& l, const uint8_t*& wp,
-                                  const uint8_t* wend, BitReader& raw, bool* overrun) {
+                                  const uint8_t* wend, const uint8_t* raw, size_t raw_limit,
+                                  size_t& pos, bool* overrun) {
   const uint32_t tok = DecodeToken<kMode>(tbl, l);
   if (l.x < kRansL) {
     if (wend - wp >= 2) {
@@ -547,21 +586,30 @@ inline uint32_t DecodeCheckedStep(const uint32_t* tbl, Lane& l, const uint8_t*& 
   }
   const uint64_t info = TokenInfoOf(tbl, tok);
   const int raw_bits = static_cast<int>(info >> 32);
-  if (raw_bits == 0) return static_cast<uint32_t>(info);
-  return UnZigZag(static_cast<uint32_t>(info) + raw.Get(raw_bits));
+  if constexpr (!kBranchless) {
+    if (raw_bits == 0) return static_cast<uint32_t>(info);
+  }
+  if (pos > raw_limit) {
+    *overrun = true;
+    return 0;
+  }
+  return UnZigZag(static_cast<uint32_t>(info) + ReadRaw(raw, pos, raw_bits));
 }
 
 // The fast path of DecodeRows: rows [row, end) while the word stream has
-// room for a whole row; every segment must be active in these rows. The lane
-// states are copied into named locals so that they live in registers (an
-// array indexed by a variable anywhere in the function would keep them in
-// memory, adding store-to-load latency to every step). Returns the row
-// reached.
-template <int S, int kMode>
-size_t DecodeRowsFast(const uint32_t* tbl, Lane* lanes, const uint8_t** wp_io,
-                      const uint8_t* wend, BitReader& raw, size_t row, size_t end,
-                      uint32_t* out) {
+// room for a whole row and the raw stream for S maximal reads; every segment
+// must be active in these rows. The lane states are copied into named locals
+// so that they live in registers (an array indexed by a variable anywhere in
+// the function would keep them in memory, adding store-to-load latency to
+// every step). Returns the row reached.
+template <int S, int kMode, bool kBranchless>
+[[gnu::always_inline]] inline size_t DecodeRowsFast(const uint32_t* tbl, Lane* lanes,
+                                                    const uint8_t** wp_io, const uint8_t* wend,
+                                                    const uint8_t* raw, size_t raw_limit,
+                                                    size_t* pos_io, size_t row, size_t end,
+                                                    uint32_t* out) {
   static_assert(S == 1 || S == 4);
+  constexpr size_t kMaxRawBitsPerRow = 31 * S;
   Lane l0 = lanes[0], l1, l2, l3;
   if constexpr (S == 4) {
     l1 = lanes[1];
@@ -569,23 +617,26 @@ size_t DecodeRowsFast(const uint32_t* tbl, Lane* lanes, const uint8_t** wp_io,
     l3 = lanes[3];
   }
   const uint8_t* wp = *wp_io;
-  BitReader local = raw;
+  size_t pos = *pos_io;
   size_t t = row;
-  while (t < end) {
-    // Each row reads at most S words: this many rows need no bounds check.
-    const size_t safe_rows = static_cast<size_t>(wend - wp) / (2 * S);
+  while (t < end && pos <= raw_limit) {
+    // Each row reads at most S words and S * 31 raw bits, so after k rows
+    // every read of the next row starts below pos + (k + 1) * 31 * S: this
+    // many rows need no bounds check.
+    const size_t safe_rows = std::min(static_cast<size_t>(wend - wp) / (2 * S),
+                                      (raw_limit - pos) / kMaxRawBitsPerRow);
     if (safe_rows == 0) break;
     const size_t stop = std::min(end, t + safe_rows);
     for (; t < stop; ++t, out += S) {
-      out[0] = DecodeFastStep<kMode>(tbl, l0, wp, local);
+      out[0] = DecodeFastStep<kMode, kBranchless>(tbl, l0, wp, raw, pos);
       if constexpr (S == 4) {
-        out[1] = DecodeFastStep<kMode>(tbl, l1, wp, local);
-        out[2] = DecodeFastStep<kMode>(tbl, l2, wp, local);
-        out[3] = DecodeFastStep<kMode>(tbl, l3, wp, local);
+        out[1] = DecodeFastStep<kMode, kBranchless>(tbl, l1, wp, raw, pos);
+        out[2] = DecodeFastStep<kMode, kBranchless>(tbl, l2, wp, raw, pos);
+        out[3] = DecodeFastStep<kMode, kBranchless>(tbl, l3, wp, raw, pos);
       }
     }
   }
-  raw = local;
+  *pos_io = pos;
   *wp_io = wp;
   lanes[0] = l0;
   if constexpr (S == 4) {
@@ -597,26 +648,33 @@ size_t DecodeRowsFast(const uint32_t* tbl, Lane* lanes, const uint8_t** wp_io,
 }
 
 // Decodes rows [row, row + rows) into out (row-major, S values per row):
-// fast while every segment is active and the word stream has room, then
+// fast while every segment is active and the streams have room, then
 // checked.
-template <int S, int kMode>
-void DecodeRowsImpl(const uint32_t* tbl, const SegmentLayout& layout, size_t min_len,
-                    Lane* lanes, const uint8_t** wp_io, const uint8_t* wend, BitReader& raw,
-                    bool* overrun, size_t row, size_t rows, uint32_t* out) {
+template <int S, int kMode, bool kBranchless>
+[[gnu::always_inline]] inline void DecodeRowsImpl(const uint32_t* tbl, const SegmentLayout& layout,
+                                                  size_t min_len, Lane* lanes,
+                                                  const uint8_t** wp_io, const uint8_t* wend,
+                                                  const uint8_t* raw, size_t raw_limit,
+                                                  size_t* pos_io, bool* overrun, size_t row,
+                                                  size_t rows, uint32_t* out) {
   const size_t end = row + rows;
   size_t t = row;
   if (t < min_len) {
-    t = DecodeRowsFast<S, kMode>(tbl, lanes, wp_io, wend, raw, t, std::min(end, min_len), out);
+    t = DecodeRowsFast<S, kMode, kBranchless>(tbl, lanes, wp_io, wend, raw, raw_limit, pos_io,
+                                              t, std::min(end, min_len), out);
   }
   const uint8_t* wp = *wp_io;
+  size_t pos = *pos_io;
   for (uint32_t* o = out + (t - row) * S; t < end; ++t, o += S) {
     for (int j = 0; j < S; ++j) {
       if (t < layout.Length(j)) {
-        o[j] = DecodeCheckedStep<kMode>(tbl, lanes[j], wp, wend, raw, overrun);
+        o[j] = DecodeCheckedStep<kMode, kBranchless>(tbl, lanes[j], wp, wend, raw, raw_limit,
+                                                     pos, overrun);
       }
     }
   }
   *wp_io = wp;
+  *pos_io = pos;
 }
 
 Status Corrupt(const char* what) {
@@ -661,6 +719,13 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   header.Put(static_cast<uint32_t>(tl.direct), 3);
   header.Put(static_cast<uint32_t>(tl.mantissa), 2);
   header.Put(static_cast<uint32_t>(best.mode), 1);
+  size_t with_raw_bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    int rb;
+    tl.Token(values[i], &rb);
+    with_raw_bits += rb > 0;
+  }
+  header.Put(with_raw_bits > n / kBranchlessFrom ? 1 : 0, 1);
   const int k = static_cast<int>(best.tables.size());
   header.Put(static_cast<uint32_t>(k - 1), 4);
   for (int g = 1; g < k; ++g) header.PutExpGolomb(best.starts[g] - best.starts[g - 1] - 1, 2);
@@ -765,6 +830,7 @@ Status RansDecoder::Init(std::string_view block, const SegmentLayout& layout) {
   tl.direct = static_cast<int>(hdr.Get(3));
   tl.mantissa = static_cast<int>(hdr.Get(2));
   mode_ = static_cast<int>(hdr.Get(1));
+  branchless_ = hdr.Get(1) != 0;
   if (!tl.Valid()) return Corrupt("invalid token layout");
   const int token_count = tl.TokenCount();
   const int limit = ContextLimit(mode_, token_count);
@@ -827,7 +893,7 @@ Status RansDecoder::Init(std::string_view block, const SegmentLayout& layout) {
     uint32_t base = 0;
     int rb = 0;
     if (t < token_count) tl.Base(static_cast<uint32_t>(t), &base, &rb);
-    tbl[kInfoAt + 2 * t] = rb == 0 ? UnZigZag(base) : base;
+    tbl[kInfoAt + 2 * t] = (rb == 0 && !branchless_) ? UnZigZag(base) : base;
     tbl[kInfoAt + 2 * t + 1] = static_cast<uint32_t>(rb);
   }
 
@@ -843,7 +909,14 @@ Status RansDecoder::Init(std::string_view block, const SegmentLayout& layout) {
     return Corrupt("bad rANS stream length");
   }
   const std::string_view words = in.Take(static_cast<size_t>(word_bytes));
-  raw_ = BitReader(in.Rest());
+  // The raw bits, copied with zero padding (see kRawPadding).
+  const std::string_view raw = in.Rest();
+  std::vector<uint8_t>& raw_copy = ThreadRawCopy();
+  raw_copy.assign(raw.size() + kRawPadding, 0);
+  if (!raw.empty()) std::memcpy(raw_copy.data(), raw.data(), raw.size());
+  raw_ = raw_copy.data();
+  raw_size_ = raw.size();
+  raw_pos_ = 0;
   wp_ = reinterpret_cast<const uint8_t*>(words.data());
   wend_ = wp_ + words.size();
   min_len_ = layout.length;
@@ -852,24 +925,75 @@ Status RansDecoder::Init(std::string_view block, const SegmentLayout& layout) {
   return Status::Ok();
 }
 
+namespace {
+
+// Arguments of one DecodeRows call.
+struct RowsCall {
+  const uint32_t* tables;
+  const SegmentLayout* layout;
+  size_t min_len;
+  Lane* lanes;
+  const uint8_t** wp;
+  const uint8_t* wend;
+  const uint8_t* raw;
+  size_t raw_limit;
+  size_t* raw_pos;
+  bool* overrun;
+  size_t row, rows;
+  uint32_t* out;
+};
+
+template <int S, int kMode, bool kBranchless>
+[[gnu::always_inline]] inline void RunVariant(const RowsCall& c) {
+  DecodeRowsImpl<S, kMode, kBranchless>(c.tables, *c.layout, c.min_len, c.lanes, c.wp, c.wend,
+                                        c.raw, c.raw_limit, c.raw_pos, c.overrun, c.row, c.rows,
+                                        c.out);
+}
+
+[[gnu::always_inline]] inline void DecodeRowsVariant(int variant, const RowsCall& c) {
+  switch (variant) {
+    case 0: RunVariant<1, 0, false>(c); break;
+    case 1: RunVariant<1, 0, true>(c); break;
+    case 2: RunVariant<1, 1, false>(c); break;
+    case 3: RunVariant<1, 1, true>(c); break;
+    case 4: RunVariant<4, 0, false>(c); break;
+    case 5: RunVariant<4, 0, true>(c); break;
+    case 6: RunVariant<4, 1, false>(c); break;
+    default: RunVariant<4, 1, true>(c); break;
+  }
+}
+
+void DecodeRowsGeneric(int variant, const RowsCall& c) { DecodeRowsVariant(variant, c); }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same code compiled for BMI2 (variable shifts and bit extraction in one
+// instruction each), picked at run time when the CPU has it.
+[[gnu::target("bmi2")]] void DecodeRowsBmi2(int variant, const RowsCall& c) {
+  DecodeRowsVariant(variant, c);
+}
+
+bool HaveBmi2() {
+  static const bool have = __builtin_cpu_supports("bmi2");
+  return have;
+}
+#endif
+
+}  // namespace
+
 void RansDecoder::DecodeRows(size_t row, size_t rows, uint32_t* out) {
   assert(ready_ && row + rows <= layout_.length);
-  Lane* lanes = lanes_->lane.data();
-  if (layout_.segments == 1) {
-    if (mode_ == 0) {
-      DecodeRowsImpl<1, 0>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
-                           rows, out);
-    } else {
-      DecodeRowsImpl<1, 1>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
-                           rows, out);
-    }
-  } else if (mode_ == 0) {
-    DecodeRowsImpl<4, 0>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
-                         rows, out);
-  } else {
-    DecodeRowsImpl<4, 1>(tables_, layout_, min_len_, lanes, &wp_, wend_, raw_, &overrun_, row,
-                         rows, out);
+  const RowsCall call{tables_,   &layout_, min_len_, lanes_->lane.data(), &wp_, wend_,
+                      raw_,      RawReadLimit(raw_size_),   &raw_pos_, &overrun_, row,
+                      rows,      out};
+  const int variant =
+      (layout_.segments == 4 ? 4 : 0) + (mode_ == 1 ? 2 : 0) + (branchless_ ? 1 : 0);
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (HaveBmi2()) {
+    DecodeRowsBmi2(variant, call);
+    return;
   }
+#endif
+  DecodeRowsGeneric(variant, call);
 }
 
 Status RansDecoder::Finish() {
@@ -878,7 +1002,14 @@ Status RansDecoder::Finish() {
   for (int j = 0; j < layout_.segments; ++j) {
     if (lanes_->lane[j].x != kRansL) return Corrupt("rANS final state mismatch");
   }
-  if (!raw_.AtPaddedEnd()) return Corrupt("raw bit stream length mismatch");
+  // Every raw bit consumed, except fewer than 8 zero padding bits.
+  const size_t total_bits = raw_size_ * 8;
+  if (raw_pos_ > total_bits || total_bits - raw_pos_ >= 8) {
+    return Corrupt("raw bit stream length mismatch");
+  }
+  if (raw_pos_ < total_bits && (raw_[raw_size_ - 1] >> (raw_pos_ & 7)) != 0) {
+    return Corrupt("non-zero raw bit padding");
+  }
   return Status::Ok();
 }
 

@@ -7,7 +7,9 @@
 //
 // Block layout (values v = zigzag(residual); bit fields LSB first):
 //   header bits: u3 direct D (0..7), u2 mantissa M (0..min(D, 2)), u1
-//     context mode C, u4 tables K - 1, then K - 1 context-map starts as
+//     context mode C, u1 B (a decoding-speed hint: many values carry raw
+//     bits; it does not change what decodes), u4 tables K - 1, then K - 1
+//     context-map starts as
 //     EG2(start[g] - start[g - 1] - 1) (start[0] = 0), then K frequency
 //     tables (WalkTableCodes in rans_coder.cc), zero padding to a byte;
 //   varint: byte length of the rANS word stream (even);
@@ -36,7 +38,6 @@
 #include <string_view>
 
 #include "jumeau/core/status.h"
-#include "jumeau/store/internal/bit_io.h"
 #include "jumeau/store/internal/segment_layout.h"
 
 namespace jumeau::store::internal {
@@ -65,8 +66,8 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
 // (row t holds value t of every segment), so callers can consume values in
 // small cache-resident batches. Decoding garbage is safe: reads stay inside
 // the block, and Init or Finish report kDataLoss. Not thread-safe; its
-// tables live in thread-local scratch, so use one decoder at a time per
-// thread.
+// tables and a copy of the raw bits live in thread-local scratch, so use one
+// decoder at a time per thread.
 class RansDecoder {
  public:
   RansDecoder();
@@ -97,9 +98,12 @@ class RansDecoder {
   const uint32_t* tables_ = nullptr;
   const uint8_t* wp_ = nullptr;
   const uint8_t* wend_ = nullptr;
-  BitReader raw_{std::string_view()};
+  const uint8_t* raw_ = nullptr;  // padded thread-local copy of the raw bits
+  size_t raw_size_ = 0;
+  size_t raw_pos_ = 0;  // bits consumed
   size_t min_len_ = 0;
   int mode_ = 0;
+  bool branchless_ = false;
   bool overrun_ = false;
   bool ready_ = false;
 };
