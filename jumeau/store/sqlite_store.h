@@ -9,13 +9,14 @@
 
 #include "jumeau/core/status.h"
 #include "jumeau/core/time.h"
+#include "jumeau/store/codec.h"
 #include "jumeau/store/store.h"
 
 namespace jumeau::store {
 
-// Samples per stored chunk: a window query decodes whole chunks, so this
-// bounds the cost of the finest zoom; larger chunks compress slightly better.
-inline constexpr int64_t kChunkSamples = 65536;
+// Samples per stored chunk: the codec's recommended chunk (a window query
+// decodes whole chunks, so this bounds the cost of the finest zoom).
+inline constexpr int64_t kChunkSamples = static_cast<int64_t>(kSamplesPerChunk);
 
 // Creates a new store at `path` (one SQLite file, WAL mode, schema at its
 // current version). Returns kAlreadyExists when the file exists, kIoError or

@@ -1,0 +1,1016 @@
+// Context-modelled static rANS coder for prediction residuals (see
+// rans_coder.h). Encoder: tokenise, pick the token layout, cluster contexts
+// into at most kMaxTables frequency tables, then code in reverse. Decoder:
+// table-driven, S interleaved 32-bit rANS states with 16-bit renormalisation,
+// raw bits from a separate LSB-first bit stream.
+#include "jumeau/store/internal/rans_coder.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "jumeau/store/internal/bit_io.h"
+
+namespace jumeau::store::internal {
+namespace {
+
+constexpr int kProbBits = 11;
+constexpr uint32_t kProbScale = 1u << kProbBits;
+constexpr uint32_t kProbMask = kProbScale - 1;
+constexpr uint32_t kRansL = 1u << 16;  // normalised states live in [L, 2^32)
+constexpr int kMaxTables = 16;
+constexpr int kMaxTokens = 256;
+constexpr int kMaxDirectBits = 7;
+constexpr int kMaxMantissaBits = 2;
+// Frequencies are sent as a small float: values below 2^(M+1) exactly, larger
+// ones with M bits after the leading one.
+constexpr int kQuantMantissa = 2;
+constexpr uint32_t kQuantExact = 1u << (kQuantMantissa + 1);
+constexpr uint32_t kMaxQuant = kQuantExact + (kProbBits - kQuantMantissa) * (1u << kQuantMantissa) - 1;
+constexpr int kContextModes = 2;
+// Blocks where more than 1 / kBranchlessFrom of the values carry raw bits
+// ask the decoder for its branch-free loop (a speed hint, bit B below).
+constexpr size_t kBranchlessFrom = 5;
+
+// Tokens: a value v < 2^direct is its own token; otherwise the token names
+// the position n of v's top bit and the `mantissa` bits below it, and the
+// n - mantissa low bits travel raw.
+struct TokenLayout {
+  int direct = 6;
+  int mantissa = 2;
+
+  int TokenCount() const { return (1 << direct) + ((32 - direct) << mantissa); }
+  bool Valid() const {
+    return direct >= 0 && direct <= kMaxDirectBits && mantissa >= 0 &&
+           mantissa <= std::min(direct, kMaxMantissaBits);
+  }
+  // Token of `v`; sets *raw_bits to the count of raw bits that follow.
+  uint32_t Token(uint32_t v, int* raw_bits) const {
+    if (v < (1u << direct)) {
+      *raw_bits = 0;
+      return v;
+    }
+    const int n = 31 - __builtin_clz(v);
+    const uint32_t m = (v >> (n - mantissa)) & ((1u << mantissa) - 1);
+    *raw_bits = n - mantissa;
+    return (1u << direct) + (static_cast<uint32_t>(n - direct) << mantissa) + m;
+  }
+  // Smallest value of token `t` and its raw bit count.
+  void Base(uint32_t t, uint32_t* base, int* raw_bits) const {
+    if (t < (1u << direct)) {
+      *base = t;
+      *raw_bits = 0;
+      return;
+    }
+    const uint32_t idx = t - (1u << direct);
+    const int n = direct + static_cast<int>(idx >> mantissa);
+    const uint32_t m = idx & ((1u << mantissa) - 1);
+    *base = (1u << n) | (m << (n - mantissa));
+    *raw_bits = n - mantissa;
+  }
+};
+
+int ContextLimit(int mode, int token_count) {  // largest context value
+  return (mode == 0 ? 1 : 3) * (token_count - 1);
+}
+
+// ---- frequency tables ----
+
+uint32_t QuantizeFreq(uint32_t f) {  // f in [1, 2^kProbBits] -> [1, kMaxQuant]
+  if (f < kQuantExact) return f;
+  int e = 31 - __builtin_clz(f);
+  const int shift = e - kQuantMantissa;
+  uint32_t top = (f + (1u << (shift - 1))) >> shift;  // round to nearest
+  if (top == (2u << kQuantMantissa)) {
+    top >>= 1;
+    ++e;
+  }
+  return kQuantExact + static_cast<uint32_t>(e - kQuantMantissa - 1) * (1u << kQuantMantissa) +
+         (top - (1u << kQuantMantissa));
+}
+
+uint32_t DequantizeFreq(uint32_t q) {  // q in [0, kMaxQuant]
+  if (q < kQuantExact) return q;
+  const uint32_t idx = q - kQuantExact;
+  const int e = static_cast<int>(idx >> kQuantMantissa) + kQuantMantissa + 1;
+  const uint32_t mant = (idx & ((1u << kQuantMantissa) - 1)) | (1u << kQuantMantissa);
+  return mant << (e - kQuantMantissa);
+}
+
+// Scales `weights` to frequencies summing to exactly kProbScale, every
+// non-zero weight getting at least 1: round(w * kProbScale / total) through a
+// 32.32 fixed-point reciprocal, then the rounding error goes to (or comes
+// from) the largest frequencies. Deterministic integer arithmetic: the
+// decoder rebuilds the encoder's table bit for bit. Returns false when every
+// weight is zero.
+// REQUIRES: fewer than kProbScale / 2 non-zero weights; their sum < 2^43.
+bool NormalizeFreqs(std::span<const uint32_t> weights, std::span<uint32_t> freqs) {
+  uint64_t total = 0;
+  for (uint32_t w : weights) total += w;
+  if (total == 0) return false;
+  const uint64_t scale = (uint64_t{1} << (32 + kProbBits)) / total;
+  int64_t sum = 0;
+  size_t largest = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    uint32_t f = 0;
+    if (weights[i] != 0) {
+      const unsigned __int128 scaled = static_cast<unsigned __int128>(weights[i]) * scale;
+      f = std::max<uint32_t>(static_cast<uint32_t>((scaled + (uint64_t{1} << 31)) >> 32), 1);
+    }
+    freqs[i] = f;
+    sum += f;
+    if (f > freqs[largest]) largest = i;
+  }
+  int64_t diff = static_cast<int64_t>(kProbScale) - sum;
+  if (diff > 0) {
+    freqs[largest] += static_cast<uint32_t>(diff);
+  }
+  while (diff < 0) {
+    // Take from the largest frequencies, keeping each at least 1. Terminates:
+    // the sum of (f - 1) exceeds -diff because fewer than half the slots are
+    // used.
+    size_t big = 0;
+    for (size_t i = 1; i < freqs.size(); ++i) {
+      if (freqs[i] > freqs[big]) big = i;
+    }
+    const int64_t take = std::min<int64_t>(-diff, freqs[big] / 2);
+    if (take == 0) return false;  // unreachable under REQUIRES
+    freqs[big] -= static_cast<uint32_t>(take);
+    diff += take;
+  }
+  return true;
+}
+
+// One frequency table as the decoder will see it: quantised codes and the
+// frequencies rebuilt from them.
+struct Table {
+  std::vector<uint32_t> quant;  // per token, 0 = absent
+  std::vector<uint32_t> freq;   // per token, sums to kProbScale
+  int extent = 0;               // last used token + 1
+};
+
+// Builds the table for `counts` (at least one non-zero).
+Table MakeTable(std::span<const uint32_t> counts) {
+  const size_t a = counts.size();
+  Table t;
+  t.quant.assign(a, 0);
+  t.freq.assign(a, 0);
+  std::vector<uint32_t> exact(a);
+  NormalizeFreqs(counts, exact);
+  for (size_t i = 0; i < a; ++i) {
+    if (exact[i] != 0) {
+      t.quant[i] = QuantizeFreq(exact[i]);
+      t.extent = static_cast<int>(i) + 1;
+    }
+  }
+  std::vector<uint32_t> weights(a);
+  for (size_t i = 0; i < a; ++i) weights[i] = DequantizeFreq(t.quant[i]);
+  NormalizeFreqs(weights, t.freq);
+  return t;
+}
+
+int ExpGolombBits(uint32_t v, int k) {
+  const uint64_t x = uint64_t{v} + (uint64_t{1} << k);
+  const int len = 63 - __builtin_clzll(x);
+  return 2 * len - k + 1;
+}
+
+// Table coding. After u8 extent - 1, the quantised frequency codes q[i] of
+// tokens 0 .. extent - 1 in order, each as EG0(zigzag(q[i] - p(i))) with the
+// prediction p(i) = q[i - 2] for 2 <= i < 2^direct (tokens of residuals of
+// the same sign: the two signs can differ a lot), q[i - 1] for other i > 0,
+// and 0 for i = 0. A zero code predicted as zero is followed by EG1(z): z
+// more zero codes follow, which are not sent. The last token's code is
+// non-zero. Calls sink(value, k) for each exp-Golomb field.
+inline uint32_t PredictQuant(const uint32_t* q, int i, int direct) {
+  if (i == 0) return 0;
+  return (i >= 2 && i < (1 << direct)) ? q[i - 2] : q[i - 1];
+}
+
+template <typename Sink>
+void WalkTableCodes(const Table& t, int direct, Sink&& sink) {
+  const uint32_t* q = t.quant.data();
+  for (int i = 0; i < t.extent;) {
+    const uint32_t p = PredictQuant(q, i, direct);
+    sink(ZigZag(q[i] - p), 0);
+    if (q[i] == 0 && p == 0) {
+      int run = 0;
+      while (i + 1 + run < t.extent && q[i + 1 + run] == 0) ++run;
+      sink(static_cast<uint32_t>(run), 1);
+      i += 1 + run;
+    } else {
+      ++i;
+    }
+  }
+}
+
+// Bits to describe table `t` in the header.
+int TableHeaderBits(const Table& t, int direct) {
+  int bits = 8;
+  WalkTableCodes(t, direct, [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
+  return bits;
+}
+
+void WriteTable(const Table& t, int direct, BitWriter* w) {
+  w->Put(static_cast<uint32_t>(t.extent - 1), 8);
+  WalkTableCodes(t, direct, [&](uint32_t v, int k) { w->PutExpGolomb(v, k); });
+}
+
+// -log2(f / kProbScale) for every frequency f: the cost in bits of a token.
+const std::array<float, kProbScale + 1>& TokenBits() {
+  static const std::array<float, kProbScale + 1> bits = [] {
+    std::array<float, kProbScale + 1> b{};
+    b[0] = 64;  // unused
+    for (uint32_t f = 1; f <= kProbScale; ++f) {
+      b[f] = static_cast<float>(kProbBits - std::log2(static_cast<double>(f)));
+    }
+    return b;
+  }();
+  return bits;
+}
+
+// Estimated bits to code `counts` with table `t`, header included.
+double TableCost(std::span<const uint32_t> counts, const Table& t, int direct) {
+  const auto& token_bits = TokenBits();
+  double bits = TableHeaderBits(t, direct);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] != 0) bits += counts[i] * static_cast<double>(token_bits[t.freq[i]]);
+  }
+  return bits;
+}
+
+// TableCost of MakeTable(counts), estimated with the exactly normalised
+// frequencies in place of the ones rebuilt from the quantised codes.
+double QuickCost(std::span<const uint32_t> counts, int direct) {
+  const size_t a = counts.size();
+  Table t;
+  t.quant.assign(a, 0);
+  t.freq.assign(a, 0);
+  NormalizeFreqs(counts, t.freq);
+  for (size_t i = 0; i < a; ++i) {
+    if (t.freq[i] != 0) {
+      t.quant[i] = QuantizeFreq(t.freq[i]);
+      t.extent = static_cast<int>(i) + 1;
+    }
+  }
+  return TableCost(counts, t, direct);
+}
+
+// ---- context clustering (encoder) ----
+
+// Initial context buckets: exact below 8, then four per octave.
+int ContextBucket(uint32_t s) {
+  if (s < 8) return static_cast<int>(s);
+  const int e = 31 - __builtin_clz(s);
+  return 8 + (e - 3) * 4 + static_cast<int>((s >> (e - 2)) & 3);
+}
+uint32_t ContextBucketStart(int b) {
+  if (b < 8) return static_cast<uint32_t>(b);
+  const int e = 3 + (b - 8) / 4;
+  return (4u + static_cast<uint32_t>((b - 8) % 4)) << (e - 2);
+}
+
+struct Clustering {
+  int mode = 0;
+  std::vector<uint32_t> starts;  // first context value of each table; starts[0] = 0
+  std::vector<Table> tables;
+  double bits = 0;
+};
+
+// ContextBucket of every context value.
+const std::array<uint8_t, kMaxTokens * 3>& BucketOf() {
+  static const std::array<uint8_t, kMaxTokens * 3> table = [] {
+    std::array<uint8_t, kMaxTokens * 3> t{};
+    for (uint32_t s = 0; s < t.size(); ++s) t[s] = static_cast<uint8_t>(ContextBucket(s));
+    return t;
+  }();
+  return table;
+}
+
+// Context value of value i under `mode`: from the previous tokens of the
+// same segment (zero before a segment start).
+inline uint32_t ContextOf(int mode, uint32_t t1, uint32_t t2) {
+  return mode == 0 ? t1 : 2 * t1 + t2;
+}
+
+// Token histograms per context bucket, for both context modes in one pass:
+// hist[mode][bucket * alphabet + token].
+void ContextHistograms(std::span<const uint8_t> tokens, const SegmentLayout& layout,
+                       size_t alphabet, std::array<std::vector<uint32_t>, kContextModes>* hist) {
+  const auto& bucket = BucketOf();
+  for (auto& h : *hist) h.assign(static_cast<size_t>(bucket.back() + 1) * alphabet, 0);
+  uint32_t* h0 = (*hist)[0].data();
+  uint32_t* h1 = (*hist)[1].data();
+  for (int j = 0; j < layout.segments; ++j) {
+    uint32_t t1 = 0, t2 = 0;
+    for (size_t i = layout.Begin(j); i < layout.End(j); ++i) {
+      const uint32_t t = tokens[i];
+      ++h0[bucket[ContextOf(0, t1, t2)] * alphabet + t];
+      ++h1[bucket[ContextOf(1, t1, t2)] * alphabet + t];
+      t2 = t1;
+      t1 = t;
+    }
+  }
+}
+
+// Greedy bottom-up merge of adjacent context buckets while it saves bits.
+// `alphabet` bounds the tokens present.
+Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int alphabet,
+                           int direct, int mode) {
+  const int max_bucket = ContextBucket(static_cast<uint32_t>(ContextLimit(mode, token_count)));
+  const size_t a = static_cast<size_t>(alphabet);
+  struct Group {
+    int first_bucket;
+    std::vector<uint32_t> counts;
+    Table table;
+    double cost;
+    double merge_delta;  // cost change of merging with the next group
+  };
+  std::vector<Group> groups;
+  for (int b = 0; b <= max_bucket; ++b) {
+    std::span<const uint32_t> h(hist.data() + static_cast<size_t>(b) * a, a);
+    if (std::all_of(h.begin(), h.end(), [](uint32_t c) { return c == 0; })) continue;
+    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), {}, 0, 0};
+    g.table = MakeTable(g.counts);
+    g.cost = TableCost(g.counts, g.table, direct);
+    groups.push_back(std::move(g));
+  }
+  // Merges are ranked by QuickCost (no second normalisation); the costs of
+  // the groups kept are exact.
+  std::vector<uint32_t> merged(a);
+  auto update_delta = [&](size_t g) {
+    if (g + 1 >= groups.size()) return;
+    for (size_t i = 0; i < a; ++i) merged[i] = groups[g].counts[i] + groups[g + 1].counts[i];
+    groups[g].merge_delta = QuickCost(merged, direct) - groups[g].cost - groups[g + 1].cost;
+  };
+  for (size_t g = 0; g + 1 < groups.size(); ++g) update_delta(g);
+  // Merge the adjacent pair with the best saving until none saves bits and
+  // at most kMaxTables remain.
+  while (groups.size() > 1) {
+    size_t best = 0;
+    for (size_t g = 1; g + 1 < groups.size(); ++g) {
+      if (groups[g].merge_delta < groups[best].merge_delta) best = g;
+    }
+    if (groups[best].merge_delta >= 0 && groups.size() <= static_cast<size_t>(kMaxTables)) break;
+    Group& g = groups[best];
+    for (size_t i = 0; i < a; ++i) g.counts[i] += groups[best + 1].counts[i];
+    g.table = MakeTable(g.counts);
+    g.cost = TableCost(g.counts, g.table, direct);
+    groups.erase(groups.begin() + static_cast<ptrdiff_t>(best) + 1);
+    update_delta(best);
+    if (best > 0) update_delta(best - 1);
+  }
+  Clustering c;
+  c.mode = mode;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    c.starts.push_back(g == 0 ? 0 : ContextBucketStart(groups[g].first_bucket));
+    c.bits += groups[g].cost;
+    c.tables.push_back(std::move(groups[g].table));
+  }
+  if (groups.empty()) {  // no values at all: one table with token 0
+    std::vector<uint32_t> one(a, 0);
+    one[0] = 1;
+    c.starts.push_back(0);
+    c.tables.push_back(MakeTable(one));
+  }
+  // Context-map header bits.
+  for (size_t g = 1; g < c.starts.size(); ++g) {
+    c.bits += ExpGolombBits(c.starts[g] - c.starts[g - 1] - 1, 2);
+  }
+  return c;
+}
+
+// Picks the token layout with the smallest order-0 cost (token entropy plus
+// raw bits) from histograms of the values.
+TokenLayout ChooseLayout(std::span<const uint32_t> values) {
+  // Exact counts below 2^kMaxDirectBits; above, a value's token under any
+  // layout depends only on its top-bit position n and the kMaxMantissaBits
+  // bits below it, and its raw bit count only on n.
+  constexpr uint32_t kExactLimit = 1u << kMaxDirectBits;
+  constexpr int kBelowTop = kMaxMantissaBits;
+  std::array<uint32_t, kExactLimit> exact{};
+  std::array<std::array<uint32_t, 1 << kBelowTop>, 32> coarse{};
+  for (uint32_t v : values) {
+    if (v < kExactLimit) {
+      ++exact[v];
+    } else {
+      const int n = 31 - __builtin_clz(v);
+      ++coarse[n][(v >> (n - kBelowTop)) & ((1u << kBelowTop) - 1)];
+    }
+  }
+  TokenLayout best;
+  double best_bits = std::numeric_limits<double>::infinity();
+  const double total = static_cast<double>(values.size());
+  std::array<double, kMaxTokens> tok;
+  for (int direct = 0; direct <= kMaxDirectBits; ++direct) {
+    for (int mantissa = std::min(direct, 1); mantissa <= std::min(direct, kMaxMantissaBits);
+         ++mantissa) {
+      TokenLayout layout{direct, mantissa};
+      tok.fill(0.0);
+      double raw = 0;
+      int rb;
+      for (uint32_t v = 0; v < kExactLimit; ++v) {
+        if (exact[v] == 0) continue;
+        tok[layout.Token(v, &rb)] += exact[v];
+        raw += static_cast<double>(exact[v]) * rb;
+      }
+      for (int n = kMaxDirectBits; n < 32; ++n) {
+        for (uint32_t m = 0; m < (1u << kBelowTop); ++m) {
+          if (coarse[n][m] == 0) continue;
+          const uint32_t v = (1u << n) | (m << (n - kBelowTop));
+          tok[layout.Token(v, &rb)] += coarse[n][m];
+          raw += static_cast<double>(coarse[n][m]) * rb;
+        }
+      }
+      double bits = raw;
+      int used = 0;
+      for (int t = 0; t < layout.TokenCount(); ++t) {
+        if (tok[t] > 0) {
+          bits -= tok[t] * std::log2(tok[t] / total);
+          ++used;
+        }
+      }
+      bits += used * 4.0;  // rough table cost
+      if (bits < best_bits) {
+        best_bits = bits;
+        best = layout;
+      }
+    }
+  }
+  return best;
+}
+
+// Decoding tables live in one block of 32-bit words so the hot loop needs a
+// single base register:
+//   [kInfoAt, +2 * kMaxTokens): per token, its raw bit count and either its
+//       smallest (zigzagged) value or, without raw bits, the residual itself
+//       (read together as one 64-bit load);
+//   [kContextAt, +kMaxContexts): per context value, the offset of its table's
+//       slots within the block;
+//   [kSlotsAt, +tables * kProbScale): per table and slot, bits 0-7 token,
+//       8-19 frequency, 20-30 offset of the slot within the token's range.
+constexpr size_t kInfoAt = 0;
+constexpr size_t kContextAt = kInfoAt + 2 * kMaxTokens;
+constexpr size_t kMaxContexts = 3 * kMaxTokens;
+constexpr size_t kSlotsAt = kContextAt + kMaxContexts;
+
+std::vector<uint32_t>& ThreadTables() {
+  thread_local std::vector<uint32_t> tables;
+  return tables;
+}
+
+inline uint32_t LoadU16(const uint8_t* p) {
+  uint16_t v;
+  std::memcpy(&v, p, 2);
+  return v;  // little-endian hosts only (x86-64, aarch64)
+}
+
+// One segment's decoder: its rANS state, the block offset of the table for
+// its next value, and its previous token (context mode 1).
+struct Lane {
+  uint32_t x;
+  uint32_t base;
+  uint32_t prev;
+};
+
+// rANS step shared by both paths: returns the token, updates the lane's state
+// (before renormalisation) and its context.
+template <int kMode>
+[[gnu::always_inline]] inline uint32_t DecodeToken(const uint32_t* tbl, Lane& l) {
+  const uint32_t e = tbl[l.base + (l.x & kProbMask)];
+  const uint32_t tok = e & 0xFF;
+  l.x = ((e >> 8) & 0xFFF) * (l.x >> kProbBits) + (e >> 20);
+  if constexpr (kMode == 0) {
+    l.base = tbl[kContextAt + tok];
+  } else {
+    l.base = tbl[kContextAt + 2 * tok + l.prev];
+    l.prev = tok;
+  }
+  return tok;
+}
+
+inline uint64_t TokenInfoOf(const uint32_t* tbl, uint32_t tok) {
+  uint64_t info;
+  std::memcpy(&info, tbl + kInfoAt + 2 * tok, 8);
+  return info;
+}
+
+// The raw-bit stream is decoded from a copy followed by kRawPadding zero
+// bytes, so that an 8-byte load at any bit position up to RawReadLimit(size)
+// stays inside the copy. Valid streams never go past size * 8, so the fast
+// path always has (kRawPadding - 8) * 8 = 448 bits (3 rows of 4 maximal
+// reads) of slack. Reading past the real end yields zeros and is reported by
+// Finish.
+constexpr size_t kRawPadding = 64;
+
+inline size_t RawReadLimit(size_t size) { return (size + kRawPadding - 8) * 8; }
+
+std::vector<uint8_t>& ThreadRawCopy() {
+  thread_local std::vector<uint8_t> copy;
+  return copy;
+}
+
+// Reads `count` raw bits at bit position `pos` (LSB first) and advances it.
+// The only loop-carried dependency is pos += count, so reads of successive
+// values overlap. REQUIRES: count <= 32, pos <= RawReadLimit(size).
+[[gnu::always_inline]] inline uint32_t ReadRaw(const uint8_t* data, size_t& pos, int count) {
+  uint64_t word;
+  std::memcpy(&word, data + (pos >> 3), 8);
+  const uint32_t v =
+      static_cast<uint32_t>((word >> (pos & 7)) & ((uint64_t{1} << count) - 1));
+  pos += static_cast<size_t>(count);
+  return v;
+}
+
+// Branch-free renormalisation: when x < kRansL, shifts in the 16-bit word
+// at wp and advances wp. Whether it happens is a coin flip for the branch
+// predictor, so it must be conditional moves (GCC turns the plain ternaries
+// into a branch).
+[[gnu::always_inline]] inline void Renormalize(uint32_t& x, const uint8_t*& wp) {
+  const uint32_t refilled = (x << 16) | LoadU16(wp);
+#if defined(__x86_64__)
+  const uint8_t* next = wp + 2;
+  asm("cmpl %[low], %[x]\n\t"
+      "cmovb %[refilled], %[x]\n\t"
+      "cmovb %[next], %[wp]"
+      : [x] "+r"(x), [wp] "+r"(wp)
+      : [refilled] "r"(refilled), [next] "r"(next), [low] "i"(kRansL)
+      : "cc");
+#else
+  const bool need = x < kRansL;
+  x = need ? refilled : x;
+  wp += need ? 2 : 0;
+#endif
+}
+
+// The unchecked step: the caller guarantees 2 readable bytes at wp and
+// pos <= RawReadLimit. With kBranchless, every value reads its (possibly
+// zero) raw bits and is unzigzagged, avoiding a mispredicted branch per value
+// when raw bits are common; otherwise values without raw bits come straight
+// from the table.
+template <int kMode, bool kBranchless>
+[[gnu::always_inline]] inline uint32_t DecodeFastStep(const uint32_t* tbl, Lane& l,
+                                                      const uint8_t*& wp, const uint8_t* raw,
+                                                      size_t& pos) {
+  const uint32_t tok = DecodeToken<kMode>(tbl, l);
+  Renormalize(l.x, wp);
+  const uint64_t info = TokenInfoOf(tbl, tok);
+  const int raw_bits = static_cast<int>(info >> 32);
+  if constexpr (!kBranchless) {
+    if (__builtin_expect(raw_bits == 0, 1)) return static_cast<uint32_t>(info);
+  }
+  return UnZigZag(static_cast<uint32_t>(info) + ReadRaw(raw, pos, raw_bits));
+}
+
+// The bounds-checked step, for the last few values. The token table holds
+// unzigzagged values for tokens without raw bits unless kBranchless.
+template <int kMode, bool kBranchless>
+inline uint32_t DecodeCheckedStep(const uint32_t* tbl, Lane& l, const uint8_t*& wp,
+                                  const uint8_t* wend, const uint8_t* raw, size_t raw_limit,
+                                  size_t& pos, bool* overrun) {
+  const uint32_t tok = DecodeToken<kMode>(tbl, l);
+  if (l.x < kRansL) {
+    if (wend - wp >= 2) {
+      l.x = (l.x << 16) | LoadU16(wp);
+      wp += 2;
+    } else {
+      *overrun = true;
+      l.x <<= 16;
+    }
+  }
+  const uint64_t info = TokenInfoOf(tbl, tok);
+  const int raw_bits = static_cast<int>(info >> 32);
+  if constexpr (!kBranchless) {
+    if (raw_bits == 0) return static_cast<uint32_t>(info);
+  }
+  if (pos > raw_limit) {
+    *overrun = true;
+    return 0;
+  }
+  return UnZigZag(static_cast<uint32_t>(info) + ReadRaw(raw, pos, raw_bits));
+}
+
+// The fast path of DecodeRows: rows [row, end) while the word stream has
+// room for a whole row and the raw stream for S maximal reads; every segment
+// must be active in these rows. The lane states are copied into named locals
+// so that they live in registers (an array indexed by a variable anywhere in
+// the function would keep them in memory, adding store-to-load latency to
+// every step). Returns the row reached.
+template <int S, int kMode, bool kBranchless>
+[[gnu::always_inline]] inline size_t DecodeRowsFast(const uint32_t* tbl, Lane* lanes,
+                                                    const uint8_t** wp_io, const uint8_t* wend,
+                                                    const uint8_t* raw, size_t raw_limit,
+                                                    size_t* pos_io, size_t row, size_t end,
+                                                    uint32_t* out) {
+  static_assert(S == 1 || S == 4);
+  constexpr size_t kMaxRawBitsPerRow = 31 * S;
+  Lane l0 = lanes[0], l1, l2, l3;
+  if constexpr (S == 4) {
+    l1 = lanes[1];
+    l2 = lanes[2];
+    l3 = lanes[3];
+  }
+  const uint8_t* wp = *wp_io;
+  size_t pos = *pos_io;
+  size_t t = row;
+  while (t < end && pos <= raw_limit) {
+    // Each row reads at most S words and S * 31 raw bits, so after k rows
+    // every read of the next row starts below pos + (k + 1) * 31 * S: this
+    // many rows need no bounds check.
+    const size_t safe_rows = std::min(static_cast<size_t>(wend - wp) / (2 * S),
+                                      (raw_limit - pos) / kMaxRawBitsPerRow);
+    if (safe_rows == 0) break;
+    const size_t stop = std::min(end, t + safe_rows);
+    for (; t < stop; ++t, out += S) {
+      out[0] = DecodeFastStep<kMode, kBranchless>(tbl, l0, wp, raw, pos);
+      if constexpr (S == 4) {
+        out[1] = DecodeFastStep<kMode, kBranchless>(tbl, l1, wp, raw, pos);
+        out[2] = DecodeFastStep<kMode, kBranchless>(tbl, l2, wp, raw, pos);
+        out[3] = DecodeFastStep<kMode, kBranchless>(tbl, l3, wp, raw, pos);
+      }
+    }
+  }
+  *pos_io = pos;
+  *wp_io = wp;
+  lanes[0] = l0;
+  if constexpr (S == 4) {
+    lanes[1] = l1;
+    lanes[2] = l2;
+    lanes[3] = l3;
+  }
+  return t;
+}
+
+// Decodes rows [row, row + rows) into out (row-major, S values per row):
+// fast while every segment is active and the streams have room, then
+// checked.
+template <int S, int kMode, bool kBranchless>
+[[gnu::always_inline]] inline void DecodeRowsImpl(const uint32_t* tbl, const SegmentLayout& layout,
+                                                  size_t min_len, Lane* lanes,
+                                                  const uint8_t** wp_io, const uint8_t* wend,
+                                                  const uint8_t* raw, size_t raw_limit,
+                                                  size_t* pos_io, bool* overrun, size_t row,
+                                                  size_t rows, uint32_t* out) {
+  const size_t end = row + rows;
+  size_t t = row;
+  if (t < min_len) {
+    t = DecodeRowsFast<S, kMode, kBranchless>(tbl, lanes, wp_io, wend, raw, raw_limit, pos_io,
+                                              t, std::min(end, min_len), out);
+  }
+  const uint8_t* wp = *wp_io;
+  size_t pos = *pos_io;
+  for (uint32_t* o = out + (t - row) * S; t < end; ++t, o += S) {
+    for (int j = 0; j < S; ++j) {
+      if (t < layout.Length(j)) {
+        o[j] = DecodeCheckedStep<kMode, kBranchless>(tbl, lanes[j], wp, wend, raw, raw_limit,
+                                                     pos, overrun);
+      }
+    }
+  }
+  *wp_io = wp;
+  *pos_io = pos;
+}
+
+Status Corrupt(const char* what) {
+  return DataLossError(std::string("sample codec: rANS block: ") + what);
+}
+
+}  // namespace
+
+bool IsValidSegmentCount(int segments) { return segments == 1 || segments == 4; }
+
+void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& options,
+                std::string* out) {
+  assert(IsValidSegmentCount(options.segments));
+  const size_t n = residuals.size();
+  const SegmentLayout layout(n, options.segments);
+  std::vector<uint32_t> values(n);
+  for (size_t i = 0; i < n; ++i) values[i] = ZigZag(residuals[i]);
+
+  const TokenLayout tl = ChooseLayout(values);
+  const int token_count = tl.TokenCount();
+  std::vector<uint8_t> tokens(n);
+  int alphabet = 1;
+  for (size_t i = 0; i < n; ++i) {
+    int rb;
+    tokens[i] = static_cast<uint8_t>(tl.Token(values[i], &rb));
+    alphabet = std::max(alphabet, tokens[i] + 1);
+  }
+
+  std::array<std::vector<uint32_t>, kContextModes> hist;
+  ContextHistograms(tokens, layout, static_cast<size_t>(alphabet), &hist);
+  Clustering best;
+  best.bits = std::numeric_limits<double>::infinity();
+  const unsigned modes = options.context_modes != 0 ? options.context_modes : 1u;
+  for (int mode = 0; mode < kContextModes; ++mode) {
+    if ((modes & (1u << mode)) == 0) continue;
+    Clustering c = ClusterContexts(hist[mode], token_count, alphabet, tl.direct, mode);
+    if (c.bits < best.bits) best = std::move(c);
+  }
+
+  // Header.
+  BitWriter header;
+  header.Put(static_cast<uint32_t>(tl.direct), 3);
+  header.Put(static_cast<uint32_t>(tl.mantissa), 2);
+  header.Put(static_cast<uint32_t>(best.mode), 1);
+  size_t with_raw_bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    int rb;
+    tl.Token(values[i], &rb);
+    with_raw_bits += rb > 0;
+  }
+  header.Put(with_raw_bits > n / kBranchlessFrom ? 1 : 0, 1);
+  const int k = static_cast<int>(best.tables.size());
+  header.Put(static_cast<uint32_t>(k - 1), 4);
+  for (int g = 1; g < k; ++g) header.PutExpGolomb(best.starts[g] - best.starts[g - 1] - 1, 2);
+  for (const Table& t : best.tables) WriteTable(t, tl.direct, &header);
+  header.FlushTo(out);
+
+  // Encoding tables: table of each context value; per table and token, the
+  // frequency, cumulative frequency and a reciprocal for division-free
+  // encoding: x / f = (x * rcp) >> 64 exactly for x < 2^32 with
+  // rcp = ceil(2^64 / f) (f = 1 handled apart).
+  const int limit = ContextLimit(best.mode, token_count);
+  std::vector<uint8_t> table_of(static_cast<size_t>(limit) + 1);
+  for (int s = 0, g = 0; s <= limit; ++s) {
+    while (g + 1 < k && static_cast<uint32_t>(s) >= best.starts[g + 1]) ++g;
+    table_of[s] = static_cast<uint8_t>(g);
+  }
+  struct EncSymbol {
+    uint64_t rcp;
+    uint32_t freq;
+    uint32_t cum;
+  };
+  const size_t a = static_cast<size_t>(alphabet);
+  std::vector<EncSymbol> syms(static_cast<size_t>(k) * a);
+  for (int g = 0; g < k; ++g) {
+    uint32_t c = 0;
+    for (size_t i = 0; i < a; ++i) {
+      const uint32_t f = best.tables[g].freq[i];
+      EncSymbol& e = syms[static_cast<size_t>(g) * a + i];
+      e.freq = f;
+      e.cum = c;
+      e.rcp = f <= 1 ? 0 : ~uint64_t{0} / f + 1;
+      c += f;
+    }
+  }
+
+  // rANS in reverse lockstep order; the decoder reads the words forwards.
+  // Each value emits at most one word, written unconditionally and kept or
+  // not (the choice is a coin flip for a branch predictor).
+  const int s_count = options.segments;
+  std::vector<uint32_t> state(static_cast<size_t>(s_count), kRansL);
+  std::vector<uint16_t> words(n + 1);
+  size_t word_count = 0;
+  for (size_t t = layout.length; t-- > 0;) {
+    for (int j = s_count; j-- > 0;) {
+      if (t >= layout.Length(j)) continue;
+      const size_t i = layout.Begin(j) + t;
+      const uint32_t t1 = t >= 1 ? tokens[i - 1] : 0;
+      const uint32_t t2 = t >= 2 ? tokens[i - 2] : 0;
+      const EncSymbol& e = syms[table_of[ContextOf(best.mode, t1, t2)] * a + tokens[i]];
+      uint32_t x = state[j];
+      const bool emit = uint64_t{x} >= (uint64_t{e.freq} << (32 - kProbBits));
+      words[word_count] = static_cast<uint16_t>(x);
+      word_count += emit;
+      x >>= emit ? 16 : 0;
+      const uint32_t q =
+          e.freq == 1 ? x : static_cast<uint32_t>((static_cast<unsigned __int128>(x) * e.rcp) >> 64);
+      state[j] = x + e.cum + q * (kProbScale - e.freq);
+    }
+  }
+  words.resize(word_count);
+  PutVarint(words.size() * 2, out);
+  for (uint32_t x : state) PutU32(x, out);
+  const size_t words_at = out->size();
+  out->resize(words_at + words.size() * 2);
+  for (size_t w = 0; w < words.size(); ++w) {
+    const uint16_t v = words[words.size() - 1 - w];
+    (*out)[words_at + 2 * w] = static_cast<char>(v & 0xFF);
+    (*out)[words_at + 2 * w + 1] = static_cast<char>(v >> 8);
+  }
+
+  // Raw bits in decoding order.
+  BitWriter raw;
+  for (size_t t = 0; t < layout.length; ++t) {
+    for (int j = 0; j < s_count; ++j) {
+      const size_t i = layout.Begin(j) + t;
+      if (i >= layout.End(j)) continue;
+      int rb;
+      tl.Token(values[i], &rb);
+      if (rb > 0) raw.Put(values[i] & ((1u << rb) - 1), rb);
+    }
+  }
+  raw.FlushTo(out);
+}
+
+struct RansDecoder::Lanes {
+  std::array<Lane, 4> lane;
+};
+
+RansDecoder::RansDecoder() : lanes_(std::make_unique<Lanes>()) {}
+RansDecoder::~RansDecoder() = default;
+
+Status RansDecoder::Init(std::string_view block, const SegmentLayout& layout) {
+  assert(IsValidSegmentCount(layout.segments));
+  layout_ = layout;
+  ready_ = false;
+  overrun_ = false;
+  const int segments = layout.segments;
+
+  // Header: bit fields, parsed with a bounded bit reader.
+  BitReader hdr(block);
+  TokenLayout tl;
+  tl.direct = static_cast<int>(hdr.Get(3));
+  tl.mantissa = static_cast<int>(hdr.Get(2));
+  mode_ = static_cast<int>(hdr.Get(1));
+  branchless_ = hdr.Get(1) != 0;
+  if (!tl.Valid()) return Corrupt("invalid token layout");
+  const int token_count = tl.TokenCount();
+  const int limit = ContextLimit(mode_, token_count);
+  const int k = static_cast<int>(hdr.Get(4)) + 1;
+  std::array<uint32_t, kMaxTables> starts{};
+  for (int g = 1; g < k; ++g) {
+    const uint32_t delta = hdr.GetExpGolomb(2);
+    const uint64_t s = uint64_t{starts[g - 1]} + delta + 1;
+    if (hdr.overrun() || s > static_cast<uint64_t>(limit)) {
+      return Corrupt("context map out of range");
+    }
+    starts[g] = static_cast<uint32_t>(s);
+  }
+  std::vector<uint32_t>& block_tables = ThreadTables();
+  block_tables.resize(kSlotsAt + static_cast<size_t>(k) * kProbScale);
+  uint32_t* tbl = block_tables.data();
+  tables_ = tbl;
+  std::array<uint32_t, kMaxTokens> quant, weights, freqs;
+  for (int g = 0; g < k; ++g) {
+    const int extent = static_cast<int>(hdr.Get(8)) + 1;
+    if (extent > token_count) return Corrupt("table names an unknown token");
+    for (int i = 0; i < extent;) {  // see WalkTableCodes
+      const uint32_t p = PredictQuant(quant.data(), i, tl.direct);
+      const uint32_t q = p + UnZigZag(hdr.GetExpGolomb(0));
+      if (hdr.overrun() || q > kMaxQuant) return Corrupt("bad frequency code");
+      quant[i++] = q;
+      if (q == 0 && p == 0) {
+        const uint32_t run = hdr.GetExpGolomb(1);
+        if (hdr.overrun() || run >= static_cast<uint32_t>(extent - i)) {
+          return Corrupt("bad run of unused tokens");
+        }
+        for (uint32_t r = 0; r < run; ++r) quant[i++] = 0;
+      }
+    }
+    if (quant[extent - 1] == 0) return Corrupt("table extent ends on an unused token");
+    for (int i = 0; i < extent; ++i) weights[i] = DequantizeFreq(quant[i]);
+    if (!NormalizeFreqs(std::span<const uint32_t>(weights.data(), extent),
+                        std::span<uint32_t>(freqs.data(), extent))) {
+      return Corrupt("empty frequency table");
+    }
+    uint32_t* slots = tbl + kSlotsAt + static_cast<size_t>(g) * kProbScale;
+    uint32_t cum = 0;
+    for (int i = 0; i < extent; ++i) {
+      const uint32_t f = freqs[i];
+      const uint32_t entry = static_cast<uint32_t>(i) | (f << 8);
+      for (uint32_t r = 0; r < f; ++r) slots[cum + r] = entry | (r << 20);
+      cum += f;
+    }
+  }
+  // The header ends with zero padding to a byte boundary.
+  const int padding = static_cast<int>((8 - hdr.BitsConsumed() % 8) % 8);
+  if (hdr.Get(padding) != 0) return Corrupt("non-zero header padding");
+  if (hdr.overrun()) return Corrupt("truncated header");
+  const size_t header_bytes = hdr.BytesConsumed();
+  for (int s = 0, g = 0; s <= limit; ++s) {
+    while (g + 1 < k && static_cast<uint32_t>(s) >= starts[g + 1]) ++g;
+    tbl[kContextAt + s] = static_cast<uint32_t>(kSlotsAt + static_cast<size_t>(g) * kProbScale);
+  }
+  for (int t = 0; t < kMaxTokens; ++t) {
+    uint32_t base = 0;
+    int rb = 0;
+    if (t < token_count) tl.Base(static_cast<uint32_t>(t), &base, &rb);
+    tbl[kInfoAt + 2 * t] = (rb == 0 && !branchless_) ? UnZigZag(base) : base;
+    tbl[kInfoAt + 2 * t + 1] = static_cast<uint32_t>(rb);
+  }
+
+  ByteReader in(block);
+  in.Take(header_bytes);
+  const uint64_t word_bytes = in.Varint();
+  for (int j = 0; j < segments; ++j) {
+    const uint32_t x = in.U32();
+    if (x < kRansL) return Corrupt("rANS state below its lower bound");
+    lanes_->lane[j] = Lane{x, tbl[kContextAt], 0};
+  }
+  if (in.overrun() || word_bytes % 2 != 0 || word_bytes > in.remaining()) {
+    return Corrupt("bad rANS stream length");
+  }
+  const std::string_view words = in.Take(static_cast<size_t>(word_bytes));
+  // The raw bits, copied with zero padding (see kRawPadding).
+  const std::string_view raw = in.Rest();
+  std::vector<uint8_t>& raw_copy = ThreadRawCopy();
+  raw_copy.assign(raw.size() + kRawPadding, 0);
+  if (!raw.empty()) std::memcpy(raw_copy.data(), raw.data(), raw.size());
+  raw_ = raw_copy.data();
+  raw_size_ = raw.size();
+  raw_pos_ = 0;
+  wp_ = reinterpret_cast<const uint8_t*>(words.data());
+  wend_ = wp_ + words.size();
+  min_len_ = layout.length;
+  for (int j = 0; j < segments; ++j) min_len_ = std::min(min_len_, layout.Length(j));
+  ready_ = true;
+  return Status::Ok();
+}
+
+namespace {
+
+// Arguments of one DecodeRows call.
+struct RowsCall {
+  const uint32_t* tables;
+  const SegmentLayout* layout;
+  size_t min_len;
+  Lane* lanes;
+  const uint8_t** wp;
+  const uint8_t* wend;
+  const uint8_t* raw;
+  size_t raw_limit;
+  size_t* raw_pos;
+  bool* overrun;
+  size_t row, rows;
+  uint32_t* out;
+};
+
+template <int S, int kMode, bool kBranchless>
+[[gnu::always_inline]] inline void RunVariant(const RowsCall& c) {
+  DecodeRowsImpl<S, kMode, kBranchless>(c.tables, *c.layout, c.min_len, c.lanes, c.wp, c.wend,
+                                        c.raw, c.raw_limit, c.raw_pos, c.overrun, c.row, c.rows,
+                                        c.out);
+}
+
+[[gnu::always_inline]] inline void DecodeRowsVariant(int variant, const RowsCall& c) {
+  switch (variant) {
+    case 0: RunVariant<1, 0, false>(c); break;
+    case 1: RunVariant<1, 0, true>(c); break;
+    case 2: RunVariant<1, 1, false>(c); break;
+    case 3: RunVariant<1, 1, true>(c); break;
+    case 4: RunVariant<4, 0, false>(c); break;
+    case 5: RunVariant<4, 0, true>(c); break;
+    case 6: RunVariant<4, 1, false>(c); break;
+    default: RunVariant<4, 1, true>(c); break;
+  }
+}
+
+void DecodeRowsGeneric(int variant, const RowsCall& c) { DecodeRowsVariant(variant, c); }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same code compiled for BMI2 (variable shifts and bit extraction in one
+// instruction each), picked at run time when the CPU has it.
+[[gnu::target("bmi2")]] void DecodeRowsBmi2(int variant, const RowsCall& c) {
+  DecodeRowsVariant(variant, c);
+}
+
+bool HaveBmi2() {
+  static const bool have = __builtin_cpu_supports("bmi2");
+  return have;
+}
+#endif
+
+}  // namespace
+
+void RansDecoder::DecodeRows(size_t row, size_t rows, uint32_t* out) {
+  assert(ready_ && row + rows <= layout_.length);
+  const RowsCall call{tables_,   &layout_, min_len_, lanes_->lane.data(), &wp_, wend_,
+                      raw_,      RawReadLimit(raw_size_),   &raw_pos_, &overrun_, row,
+                      rows,      out};
+  const int variant =
+      (layout_.segments == 4 ? 4 : 0) + (mode_ == 1 ? 2 : 0) + (branchless_ ? 1 : 0);
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (HaveBmi2()) {
+    DecodeRowsBmi2(variant, call);
+    return;
+  }
+#endif
+  DecodeRowsGeneric(variant, call);
+}
+
+Status RansDecoder::Finish() {
+  assert(ready_);
+  if (overrun_ || wp_ != wend_) return Corrupt("rANS stream length mismatch");
+  for (int j = 0; j < layout_.segments; ++j) {
+    if (lanes_->lane[j].x != kRansL) return Corrupt("rANS final state mismatch");
+  }
+  // Every raw bit consumed, except fewer than 8 zero padding bits.
+  const size_t total_bits = raw_size_ * 8;
+  if (raw_pos_ > total_bits || total_bits - raw_pos_ >= 8) {
+    return Corrupt("raw bit stream length mismatch");
+  }
+  if (raw_pos_ < total_bits && (raw_[raw_size_ - 1] >> (raw_pos_ & 7)) != 0) {
+    return Corrupt("non-zero raw bit padding");
+  }
+  return Status::Ok();
+}
+
+}  // namespace jumeau::store::internal
