@@ -18,12 +18,12 @@
 
 namespace jumeau::store {
 
-inline constexpr int64_t kPyramidBaseBucket = 64;
+inline constexpr int64_t kPyramidBaseBucket = 128;
 inline constexpr int64_t kPyramidFanout = 8;
 inline constexpr int64_t kPyramidBlockBuckets = 4096;
 inline constexpr int kPyramidMaxLevels = 12;
 
-// Samples per bucket at `level` (1-based): 64, 512, 4096, …
+// Samples per bucket at `level` (1-based): 128, 1024, 8192, …
 int64_t PyramidBucketSamples(int level);
 
 // Number of buckets at `level` for a stream of `sample_count` samples (the
@@ -32,7 +32,7 @@ int64_t PyramidBucketCount(int level, int64_t sample_count);
 
 // Number of stored levels for a stream of `sample_count` samples: levels are
 // kept while the level below has more than one bucket (0 for an empty
-// stream, 1 for a stream of at most 64 samples).
+// stream, 1 for a stream of at most 128 samples).
 int PyramidLevelCount(int64_t sample_count);
 
 // A block of consecutive buckets of one level. Bucket i of the block is bucket

@@ -9,14 +9,14 @@ namespace jumeau::store {
 namespace {
 
 TEST(PyramidTest, LayoutArithmetic) {
-  EXPECT_EQ(PyramidBucketSamples(1), 64);
-  EXPECT_EQ(PyramidBucketSamples(2), 512);
-  EXPECT_EQ(PyramidBucketCount(1, 65), 2);
+  EXPECT_EQ(PyramidBucketSamples(1), 128);
+  EXPECT_EQ(PyramidBucketSamples(2), 1024);
+  EXPECT_EQ(PyramidBucketCount(1, 129), 2);
   EXPECT_EQ(PyramidLevelCount(0), 0);
-  EXPECT_EQ(PyramidLevelCount(64), 1);
-  EXPECT_EQ(PyramidLevelCount(65), 2);
+  EXPECT_EQ(PyramidLevelCount(128), 1);
+  EXPECT_EQ(PyramidLevelCount(129), 2);
   EXPECT_EQ(PyramidLevelCount(650000),
-            6);  // level 6 (2097152 samples) has one bucket
+            6);  // level 6 (4194304 samples) has one bucket
 }
 
 TEST(PyramidTest, BuilderMatchesBruteForce) {

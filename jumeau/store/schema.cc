@@ -73,15 +73,22 @@ CREATE TABLE pyramid(
   bucket_count INTEGER NOT NULL,
   data BLOB NOT NULL
 );
+-- Each distinct (system, code, display) once; events refer to it by id.
+CREATE TABLE codes(
+  id INTEGER PRIMARY KEY,
+  system TEXT NOT NULL,
+  code TEXT NOT NULL,
+  display TEXT NOT NULL,
+  UNIQUE(system, code, display)
+);
+CREATE INDEX codes_by_code ON codes(code);
 CREATE TABLE events(
   id INTEGER PRIMARY KEY,
   patient_id INTEGER NOT NULL REFERENCES patients(id),
   source_id INTEGER NOT NULL REFERENCES sources(id),
   time_ns INTEGER NOT NULL,
   end_ns INTEGER,
-  code_system TEXT NOT NULL,
-  code TEXT NOT NULL,
-  display TEXT NOT NULL DEFAULT '',
+  code_id INTEGER NOT NULL REFERENCES codes(id),
   value REAL,
   unit TEXT NOT NULL DEFAULT '',
   text TEXT NOT NULL DEFAULT '',
@@ -90,7 +97,7 @@ CREATE TABLE events(
   number INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX events_by_time ON events(patient_id, time_ns);
-CREATE INDEX events_by_code ON events(patient_id, code, time_ns);
+CREATE INDEX events_by_code ON events(patient_id, code_id, time_ns);
 )sql";
 
 }  // namespace

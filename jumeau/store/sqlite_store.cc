@@ -224,27 +224,30 @@ class SqliteTransaction final : public SourceTransaction {
   Status AddEvents(std::span<const Event> events) override {
     if (!insert_event_) {
       JUMEAU_ASSIGN_OR_RETURN(insert_event_, db_->Prepare(R"sql(
-        INSERT INTO events(patient_id, source_id, time_ns, end_ns, code_system, code, display,
-          value, unit, text, channel, subtype, number) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?))sql"));
+        INSERT INTO events(patient_id, source_id, time_ns, end_ns, code_id, value, unit, text,
+          channel, subtype, number) VALUES(?,?,?,?,?,?,?,?,?,?,?))sql"));
     }
     Statement& s = *insert_event_;
     for (const Event& e : events) {
+      JUMEAU_ASSIGN_OR_RETURN(const int64_t code_id, CodeId(e.code));
       s.Reset();
       s.Bind(1, patient_).Bind(2, source_).Bind(3, e.time.ns_since_epoch);
-      if (e.end)
+      if (e.end) {
         s.Bind(4, e.end->ns_since_epoch);
-      else
+      } else {
         s.BindNull(4);
-      s.Bind(5, e.code.system).Bind(6, e.code.code).Bind(7, e.code.display);
-      if (e.value)
-        s.Bind(8, *e.value);
-      else
-        s.BindNull(8);
-      s.Bind(9, e.unit)
-          .Bind(10, e.text)
-          .Bind(11, e.channel)
-          .Bind(12, e.subtype)
-          .Bind(13, e.number);
+      }
+      s.Bind(5, code_id);
+      if (e.value) {
+        s.Bind(6, *e.value);
+      } else {
+        s.BindNull(6);
+      }
+      s.Bind(7, e.unit)
+          .Bind(8, e.text)
+          .Bind(9, e.channel)
+          .Bind(10, e.subtype)
+          .Bind(11, e.number);
       JUMEAU_RETURN_IF_ERROR(s.Run());
     }
     return Status::Ok();
@@ -254,12 +257,43 @@ class SqliteTransaction final : public SourceTransaction {
     for (auto& w : writers_) JUMEAU_RETURN_IF_ERROR(w->Finish());
     writers_.clear();
     insert_event_.reset();
+    select_code_.reset();
+    insert_code_.reset();
     JUMEAU_RETURN_IF_ERROR(db_->Exec("COMMIT"));
     committed_ = true;
     return Status::Ok();
   }
 
  private:
+  // The id of `code` in the codes table, inserted when new. Cached per
+  // transaction.
+  Result<int64_t> CodeId(const Code& code) {
+    const std::string key = code.system + '\0' + code.code + '\0' + code.display;
+    if (auto it = code_ids_.find(key); it != code_ids_.end()) return it->second;
+    if (!select_code_) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_code_,
+          db_->Prepare("SELECT id FROM codes WHERE system = ? AND code = ? AND display = ?"));
+      JUMEAU_ASSIGN_OR_RETURN(
+          insert_code_, db_->Prepare("INSERT INTO codes(system, code, display) VALUES(?, ?, ?)"));
+    }
+    select_code_->Reset();
+    select_code_->Bind(1, code.system).Bind(2, code.code).Bind(3, code.display);
+    JUMEAU_ASSIGN_OR_RETURN(const bool found, select_code_->Step());
+    int64_t id;
+    if (found) {
+      id = select_code_->Int(0);
+    } else {
+      insert_code_->Reset();
+      JUMEAU_RETURN_IF_ERROR(
+          insert_code_->Bind(1, code.system).Bind(2, code.code).Bind(3, code.display).Run());
+      id = db_->LastInsertId();
+    }
+    select_code_->Reset();
+    code_ids_.emplace(key, id);
+    return id;
+  }
+
   Result<std::string> UniqueName(const std::string& label) {
     const std::string base = label.empty() ? "signal" : label;
     JUMEAU_ASSIGN_OR_RETURN(
@@ -283,6 +317,9 @@ class SqliteTransaction final : public SourceTransaction {
   bool committed_ = false;
   std::vector<std::unique_ptr<SqliteStreamWriter>> writers_;
   std::optional<Statement> insert_event_;
+  std::optional<Statement> select_code_;
+  std::optional<Statement> insert_code_;
+  std::map<std::string, int64_t> code_ids_;
 };
 
 class SqliteStore final : public Store {
@@ -608,14 +645,14 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> Events(PatientId patient,
                                           const EventQuery& query) override {
     std::string sql =
-        "SELECT id, patient_id, source_id, time_ns, end_ns, code_system, code, "
-        "display, value, "
-        "unit, text, channel, subtype, number FROM events WHERE patient_id = ?";
-    if (query.code) sql += " AND code = ?";
-    if (query.code_system) sql += " AND code_system = ?";
-    if (query.from) sql += " AND time_ns >= ?";
-    if (query.to) sql += " AND time_ns < ?";
-    sql += " ORDER BY time_ns, id LIMIT ?";
+        "SELECT e.id, e.patient_id, e.source_id, e.time_ns, e.end_ns, c.system, c.code, "
+        "c.display, e.value, e.unit, e.text, e.channel, e.subtype, e.number "
+        "FROM events e JOIN codes c ON c.id = e.code_id WHERE e.patient_id = ?";
+    if (query.code) sql += " AND e.code_id IN (SELECT id FROM codes WHERE code = ?)";
+    if (query.code_system) sql += " AND c.system = ?";
+    if (query.from) sql += " AND e.time_ns >= ?";
+    if (query.to) sql += " AND e.time_ns < ?";
+    sql += " ORDER BY e.time_ns, e.id LIMIT ?";
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(sql));
     int i = 1;
     q.Bind(i++, patient);

@@ -147,7 +147,7 @@ TEST_F(SqliteStoreTest, WindowsExactAndReducedMatchBruteForce) {
       covered += b.count;
     }
     EXPECT_GE(covered, span);
-    if (span >= 60000) {
+    if (span >= 650000) {
       EXPECT_GE(w->pyramid_level, 1) << "served from the pyramid";
     }
   }
