@@ -11,7 +11,7 @@ void AddEventsVerb(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
       "events", "List a patient's events (annotations, beats, …)");
   struct Args {
-    std::string store, patient, code, from, to;
+    std::string store, patient, code, origin, from, to;
     int64_t limit = 1000000;
     bool json = false;
   };
@@ -20,6 +20,8 @@ void AddEventsVerb(CLI::App& app, Action* action) {
   cmd->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
   cmd->add_option("--code", args->code,
                   "Only events with this code (e.g. N, V, T1, 8480-6)");
+  cmd->add_option("--origin", args->origin,
+                  "Only events from this annotator or analysis (e.g. atr, gqrsh)");
   cmd->add_option("--from", args->from,
                   "Start: ISO 8601 UTC or an offset from the patient's first "
                   "instant (+00:05:00)");
@@ -32,15 +34,16 @@ void AddEventsVerb(CLI::App& app, Action* action) {
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));
-      const Time origin = patient.first.value_or(Time{0});
+      const Time time_origin = patient.first.value_or(Time{0});
       store::EventQuery q;
       q.limit = args->limit;
       if (!args->code.empty()) q.code = args->code;
+      if (!args->origin.empty()) q.origin = args->origin;
       if (!args->from.empty()) {
-        JUMEAU_ASSIGN_OR_RETURN(q.from, ParseTimeArgument(args->from, origin));
+        JUMEAU_ASSIGN_OR_RETURN(q.from, ParseTimeArgument(args->from, time_origin));
       }
       if (!args->to.empty()) {
-        JUMEAU_ASSIGN_OR_RETURN(q.to, ParseTimeArgument(args->to, origin));
+        JUMEAU_ASSIGN_OR_RETURN(q.to, ParseTimeArgument(args->to, time_origin));
       }
       if (q.from && q.to && *q.to <= *q.from) {
         return InvalidArgumentError("--to must be after --from");
@@ -63,6 +66,7 @@ void AddEventsVerb(CLI::App& app, Action* action) {
           }
           if (!e.text.empty()) j["text"] = e.text;
           if (!e.channel.empty()) j["channel"] = e.channel;
+          if (!e.origin.empty()) j["origin"] = e.origin;
           out.push_back(j);
         }
         std::printf("%s\n", out.dump(2).c_str());
@@ -77,8 +81,9 @@ void AddEventsVerb(CLI::App& app, Action* action) {
                     FormatOffset(*e.end - e.time).substr(1);
         if (e.value) detail += " " + std::to_string(*e.value) + " " + e.unit;
         if (!e.channel.empty()) detail += " [" + e.channel + "]";
+        if (!e.origin.empty()) detail += " (" + e.origin + ")";
         std::printf("%-32s %-22s %-10s %s\n", FormatIso8601(e.time).c_str(),
-                    FormatOffset(e.time - origin).c_str(), e.code.code.c_str(),
+                    FormatOffset(e.time - time_origin).c_str(), e.code.code.c_str(),
                     detail.c_str());
       }
       return Status::Ok();

@@ -51,6 +51,9 @@ struct Event {
   // Source-specific integer detail (WFDB subtyp/num), 0 otherwise.
   int subtype = 0;
   int number = 0;
+  // Who produced the fact within its source: the WFDB annotator ("atr",
+  // "gqrsh"), later an analysis name. Empty when the source has one voice.
+  std::string origin;
 };
 
 }  // namespace jumeau

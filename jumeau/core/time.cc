@@ -134,6 +134,9 @@ CivilTime ToCivil(Time t) {
 bool ValidCivil(const CivilTime& c) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
                                   31, 31, 30, 31, 30, 31};
+  // Time (int64 ns since 1970) spans 1677-09-21 to 2262-04-11; whole years
+  // inside that span are accepted.
+  if (c.year < 1678 || c.year > 2261) return false;
   if (c.month < 1 || c.month > 12 || c.day < 1) return false;
   const bool leap = (c.year % 4 == 0 && c.year % 100 != 0) || c.year % 400 == 0;
   const int dim = kDays[c.month - 1] + (c.month == 2 && leap ? 1 : 0);

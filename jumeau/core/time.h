@@ -71,7 +71,8 @@ struct CivilTime {
 Time FromCivil(const CivilTime& civil);
 // Returns the broken-down UTC form of `t`.
 CivilTime ToCivil(Time t);
-// True when every field of `civil` is in range for its month and year.
+// True when every field of `civil` is in range for its month and year and the
+// year is within 1678..2261 (the span of Time).
 bool ValidCivil(const CivilTime& civil);
 
 // Formats `t` as ISO 8601 UTC: "2019-03-02T10:15:00Z", with the fraction

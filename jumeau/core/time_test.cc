@@ -27,6 +27,10 @@ TEST(TimeTest, Iso8601) {
   EXPECT_EQ(*ParseIso8601("1970-01-02"), Time{86400LL * 1000000000});
   EXPECT_FALSE(ParseIso8601("2019-02-29T00:00:00Z").ok());
   EXPECT_FALSE(ParseIso8601("yesterday").ok());
+  // Outside the span of int64 nanoseconds: refused, never overflowed.
+  EXPECT_FALSE(ParseIso8601("9999-01-01T00:00:00Z").ok());
+  EXPECT_FALSE(ParseIso8601("1589-01-01").ok());
+  EXPECT_TRUE(ParseIso8601("2261-12-31T23:59:59Z").ok());
   EXPECT_EQ(FormatIso8601(Time{-1}), "1969-12-31T23:59:59.999999999Z");
 }
 

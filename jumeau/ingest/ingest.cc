@@ -70,18 +70,18 @@ Result<std::vector<Event>> ReadRecordAnnotations(
     std::vector<std::filesystem::path>* files) {
   std::vector<Event> events;
   if (source.kind != SourceKind::kWfdb) return events;
-  std::ifstream in(source.path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  JUMEAU_ASSIGN_OR_RETURN(
-      const io::WfdbHeader parsed,
-      io::ParseWfdbHeader(text, source.path.filename().string()));
+  JUMEAU_ASSIGN_OR_RETURN(const io::WfdbHeader parsed,
+                          io::ReadWfdbHeader(source.path));
   std::vector<std::string> labels;
   for (const auto& s : header.signals) labels.push_back(s.label);
   for (const auto& file : io::FindWfdbAnnotationFiles(source.path)) {
     JUMEAU_ASSIGN_OR_RETURN(
         auto more,
         io::ReadWfdbAnnotations(file, parsed.frequency, header.start, labels));
+    // The annotator is the file's extension ("atr", "gqrsh"): two annotation
+    // files of one record stay apart.
+    const std::string annotator = file.extension().string().substr(1);
+    for (Event& e : more) e.origin = annotator;
     events.insert(events.end(), more.begin(), more.end());
     files->push_back(file);
   }

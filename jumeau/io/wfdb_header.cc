@@ -317,13 +317,13 @@ class Parser {
     civil.year = static_cast<int>(y);
     civil.month = static_cast<int>(m);
     civil.day = static_cast<int>(d);
-    if (!ValidCivil(civil))
-      return Error(line, "base date " + Quote(tok) + " is not a valid date");
     // Time (int64 ns since 1970) spans 1677-09-21 to 2262-04-11.
     if (civil.year < 1678 || civil.year > 2261) {
       return Error(line, "base date " + Quote(tok) +
                              " is outside the years 1678 to 2261");
     }
+    if (!ValidCivil(civil))
+      return Error(line, "base date " + Quote(tok) + " is not a valid date");
     h->base_date_present = true;
     h->base_year = civil.year;
     h->base_month = civil.month;

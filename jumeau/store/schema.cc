@@ -89,6 +89,7 @@ CREATE TABLE events(
   time_ns INTEGER NOT NULL,
   end_ns INTEGER,
   code_id INTEGER NOT NULL REFERENCES codes(id),
+  origin TEXT NOT NULL DEFAULT '',
   value REAL,
   unit TEXT NOT NULL DEFAULT '',
   text TEXT NOT NULL DEFAULT '',

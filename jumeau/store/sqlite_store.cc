@@ -225,7 +225,7 @@ class SqliteTransaction final : public SourceTransaction {
     if (!insert_event_) {
       JUMEAU_ASSIGN_OR_RETURN(insert_event_, db_->Prepare(R"sql(
         INSERT INTO events(patient_id, source_id, time_ns, end_ns, code_id, value, unit, text,
-          channel, subtype, number) VALUES(?,?,?,?,?,?,?,?,?,?,?))sql"));
+          channel, subtype, number, origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?))sql"));
     }
     Statement& s = *insert_event_;
     for (const Event& e : events) {
@@ -247,7 +247,8 @@ class SqliteTransaction final : public SourceTransaction {
           .Bind(8, e.text)
           .Bind(9, e.channel)
           .Bind(10, e.subtype)
-          .Bind(11, e.number);
+          .Bind(11, e.number)
+          .Bind(12, e.origin);
       JUMEAU_RETURN_IF_ERROR(s.Run());
     }
     return Status::Ok();
@@ -646,10 +647,11 @@ class SqliteStore final : public Store {
                                           const EventQuery& query) override {
     std::string sql =
         "SELECT e.id, e.patient_id, e.source_id, e.time_ns, e.end_ns, c.system, c.code, "
-        "c.display, e.value, e.unit, e.text, e.channel, e.subtype, e.number "
+        "c.display, e.value, e.unit, e.text, e.channel, e.subtype, e.number, e.origin "
         "FROM events e JOIN codes c ON c.id = e.code_id WHERE e.patient_id = ?";
     if (query.code) sql += " AND e.code_id IN (SELECT id FROM codes WHERE code = ?)";
     if (query.code_system) sql += " AND c.system = ?";
+    if (query.origin) sql += " AND e.origin = ?";
     if (query.from) sql += " AND e.time_ns >= ?";
     if (query.to) sql += " AND e.time_ns < ?";
     sql += " ORDER BY e.time_ns, e.id LIMIT ?";
@@ -658,6 +660,7 @@ class SqliteStore final : public Store {
     q.Bind(i++, patient);
     if (query.code) q.Bind(i++, *query.code);
     if (query.code_system) q.Bind(i++, *query.code_system);
+    if (query.origin) q.Bind(i++, *query.origin);
     if (query.from) q.Bind(i++, query.from->ns_since_epoch);
     if (query.to) q.Bind(i++, query.to->ns_since_epoch);
     q.Bind(i++, query.limit);
@@ -678,6 +681,7 @@ class SqliteStore final : public Store {
       e.event.channel = q.Text(11);
       e.event.subtype = static_cast<int>(q.Int(12));
       e.event.number = static_cast<int>(q.Int(13));
+      e.event.origin = q.Text(14);
       out.push_back(std::move(e));
     }
     return out;

@@ -73,6 +73,7 @@ struct StoredEvent {
 struct EventQuery {
   std::optional<std::string> code;         // matches Code::code
   std::optional<std::string> code_system;  // matches Code::system
+  std::optional<std::string> origin;       // matches Event::origin
   std::optional<Time> from;                // time >= from
   std::optional<Time> to;                  // time < to
   int64_t limit = 1000000;

@@ -151,6 +151,18 @@ TEST(IngestRealData, OtherWfdbRecordsHaveTheirRates) {
   EXPECT_TRUE(seen.count("RESP@125"));
   EXPECT_EQ(seen["II@250"].second, 82500);
   EXPECT_EQ(seen["ABP@250"].second, 82500);
+  // Each annotation file keeps its annotator as the events' origin.
+  std::map<std::string, size_t> by_origin, beats_by_origin;
+  for (const auto& p : *store->Patients()) {
+    for (const auto& e : *store->Events(p.id, store::EventQuery{})) {
+      ++by_origin[e.event.origin];
+      if (e.event.code.code == "N") ++beats_by_origin[e.event.origin];
+    }
+  }
+  EXPECT_EQ(beats_by_origin["gqrsh"], 1150u);
+  EXPECT_EQ(beats_by_origin["sqrs"], 1195u);
+  EXPECT_GT(by_origin["gqrsl"], 0u);
+  EXPECT_EQ(by_origin["wabp2"], 392u);
 }
 
 TEST(IngestRealData, EveryEdfMatchesEdflibDigitalSamplesAndAnnotations) {
