@@ -66,9 +66,8 @@ constexpr std::array<Challenge2012Parameter, 42> kParameters = {{
      "Glasgow Coma Score (3-15)"},
     {"Glucose", kLoinc, "2345-7", "Glucose [Mass/volume] in Serum or Plasma",
      "mg/dL", "Serum glucose (mg/dL)"},
-    {"HCO3", kLoinc, "1963-8",
-     "Bicarbonate [Moles/volume] in Serum or Plasma", "mmol/L",
-     "Serum bicarbonate (mmol/L)"},
+    {"HCO3", kLoinc, "1963-8", "Bicarbonate [Moles/volume] in Serum or Plasma",
+     "mmol/L", "Serum bicarbonate (mmol/L)"},
     {"HCT", kLoinc, "20570-8", "Hematocrit [Volume Fraction] of Blood", "%",
      "Hematocrit (%)"},
     {"HR", kLoinc, "8867-4", "Heart rate", "/min", "Heart rate (bpm)"},
@@ -160,7 +159,8 @@ std::string NormalisedHeader(std::string_view bytes) {
 
 bool ParseInt(std::string_view text, int* out) {
   int v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  const auto [p, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size() || text.empty()) {
     return false;
   }
@@ -404,17 +404,17 @@ Result<std::vector<Challenge2012Outcome>> ReadChallenge2012OutcomesFromMemory(
     header += (i ? "," : "") + std::string(fields[i]);
   }
   if (header != kOutcomesHeader) {
-    return fail(tokenizer.line(),
-                "header " + QuoteForMessage(header) + " is not '" +
-                    std::string(kOutcomesHeader) + "'" +
-                    (header == kStayHeader
-                         ? " (this is an ICU stay file: read it with "
-                           "ReadChallenge2012)"
-                         : ""));
+    return fail(
+        tokenizer.line(),
+        "header " + QuoteForMessage(header) + " is not '" +
+            std::string(kOutcomesHeader) + "'" +
+            (header == kStayHeader ? " (this is an ICU stay file: read it with "
+                                     "ReadChallenge2012)"
+                                   : ""));
   }
-  static constexpr const char* kColumns[] = {
-      "RecordID", "SAPS-I", "SOFA", "Length_of_stay", "Survival",
-      "In-hospital_death"};
+  static constexpr const char* kColumns[] = {"RecordID", "SAPS-I",
+                                             "SOFA",     "Length_of_stay",
+                                             "Survival", "In-hospital_death"};
   std::vector<Challenge2012Outcome> outcomes;
   while (true) {
     JUMEAU_ASSIGN_OR_RETURN(const bool more, tokenizer.Next(&fields));
@@ -483,9 +483,10 @@ std::vector<Event> Challenge2012OutcomeEvents(
     add("SOFA", "SOFA score", *outcome.sofa, "{score}", std::nullopt);
   }
   if (outcome.length_of_stay_days) {
-    add("Length_of_stay", "Length of stay (ICU admission to end of hospital "
-        "stay)", *outcome.length_of_stay_days, "d",
-        outcome.length_of_stay_days);
+    add("Length_of_stay",
+        "Length of stay (ICU admission to end of hospital "
+        "stay)",
+        *outcome.length_of_stay_days, "d", outcome.length_of_stay_days);
   }
   if (outcome.survival_days) {
     add("Survival", "Survival (ICU admission to recorded death)",

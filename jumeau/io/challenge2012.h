@@ -33,11 +33,11 @@ inline constexpr Time kChallenge2012DefaultOrigin =
 
 // One row of the parameter table.
 struct Challenge2012Parameter {
-  std::string_view name;         // as in the files: "HR", "NISysABP"
-  std::string_view system;       // code_system::kLoinc or kChallenge2012System
-  std::string_view code;         // "8867-4"
-  std::string_view display;      // LOINC long common name (or ours)
-  std::string_view unit;         // UCUM of the values as the Challenge gives them
+  std::string_view name;     // as in the files: "HR", "NISysABP"
+  std::string_view system;   // code_system::kLoinc or kChallenge2012System
+  std::string_view code;     // "8867-4"
+  std::string_view display;  // LOINC long common name (or ours)
+  std::string_view unit;     // UCUM of the values as the Challenge gives them
   std::string_view description;  // the Challenge's description and unit
 };
 
@@ -67,8 +67,8 @@ struct Challenge2012Stay {
   std::optional<double> age_years;
   std::optional<int> gender;  // 0 female, 1 male
   std::optional<double> height_cm;
-  std::optional<int> icu_type;  // 1 coronary care, 2 cardiac surgery
-                                // recovery, 3 medical, 4 surgical
+  std::optional<int> icu_type;      // 1 coronary care, 2 cardiac surgery
+                                    // recovery, 3 medical, 4 surgical
   std::optional<double> weight_kg;  // admission weight (descriptor row)
   // format "Challenge2012"; start = origin; source_patient_id and
   // source_recording_id = record_id; no signals; events: one per row except

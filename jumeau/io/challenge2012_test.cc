@@ -133,16 +133,15 @@ TEST(Challenge2012RealData, CountsPerParameterEqualPythonCsvModule) {
   }
   const std::filesystem::path scratch = jumeau::testing::ScratchDir();
   const std::filesystem::path script = scratch / "count.py";
-  std::ofstream(script)
-      << "import csv, sys, collections\n"
-         "c = collections.Counter()\n"
-         "with open(sys.argv[1], newline='') as f:\n"
-         "    for row in csv.DictReader(f):\n"
-         "        if row['Parameter'] != 'RecordID' and "
-         "float(row['Value']) != -1:\n"
-         "            c[row['Parameter']] += 1\n"
-         "for k, v in sorted(c.items()):\n"
-         "    print(k, v)\n";
+  std::ofstream(script) << "import csv, sys, collections\n"
+                           "c = collections.Counter()\n"
+                           "with open(sys.argv[1], newline='') as f:\n"
+                           "    for row in csv.DictReader(f):\n"
+                           "        if row['Parameter'] != 'RecordID' and "
+                           "float(row['Value']) != -1:\n"
+                           "            c[row['Parameter']] += 1\n"
+                           "for k, v in sorted(c.items()):\n"
+                           "    print(k, v)\n";
   for (const char* id : {"132539", "132540", "132551", "132598", "132595"}) {
     const std::filesystem::path file = dir / (std::string(id) + ".txt");
     const std::filesystem::path out = scratch / (std::string(id) + ".out");
@@ -199,7 +198,8 @@ TEST(Challenge2012RealData, DescriptorsCodesAndExactTimes) {
   // 00:07,NIMAP,92.33 keeps its decimals.
   bool found_nimap = false;
   for (const Event& e : events) {
-    if (e.code.code == "8478-0" && e.time == options.origin + Duration::Minutes(7)) {
+    if (e.code.code == "8478-0" &&
+        e.time == options.origin + Duration::Minutes(7)) {
       EXPECT_EQ(*e.value, 92.33);
       EXPECT_EQ(e.unit, "mm[Hg]");
       found_nimap = true;
@@ -213,7 +213,8 @@ TEST(Challenge2012RealData, DescriptorsCodesAndExactTimes) {
   EXPECT_EQ(*events.back().value, 280.0);
 }
 
-TEST(Challenge2012RealData, OutcomesFileIsRefusedByTheStayReaderAndReadByItsOwn) {
+TEST(Challenge2012RealData,
+     OutcomesFileIsRefusedByTheStayReaderAndReadByItsOwn) {
   JUMEAU_REQUIRE_TEST_DATA(file, "cohort/challenge2012_set-a/Outcomes-a.txt");
   Result<Challenge2012Stay> stay = ReadChallenge2012(file);
   ASSERT_FALSE(stay.ok());
@@ -266,8 +267,7 @@ TEST(Challenge2012RealData, OutcomesFileIsRefusedByTheStayReaderAndReadByItsOwn)
   Result<std::vector<Challenge2012Outcome>> wrong =
       ReadChallenge2012Outcomes(stay_file);
   ASSERT_FALSE(wrong.ok());
-  EXPECT_THAT(wrong.status().message(),
-              HasSubstr("this is an ICU stay file"));
+  EXPECT_THAT(wrong.status().message(), HasSubstr("this is an ICU stay file"));
 }
 
 TEST(Challenge2012, TableHasValidLoincCheckDigitsAndUniqueNames) {
@@ -364,9 +364,9 @@ TEST(Challenge2012, OddButReadableInputsGiveWarnings) {
   ASSERT_EQ(r->recording.events.size(), 3u);
   EXPECT_EQ(r->recording.events[1].code,
             (Code{kChallenge2012System, "Lactose", ""}));
-  EXPECT_EQ(r->recording.events[2].time,
-            kChallenge2012DefaultOrigin + Duration::Hours(100) +
-                Duration::Seconds(30));
+  EXPECT_EQ(r->recording.events[2].time, kChallenge2012DefaultOrigin +
+                                             Duration::Hours(100) +
+                                             Duration::Seconds(30));
   const auto& w = r->recording.warnings;
   EXPECT_THAT(w, ::testing::Contains(HasSubstr("Gender '2' is neither")));
   EXPECT_THAT(w, ::testing::Contains(HasSubstr("unknown parameter 'Lactose'")));

@@ -33,9 +33,10 @@ constexpr int kMaxSignalDecimals = 9;
 // Warnings kept per file; further ones are counted in one last line.
 constexpr size_t kMaxWarnings = 50;
 constexpr char kDeviceCsvSystem[] = "urn:jumeau:device-csv";
+constexpr int64_t kMaxAbsTimeNs = int64_t{1} << 62;
 
-constexpr int64_t kPow10[] = {1,         10,         100,         1000,
-                              10000,     100000,     1000000,     10000000,
+constexpr int64_t kPow10[] = {1,         10,         100,          1000,
+                              10000,     100000,     1000000,      10000000,
                               100000000, 1000000000, 10000000000LL};
 
 void AddWarning(std::vector<std::string>* warnings, size_t* dropped,
@@ -75,7 +76,8 @@ std::string NormaliseUnit(std::string_view unit) {
 
 std::optional<CsvTimeFormat> TimeFormatFromName(std::string_view name) {
   if (name == "iso8601" || name == "iso") return CsvTimeFormat::kIso8601;
-  if (name == "epoch_s" || name == "unix_s") return CsvTimeFormat::kEpochSeconds;
+  if (name == "epoch_s" || name == "unix_s")
+    return CsvTimeFormat::kEpochSeconds;
   if (name == "epoch_ms" || name == "unix_ms") {
     return CsvTimeFormat::kEpochMilliseconds;
   }
@@ -276,10 +278,10 @@ std::string Number(double v) {
 // One mapped value column while reading.
 struct ColumnData {
   const CsvValueColumn* spec = nullptr;
-  size_t field = 0;                 // index in each row
-  std::vector<uint32_t> rows;       // row index of each kept value
-  std::vector<Decimal> values;      // kept values, in row order
-  int64_t missing = 0;              // values skipped as missing
+  size_t field = 0;             // index in each row
+  std::vector<uint32_t> rows;   // row index of each kept value
+  std::vector<Decimal> values;  // kept values, in row order
+  int64_t missing = 0;          // values skipped as missing
 };
 
 class DeviceCsvParser {
@@ -298,6 +300,7 @@ class DeviceCsvParser {
   }
   Status ParseHeader(const std::vector<std::string_view>& header, int64_t line);
   Result<Time> ParseTime(std::string_view text, int64_t line) const;
+  Result<Time> ParseAnyTime(std::string_view text, int64_t line) const;
   bool IsMissing(std::string_view text, const CsvValueColumn& spec) const;
   void Finish(ColumnData& column, DeviceCsv* out);
   // Why `column` cannot be a signal (empty when it can); sets the step and
@@ -335,12 +338,12 @@ Status DeviceCsvParser::ParseHeader(const std::vector<std::string_view>& header,
     all += (i ? ", " : "") + QuoteForMessage(header[i]);
   }
   if (header.size() > 20) all += ", ...";
-  const auto find = [&](std::string_view wanted,
-                        size_t* field) -> Status {
+  const auto find = [&](std::string_view wanted, size_t* field) -> Status {
     if (std::find(duplicates.begin(), duplicates.end(), wanted) !=
         duplicates.end()) {
-      return Fail(line, "", "column " + QuoteForMessage(wanted) +
-                                " appears more than once in the header");
+      return Fail(line, "",
+                  "column " + QuoteForMessage(wanted) +
+                      " appears more than once in the header");
     }
     const auto it = index.find(wanted);
     if (it == index.end()) {
@@ -379,6 +382,18 @@ Status DeviceCsvParser::ParseHeader(const std::vector<std::string_view>& header,
 
 Result<Time> DeviceCsvParser::ParseTime(std::string_view text,
                                         int64_t line) const {
+  JUMEAU_ASSIGN_OR_RETURN(const Time t, ParseAnyTime(text, line));
+  // Within +-2^62 ns (years 1824-2116) any two times differ by less than
+  // 2^63 ns, so intervals never overflow.
+  if (t.ns_since_epoch >= kMaxAbsTimeNs || t.ns_since_epoch <= -kMaxAbsTimeNs) {
+    return Fail(line, mapping_.time_column,
+                QuoteForMessage(text) + " is out of range (years 1824-2116)");
+  }
+  return t;
+}
+
+Result<Time> DeviceCsvParser::ParseAnyTime(std::string_view text,
+                                           int64_t line) const {
   const std::string_view column = mapping_.time_column;
   if (text.empty()) return Fail(line, column, "empty time");
   switch (mapping_.time_format) {
@@ -404,10 +419,10 @@ Result<Time> DeviceCsvParser::ParseTime(std::string_view text,
     case CsvTimeFormat::kEpochMilliseconds:
     case CsvTimeFormat::kElapsedSeconds: {
       const bool ms = mapping_.time_format == CsvTimeFormat::kEpochMilliseconds;
-      const char* what = mapping_.time_format == CsvTimeFormat::kElapsedSeconds
-                             ? "elapsed seconds"
-                             : (ms ? "milliseconds since 1970"
-                                   : "seconds since 1970");
+      const char* what =
+          mapping_.time_format == CsvTimeFormat::kElapsedSeconds
+              ? "elapsed seconds"
+              : (ms ? "milliseconds since 1970" : "seconds since 1970");
       Decimal d;
       int64_t ns = 0;
       if (!internal::ParseDecimal(text, '.', &d)) {
@@ -433,9 +448,9 @@ Result<Time> DeviceCsvParser::ParseTime(std::string_view text,
       Duration d;
       int64_t sum = 0;
       if (!internal::ParseElapsedClock(text, &d)) {
-        return Fail(line, column,
-                    QuoteForMessage(text) +
-                        " is not an elapsed time H:MM[:SS[.f]]");
+        return Fail(
+            line, column,
+            QuoteForMessage(text) + " is not an elapsed time H:MM[:SS[.f]]");
       }
       if (__builtin_add_overflow(mapping_.origin.ns_since_epoch, d.ns, &sum)) {
         return Fail(line, column, QuoteForMessage(text) + " is out of range");
@@ -484,8 +499,8 @@ std::string DeviceCsvParser::Classify(const ColumnData& column, int64_t* step,
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(mid),
                    sorted.end());
   const int64_t median = sorted[mid];
-  const double window = 2.0 * mapping_.regular_tolerance *
-                        static_cast<double>(median);
+  const double window =
+      2.0 * mapping_.regular_tolerance * static_cast<double>(median);
   __int128 sum = 0;
   int64_t count = 0;
   for (const int64_t d : diffs) {
@@ -557,7 +572,8 @@ void DeviceCsvParser::Finish(ColumnData& column, DeviceCsv* out) {
   std::vector<size_t> starts;
   std::string why_events = Classify(column, &step, &starts, &max_snap);
   int decimals = 0;
-  for (const Decimal& d : column.values) decimals = std::max(decimals, d.decimals);
+  for (const Decimal& d : column.values)
+    decimals = std::max(decimals, d.decimals);
   std::vector<int32_t> samples;
   if (why_events.empty() && decimals > kMaxSignalDecimals) {
     why_events = "values have " + std::to_string(decimals) +
@@ -566,8 +582,8 @@ void DeviceCsvParser::Finish(ColumnData& column, DeviceCsv* out) {
   if (why_events.empty()) {
     samples.reserve(column.values.size());
     for (const Decimal& d : column.values) {
-      const __int128 v = static_cast<__int128>(d.mantissa) *
-                         kPow10[decimals - d.decimals];
+      const __int128 v =
+          static_cast<__int128>(d.mantissa) * kPow10[decimals - d.decimals];
       if (v > std::numeric_limits<int32_t>::max() ||
           v < std::numeric_limits<int32_t>::min()) {
         why_events = "its values do not fit 32-bit integers at " +
@@ -592,7 +608,8 @@ void DeviceCsvParser::Finish(ColumnData& column, DeviceCsv* out) {
     return;
   }
 
-  const auto [min_it, max_it] = std::minmax_element(samples.begin(), samples.end());
+  const auto [min_it, max_it] =
+      std::minmax_element(samples.begin(), samples.end());
   const int32_t dmin = *min_it;
   const int32_t dmax = *max_it;
   const int bits = (dmin >= -32768 && dmax <= 32767)       ? 16
@@ -623,9 +640,9 @@ void DeviceCsvParser::Finish(ColumnData& column, DeviceCsv* out) {
   }
   if (starts.size() > 2) {
     Warn("column " + quoted + ": " + std::to_string(starts.size() - 2) +
-         " gap" + (starts.size() == 3 ? "" : "s") + " in a series with a step of " +
-         DurationText(step) + ": " + std::to_string(starts.size() - 1) +
-         " signals");
+         " gap" + (starts.size() == 3 ? "" : "s") +
+         " in a series with a step of " + DurationText(step) + ": " +
+         std::to_string(starts.size() - 1) + " signals");
   }
   if (max_snap > 0) {
     Warn("column " + quoted + ": times moved to the step grid by up to " +
@@ -688,8 +705,9 @@ Result<DeviceCsv> DeviceCsvParser::Run() {
   DeviceCsv out;
   out.recording.format = delimiter_ == '\t' ? "TSV" : "CSV";
   for (ColumnData& column : columns_) Finish(column, &out);
-  std::stable_sort(out.recording.events.begin(), out.recording.events.end(),
-                   [](const Event& a, const Event& b) { return a.time < b.time; });
+  std::stable_sort(
+      out.recording.events.begin(), out.recording.events.end(),
+      [](const Event& a, const Event& b) { return a.time < b.time; });
   bool any = false;
   Time start;
   for (const ColumnData& column : columns_) {
@@ -734,13 +752,15 @@ Status ValidateCsvMapping(const CsvColumnMapping& m) {
   if (m.columns.empty()) {
     return InvalidArgumentError("CSV mapping: no value column");
   }
-  if (m.delimiter == '"' || m.delimiter == '\n' || m.delimiter == '\r') {
+  if (m.delimiter == '"' || m.delimiter == '\n' || m.delimiter == '\r' ||
+      m.delimiter == ' ') {
     return InvalidArgumentError("CSV mapping: delimiter " +
                                 QuoteForMessage(std::string(1, m.delimiter)) +
                                 " cannot be used");
   }
   if (m.decimal_point != '.' && m.decimal_point != ',') {
-    return InvalidArgumentError("CSV mapping: decimal_point must be '.' or ','");
+    return InvalidArgumentError(
+        "CSV mapping: decimal_point must be '.' or ','");
   }
   if (m.decimal_point == m.delimiter) {
     return InvalidArgumentError(
@@ -752,9 +772,8 @@ Status ValidateCsvMapping(const CsvColumnMapping& m) {
                                 QuoteForMessage(std::string(1, m.comment)) +
                                 " cannot be used");
   }
-  if (m.has_utc_offset &&
-      (m.utc_offset.ns > Duration::Hours(18).ns ||
-       m.utc_offset.ns < -Duration::Hours(18).ns)) {
+  if (m.has_utc_offset && (m.utc_offset.ns > Duration::Hours(18).ns ||
+                           m.utc_offset.ns < -Duration::Hours(18).ns)) {
     return InvalidArgumentError("CSV mapping: utc_offset beyond +-18 hours");
   }
   if (m.origin.ns_since_epoch > (int64_t{1} << 62) ||
@@ -1037,7 +1056,8 @@ std::string FormatCsvMapping(const CsvColumnMapping& m) {
   std::string out =
       "# Jumeau device CSV mapping (format: docs/formats-csv.md)\n[csv]\n";
   out += "time_column = " + MaybeQuote(m.time_column) + "\n";
-  out += "time_format = " + std::string(CsvTimeFormatName(m.time_format)) + "\n";
+  out +=
+      "time_format = " + std::string(CsvTimeFormatName(m.time_format)) + "\n";
   if (m.time_format == CsvTimeFormat::kElapsedClock ||
       m.time_format == CsvTimeFormat::kElapsedSeconds ||
       m.origin.ns_since_epoch != 0) {

@@ -107,8 +107,8 @@ struct CsvColumnMapping {
 
 // Returns ok when `mapping` is usable, else kInvalidArgument naming the
 // field (empty time column, no value column, a column mapped twice or equal
-// to the time column, an empty code, a delimiter that is '"' or a line
-// break, a decimal point other than '.' or ',' or equal to the delimiter,
+// to the time column, an empty code, a delimiter that is '"', a space or a
+// line break, a decimal point other than '.' or ',' or equal to the delimiter,
 // values outside the valid ranges above).
 Status ValidateCsvMapping(const CsvColumnMapping& mapping);
 
@@ -129,7 +129,8 @@ std::string FormatCsvMapping(const CsvColumnMapping& mapping);
 
 // Where a mapping for `csv_path` is looked for by convention:
 // "<folder>/<stem>.mapping.ini" ("wearable.csv" -> "wearable.mapping.ini").
-std::filesystem::path DefaultCsvMappingPath(const std::filesystem::path& csv_path);
+std::filesystem::path DefaultCsvMappingPath(
+    const std::filesystem::path& csv_path);
 
 // What a device CSV holds.
 struct DeviceCsv {

@@ -55,7 +55,8 @@ constexpr char kWatch[] =
     "2019-03-02T09:09:00+01:00,63,96,33.5\n";
 
 TEST(DeviceCsv, RegularColumnsBecomeExactSignals) {
-  Result<DeviceCsv> r = ReadDeviceCsvFromMemory(kWatch, "watch.csv", WatchMapping());
+  Result<DeviceCsv> r =
+      ReadDeviceCsvFromMemory(kWatch, "watch.csv", WatchMapping());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const Recording& rec = r->recording;
   EXPECT_EQ(rec.format, "CSV");
@@ -129,7 +130,7 @@ TEST(DeviceCsv, GapsSplitSignalsLikeEdfPlusD) {
   EXPECT_TRUE(r->recording.events.empty());
   EXPECT_THAT(r->recording.warnings,
               Contains(HasSubstr("1 gap in a series with a step of "
-                                          "60 s: 2 signals")));
+                                 "60 s: 2 signals")));
   EXPECT_THAT(r->recording.warnings,
               Contains(HasSubstr("5 missing values skipped")));
 }
@@ -179,6 +180,9 @@ TEST(DeviceCsv, ErrorsNameFileLineAndColumn) {
        "steps.csv line 2: unexpected 'x' after a closing quote"},
       {"time,hr,spo2,temp\n2019-03-02T08:00:00Z,\"1,2,3\n",
        "steps.csv line 2: quoted field never closes"},
+      {"time,hr,spo2,temp\n1800-01-01T00:00:00Z,1,2,3\n",
+       "steps.csv line 2 column 'time': '1800-01-01T00:00:00Z' is out of "
+       "range (years 1824-2116)"},
       {"", "steps.csv: no header line"},
       {"# only a comment\n", "steps.csv: no header line"},
   };
@@ -208,8 +212,7 @@ TEST(DeviceCsv, QuotedFieldsSemicolonsAndDecimalCommas) {
   EXPECT_EQ(*r->recording.events[0].value, 80.4);
   EXPECT_EQ(*r->recording.events[1].value, 80.25);
   EXPECT_EQ(r->recording.events[1].code.display, "Weight");
-  EXPECT_THAT(r->recording.warnings,
-              Contains(HasSubstr("ignored: 'Notiz'")));
+  EXPECT_THAT(r->recording.warnings, Contains(HasSubstr("ignored: 'Notiz'")));
   EXPECT_THAT(r->recording.warnings,
               Contains(HasSubstr("kept as events: only 2 values")));
 }
@@ -291,8 +294,8 @@ TEST(DeviceCsv, UnsortedTimesAndHugeValuesStayEvents) {
 }
 
 TEST(DeviceCsv, HeaderOnlyGivesAnEmptyRecording) {
-  Result<DeviceCsv> r = ReadDeviceCsvFromMemory("time,hr,spo2,temp\r\n",
-                                                "e.csv", WatchMapping());
+  Result<DeviceCsv> r =
+      ReadDeviceCsvFromMemory("time,hr,spo2,temp\r\n", "e.csv", WatchMapping());
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->recording.signals.empty());
   EXPECT_TRUE(r->recording.events.empty());
@@ -390,7 +393,8 @@ TEST(CsvMapping, ErrorsNameLineAndReason) {
     const char* text;
     const char* message;
   } cases[] = {
-      {"time_column = t\n", "m.ini line 1: key 'time_column' before any section"},
+      {"time_column = t\n",
+       "m.ini line 1: key 'time_column' before any section"},
       {"[csv]\ntime_colum = t\n", "m.ini line 2: unknown key 'time_colum'"},
       {"[csv]\ntime_column = t\ntime_format = hh-mm\n",
        "m.ini line 3: unknown time_format 'hh-mm'"},

@@ -81,19 +81,21 @@ Status WriteText(const std::filesystem::path& path, const std::string& text) {
 Status ValidateWearableOptions(const WearableOptions& o) {
   const Time lo = FromCivil(CivilTime{1900, 1, 1});
   const Time hi = FromCivil(CivilTime{2100, 1, 1});
-  if (o.start < lo || o.start >= hi || o.start.ns_since_epoch % kMinuteNs != 0) {
+  if (o.start < lo || o.start >= hi ||
+      o.start.ns_since_epoch % kMinuteNs != 0) {
     return InvalidArgumentError(
         "wearable: start must be a whole minute in years 1900-2099");
   }
-  if (o.utc_offset.ns % kMinuteNs != 0 ||
-      o.utc_offset > Duration::Hours(14) || o.utc_offset < -Duration::Hours(14)) {
+  if (o.utc_offset.ns % kMinuteNs != 0 || o.utc_offset > Duration::Hours(14) ||
+      o.utc_offset < -Duration::Hours(14)) {
     return InvalidArgumentError(
         "wearable: utc_offset must be whole minutes within +-14 hours");
   }
   if (o.days < 1 || o.days > 31) {
     return InvalidArgumentError("wearable: days must be 1-31");
   }
-  if (!(o.resting_heart_rate_bpm >= 40.0 && o.resting_heart_rate_bpm <= 100.0)) {
+  if (!(o.resting_heart_rate_bpm >= 40.0 &&
+        o.resting_heart_rate_bpm <= 100.0)) {
     return InvalidArgumentError(
         "wearable: resting_heart_rate_bpm must be in [40, 100]");
   }
@@ -146,7 +148,8 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
     const int awakenings = 1 + static_cast<int>(rng.Uniform() * 3.0);
     for (int a = 0; a < awakenings; ++a) {
       // Somewhere after the first and before the last half hour.
-      const double span = static_cast<double>(std::max<int64_t>(wake - bed - 60, 0));
+      const double span =
+          static_cast<double>(std::max<int64_t>(wake - bed - 60, 0));
       const int64_t at = bed + 30 + static_cast<int64_t>(rng.Uniform() * span);
       mark(week.asleep, at, at + 2 + RoundToInt(rng.Exponential(3.0)), 0);
     }
@@ -179,13 +182,16 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
     int64_t run_end = 0;
     const bool runs = rng.Uniform() < o.daily_run_probability;
     if (runs) {
-      const int64_t run = midnight(k) + 18 * 60 + 30 + RoundToInt(30.0 * rng.Normal());
+      const int64_t run =
+          midnight(k) + 18 * 60 + 30 + RoundToInt(30.0 * rng.Normal());
       run_end = run + 30 + static_cast<int64_t>(rng.Uniform() * 11.0);
       plan(run, run_end, Activity::kRun, 160.0 + 5.0 * rng.Normal());
     }
-    int64_t charge = midnight(k) + 19 * 60 + 30 + RoundToInt(45.0 * rng.Normal());
+    int64_t charge =
+        midnight(k) + 19 * 60 + 30 + RoundToInt(45.0 * rng.Normal());
     if (runs) charge = std::max(charge, run_end + 5);
-    const int64_t charge_minutes = 40 + static_cast<int64_t>(rng.Uniform() * 41.0);
+    const int64_t charge_minutes =
+        40 + static_cast<int64_t>(rng.Uniform() * 41.0);
     mark(week.worn, charge, charge + charge_minutes, 0);
   }
   for (int64_t i = 0; i < n; ++i) {
@@ -225,13 +231,13 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
     if (!asleep) {
       switch (activity[u]) {
         case Activity::kWalk:
-          steps = static_cast<int>(
-              std::max<int64_t>(0, RoundToInt(cadence[u] + 6.0 * rng.Normal())));
+          steps = static_cast<int>(std::max<int64_t>(
+              0, RoundToInt(cadence[u] + 6.0 * rng.Normal())));
           exertion = 0.28 * steps;
           break;
         case Activity::kRun:
-          steps = static_cast<int>(
-              std::max<int64_t>(0, RoundToInt(cadence[u] + 5.0 * rng.Normal())));
+          steps = static_cast<int>(std::max<int64_t>(
+              0, RoundToInt(cadence[u] + 5.0 * rng.Normal())));
           exertion = 0.5 * steps;
           break;
         case Activity::kRest:
@@ -244,12 +250,13 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
     }
     week.steps[u] = steps;
 
-    const double target = resting + 5.0 * std::cos(kTwoPi * (hours - 16.0) / 24.0) -
+    const double target = resting +
+                          5.0 * std::cos(kTwoPi * (hours - 16.0) / 24.0) -
                           (asleep ? 8.0 : 0.0) + exertion;
     hr += (target - hr) * (target > hr ? rise : fall);
     hr_noise = 0.7 * hr_noise + 1.5 * rng.Normal();
-    week.heart_rate_bpm[u] =
-        static_cast<int>(std::clamp<int64_t>(RoundToInt(hr + hr_noise), 35, 210));
+    week.heart_rate_bpm[u] = static_cast<int>(
+        std::clamp<int64_t>(RoundToInt(hr + hr_noise), 35, 210));
 
     double skin_target =
         asleep ? 34.4 : 32.2 + 0.4 * std::cos(kTwoPi * (hours - 15.0) / 24.0);
@@ -264,7 +271,8 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
   int64_t next = static_cast<int64_t>(rng.Uniform() * 15.0);
   while (next < n) {
     const auto u = static_cast<size_t>(next);
-    double value = week.asleep[u] ? 95.0 + rng.Normal() : 97.3 + 0.8 * rng.Normal();
+    double value =
+        week.asleep[u] ? 95.0 + rng.Normal() : 97.3 + 0.8 * rng.Normal();
     if (week.asleep[u] && rng.Uniform() < 0.03) {
       value -= 3.0 + 2.0 * rng.Uniform();
     }
@@ -329,8 +337,8 @@ io::CsvColumnMapping WearableMapping() {
   m.delimiter = ',';
   m.columns.push_back(Column("heart_rate", code_system::kLoinc, "8867-4",
                              "/min", "Heart rate (wrist)"));
-  m.columns.push_back(Column("steps", code_system::kLoinc, "55423-8",
-                             "{steps}", "Steps per minute"));
+  m.columns.push_back(Column("steps", code_system::kLoinc, "55423-8", "{steps}",
+                             "Steps per minute"));
   m.columns.push_back(Column("spo2", code_system::kLoinc, "59408-5", "%",
                              "SpO2 (pulse oximetry, wrist)"));
   m.columns.push_back(Column("skin_temperature", "urn:jumeau:device-csv",

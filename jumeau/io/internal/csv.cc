@@ -61,7 +61,8 @@ std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -404,16 +405,14 @@ bool ParseElapsedClock(std::string_view s, Duration* out) {
       for (int k = digits; k < 9; ++k) nanos *= 10;
     }
   }
-  const int64_t total = ((hours * 60 + minutes) * 60 + seconds) *
-                            kNanosPerSecond +
-                        nanos;
+  const int64_t total =
+      ((hours * 60 + minutes) * 60 + seconds) * kNanosPerSecond + nanos;
   *out = Duration{negative ? -total : total};
   return true;
 }
 
 bool ParseIsoTimestamp(std::string_view s, bool has_default_offset,
-                       Duration default_offset, Time* out,
-                       bool* missing_zone) {
+                       Duration default_offset, Time* out, bool* missing_zone) {
   *missing_zone = false;
   CivilTime c;
   if (s.size() < 10 || !Digits(s, 0, 4, &c.year) || s[4] != '-' ||

@@ -155,17 +155,17 @@ TEST(ParseElapsedClock, HoursMinutesSecondsFraction) {
 TEST(ParseIsoTimestamp, ZonesDefaultsAndRange) {
   Time t;
   bool missing = false;
-  ASSERT_TRUE(ParseIsoTimestamp("2019-03-02T09:00:00+01:00", false, {}, &t,
-                                &missing));
+  ASSERT_TRUE(
+      ParseIsoTimestamp("2019-03-02T09:00:00+01:00", false, {}, &t, &missing));
   EXPECT_EQ(t, *ParseIso8601("2019-03-02T08:00:00Z"));
-  ASSERT_TRUE(ParseIsoTimestamp("2019-03-02 08:00:00.25Z", false, {}, &t,
-                                &missing));
+  ASSERT_TRUE(
+      ParseIsoTimestamp("2019-03-02 08:00:00.25Z", false, {}, &t, &missing));
   EXPECT_EQ(t, *ParseIso8601("2019-03-02T08:00:00.25Z"));
-  ASSERT_TRUE(ParseIsoTimestamp("2019-03-02T03:00-0500", false, {}, &t,
-                                &missing));
+  ASSERT_TRUE(
+      ParseIsoTimestamp("2019-03-02T03:00-0500", false, {}, &t, &missing));
   EXPECT_EQ(t, *ParseIso8601("2019-03-02T08:00:00Z"));
-  ASSERT_TRUE(ParseIsoTimestamp("2019-03-02T10:00+02", false, {}, &t,
-                                &missing));
+  ASSERT_TRUE(
+      ParseIsoTimestamp("2019-03-02T10:00+02", false, {}, &t, &missing));
   EXPECT_EQ(t, *ParseIso8601("2019-03-02T08:00:00Z"));
   EXPECT_FALSE(ParseIsoTimestamp("2019-03-02T09:00", false, {}, &t, &missing));
   EXPECT_TRUE(missing);
@@ -179,8 +179,7 @@ TEST(ParseIsoTimestamp, ZonesDefaultsAndRange) {
         "2019-03-02T24:00Z", "2019-03-02T08:00:60Z", "2019-03-02T08:00+1:00",
         "2019-03-02T08:00+19:00", "2019-03-02X08:00Z",
         "2019-03-02T08:00:00.1234567891Z", "2019-3-2"}) {
-    EXPECT_FALSE(ParseIsoTimestamp(bad, true, Duration{}, &t, &missing))
-        << bad;
+    EXPECT_FALSE(ParseIsoTimestamp(bad, true, Duration{}, &t, &missing)) << bad;
   }
 }
 
