@@ -39,11 +39,10 @@ class PositionIndex {
           chrom_ids_.emplace(chrom, static_cast<uint32_t>(chrom_ids_.size()));
       entries_.push_back({it->second, t.position(v), v});
     }
-    std::stable_sort(entries_.begin(), entries_.end(),
-                     [](const Entry& a, const Entry& b) {
-                       return a.chrom != b.chrom ? a.chrom < b.chrom
-                                                 : a.pos < b.pos;
-                     });
+    std::stable_sort(
+        entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+          return a.chrom != b.chrom ? a.chrom < b.chrom : a.pos < b.pos;
+        });
   }
 
   // Rows of the variants at chrom:pos, in table order.
@@ -293,10 +292,9 @@ bool IsStrandAmbiguous(std::string_view ref, std::string_view alt) {
 }
 
 double PgsMatch::overlap() const {
-  return variants_total == 0
-             ? 0.0
-             : static_cast<double>(variants_matched) /
-                   static_cast<double>(variants_total);
+  return variants_total == 0 ? 0.0
+                             : static_cast<double>(variants_matched) /
+                                   static_cast<double>(variants_total);
 }
 
 std::string PgsMatch::BriefReport() const {
@@ -308,9 +306,7 @@ std::string PgsMatch::BriefReport() const {
     out += ", " + std::to_string(flipped) + " on the other strand";
   }
   out += ")";
-  auto count = [this](MatchStatus s) {
-    return counts[static_cast<size_t>(s)];
-  };
+  auto count = [this](MatchStatus s) { return counts[static_cast<size_t>(s)]; };
   std::string dropped;
   auto add = [](std::string* list, size_t n, const char* what) {
     if (n == 0) return;
@@ -357,8 +353,7 @@ Result<PgsMatch> MatchPgs(const ScoringFile& scoring,
   if (!options.genotype_build.empty()) {
     build = NormalizeGenomeBuild(options.genotype_build);
     if (build.empty()) {
-      return InvalidArgumentError("genotype build '" +
-                                  options.genotype_build +
+      return InvalidArgumentError("genotype build '" + options.genotype_build +
                                   "' is neither GRCh37 nor GRCh38");
     }
   }

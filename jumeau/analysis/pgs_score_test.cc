@@ -115,10 +115,10 @@ TEST(PgsScoreTest, EveryMatchType) {
   });
   Result<PgsMatch> m = MatchPgs(f, t, NoMinimum());
   ASSERT_TRUE(m.ok()) << m.status().ToString();
-  const MatchType want[] = {
-      MatchType::kRefAlt,     MatchType::kAltRef,  MatchType::kRefAltFlip,
-      MatchType::kAltRefFlip, MatchType::kNoOaRef, MatchType::kNoOaAlt,
-      MatchType::kNoOaRefFlip, MatchType::kNoOaAltFlip};
+  const MatchType want[] = {MatchType::kRefAlt,      MatchType::kAltRef,
+                            MatchType::kRefAltFlip,  MatchType::kAltRefFlip,
+                            MatchType::kNoOaRef,     MatchType::kNoOaAlt,
+                            MatchType::kNoOaRefFlip, MatchType::kNoOaAltFlip};
   const bool alt[] = {false, true, false, true, false, true, false, true};
   for (size_t i = 0; i < 8; ++i) {
     EXPECT_EQ(m->variants[i].status, MatchStatus::kMatched) << i;
@@ -169,7 +169,7 @@ TEST(PgsScoreTest, DropsAmbiguousMultiallelicAndDuplicates) {
       {"1", 200, "C", "G", 1},  // would match flipped as altref_flip
       {"1", 300, "G", "A", 1},
       {"1", 400, "G", "A", 1},
-      {"1", 400, "G", "", 1},  // same variant again: both duplicates
+      {"1", 400, "G", "", 1},   // same variant again: both duplicates
       {"1", 500, "T", "G", 1},  // allele mismatch
       {"1", 600, "A", "G", 1},  // not found
       {"", 0, "A", "G", 1},     // no position
@@ -251,9 +251,9 @@ TEST(PgsScoreTest, ChoosesPositionsByBuild) {
 TEST(PgsScoreTest, ScoresByHand) {
   // Four samples; mean imputation from the called samples.
   GenotypeTable t({"S1", "S2", "S3", "S4"}, false);
-  AddVariant(&t, "1", 100, "A", "G", {"0", "1", "2", "."});      // EA = G
-  AddVariant(&t, "1", 200, "C", "T", {"2", ".", "1", "0"});      // EA = C
-  AddVariant(&t, "X", 300, "A", "C", {"h1", "h0", "1", "2"});    // EA = C
+  AddVariant(&t, "1", 100, "A", "G", {"0", "1", "2", "."});    // EA = G
+  AddVariant(&t, "1", 200, "C", "T", {"2", ".", "1", "0"});    // EA = C
+  AddVariant(&t, "X", 300, "A", "C", {"h1", "h0", "1", "2"});  // EA = C
   const ScoringFile f = MakeScoring({
       {"1", 100, "G", "A", 0.5},
       {"1", 200, "C", "T", -2.0},
@@ -264,10 +264,9 @@ TEST(PgsScoreTest, ScoresByHand) {
   // v1: dosages 0,1,2 mean 1 -> S4 imputed 1.
   // v2: EA=REF: dosages 0,-,1,2 mean 1 -> S2 imputed 1.
   // v3: haploid counts double: 2,0,1,2.
-  const double want[] = {0.5 * 0 - 2.0 * 0 + 0.25 * 2,
-                         0.5 * 1 - 2.0 * 1 + 0.25 * 0,
-                         0.5 * 2 - 2.0 * 1 + 0.25 * 1,
-                         0.5 * 1 - 2.0 * 2 + 0.25 * 2};
+  const double want[] = {
+      0.5 * 0 - 2.0 * 0 + 0.25 * 2, 0.5 * 1 - 2.0 * 1 + 0.25 * 0,
+      0.5 * 2 - 2.0 * 1 + 0.25 * 1, 0.5 * 1 - 2.0 * 2 + 0.25 * 2};
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_NEAR(s->sums[i], want[i], 1e-12) << i;
     EXPECT_EQ(s->denominators[i], 6);

@@ -117,9 +117,9 @@ void GenotypeTable::Append(const GenotypeTable& other) {
   assert(other.with_dosages_ == with_dosages_);
   const size_t n = sample_count();
   for (size_t v = 0; v < other.variant_count(); ++v) {
-    const size_t w = AddVariant(other.chrom(v), other.position(v), other.id(v),
-                                other.ref(v), other.alt(v),
-                                other.variant_flags_[v]);
+    const size_t w =
+        AddVariant(other.chrom(v), other.position(v), other.id(v), other.ref(v),
+                   other.alt(v), other.variant_flags_[v]);
     std::copy_n(other.alt_count_row(v), n, mutable_alt_count_row(w));
     std::copy_n(other.call_flags_row(v), n, mutable_call_flags_row(w));
     if (with_dosages_) {

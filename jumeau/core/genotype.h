@@ -26,9 +26,9 @@ inline constexpr char kGrch38[] = "GRCh38";
 // Returns kGrch37 or kGrch38 for the ways files name those assemblies
 // ("GRCh37", "GRCh37.p13", "hg19", "b37", "hs37d5", "human_g1k_v37", "37";
 // "GRCh38", "hg38", "GRCh38.p14", "38", "GCA_000001405.15",
-// "Homo_sapiens_assembly38"; Broad's "..._assembly19" is GRCh37), case-insensitive
-// and also when the name is part of a path or URL ("file:///ref/hg19.fa").
-// Returns "" for anything else ("NR", "NCBI36", "").
+// "Homo_sapiens_assembly38"; Broad's "..._assembly19" is GRCh37),
+// case-insensitive and also when the name is part of a path or URL
+// ("file:///ref/hg19.fa"). Returns "" for anything else ("NR", "NCBI36", "").
 std::string NormalizeGenomeBuild(std::string_view name);
 
 // Returns the build implied by the length of chromosome 1 ("1" or "chr1"):

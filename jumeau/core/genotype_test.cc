@@ -67,7 +67,8 @@ TEST(GenotypeTableTest, AddsVariantsWithMissingCalls) {
   EXPECT_TRUE(t.has_dosages());
   const size_t v = t.AddVariant("chr1", 100, "rs1", "A", "G", 0);
   EXPECT_EQ(v, 0u);
-  const size_t w = t.AddVariant("chr2", 200, "", "C", "T", kVariantMultiallelic);
+  const size_t w =
+      t.AddVariant("chr2", 200, "", "C", "T", kVariantMultiallelic);
   EXPECT_EQ(w, 1u);
   EXPECT_EQ(t.variant_count(), 2u);
   EXPECT_EQ(t.chrom(0), "chr1");

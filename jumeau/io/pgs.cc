@@ -156,12 +156,24 @@ enum Column : size_t {
 };
 
 constexpr std::array<const char*, kColumnCount> kColumnNames = {
-    "rsID",         "chr_name",        "chr_position",
-    "effect_allele", "other_allele",   "effect_weight",
-    "hm_chr",       "hm_pos",          "hm_inferOtherAllele",
-    "allelefrequency_effect", "is_haplotype", "is_diplotype",
-    "is_interaction", "is_dominant",   "is_recessive",
-    "dosage_0_weight", "dosage_1_weight", "dosage_2_weight",
+    "rsID",
+    "chr_name",
+    "chr_position",
+    "effect_allele",
+    "other_allele",
+    "effect_weight",
+    "hm_chr",
+    "hm_pos",
+    "hm_inferOtherAllele",
+    "allelefrequency_effect",
+    "is_haplotype",
+    "is_diplotype",
+    "is_interaction",
+    "is_dominant",
+    "is_recessive",
+    "dosage_0_weight",
+    "dosage_1_weight",
+    "dosage_2_weight",
 };
 
 constexpr size_t kAbsent = std::numeric_limits<size_t>::max();
@@ -340,7 +352,8 @@ class PgsParser {
     }
 
     const std::string effect = Upper(Trim(Field(kEffectAllele)));
-    if (effect.empty()) return DataLossError(Where() + ": effect_allele is empty");
+    if (effect.empty())
+      return DataLossError(Where() + ": effect_allele is empty");
     for (const char c : effect) {
       if (c != 'A' && c != 'C' && c != 'G' && c != 'T') {
         ++non_acgt_effect_;
@@ -413,10 +426,10 @@ class PgsParser {
     if (file_.declared_variant_count >= 0 &&
         static_cast<size_t>(file_.declared_variant_count) !=
             file_.variant_count()) {
-      file_.warnings.push_back(
-          "the header declares " +
-          std::to_string(file_.declared_variant_count) + " variants, the file has " +
-          std::to_string(file_.variant_count()));
+      file_.warnings.push_back("the header declares " +
+                               std::to_string(file_.declared_variant_count) +
+                               " variants, the file has " +
+                               std::to_string(file_.variant_count()));
     }
     if (several_other_ > 0) {
       file_.warnings.push_back(std::to_string(several_other_) +

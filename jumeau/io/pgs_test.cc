@@ -218,19 +218,22 @@ TEST(PgsTest, ErrorsNameFileAndLine) {
       {std::string(kHeader) + "rsID\teffect_allele\tdosage_0_weight\t"
                               "dosage_1_weight\tdosage_2_weight\n",
        StatusCode::kUnimplemented, "test.txt line 6: dosage_N_weight"},
-      {std::string(kHeader) + "rsID\teffect_allele\teffect_weight\t"
-                              "is_haplotype\nrs1\tA\t1\tFalse\nrs2\tA\t1\tTrue\n",
+      {std::string(kHeader) +
+           "rsID\teffect_allele\teffect_weight\t"
+           "is_haplotype\nrs1\tA\t1\tFalse\nrs2\tA\t1\tTrue\n",
        StatusCode::kUnimplemented,
        "test.txt line 8: is_haplotype variants are not supported"},
       {std::string(kHeader) + "rsID\teffect_allele\teffect_weight\t"
                               "is_interaction\nrs1\tA\t1\tmaybe\n",
        StatusCode::kDataLoss,
        "test.txt line 7: is_interaction 'maybe' is not True or False"},
-      {std::string(kHeader) + "rsID\teffect_allele\teffect_weight\t"
-                              "is_dominant\tis_recessive\nrs1\tA\t1\tTrue\tTrue\n",
+      {std::string(kHeader) +
+           "rsID\teffect_allele\teffect_weight\t"
+           "is_dominant\tis_recessive\nrs1\tA\t1\tTrue\tTrue\n",
        StatusCode::kUnimplemented, "test.txt line 7: a variant both dominant"},
       {std::string(kHeader) + "effect_allele\teffect_allele\teffect_weight\n",
-       StatusCode::kDataLoss, "test.txt line 6: column effect_allele appears twice"},
+       StatusCode::kDataLoss,
+       "test.txt line 6: column effect_allele appears twice"},
       {std::string(kHeader), StatusCode::kDataLoss,
        "test.txt line 6: the file ends before the column header line"},
       {"", StatusCode::kDataLoss,
@@ -247,8 +250,8 @@ TEST(PgsTest, ErrorsNameFileAndLine) {
 }
 
 TEST(PgsTest, TruncatedGzipIsDataLoss) {
-  std::string text = std::string(kHeader) +
-                     "rsID\teffect_allele\teffect_weight\n";
+  std::string text =
+      std::string(kHeader) + "rsID\teffect_allele\teffect_weight\n";
   for (int i = 0; i < 20000; ++i) {
     text += "rs" + std::to_string(i * 7919) + "\tA\t0." +
             std::to_string(i * 31337) + "\n";

@@ -153,8 +153,8 @@ bool IsGenotypeText(std::string_view gt) {
 
 struct Region {
   std::string chrom;
-  int64_t from = 1;                                   // 1-based, inclusive
-  int64_t to = std::numeric_limits<int64_t>::max();   // inclusive
+  int64_t from = 1;                                  // 1-based, inclusive
+  int64_t to = std::numeric_limits<int64_t>::max();  // inclusive
 };
 
 bool ParseRegionNumber(std::string_view s, int64_t* out) {
@@ -322,8 +322,9 @@ Status VcfReaderImpl::Open(hFILE* hf) {
   htsFile* fp = hts_hopen(hf, name_.c_str(), "r");
   if (fp == nullptr) {
     hclose_abruptly(hf);
-    return DataLossError(name_ + ": not a VCF or BCF file (htslib cannot "
-                                 "open it)");
+    return DataLossError(name_ +
+                         ": not a VCF or BCF file (htslib cannot "
+                         "open it)");
   }
   fp_.reset(fp);
   const htsFormat* format = hts_get_format(fp);
@@ -335,6 +336,11 @@ Status VcfReaderImpl::Open(hFILE* hf) {
       is_bcf_ = true;
       break;
     case empty_format:
+      if (format->compression != no_compression) {
+        return DataLossError(name_ +
+                             " line 1: no data (empty, or the compressed "
+                             "data is truncated or corrupt)");
+      }
       return DataLossError(name_ + " line 1: the file is empty");
     case text_format:
       return DataLossError(name_ +
@@ -355,8 +361,9 @@ Status VcfReaderImpl::Open(hFILE* hf) {
   if (is_bcf_) {
     hdr_.reset(bcf_hdr_read(fp));
     if (hdr_ == nullptr) {
-      return DataLossError(name_ + ": the BCF header is malformed or "
-                                   "truncated");
+      return DataLossError(name_ +
+                           ": the BCF header is malformed or "
+                           "truncated");
     }
   } else {
     JUMEAU_RETURN_IF_ERROR(ReadTextHeader());
@@ -403,19 +410,20 @@ Status VcfReaderImpl::ReadTextHeader() {
                            ": not a VCF file: the header must start with "
                            "##fileformat=VCFv4.x");
     }
+    if (line.find('\0') != std::string_view::npos) {
+      return DataLossError(where + ": NUL byte in a header line");
+    }
     if (line.substr(0, 2) == "##") {
-      if (line.find('\0') != std::string_view::npos) {
-        return DataLossError(where + ": NUL byte in a header line");
-      }
+      // A meta line: htslib parses the whole header below.
     } else if (line.substr(0, 6) == "#CHROM") {
       static constexpr const char* kColumns[] = {
           "#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"};
       const std::vector<std::string_view> fields = Split(line, '\t');
       for (size_t i = 0; i < 8; ++i) {
         if (i >= fields.size() || fields[i] != kColumns[i]) {
-          return DataLossError(
-              where + ": #CHROM line: column " + std::to_string(i + 1) +
-              " should be " + kColumns[i] + " (columns are tab-separated)");
+          return DataLossError(where + ": #CHROM line: column " +
+                               std::to_string(i + 1) + " should be " +
+                               kColumns[i] + " (columns are tab-separated)");
         }
       }
       if (fields.size() > 8 && fields[8] != "FORMAT") {
@@ -436,8 +444,9 @@ Status VcfReaderImpl::ReadTextHeader() {
       }
       have_chrom_line = true;
     } else {
-      return DataLossError(where + ": expected a ## meta line or the #CHROM "
-                                   "line in the header, found " +
+      return DataLossError(where +
+                           ": expected a ## meta line or the #CHROM "
+                           "line in the header, found " +
                            Quote(line));
     }
     text.append(line.data(), line.size());
@@ -474,7 +483,7 @@ Status VcfReaderImpl::SelectSamples() {
     std::set<std::string> wanted;
     for (size_t i = 0; i < options_.samples.size(); ++i) {
       const std::string& s = options_.samples[i];
-      if (bcf_hdr_id2int(h, BCF_DT_SAMPLE, s.c_str()) < 0) {
+      if (s.empty() || bcf_hdr_id2int(h, BCF_DT_SAMPLE, s.c_str()) < 0) {
         return NotFoundError(name_ + ": requested sample #" +
                              std::to_string(i + 1) +
                              " is not in the file's header");
@@ -607,8 +616,7 @@ Status VcfReaderImpl::SetUpRegion() {
     return Status::Ok();
   }
   const hts_pos_t beg = region_->from - 1;
-  const hts_pos_t end =
-      region_->to >= HTS_POS_MAX ? HTS_POS_MAX : region_->to;
+  const hts_pos_t end = region_->to >= HTS_POS_MAX ? HTS_POS_MAX : region_->to;
   itr_.reset(is_bcf_ ? bcf_itr_queryi(idx_.get(), tid, beg, end)
                      : tbx_itr_queryi(tbx_.get(), tid, beg, end));
   if (itr_ == nullptr) {
@@ -743,8 +751,7 @@ Result<bool> VcfReaderImpl::ReadTextRecord() {
           tab4 == std::string_view::npos
               ? 1
               : std::max<int64_t>(1, static_cast<int64_t>(tab4 - tab3 - 1));
-      if (CanonicalChromosome(chrom) !=
-              CanonicalChromosome(region_->chrom) ||
+      if (CanonicalChromosome(chrom) != CanonicalChromosome(region_->chrom) ||
           pos > region_->to || pos + ref_len - 1 < region_->from) {
         continue;
       }
@@ -783,8 +790,7 @@ Result<bool> VcfReaderImpl::ReadBcfRecord() {
     where_pos_ = rec_->pos + 1;
     if (chrom == nullptr) {
       return DataLossError(Where() + ": contig index " +
-                           std::to_string(rec_->rid) +
-                           " is not in the header");
+                           std::to_string(rec_->rid) + " is not in the header");
     }
     if (rec_->pos < 0) {
       return DataLossError(Where() + ": negative position");
@@ -884,8 +890,8 @@ Status VcfReaderImpl::AddRecord(GenotypeTable* batch) {
               " but the site has " + std::to_string(n_allele) + " allele(s)");
         }
         counts[s] = static_cast<int8_t>((i0 == a) + (i1 == a));
-        flags[s] = haploid ? kCallHaploid
-                           : (bcf_gt_is_phased(a1) ? kCallPhased : 0);
+        flags[s] =
+            haploid ? kCallHaploid : (bcf_gt_is_phased(a1) ? kCallPhased : 0);
       }
     }
     if (ds_per_sample >= a) {
@@ -968,8 +974,8 @@ Result<GenotypeTable> Drain(VcfReader& reader) {
 
 Result<std::unique_ptr<VcfReader>> OpenVcf(const std::filesystem::path& path,
                                            const VcfOptions& options) {
-  auto reader = std::make_unique<VcfReaderImpl>(path.string(), path.string(),
-                                                options);
+  auto reader =
+      std::make_unique<VcfReaderImpl>(path.string(), path.string(), options);
   JUMEAU_ASSIGN_OR_RETURN(hFILE * hf, internal::OpenHFile(path));
   JUMEAU_RETURN_IF_ERROR(reader->Open(hf));
   return std::unique_ptr<VcfReader>(std::move(reader));
@@ -985,8 +991,7 @@ Result<GenotypeTable> ReadVcf(const std::filesystem::path& path,
 Result<GenotypeTable> ReadVcfFromMemory(std::string_view bytes,
                                         std::string_view name,
                                         const VcfOptions& options) {
-  auto reader =
-      std::make_unique<VcfReaderImpl>(std::string(name), "", options);
+  auto reader = std::make_unique<VcfReaderImpl>(std::string(name), "", options);
   Result<hFILE*> hf = internal::OpenHFileFromMemory(bytes);
   if (!hf.ok()) return hf.status().WithPrefix(name);
   JUMEAU_RETURN_IF_ERROR(reader->Open(*hf));

@@ -67,20 +67,19 @@ std::string RunCommand(const std::string& command, int* status = nullptr) {
 }
 
 bool HaveTool(const std::string& tool) {
-  return std::system(("command -v " + tool + " > /dev/null 2>&1").c_str()) ==
-         0;
+  return std::system(("command -v " + tool + " > /dev/null 2>&1").c_str()) == 0;
 }
 
-#define REQUIRE_TOOL(tool, package)                                         \
-  do {                                                                      \
-    if (!HaveTool(tool)) {                                                  \
-      if (::jumeau::testing::UnderCi()) {                                   \
-        FAIL() << tool << " missing under CI (Debian package " << package \
-               << ")";                                                      \
-      }                                                                     \
+#define REQUIRE_TOOL(tool, package)                                        \
+  do {                                                                     \
+    if (!HaveTool(tool)) {                                                 \
+      if (::jumeau::testing::UnderCi()) {                                  \
+        FAIL() << tool << " missing under CI (Debian package " << package  \
+               << ")";                                                     \
+      }                                                                    \
       GTEST_SKIP() << tool << " not installed (Debian package " << package \
-                   << "): comparison skipped";                              \
-    }                                                                       \
+                   << "): comparison skipped";                             \
+    }                                                                      \
   } while (0)
 
 std::vector<std::string> SplitString(const std::string& s, char sep) {
@@ -136,8 +135,7 @@ TextVcf ParseText(const std::string& text) {
         r.phased.push_back(false);
       } else {
         const char a = gt[0], b = gt[2];
-        r.counts.push_back(a == '.' || b == '.' ? -1
-                                                : (a == '1') + (b == '1'));
+        r.counts.push_back(a == '.' || b == '.' ? -1 : (a == '1') + (b == '1'));
         r.haploid.push_back(false);
         r.phased.push_back(gt[1] == '|');
       }
@@ -208,7 +206,8 @@ TEST(VcfTest, Tiny1000GMatchesIndependentParse) {
   EXPECT_TRUE(table->warnings().empty());
 
   int status = 0;
-  const std::string text = RunCommand("gzip -dc '" + path.string() + "'", &status);
+  const std::string text =
+      RunCommand("gzip -dc '" + path.string() + "'", &status);
   ASSERT_EQ(status, 0);
   const TextVcf expected = ParseText(text);
   ASSERT_EQ(expected.samples.size(), kTinySamples);
@@ -234,11 +233,11 @@ TEST(VcfTest, Tiny1000GMatchesBcftoolsQuery) {
   std::string list;
   for (const std::string& n : names) list += (list.empty() ? "" : ",") + n;
   int status = 0;
-  const std::string out = RunCommand(
-      "bcftools query -s " + list +
-          " -f '%CHROM\\t%POS\\t%REF\\t%ALT[\\t%GT]\\n' '" + path.string() +
-          "'",
-      &status);
+  const std::string out =
+      RunCommand("bcftools query -s " + list +
+                     " -f '%CHROM\\t%POS\\t%REF\\t%ALT[\\t%GT]\\n' '" +
+                     path.string() + "'",
+                 &status);
   ASSERT_EQ(status, 0) << "bcftools query failed";
   VcfOptions options;
   options.samples = names;
@@ -263,7 +262,8 @@ TEST(VcfTest, Tiny1000GMatchesBcftoolsQuery) {
     EXPECT_EQ(table->alt(v), f[3]);
     for (size_t s = 0; s < names.size(); ++s) {
       const std::string& gt = f[4 + s];
-      const int want = gt.size() == 1 ? (gt == "1") : (gt[0] == '1') + (gt[2] == '1');
+      const int want =
+          gt.size() == 1 ? (gt == "1") : (gt[0] == '1') + (gt[2] == '1');
       EXPECT_EQ(table->alt_count(v, s), want) << line;
       ++compared;
     }
@@ -315,7 +315,8 @@ TEST(VcfTest, RegionWithIndexAndByScanningAgree) {
   }
   ASSERT_GT(expected, 5u);
   // The shared folder has tiny1000G.vcf.gz.tbi: the index is used.
-  for (const char* region : {"10:1,000,000-50,000,000", "chr10:1000000-50000000"}) {
+  for (const char* region :
+       {"10:1,000,000-50,000,000", "chr10:1000000-50000000"}) {
     VcfOptions options;
     options.region = region;
     Result<GenotypeTable> t = ReadVcf(path, options);
@@ -388,11 +389,11 @@ TEST(VcfTest, ReadsFromMemoryAndBcf) {
   }
   REQUIRE_TOOL("bcftools", "bcftools");
   const std::filesystem::path bcf = testing::ScratchDir() / "tiny.bcf";
-  ASSERT_EQ(std::system(("bcftools view -Ob -o '" + bcf.string() + "' '" +
-                         path.string() + "' && bcftools index '" +
-                         bcf.string() + "'")
-                            .c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(("bcftools view -Ob -o '" + bcf.string() + "' '" +
+                   path.string() + "' && bcftools index '" + bcf.string() + "'")
+                      .c_str()),
+      0);
   Result<GenotypeTable> b = ReadVcf(bcf);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   ASSERT_EQ(b->variant_count(), all->variant_count());
@@ -474,16 +475,16 @@ TEST(VcfTest, GenomeBuildFromHeaderOrOption) {
   const std::string first = "##fileformat=VCFv4.2\n";
   const std::string rest = body.substr(first.size());
 
-  WriteFile(dir / "len.vcf", first + "##contig=<ID=chr1,length=248956422>\n" +
-                                 rest + records);
+  WriteFile(dir / "len.vcf",
+            first + "##contig=<ID=chr1,length=248956422>\n" + rest + records);
   EXPECT_EQ(ReadVcf(dir / "len.vcf")->genome_build(), kGrch38);
-  WriteFile(dir / "ref.vcf",
-            first + "##reference=file:///ref/human_g1k_v37.fasta\n" + rest +
-                records);
+  WriteFile(
+      dir / "ref.vcf",
+      first + "##reference=file:///ref/human_g1k_v37.fasta\n" + rest + records);
   EXPECT_EQ(ReadVcf(dir / "ref.vcf")->genome_build(), kGrch37);
-  WriteFile(dir / "asm.vcf",
-            first + "##contig=<ID=1,length=1000,assembly=GRCh38>\n" + rest +
-                records);
+  WriteFile(
+      dir / "asm.vcf",
+      first + "##contig=<ID=1,length=1000,assembly=GRCh38>\n" + rest + records);
   EXPECT_EQ(ReadVcf(dir / "asm.vcf")->genome_build(), kGrch38);
 
   VcfOptions options;
@@ -551,7 +552,8 @@ TEST(VcfTest, BrokenRecordsNameFileAndLine) {
       {"no_header.vcf", "1\t100\trs1\tA\tG\t.\t.\t.\tGT\t0|1\t1|1\n",
        "no_header.vcf line 1: not a VCF file"},
       {"no_fileformat.vcf",
-       "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t1\t.\tA\tG\t.\t.\t.\n",
+       "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t1\t.\tA\tG\t.\t.\t."
+       "\n",
        "no_fileformat.vcf line 1: not a VCF file"},
       {"no_chrom_line.vcf",
        "##fileformat=VCFv4.2\n1\t100\trs1\tA\tG\t.\t.\t.\n",
@@ -569,7 +571,8 @@ TEST(VcfTest, BrokenRecordsNameFileAndLine) {
   };
   for (const Case& c : cases) {
     const Status s = ReadGenerated(c.name, c.text);
-    EXPECT_EQ(s.code(), StatusCode::kDataLoss) << c.name << ": " << s.ToString();
+    EXPECT_EQ(s.code(), StatusCode::kDataLoss)
+        << c.name << ": " << s.ToString();
     EXPECT_THAT(s.message(), HasSubstr(c.message)) << c.name;
   }
   const Status triploid = ReadGenerated(

@@ -53,15 +53,15 @@ bool HavePlink2() {
   return std::system("command -v plink2 > /dev/null 2>&1") == 0;
 }
 
-#define REQUIRE_PLINK2()                                                    \
-  do {                                                                      \
-    if (!HavePlink2()) {                                                    \
-      if (::jumeau::testing::UnderCi()) {                                   \
-        FAIL() << "plink2 missing under CI (Debian package plink2)";       \
-      }                                                                     \
-      GTEST_SKIP() << "plink2 not installed (Debian package plink2): "     \
-                      "comparison skipped";                                 \
-    }                                                                       \
+#define REQUIRE_PLINK2()                                               \
+  do {                                                                 \
+    if (!HavePlink2()) {                                               \
+      if (::jumeau::testing::UnderCi()) {                              \
+        FAIL() << "plink2 missing under CI (Debian package plink2)";   \
+      }                                                                \
+      GTEST_SKIP() << "plink2 not installed (Debian package plink2): " \
+                      "comparison skipped";                            \
+    }                                                                  \
   } while (0)
 
 std::vector<std::string> Split(const std::string& s, char sep) {
@@ -263,8 +263,7 @@ TEST(PgsPlink2Test, DerivedScoreOnTiny1000GMatchesPlink2) {
   EXPECT_GT(m.flipped, 100u);
   for (const analysis::VariantMatch& vm : m.variants) {
     if (vm.status == analysis::MatchStatus::kMatched) {
-      EXPECT_EQ(d.matched.count(std::string(table->id(vm.genotype_index))),
-                1u);
+      EXPECT_EQ(d.matched.count(std::string(table->id(vm.genotype_index))), 1u);
     }
   }
   std::printf("%s\n", ours->BriefReport().c_str());
@@ -313,9 +312,9 @@ TEST(PgsPlink2Test, MissingGenotypesMatchPlink2) {
   Result<analysis::PgsScores> ours = analysis::ScorePgs(*scoring, *table);
   ASSERT_TRUE(ours.ok()) << ours.status().ToString();
   EXPECT_EQ(ours->unimputed, 0);
-  ExpectSameAsPlink2(*ours, *table,
-                     RunPlink2(dir / "missing.vcf", dir / "plink2.score", dir,
-                               ""));
+  ExpectSameAsPlink2(
+      *ours, *table,
+      RunPlink2(dir / "missing.vcf", dir / "plink2.score", dir, ""));
   // 'no-mean-imputation'.
   analysis::PgsOptions zero;
   zero.missing = analysis::MissingGenotypes::kZero;
@@ -357,10 +356,9 @@ TEST(PgsPlink2Test, Pgs000001SharesNoVariantWithTiny1000G) {
                                std::to_string(scoring->hm_positions[i]) + ":";
     const std::string e(scoring->effect_alleles[i]);
     const std::string o(scoring->other_alleles[i]);
-    for (const auto& [a, b] :
-         {std::pair{e, o}, std::pair{o, e},
-          std::pair{Complement(e), Complement(o)},
-          std::pair{Complement(o), Complement(e)}}) {
+    for (const auto& [a, b] : {std::pair{e, o}, std::pair{o, e},
+                               std::pair{Complement(e), Complement(o)},
+                               std::pair{Complement(o), Complement(e)}}) {
       score += prefix + a + ":" + b + "\t" + e + "\t1\n";
     }
   }
