@@ -224,6 +224,40 @@ std::string DescribeErrcode(int errcode) {
   return out;
 }
 
+// Decodes one record's GT values for ALT allele `a` into `counts` and
+// `flags`. `gt` holds `ploidy` values per sample in htslib's encoding
+// ((allele + 1) << 1 | phased; 0 = missing allele) with the `vector_end` and
+// `missing` sentinels of its integer type. Returns -1, or the first sample
+// whose call names no allele of the site (its encoded value in *bad).
+template <typename T>
+int64_t DecodeGenotypes(const T* gt, size_t ns, int ploidy, T vector_end,
+                        T missing, int n_allele, int a, int8_t* counts,
+                        uint8_t* flags, int64_t* half_calls, int* bad) {
+  for (size_t s = 0; s < ns; ++s) {
+    const T* g = gt + s * static_cast<size_t>(ploidy);
+    if (g[0] == vector_end || g[0] == missing) continue;  // no call
+    const bool haploid = ploidy < 2 || g[1] == vector_end;
+    const int32_t a0 = g[0];
+    const int32_t a1 = haploid ? 0 : g[1];
+    const bool miss0 = bcf_gt_is_missing(a0);
+    const bool miss1 = !haploid && (g[1] == missing || bcf_gt_is_missing(a1));
+    if (miss0 || miss1) {
+      if (a == 1 && !haploid && miss0 != miss1) ++*half_calls;
+      continue;
+    }
+    const int i0 = bcf_gt_allele(a0);
+    const int i1 = haploid ? 0 : bcf_gt_allele(a1);
+    if (i0 < 0 || i0 >= n_allele || i1 < 0 || i1 >= n_allele) {
+      *bad = (i0 < 0 || i0 >= n_allele) ? i0 : i1;
+      return static_cast<int64_t>(s);
+    }
+    counts[s] = static_cast<int8_t>((i0 == a) + (!haploid && i1 == a));
+    flags[s] =
+        haploid ? kCallHaploid : (bcf_gt_is_phased(a1) ? kCallPhased : 0);
+  }
+  return -1;
+}
+
 // ---------------------------------------------------------------------------
 // The reader.
 
@@ -256,6 +290,9 @@ class VcfReaderImpl final : public VcfReader {
   const std::string& genome_build() const override { return build_; }
   bool has_dosages() const override { return has_ds_; }
   Result<bool> Next(GenotypeTable* batch) override;
+  // Appends up to `limit` more variants to `table` (whose samples and
+  // dosage columns are this reader's). Ok at the end of data too.
+  Status Fill(GenotypeTable* table, size_t limit);
   uint64_t sites_read() const override { return sites_; }
   const std::vector<std::string>& warnings() const override {
     return warnings_;
@@ -829,22 +866,29 @@ Status VcfReaderImpl::AddRecord(GenotypeTable* batch) {
   const size_t ns = samples_.size();
 
   int ploidy = 0;
+  const int8_t* gt8 = nullptr;  // fast path: GT stored as int8 (< 63 alleles)
   bool have_gt = false;
   if (ns > 0) {
-    const int k = bcf_get_genotypes(hdr, rec, &gt_buf_, &gt_cap_);
-    if (k == -3 || k == 0) {
+    const bcf_fmt_t* fmt = bcf_get_fmt(hdr, rec, "GT");
+    if (fmt == nullptr || fmt->n == 0) {
       ++records_without_gt_;
-    } else if (k < 0) {
-      return DataLossError(Where() + ": GT could not be decoded");
+    } else if (fmt->type == BCF_BT_INT8 && fmt->n <= 2 && fmt->size == fmt->n &&
+               fmt->p != nullptr) {
+      gt8 = reinterpret_cast<const int8_t*>(fmt->p);
+      ploidy = fmt->n;
+      have_gt = true;
     } else {
-      ploidy = k / static_cast<int>(ns);
-      if (ploidy > 2) {
-        return UnimplementedError(Where() + ": ploidy " +
-                                  std::to_string(ploidy) +
-                                  " (only haploid and diploid calls are "
-                                  "supported)");
+      const int k = bcf_get_genotypes(hdr, rec, &gt_buf_, &gt_cap_);
+      if (k <= 0) {
+        return DataLossError(Where() + ": GT could not be decoded");
       }
+      ploidy = k / static_cast<int>(ns);
       have_gt = ploidy > 0;
+    }
+    if (ploidy > 2) {
+      return UnimplementedError(Where() + ": ploidy " + std::to_string(ploidy) +
+                                " (only haploid and diploid calls are "
+                                "supported)");
     }
   }
   int ds_per_sample = 0;
@@ -869,29 +913,23 @@ Status VcfReaderImpl::AddRecord(GenotypeTable* batch) {
     if (have_gt) {
       int8_t* counts = batch->mutable_alt_count_row(v);
       uint8_t* flags = batch->mutable_call_flags_row(v);
-      for (size_t s = 0; s < ns; ++s) {
-        const int32_t* g = gt_buf_ + s * static_cast<size_t>(ploidy);
-        const int32_t a0 = g[0];
-        const int32_t a1 = ploidy == 2 ? g[1] : bcf_int32_vector_end;
-        if (a0 == bcf_int32_vector_end) continue;  // no call at all
-        const bool haploid = a1 == bcf_int32_vector_end;
-        const bool miss0 = bcf_gt_is_missing(a0);
-        const bool miss1 = !haploid && bcf_gt_is_missing(a1);
-        if (miss0 || miss1) {
-          if (a == 1 && !haploid && miss0 != miss1) ++half_calls_;
-          continue;
-        }
-        const int i0 = bcf_gt_allele(a0);
-        const int i1 = haploid ? -1 : bcf_gt_allele(a1);
-        if (i0 >= n_allele || i1 >= n_allele) {
-          return DataLossError(
-              Where() + ": sample #" + std::to_string(s + 1) +
-              ": GT refers to allele " + std::to_string(std::max(i0, i1)) +
-              " but the site has " + std::to_string(n_allele) + " allele(s)");
-        }
-        counts[s] = static_cast<int8_t>((i0 == a) + (i1 == a));
-        flags[s] =
-            haploid ? kCallHaploid : (bcf_gt_is_phased(a1) ? kCallPhased : 0);
+      int bad = 0;
+      const int64_t bad_sample =
+          gt8 != nullptr
+              ? DecodeGenotypes<int8_t>(gt8, ns, ploidy, bcf_int8_vector_end,
+                                        bcf_int8_missing, n_allele, a, counts,
+                                        flags, &half_calls_, &bad)
+              : DecodeGenotypes<int32_t>(gt_buf_, ns, ploidy,
+                                         bcf_int32_vector_end,
+                                         bcf_int32_missing, n_allele, a, counts,
+                                         flags, &half_calls_, &bad);
+      if (bad_sample >= 0) {
+        return DataLossError(
+            Where() + ": sample #" + std::to_string(bad_sample + 1) +
+            (bad < 0 ? std::string(": GT is malformed")
+                     : ": GT refers to allele " + std::to_string(bad) +
+                           " but the site has " + std::to_string(n_allele) +
+                           " allele(s)"));
       }
     }
     if (ds_per_sample >= a) {
@@ -936,36 +974,36 @@ Result<bool> VcfReaderImpl::Next(GenotypeTable* batch) {
     batch->ClearVariants();
   }
   batch->set_genome_build(build_);
-  if (done_) return false;
-  const size_t limit = std::max<size_t>(1, options_.batch_variants);
-  while (batch->variant_count() < limit) {
+  JUMEAU_RETURN_IF_ERROR(
+      Fill(batch, std::max<size_t>(1, options_.batch_variants)));
+  return batch->variant_count() > 0;
+}
+
+Status VcfReaderImpl::Fill(GenotypeTable* table, size_t limit) {
+  const size_t start = table->variant_count();
+  while (!done_ && table->variant_count() - start < limit) {
     Result<bool> got = ReadRecord();
     if (got.ok() && *got) {
-      const Status added = AddRecord(batch);
+      const Status added = AddRecord(table);
       if (added.ok()) continue;
       got = added;
     }
     if (!got.ok()) {
       error_ = got.status();
-      batch->ClearVariants();
+      table->ClearVariants();
       return error_;
     }
     done_ = true;
     FinishWarnings();
-    break;
   }
-  return batch->variant_count() > 0;
+  return Status::Ok();
 }
 
-Result<GenotypeTable> Drain(VcfReader& reader) {
+// Reads everything left straight into one table (no batch copies).
+Result<GenotypeTable> Drain(VcfReaderImpl& reader) {
   GenotypeTable all(reader.sample_ids(), reader.has_dosages());
   all.set_genome_build(reader.genome_build());
-  GenotypeTable batch;
-  while (true) {
-    JUMEAU_ASSIGN_OR_RETURN(const bool more, reader.Next(&batch));
-    if (!more) break;
-    all.Append(batch);
-  }
+  JUMEAU_RETURN_IF_ERROR(reader.Fill(&all, std::numeric_limits<size_t>::max()));
   for (const std::string& w : reader.warnings()) all.AddWarning(w);
   return all;
 }
@@ -983,8 +1021,10 @@ Result<std::unique_ptr<VcfReader>> OpenVcf(const std::filesystem::path& path,
 
 Result<GenotypeTable> ReadVcf(const std::filesystem::path& path,
                               const VcfOptions& options) {
-  JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<VcfReader> reader,
-                          OpenVcf(path, options));
+  auto reader =
+      std::make_unique<VcfReaderImpl>(path.string(), path.string(), options);
+  JUMEAU_ASSIGN_OR_RETURN(hFILE * hf, internal::OpenHFile(path));
+  JUMEAU_RETURN_IF_ERROR(reader->Open(hf));
   return Drain(*reader);
 }
 
