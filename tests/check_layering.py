@@ -12,9 +12,10 @@ ALLOWED = {
     "core": {"core"},
     "io": {"core", "io"},
     "store": {"core", "store"},
+    "analysis": {"core", "analysis"},
     "synth": {"core", "io", "synth"},
     "ingest": {"core", "io", "store", "ingest"},
-    "cli": {"core", "io", "store", "synth", "ingest", "cli"},
+    "cli": {"core", "io", "store", "analysis", "synth", "ingest", "cli"},
     "testing": {"core", "testing"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"jumeau/([a-z_]+)/')
