@@ -44,10 +44,8 @@ TEST(UcumConversionTest, AnalyteSpecificLabUnits) {
   EXPECT_NEAR(ToCanonicalUcum("2339-0", 100.0, "mg/dL")->value, 5.5506, 1e-4);
   EXPECT_NEAR(ToCanonicalUcum("2093-3", 200.0, "mg/dL")->value, 5.1720, 1e-4);
   EXPECT_NEAR(ToCanonicalUcum("2085-9", 50.0, "mg/dL")->value, 1.2930, 1e-4);
-  EXPECT_NEAR(ToCanonicalUcum("18262-6", 100.0, "mg/dL")->value, 2.5860,
-              1e-4);
-  EXPECT_NEAR(ToCanonicalUcum("13457-7", 100.0, "mg/dL")->value, 2.5860,
-              1e-4);
+  EXPECT_NEAR(ToCanonicalUcum("18262-6", 100.0, "mg/dL")->value, 2.5860, 1e-4);
+  EXPECT_NEAR(ToCanonicalUcum("13457-7", 100.0, "mg/dL")->value, 2.5860, 1e-4);
   EXPECT_NEAR(ToCanonicalUcum("2571-8", 150.0, "mg/dL")->value, 1.6936, 1e-4);
   const auto creatinine = ToCanonicalUcum("2160-0", 1.0, "mg/dL");
   ASSERT_TRUE(creatinine.has_value());
@@ -91,8 +89,8 @@ TEST(UcumConversionTest, TableInvariants) {
     const double v = 12.5;
     const auto there = ConvertUcum(row.loinc, v, row.from_unit, row.to_unit);
     ASSERT_TRUE(there.has_value());
-    EXPECT_NEAR(*ConvertUcum(row.loinc, *there, row.to_unit, row.from_unit),
-                v, 1e-9);
+    EXPECT_NEAR(*ConvertUcum(row.loinc, *there, row.to_unit, row.from_unit), v,
+                1e-9);
     EXPECT_TRUE(UcumConversionKnowsUnit(row.from_unit));
     EXPECT_TRUE(UcumConversionKnowsUnit(row.to_unit));
   }

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -37,10 +38,10 @@ constexpr size_t kNdjsonChunkBytes = size_t{1} << 20;
 // Years whose instants fit in Time (int64 ns: 1677-09-21 .. 2262-04-11).
 constexpr int kMinYear = 1678;
 constexpr int kMaxYear = 2261;
-constexpr int64_t kNanosPerSecond = 1000000000;
+// Longest JSON pointer quoted whole in a message.
+constexpr size_t kMaxPointerChars = 200;
 
-// Every resource type of FHIR R4 (4.0.1), sorted for binary search (checked
-// by a test through IsR4ResourceType).
+// Every resource type of FHIR R4 (4.0.1), sorted for binary search.
 constexpr auto kR4ResourceTypes = std::to_array<std::string_view>({
     "Account",
     "ActivityDefinition",
@@ -190,6 +191,9 @@ constexpr auto kR4ResourceTypes = std::to_array<std::string_view>({
     "VisionPrescription",
 });
 
+static_assert(kR4ResourceTypes.size() == 146);
+static_assert(std::is_sorted(kR4ResourceTypes.begin(), kR4ResourceTypes.end()));
+
 bool IsR4ResourceType(std::string_view type) {
   return std::binary_search(kR4ResourceTypes.begin(), kR4ResourceTypes.end(),
                             type);
@@ -269,12 +273,19 @@ struct DocText {
 
   // "<file> line L column C (<pointer>)".
   std::string WhereOffset(size_t offset, std::string_view pointer) const {
-    const internal::TextPosition pos =
-        internal::PositionOfOffset(text, offset);
+    const internal::TextPosition pos = internal::PositionOfOffset(text, offset);
     std::string out = std::string(file_name) + " line " +
                       std::to_string(first_line + pos.line - 1) + " column " +
                       std::to_string(pos.column);
-    if (!pointer.empty()) out += " (" + std::string(pointer) + ")";
+    if (pointer.size() > kMaxPointerChars) {
+      // A pointer into deep nesting: its two ends say enough.
+      out +=
+          " (" + std::string(pointer.substr(0, kMaxPointerChars / 2)) + "..." +
+          std::string(pointer.substr(pointer.size() - kMaxPointerChars / 2)) +
+          ")";
+    } else if (!pointer.empty()) {
+      out += " (" + std::string(pointer) + ")";
+    }
     return out;
   }
 
@@ -610,8 +621,7 @@ bool PreferredSystem(std::string_view system) {
          system == fhir_code_system::kCvx;
 }
 
-std::optional<Code> ReadCoding(Json& json, dom::object coding,
-                               const Loc& loc) {
+std::optional<Code> ReadCoding(Json& json, dom::object coding, const Loc& loc) {
   Code code;
   code.code = std::string(json.String(coding, Loc(loc, "code")));
   if (code.code.empty()) return std::nullopt;
@@ -747,8 +757,8 @@ class FhirReader::Impl {
       if (ext != ".ndjson" && ext != ".json") continue;
       std::error_code file_ec;
       if (!it->is_regular_file(file_ec)) continue;
-      files.push_back({FilePriority(p.filename().string()),
-                       p.filename().string(), p});
+      files.push_back(
+          {FilePriority(p.filename().string()), p.filename().string(), p});
     }
     if (ec) {
       return IoError(folder.string() + ": cannot list: " + ec.message());
@@ -761,8 +771,9 @@ class FhirReader::Impl {
     });
     for (const File& f : files) {
       if (f.name == "log.ndjson") {
-        Warn(f.name + ": skipped (a Bulk Data client's export log, not "
-                      "FHIR resources)");
+        Warn(f.name +
+             ": skipped (a Bulk Data client's export log, not "
+             "FHIR resources)");
         continue;
       }
       JUMEAU_RETURN_IF_ERROR(AddFile(f.path, /*in_folder=*/true));
@@ -846,8 +857,11 @@ class FhirReader::Impl {
   Status Parse(const DocText& doc, dom::element* root) {
     // realloc_if_needed: simdjson copies the bytes into its own padded
     // buffer (reused across calls), so `doc.text` needs no padding.
+    // (An empty text never reaches simdjson, which would memcpy from null.)
     const auto error =
-        parser_.parse(doc.text.data(), doc.text.size(), true).get(*root);
+        doc.text.empty()
+            ? simdjson::EMPTY
+            : parser_.parse(doc.text.data(), doc.text.size(), true).get(*root);
     if (error == simdjson::SUCCESS) return Status::Ok();
     if (const auto syntax = internal::FindJsonSyntaxError(doc.text)) {
       return DataLossError(doc.WhereOffset(syntax->offset, syntax->pointer) +
@@ -917,9 +931,9 @@ class FhirReader::Impl {
       const std::string_view data(buf.data(), used);
       const size_t last_newline = data.rfind('\n');
       const size_t complete =
-          at_end ? used
-                 : (last_newline == std::string_view::npos ? 0
-                                                           : last_newline + 1);
+          at_end
+              ? used
+              : (last_newline == std::string_view::npos ? 0 : last_newline + 1);
       status = AddNdjsonLines(data.substr(0, complete), name, &line_no);
       std::memmove(buf.data(), buf.data() + complete, used - complete);
       used -= complete;
@@ -1279,8 +1293,8 @@ class FhirReader::Impl {
 
   Status Emit(ResourceCtx& r, FhirEvent ev) {
     if (r.patient_ref.empty()) {
-      Notice(std::string(r.type) + " resources naming no patient",
-             r.json.doc(), r.loc);
+      Notice(std::string(r.type) + " resources naming no patient", r.json.doc(),
+             r.loc);
     }
     if (ev.event.code.code.empty()) {
       ev.event.code = Code{fhir_code_system::kUncoded, std::string(r.type),
@@ -1433,7 +1447,8 @@ class FhirReader::Impl {
     base.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
     const bool timed = ReadWhen(r, "effective", "issued", &base);
     if (!timed) return NoTime(r);
-    const auto code = ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"));
+    const auto code =
+        ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"));
     const Loc comps_loc(r.loc, "component");
     const auto components = json.Array(r.obj, comps_loc);
     if (json.failed()) return json.status();
@@ -1442,7 +1457,9 @@ class FhirReader::Impl {
       FhirEvent ev = base;
       if (code) ev.event.code = *code;
       const std::string_view analyte =
-          code && code->system == code_system::kLoinc ? code->code : "";
+          code && code->system == code_system::kLoinc
+              ? std::string_view(code->code)
+              : std::string_view();
       const std::string ucum = ReadValue(json, r.obj, r.loc, analyte, &ev);
       ReadReferenceRange(json, r.obj, r.loc, analyte, ucum, &ev);
       if (json.failed()) return json.status();
@@ -1461,7 +1478,9 @@ class FhirReader::Impl {
           ReadCodeableConceptMember(json, *comp, Loc(c_loc, "code"));
       if (c_code) ev.event.code = *c_code;
       const std::string_view analyte =
-          c_code && c_code->system == code_system::kLoinc ? c_code->code : "";
+          c_code && c_code->system == code_system::kLoinc
+              ? std::string_view(c_code->code)
+              : std::string_view();
       const std::string ucum = ReadValue(json, *comp, c_loc, analyte, &ev);
       ReadReferenceRange(json, *comp, c_loc, analyte, ucum, &ev);
       if (json.failed()) return json.status();
@@ -1508,8 +1527,8 @@ class FhirReader::Impl {
     FhirEvent ev = NewEvent(r);
     ev.status = std::string(r.json.String(r.obj, Loc(r.loc, "status")));
     if (!ReadWhen(r, time_prefix, fallback, &ev)) return NoTime(r);
-    if (auto code = ReadCodeableConceptMember(r.json, r.obj,
-                                              Loc(r.loc, code_member))) {
+    if (auto code =
+            ReadCodeableConceptMember(r.json, r.obj, Loc(r.loc, code_member))) {
       ev.event.code = std::move(*code);
     }
     if (r.json.failed()) return r.json.status();
@@ -1572,7 +1591,8 @@ class FhirReader::Impl {
       ev.event.time = last->time;
       ev.time_precision = last->precision;
     }
-    if (auto code = ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"))) {
+    if (auto code =
+            ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"))) {
       ev.event.code = std::move(*code);
     }
     ev.event.text = std::string(json.String(r.obj, Loc(r.loc, "criticality")));
@@ -1620,8 +1640,7 @@ class FhirReader::Impl {
     if (choice->suffix != "Reference") return std::nullopt;
     const auto ref_obj = json.AsObject(choice->value, m_loc);
     if (!ref_obj) return std::nullopt;
-    const std::string_view ref =
-        json.String(*ref_obj, Loc(m_loc, "reference"));
+    const std::string_view ref = json.String(*ref_obj, Loc(m_loc, "reference"));
     if (ref.empty()) return std::nullopt;
     // Contained: "#id".
     if (ref.front() == '#') {
@@ -1672,7 +1691,8 @@ class FhirReader::Impl {
     FhirEvent ev = NewEvent(r);
     ev.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
     if (!ReadWhen(r, "effective", "issued", &ev)) return NoTime(r);
-    if (auto code = ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"))) {
+    if (auto code =
+            ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"))) {
       ev.event.code = std::move(*code);
     }
     ev.event.text = std::string(json.String(r.obj, Loc(r.loc, "conclusion")));
@@ -1688,8 +1708,7 @@ class FhirReader::Impl {
         if (ref.empty()) continue;
         const BundleIndex::Entry* target =
             r.bundle != nullptr ? r.bundle->Find(ref) : nullptr;
-        if (target != nullptr && !target->type.empty() &&
-            !target->id.empty()) {
+        if (target != nullptr && !target->type.empty() && !target->id.empty()) {
           ev.related.push_back(TypeIdKey(target->type, target->id));
         } else if (const auto split = SplitReference(ref)) {
           ev.related.push_back(TypeIdKey(split->first, split->second));
@@ -1712,7 +1731,8 @@ class FhirReader::Impl {
       ev.event.end = end->time;
       ev.end_precision = end->precision;
     }
-    if (auto code = ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "type"))) {
+    if (auto code =
+            ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "type"))) {
       ev.event.code = std::move(*code);
     }
     const Loc names_loc(r.loc, "deviceName");

@@ -136,7 +136,10 @@ struct FhirReadResult {
 };
 
 // Receives patients and events one by one as a reader produces them, so
-// that memory does not grow with the number of resources.
+// that memory does not grow with the number of resources. Calls come in
+// source order (inside a Bundle, entry order: an event may precede its
+// Patient entry; its patient_ref is resolved all the same). Called from the
+// reader's thread only.
 class FhirSink {
  public:
   virtual ~FhirSink() = default;

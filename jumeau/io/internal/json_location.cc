@@ -45,7 +45,8 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 }
 
 // Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0
-// when it is not valid (RFC 3629: no overlong forms, no surrogates, <= U+10FFFF).
+// when it is not valid (RFC 3629: no overlong forms, no surrogates, <=
+// U+10FFFF).
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
   const auto b = [&](size_t k) -> int {
     return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : -1;
@@ -177,7 +178,8 @@ class Scanner {
         ++i;
         stack_.pop_back();
       } else {
-        return Error(i, top.object ? "expected ',' or '}'" : "expected ',' or ']'");
+        return Error(
+            i, top.object ? "expected ',' or '}'" : "expected ',' or ']'");
       }
     }
   }
@@ -205,7 +207,8 @@ class Scanner {
     bool has_key = false;
   };
 
-  std::optional<JsonSyntaxError> Error(size_t offset, std::string reason) const {
+  std::optional<JsonSyntaxError> Error(size_t offset,
+                                       std::string reason) const {
     const auto segments = path();
     return JsonSyntaxError{offset, FormatJsonPointer(segments),
                            std::move(reason)};
@@ -238,7 +241,8 @@ class Scanner {
   std::optional<JsonSyntaxError> ReadString(size_t* i, std::string* out) {
     size_t p = *i + 1;
     while (true) {
-      if (p >= s_.size()) return Error(p, "unexpected end of input in a string");
+      if (p >= s_.size())
+        return Error(p, "unexpected end of input in a string");
       const auto c = static_cast<unsigned char>(s_[p]);
       if (c == '"') break;
       if (c < 0x20) return Error(p, "unescaped control character in a string");
@@ -267,15 +271,32 @@ class Scanner {
         }
         char decoded = 0;
         switch (e) {
-          case '"': decoded = '"'; break;
-          case '\\': decoded = '\\'; break;
-          case '/': decoded = '/'; break;
-          case 'b': decoded = '\b'; break;
-          case 'f': decoded = '\f'; break;
-          case 'n': decoded = '\n'; break;
-          case 'r': decoded = '\r'; break;
-          case 't': decoded = '\t'; break;
-          default: return Error(p, "invalid escape in a string");
+          case '"':
+            decoded = '"';
+            break;
+          case '\\':
+            decoded = '\\';
+            break;
+          case '/':
+            decoded = '/';
+            break;
+          case 'b':
+            decoded = '\b';
+            break;
+          case 'f':
+            decoded = '\f';
+            break;
+          case 'n':
+            decoded = '\n';
+            break;
+          case 'r':
+            decoded = '\r';
+            break;
+          case 't':
+            decoded = '\t';
+            break;
+          default:
+            return Error(p, "invalid escape in a string");
         }
         if (out != nullptr) out->push_back(decoded);
         p += 2;
@@ -365,12 +386,10 @@ class Scanner {
       if (!fits) return Error(start, "integer does not fit in 64 bits");
     } else {
       double v = 0;
-      const auto r =
-          std::from_chars(text.data(), text.data() + text.size(), v);
+      const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
       // Out of range is an error when too large (simdjson rejects it), not
       // when too small (it becomes 0).
-      if (r.ec == std::errc::result_out_of_range &&
-          DecimalExponent(text) > 0) {
+      if (r.ec == std::errc::result_out_of_range && DecimalExponent(text) > 0) {
         return Error(start, "number beyond the range of a double");
       }
     }

@@ -42,9 +42,9 @@ std::string FormatJsonPointer(std::span<const JsonPointerSegment> segments);
 
 // The first syntax error of a JSON text.
 struct JsonSyntaxError {
-  size_t offset = 0;     // byte offset of the offending byte (or text.size())
-  std::string pointer;   // RFC 6901 pointer of the value being read there
-  std::string reason;    // "expected ',' or '}'", "unexpected end of input"
+  size_t offset = 0;    // byte offset of the offending byte (or text.size())
+  std::string pointer;  // RFC 6901 pointer of the value being read there
+  std::string reason;   // "expected ',' or '}'", "unexpected end of input"
 };
 
 // Scans `text` as one JSON value surrounded by optional whitespace. Returns

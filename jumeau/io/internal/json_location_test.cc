@@ -43,15 +43,16 @@ TEST(JsonLocationTest, FindJsonPointer) {
       R"({"entry": [ {"x": 1}, {"resource": {"valueQuantity": {"value": "abc"}}} ],)"
       "\n"
       R"( "k\u00e9y": [true, null, 2.5e3], "a/b": {} })";
-  const std::vector<JsonPointerSegment> value = {
-      {"entry", -1}, {{}, 1}, {"resource", -1}, {"valueQuantity", -1},
-      {"value", -1}};
+  const std::vector<JsonPointerSegment> value = {{"entry", -1},
+                                                 {{}, 1},
+                                                 {"resource", -1},
+                                                 {"valueQuantity", -1},
+                                                 {"value", -1}};
   const auto offset = FindJsonPointer(text, value);
   ASSERT_TRUE(offset.has_value());
   EXPECT_EQ(*offset, text.find("\"abc\""));
   // Keys are compared unescaped.
-  const std::vector<JsonPointerSegment> escaped = {{"k\xC3\xA9y", -1},
-                                                   {{}, 2}};
+  const std::vector<JsonPointerSegment> escaped = {{"k\xC3\xA9y", -1}, {{}, 2}};
   EXPECT_EQ(FindJsonPointer(text, escaped), text.find("2.5e3"));
   const std::vector<JsonPointerSegment> slash = {{"a/b", -1}};
   EXPECT_EQ(FindJsonPointer(text, slash), text.find("{}"));
@@ -123,11 +124,11 @@ TEST(JsonLocationTest, ValidTexts) {
 }
 
 TEST(JsonLocationTest, DeepNesting) {
-  const std::string ok = std::string(kJsonMaxDepth, '[') +
-                         std::string(kJsonMaxDepth, ']');
+  const std::string ok =
+      std::string(kJsonMaxDepth, '[') + std::string(kJsonMaxDepth, ']');
   EXPECT_FALSE(FindJsonSyntaxError(ok).has_value());
-  const std::string deep = std::string(kJsonMaxDepth + 1, '[') +
-                           std::string(kJsonMaxDepth + 1, ']');
+  const std::string deep =
+      std::string(kJsonMaxDepth + 1, '[') + std::string(kJsonMaxDepth + 1, ']');
   const auto e = FindJsonSyntaxError(deep);
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->offset, static_cast<size_t>(kJsonMaxDepth));
