@@ -996,6 +996,11 @@ class FhirReader::Impl {
     if (kind != Kind::kMedication && !r.patient_ref.empty()) {
       Attribute(r.patient_ref, type);
     }
+    if (kind != Kind::kSkip && kind != Kind::kMedication &&
+        r.patient_ref.empty()) {
+      Notice(std::string(type) + " resources naming no patient", json.doc(),
+             loc);
+    }
     switch (kind) {
       case Kind::kSkip:
         Count(&skipped_by_type_, type);
@@ -1292,15 +1297,13 @@ class FhirReader::Impl {
   }
 
   Status Emit(ResourceCtx& r, FhirEvent ev) {
-    if (r.patient_ref.empty()) {
-      Notice(std::string(r.type) + " resources naming no patient", r.json.doc(),
-             r.loc);
-    }
     if (ev.event.code.code.empty()) {
       ev.event.code = Code{fhir_code_system::kUncoded, std::string(r.type),
                            std::string(r.type)};
-      Notice(std::string(r.type) + " resources without a code", r.json.doc(),
-             r.loc);
+      Notice(std::string(r.type) +
+                 " events without a code (code = the "
+                 "resource type)",
+             r.json.doc(), r.loc);
     }
     if (sink_ != nullptr) {
       if (!ev.patient_resolved && !ev.patient_ref.empty()) {
