@@ -478,9 +478,14 @@ std::optional<ParsedDate> ParseFhirDate(std::string_view s, bool allow_time) {
   }
   p.precision = DatePrecision::kMonth;
   if (s.size() == 7) return p;
-  if (s[7] != '-' || !Digits(s, 8, 2, &c.day) || !ValidCivil(c)) {
-    return std::nullopt;
-  }
+  if (s[7] != '-' || !Digits(s, 8, 2, &c.day)) return std::nullopt;
+  // The day must exist in its month; the year range is checked by the caller
+  // (out of range is a warning, not malformed), so probe with a year of the
+  // same leap-year cycle inside Time's span.
+  CivilTime probe = c;
+  const int cycle_year = c.year % 400;  // leap years repeat every 400 years
+  probe.year = cycle_year >= 78 ? 1600 + cycle_year : 2000 + cycle_year;
+  if (!ValidCivil(probe)) return std::nullopt;
   p.precision = DatePrecision::kDay;
   if (s.size() == 10) return p;
   if (!allow_time || s[10] != 'T') return std::nullopt;
