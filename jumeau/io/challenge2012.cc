@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "jumeau/io/internal/csv.h"
+#include "jumeau/io/internal/message.h"
 #include "jumeau/io/internal/wfdb_files.h"
 
 namespace jumeau::io {

@@ -16,6 +16,7 @@
 
 #include "jumeau/core/units.h"
 #include "jumeau/io/internal/csv.h"
+#include "jumeau/io/internal/message.h"
 #include "jumeau/io/internal/wfdb_files.h"
 
 namespace jumeau::io {

@@ -21,6 +21,7 @@
 
 #include "jumeau/core/event.h"
 #include "jumeau/core/units.h"
+#include "jumeau/io/internal/message.h"
 
 namespace jumeau::io {
 namespace {
@@ -134,23 +135,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
-}
-
-// 'text' with non-printable bytes shown as \xNN, for error messages.
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", u);
-      out += buf;
-    }
-  }
-  out += "'";
-  return out;
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -659,13 +643,15 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
   // Version: "0" (EDF) or 0xFF "BIOSEMI" (BDF).
   if (h[0] == 0xFF) {
     if (std::memcmp(h + 1, "BIOSEMI", 7) != 0) {
-      return Error(0, "unknown version field " + Quote(field(kVersion)) +
+      return Error(0, "unknown version field " +
+                          internal::QuoteForMessage(field(kVersion)) +
                           " (BDF is 0xFF followed by 'BIOSEMI')");
     }
     layout_.bdf = true;
     layout_.bytes_per_sample = 3;
   } else if (Trim(field(kVersion)) != "0") {
-    return Error(0, "unknown version field " + Quote(field(kVersion)) +
+    return Error(0, "unknown version field " +
+                        internal::QuoteForMessage(field(kVersion)) +
                         " (EDF is '0', BDF is 0xFF 'BIOSEMI')");
   }
   for (int i = 8; i < 256; ++i) {
@@ -689,9 +675,10 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
 
   int64_t count = 0;
   if (!ParseInt(field(kSignalCount), &count) || count <= 0) {
-    return Error(kSignalCount.offset, "signal count " +
-                                          Quote(Trim(field(kSignalCount))) +
-                                          " is not a positive integer");
+    return Error(kSignalCount.offset,
+                 "signal count " +
+                     internal::QuoteForMessage(Trim(field(kSignalCount))) +
+                     " is not a positive integer");
   }
   if (count > kEdfMaxSignals) {
     return Error(kSignalCount.offset, "signal count " + std::to_string(count) +
@@ -701,9 +688,10 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
   *ns = static_cast<int>(count);
   int64_t header_bytes = 0;
   if (!ParseInt(field(kHeaderBytes), &header_bytes)) {
-    return Error(kHeaderBytes.offset, "header size " +
-                                          Quote(Trim(field(kHeaderBytes))) +
-                                          " is not an integer");
+    return Error(kHeaderBytes.offset,
+                 "header size " +
+                     internal::QuoteForMessage(Trim(field(kHeaderBytes))) +
+                     " is not an integer");
   }
   const int64_t expected = 256 * (count + 1);
   if (header_bytes != expected) {
@@ -722,14 +710,15 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
     layout_.plus = true;
     layout_.discontinuous = reserved[4] == 'D';
     if ((reserved[0] == 'B') != layout_.bdf) {
-      WarnAt(kReserved.offset, "reserved field " + Quote(Trim(reserved)) +
-                                   " in a " + (layout_.bdf ? "BDF" : "EDF") +
-                                   " file; read as " +
-                                   (layout_.bdf ? "BDF+" : "EDF+"));
+      WarnAt(kReserved.offset,
+             "reserved field " + internal::QuoteForMessage(Trim(reserved)) +
+                 " in a " + (layout_.bdf ? "BDF" : "EDF") + " file; read as " +
+                 (layout_.bdf ? "BDF+" : "EDF+"));
     }
   } else if (reserved.substr(0, 4) == "EDF+" ||
              reserved.substr(0, 4) == "BDF+") {
-    WarnAt(kReserved.offset, "reserved field " + Quote(Trim(reserved)) +
+    WarnAt(kReserved.offset, "reserved field " +
+                                 internal::QuoteForMessage(Trim(reserved)) +
                                  " is neither +C nor +D; read as plain " +
                                  (layout_.bdf ? "BDF" : "EDF"));
   }
@@ -740,7 +729,8 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
   int64_t records = 0;
   if (!ParseInt(field(kRecordCount), &records) || records < -1) {
     return Error(kRecordCount.offset,
-                 "number of data records " + Quote(Trim(field(kRecordCount))) +
+                 "number of data records " +
+                     internal::QuoteForMessage(Trim(field(kRecordCount))) +
                      " is not a non-negative integer (or -1)");
   }
 
@@ -755,19 +745,21 @@ Status EdfReader::ParseMainHeader(const unsigned char* h, int* ns) {
     if (ParseDouble(duration_text, &v) && v == 0) {
       duration_ns = 0;
     } else {
-      return Error(
-          kRecordDuration.offset,
-          "data record duration " + Quote(duration_text) + " is negative");
+      return Error(kRecordDuration.offset,
+                   "data record duration " +
+                       internal::QuoteForMessage(duration_text) +
+                       " is negative");
     }
   } else if (!ParseDecimalNanos(unsigned_text, &duration_ns, &inexact)) {
     return Error(kRecordDuration.offset,
-                 "data record duration " + Quote(duration_text) +
+                 "data record duration " +
+                     internal::QuoteForMessage(duration_text) +
                      " is not a decimal number of seconds");
   }
   if (inexact) {
-    WarnAt(kRecordDuration.offset, "data record duration " +
-                                       Quote(duration_text) +
-                                       " rounded down to whole nanoseconds");
+    WarnAt(kRecordDuration.offset,
+           "data record duration " + internal::QuoteForMessage(duration_text) +
+               " rounded down to whole nanoseconds");
   }
   layout_.record_duration = Duration{duration_ns};
   return Status::Ok();
@@ -797,21 +789,23 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
   const bool yy_literal = date.substr(6, 2) == "yy";
   if (!separators_lenient(date) || !two(date, 0, &civil.day) ||
       !two(date, 3, &civil.month) || (!yy_literal && !two(date, 6, &yy))) {
-    return Error(kStartDate.offset,
-                 "start date " + Quote(date) + " is not a dd.mm.yy date");
+    return Error(kStartDate.offset, "start date " +
+                                        internal::QuoteForMessage(date) +
+                                        " is not a dd.mm.yy date");
   }
   if (!separators_lenient(time) || !two(time, 0, &civil.hour) ||
       !two(time, 3, &civil.minute) || !two(time, 6, &civil.second)) {
-    return Error(kStartTime.offset,
-                 "start time " + Quote(time) + " is not an hh.mm.ss time");
+    return Error(kStartTime.offset, "start time " +
+                                        internal::QuoteForMessage(time) +
+                                        " is not an hh.mm.ss time");
   }
   if (!separators_ok(date)) {
-    WarnAt(kStartDate.offset,
-           "start date " + Quote(date) + " uses separators other than '.'");
+    WarnAt(kStartDate.offset, "start date " + internal::QuoteForMessage(date) +
+                                  " uses separators other than '.'");
   }
   if (!separators_ok(time)) {
-    WarnAt(kStartTime.offset,
-           "start time " + Quote(time) + " uses separators other than '.'");
+    WarnAt(kStartTime.offset, "start time " + internal::QuoteForMessage(time) +
+                                  " uses separators other than '.'");
   }
   // The 1985 clipping rule: yy 85..99 is 1985..1999, 00..84 is 2000..2084.
   civil.year = yy >= 85 ? 1900 + yy : 2000 + yy;
@@ -825,7 +819,7 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
     if (rec.substr(0, 10) != "Startdate ") {
       WarnAt(kRecordingField.offset,
              "EDF+ recording field does not start with 'Startdate ': " +
-                 Quote(Trim(rec)));
+                 internal::QuoteForMessage(Trim(rec)));
     } else if (rec[10] != 'X') {
       const std::string_view d = rec.substr(10, 11);
       int day = 0;
@@ -837,19 +831,19 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
       if (ok) year = std::stoi(std::string(d.substr(7, 4)));
       if (!ok) {
         WarnAt(kRecordingField.offset + 10,
-               "EDF+ startdate " + Quote(d) +
+               "EDF+ startdate " + internal::QuoteForMessage(d) +
                    " is not dd-MMM-yyyy; using the header date");
       } else if (year < kMinYear || year > kMaxYear) {
         WarnAt(kRecordingField.offset + 10,
-               "EDF+ startdate " + Quote(d) + " is outside " +
-                   std::to_string(kMinYear) + ".." + std::to_string(kMaxYear) +
-                   "; using the header date");
+               "EDF+ startdate " + internal::QuoteForMessage(d) +
+                   " is outside " + std::to_string(kMinYear) + ".." +
+                   std::to_string(kMaxYear) + "; using the header date");
       } else if (day != civil.day || month != civil.month ||
                  (!yy_literal && year % 100 != yy)) {
         WarnAt(kRecordingField.offset + 10,
-               "EDF+ startdate " + Quote(d) +
-                   " disagrees with the header date " + Quote(date) +
-                   "; using the header date");
+               "EDF+ startdate " + internal::QuoteForMessage(d) +
+                   " disagrees with the header date " +
+                   internal::QuoteForMessage(date) + "; using the header date");
       } else {
         civil.year = year;
         four_digit_year = true;
@@ -858,12 +852,13 @@ Status EdfReader::ParseStartTime(const unsigned char* h) {
   }
   if (yy_literal && !four_digit_year) {
     return Error(kStartDate.offset,
-                 "start date " + Quote(date) +
+                 "start date " + internal::QuoteForMessage(date) +
                      " has year 'yy' but no EDF+ startdate gives the year");
   }
   if (!ValidCivil(civil)) {
     return Error(kStartDate.offset,
-                 "start date and time " + Quote(date) + " " + Quote(time) +
+                 "start date and time " + internal::QuoteForMessage(date) +
+                     " " + internal::QuoteForMessage(time) +
                      " is not a valid calendar date and time");
   }
   layout_.header_time = FromCivil(civil);
@@ -897,8 +892,8 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     }
   }
   const auto who = [&](int i) {
-    return "signal " + std::to_string(i) + " (" + Quote(Trim(text(kLabel, i))) +
-           ")";
+    return "signal " + std::to_string(i) + " (" +
+           internal::QuoteForMessage(Trim(text(kLabel, i))) + ")";
   };
   const int64_t format_min = layout_.bdf ? -8388608 : -32768;
   const int64_t format_max = layout_.bdf ? 8388607 : 32767;
@@ -912,10 +907,11 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     int64_t spr = 0;
     if (!ParseInt(text(kSamplesPerRecord, i), &spr) || spr <= 0 ||
         spr > 99999999) {
-      return Error(offset_of(kSamplesPerRecord, i),
-                   who(i) + " samples per data record " +
-                       Quote(Trim(text(kSamplesPerRecord, i))) +
-                       " is not a positive integer");
+      return Error(
+          offset_of(kSamplesPerRecord, i),
+          who(i) + " samples per data record " +
+              internal::QuoteForMessage(Trim(text(kSamplesPerRecord, i))) +
+              " is not a positive integer");
     }
     stored.samples_per_record = spr;
     stored.byte_offset = record_samples * layout_.bytes_per_sample;
@@ -935,15 +931,17 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     int64_t dmin = 0, dmax = 0;
     if (!ParseInt(text(kDigMin, i), &dmin) || dmin < INT32_MIN ||
         dmin > INT32_MAX) {
-      return Error(offset_of(kDigMin, i), who(i) + " digital minimum " +
-                                              Quote(Trim(text(kDigMin, i))) +
-                                              " is not an integer");
+      return Error(offset_of(kDigMin, i),
+                   who(i) + " digital minimum " +
+                       internal::QuoteForMessage(Trim(text(kDigMin, i))) +
+                       " is not an integer");
     }
     if (!ParseInt(text(kDigMax, i), &dmax) || dmax < INT32_MIN ||
         dmax > INT32_MAX) {
-      return Error(offset_of(kDigMax, i), who(i) + " digital maximum " +
-                                              Quote(Trim(text(kDigMax, i))) +
-                                              " is not an integer");
+      return Error(offset_of(kDigMax, i),
+                   who(i) + " digital maximum " +
+                       internal::QuoteForMessage(Trim(text(kDigMax, i))) +
+                       " is not an integer");
     }
     if (dmin >= dmax) {
       return Error(offset_of(kDigMin, i),
@@ -959,14 +957,16 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
     }
     double pmin = 0, pmax = 0;
     if (!ParseDouble(text(kPhysMin, i), &pmin)) {
-      return Error(offset_of(kPhysMin, i), who(i) + " physical minimum " +
-                                               Quote(Trim(text(kPhysMin, i))) +
-                                               " is not a number");
+      return Error(offset_of(kPhysMin, i),
+                   who(i) + " physical minimum " +
+                       internal::QuoteForMessage(Trim(text(kPhysMin, i))) +
+                       " is not a number");
     }
     if (!ParseDouble(text(kPhysMax, i), &pmax)) {
-      return Error(offset_of(kPhysMax, i), who(i) + " physical maximum " +
-                                               Quote(Trim(text(kPhysMax, i))) +
-                                               " is not a number");
+      return Error(offset_of(kPhysMax, i),
+                   who(i) + " physical maximum " +
+                       internal::QuoteForMessage(Trim(text(kPhysMax, i))) +
+                       " is not a number");
     }
     s.digital_min = static_cast<int32_t>(dmin);
     s.digital_max = static_cast<int32_t>(dmax);
@@ -999,7 +999,7 @@ Status EdfReader::ParseSignalHeaders(const unsigned char* h, int ns) {
           offset_of(kSamplesPerRecord, i),
           who(i) + " has an impossible sampling rate: " + std::to_string(spr) +
               " samples per " +
-              Quote(Trim(std::string_view(
+              internal::QuoteForMessage(Trim(std::string_view(
                   reinterpret_cast<const char*>(h) + kRecordDuration.offset,
                   8))) +
               " s");
@@ -1161,19 +1161,21 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n,
     const std::string_view tal(text + tal_start, end - tal_start);
     if (!nul) {
       warn(tal_start,
-           "annotation list " + Quote(tal.substr(0, 40)) +
+           "annotation list " + internal::QuoteForMessage(tal.substr(0, 40)) +
                " is not terminated by a 0 byte before the end of the signal");
     }
     const size_t onset_end = tal.find_first_of("\x14\x15");
     if (onset_end == std::string_view::npos) {
-      warn(tal_start,
-           "malformed annotation " + Quote(tal.substr(0, 40)) + " skipped");
+      warn(tal_start, "malformed annotation " +
+                          internal::QuoteForMessage(tal.substr(0, 40)) +
+                          " skipped");
       continue;
     }
     Duration onset;
     if (!ParseTalTime(tal.substr(0, onset_end), /*signed_onset=*/true,
                       &onset)) {
-      warn(tal_start, "annotation onset " + Quote(tal.substr(0, onset_end)) +
+      warn(tal_start, "annotation onset " +
+                          internal::QuoteForMessage(tal.substr(0, onset_end)) +
                           " is not [+-]seconds; annotation skipped");
       continue;
     }
@@ -1185,7 +1187,8 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n,
       if (dur_end == std::string_view::npos ||
           !ParseTalTime(tal.substr(cursor + 1, dur_end - cursor - 1), false,
                         &d)) {
-        warn(tal_start, "annotation duration in " + Quote(tal.substr(0, 40)) +
+        warn(tal_start, "annotation duration in " +
+                            internal::QuoteForMessage(tal.substr(0, 40)) +
                             " is not a number of seconds; annotation skipped");
         continue;
       }
@@ -1201,7 +1204,8 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n,
       std::string_view piece = rest.substr(0, sep);
       if (sep == std::string_view::npos) {
         warn(tal_start + (rest.data() - tal.data()),
-             "annotation text " + Quote(piece.substr(0, 40)) +
+             "annotation text " +
+                 internal::QuoteForMessage(piece.substr(0, 40)) +
                  " is not ended by 0x14; kept");
         rest = {};
       } else {
@@ -1218,7 +1222,8 @@ void EdfReader::ParseTals(const unsigned char* p, size_t n,
         t = std::string(piece);
       } else {
         t = Latin1ToUtf8(piece);
-        warn(tal_start, "annotation text " + Quote(piece.substr(0, 40)) +
+        warn(tal_start, "annotation text " +
+                            internal::QuoteForMessage(piece.substr(0, 40)) +
                             " is not UTF-8; read as Latin-1");
       }
       e.code = Code{code_system::kEdfAnnotation, t, ""};

@@ -20,6 +20,7 @@
 
 #include "jumeau/core/genotype.h"
 #include "jumeau/io/internal/hts_io.h"
+#include "jumeau/io/internal/message.h"
 
 namespace jumeau::io {
 namespace {
@@ -29,28 +30,6 @@ struct BgzfCloser {
     if (f != nullptr) bgzf_close(f);
   }
 };
-
-// 'text' with non-printable bytes as \xNN, cut at 40 characters.
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  size_t shown = 0;
-  for (const char c : s) {
-    if (++shown > 40) {
-      out += "...";
-      break;
-    }
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", u);
-      out += buf;
-    }
-  }
-  out += "'";
-  return out;
-}
 
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && (s.back() == '\t' || s.back() == ' ' ||
@@ -322,7 +301,8 @@ class PgsParser {
   Status Flag(Column c, bool* out) const {
     if (!ParseFlag(Field(c), out)) {
       return DataLossError(Where() + ": " + kColumnNames[c] + " " +
-                           Quote(Field(c)) + " is not True or False");
+                           internal::QuoteForMessage(Field(c)) +
+                           " is not True or False");
     }
     return Status::Ok();
   }
@@ -371,19 +351,21 @@ class PgsParser {
     double weight = 0;
     if (!ParseDouble(Field(kEffectWeight), &weight)) {
       return DataLossError(Where() + ": effect_weight " +
-                           Quote(Field(kEffectWeight)) + " is not a number");
+                           internal::QuoteForMessage(Field(kEffectWeight)) +
+                           " is not a number");
     }
     int64_t position = 0;
     if (!IsMissing(Field(kChrPosition)) &&
         (!ParsePosition(Field(kChrPosition), &position) || position < 1)) {
       return DataLossError(Where() + ": chr_position " +
-                           Quote(Field(kChrPosition)) +
+                           internal::QuoteForMessage(Field(kChrPosition)) +
                            " is not a positive integer");
     }
     int64_t hm_position = 0;
     if (!IsMissing(Field(kHmPos)) &&
         !ParsePosition(Field(kHmPos), &hm_position)) {
-      return DataLossError(Where() + ": hm_pos " + Quote(Field(kHmPos)) +
+      return DataLossError(Where() + ": hm_pos " +
+                           internal::QuoteForMessage(Field(kHmPos)) +
                            " is not a position");
     }
     double frequency = std::numeric_limits<double>::quiet_NaN();

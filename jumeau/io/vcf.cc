@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "jumeau/io/internal/hts_io.h"
+#include "jumeau/io/internal/message.h"
 
 namespace jumeau::io {
 namespace {
@@ -71,28 +72,6 @@ struct ItrDestroyer {
 
 // ---------------------------------------------------------------------------
 // Text helpers.
-
-// 'text' with non-printable bytes as \xNN, cut at 40 characters.
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  size_t shown = 0;
-  for (const char c : s) {
-    if (++shown > 40) {
-      out += "...";
-      break;
-    }
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", u);
-      out += buf;
-    }
-  }
-  out += "'";
-  return out;
-}
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -176,24 +155,25 @@ Result<Region> ParseRegion(std::string_view text) {
     const size_t dash = range.find('-');
     const std::string_view from = range.substr(0, dash);
     if (!ParseRegionNumber(from, &r.from)) {
-      return InvalidArgumentError("region " + Quote(text) +
+      return InvalidArgumentError("region " + internal::QuoteForMessage(text) +
                                   ": start is not a positive integer");
     }
     if (dash != std::string_view::npos && dash + 1 < range.size()) {
       if (!ParseRegionNumber(range.substr(dash + 1), &r.to)) {
-        return InvalidArgumentError("region " + Quote(text) +
+        return InvalidArgumentError("region " +
+                                    internal::QuoteForMessage(text) +
                                     ": end is not a positive integer");
       }
     } else if (dash == std::string_view::npos) {
       r.to = std::numeric_limits<int64_t>::max();
     }
     if (r.to < r.from) {
-      return InvalidArgumentError("region " + Quote(text) +
+      return InvalidArgumentError("region " + internal::QuoteForMessage(text) +
                                   ": end is before start");
     }
   }
   if (r.chrom.empty()) {
-    return InvalidArgumentError("region " + Quote(text) +
+    return InvalidArgumentError("region " + internal::QuoteForMessage(text) +
                                 ": no chromosome name");
   }
   return r;
@@ -484,7 +464,7 @@ Status VcfReaderImpl::ReadTextHeader() {
       return DataLossError(where +
                            ": expected a ## meta line or the #CHROM "
                            "line in the header, found " +
-                           Quote(line));
+                           internal::QuoteForMessage(line));
     }
     text.append(line.data(), line.size());
     text += '\n';
@@ -504,7 +484,8 @@ Status VcfReaderImpl::ReadTextHeader() {
       bcf_hrec_t* hrec = bcf_hdr_parse_line(probe.get(), line.c_str(), &len);
       if (hrec == nullptr && len < 0) {
         return DataLossError(name_ + " line " + std::to_string(i + 1) +
-                             ": malformed header line " + Quote(line));
+                             ": malformed header line " +
+                             internal::QuoteForMessage(line));
       }
       if (hrec != nullptr) bcf_hrec_destroy(hrec);
     }
@@ -594,9 +575,9 @@ Status VcfReaderImpl::DetectBuild() {
   if (!options_.genome_build.empty()) {
     build_ = NormalizeGenomeBuild(options_.genome_build);
     if (build_.empty()) {
-      return InvalidArgumentError("genome build " +
-                                  Quote(options_.genome_build) +
-                                  " is neither GRCh37 nor GRCh38");
+      return InvalidArgumentError(
+          "genome build " + internal::QuoteForMessage(options_.genome_build) +
+          " is neither GRCh37 nor GRCh38");
     }
     if (!from_header.empty() && from_header != build_) {
       warnings_.push_back("the header says " + from_header +
@@ -648,7 +629,8 @@ Status VcfReaderImpl::SetUpRegion() {
   }
   if (tid < 0) {
     region_empty_ = true;
-    warnings_.push_back("region chromosome " + Quote(region_->chrom) +
+    warnings_.push_back("region chromosome " +
+                        internal::QuoteForMessage(region_->chrom) +
                         " is not in the index: no records");
     return Status::Ok();
   }
@@ -681,7 +663,7 @@ std::string VcfReaderImpl::Diagnose(std::string_view line) const {
   if (fields[0].empty()) return "CHROM is empty";
   if (fields[3].empty()) return "REF is empty";
   if (fields[5] != "." && !IsNumber(fields[5])) {
-    return "QUAL " + Quote(fields[5]) + " is not a number";
+    return "QUAL " + internal::QuoteForMessage(fields[5]) + " is not a number";
   }
   const size_t expected =
       file_samples_ > 0 ? 9 + static_cast<size_t>(file_samples_) : 8;
@@ -701,8 +683,8 @@ std::string VcfReaderImpl::Diagnose(std::string_view line) const {
         const std::vector<std::string_view> values = Split(fields[s], ':');
         if (gt < values.size() && !IsGenotypeText(values[gt])) {
           return "sample #" + std::to_string(s - 8) + " (column " +
-                 std::to_string(s + 1) + "): GT " + Quote(values[gt]) +
-                 " is not a genotype";
+                 std::to_string(s + 1) + "): GT " +
+                 internal::QuoteForMessage(values[gt]) + " is not a genotype";
         }
       }
     }
@@ -740,7 +722,8 @@ Result<bool> VcfReaderImpl::ReadTextRecord() {
     if (ret == -1) return false;
     if (ret < -1) {
       if (itr_ != nullptr) {
-        return DataLossError(name_ + " region " + Quote(options_.region) +
+        return DataLossError(name_ + " region " +
+                             internal::QuoteForMessage(options_.region) +
                              ": compressed data is truncated or corrupt");
       }
       return DataLossError(name_ + " line " + std::to_string(line_no_ + 1) +
@@ -771,7 +754,8 @@ Result<bool> VcfReaderImpl::ReadTextRecord() {
                                                  : tab2 - tab1 - 1);
     int64_t pos = 0;
     if (!ParsePositive(pos_text, &pos)) {
-      return DataLossError(Where() + ": POS " + Quote(pos_text) +
+      return DataLossError(Where() + ": POS " +
+                           internal::QuoteForMessage(pos_text) +
                            " is not a positive integer");
     }
     where_pos_ = pos;

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "jumeau/io/internal/message.h"
+
 namespace jumeau::io {
 namespace {
 
@@ -94,22 +96,6 @@ bool ValidUtf8Text(std::string_view s) {
   return true;
 }
 
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s.substr(0, 64)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  if (s.size() > 64) out += "...";
-  return out + "'";
-}
-
 class Parser {
  public:
   explicit Parser(std::string_view file_name) : file_name_(file_name) {}
@@ -151,7 +137,8 @@ class Parser {
       const std::string_view nseg = name_tok.substr(slash + 1);
       int64_t n;
       if (!ParseInt(nseg, &n) || n <= 0 || n > kMaxSegments) {
-        return Error(line, "number of segments " + Quote(nseg) +
+        return Error(line, "number of segments " +
+                               internal::QuoteForMessage(nseg) +
                                " is not a positive integer (at most " +
                                std::to_string(kMaxSegments) + ")");
       }
@@ -165,7 +152,8 @@ class Parser {
       return Error(line, "record line has no number of signals");
     int64_t n;
     if (!ParseInt(nsig, &n) || n < 0 || n > kMaxSignals) {
-      return Error(line, "number of signals " + Quote(nsig) +
+      return Error(line, "number of signals " +
+                             internal::QuoteForMessage(nsig) +
                              " is not a non-negative integer (at most " +
                              std::to_string(kMaxSignals) + ")");
     }
@@ -184,7 +172,8 @@ class Parser {
     if (nsamp.empty()) return Status::Ok();
     int64_t ns;
     if (!ParseInt(nsamp, &ns) || ns < 0 || ns > kMaxSamplesPerSignal) {
-      return Error(line, "number of samples per signal " + Quote(nsamp) +
+      return Error(line, "number of samples per signal " +
+                             internal::QuoteForMessage(nsamp) +
                              " is not a non-negative integer");
     }
     h->samples_per_signal = ns;
@@ -202,7 +191,8 @@ class Parser {
     if (!extra.empty()) {
       h->warnings.push_back(std::string(file_name_) + " line " +
                             std::to_string(line) +
-                            ": ignored extra record-line text " + Quote(extra));
+                            ": ignored extra record-line text " +
+                            internal::QuoteForMessage(extra));
     }
     return Status::Ok();
   }
@@ -217,7 +207,8 @@ class Parser {
     }
     Result<SampleRate> rate = SampleRate::FromDecimal(freq);
     if (!rate.ok()) {
-      return Error(line, "impossible sampling frequency " + Quote(freq) +
+      return Error(line, "impossible sampling frequency " +
+                             internal::QuoteForMessage(freq) +
                              " (must be a positive decimal number)");
     }
     h->frequency = *rate;
@@ -230,20 +221,23 @@ class Parser {
       cf = counter.substr(0, paren);
       std::string_view base = counter.substr(paren + 1);
       if (base.empty() || base.back() != ')') {
-        return Error(line,
-                     "base counter value in " + Quote(tok) + " lacks its ')'");
+        return Error(line, "base counter value in " +
+                               internal::QuoteForMessage(tok) +
+                               " lacks its ')'");
       }
       base.remove_suffix(1);
       double b;
       if (!ParseDouble(base, &b)) {
-        return Error(line,
-                     "base counter value " + Quote(base) + " is not a number");
+        return Error(line, "base counter value " +
+                               internal::QuoteForMessage(base) +
+                               " is not a number");
       }
       h->base_counter = b;
     }
     double c;
     if (!ParseDouble(cf, &c)) {
-      return Error(line, "counter frequency " + Quote(cf) + " is not a number");
+      return Error(line, "counter frequency " + internal::QuoteForMessage(cf) +
+                             " is not a number");
     }
     h->counter_frequency = c;
     return Status::Ok();
@@ -257,7 +251,8 @@ class Parser {
     while (true) {
       const size_t colon = rest.find(':');
       if (n == 3)
-        return Error(line, "base time " + Quote(tok) + " is not HH:MM:SS");
+        return Error(line, "base time " + internal::QuoteForMessage(tok) +
+                               " is not HH:MM:SS");
       parts[n++] = rest.substr(0, colon);
       if (colon == std::string_view::npos) break;
       rest = rest.substr(colon + 1);
@@ -274,8 +269,8 @@ class Parser {
           int64_t scale = 100000000;
           for (char c : frac) {
             if (c < '0' || c > '9')
-              return Error(line,
-                           "base time " + Quote(tok) + " is not HH:MM:SS");
+              return Error(line, "base time " + internal::QuoteForMessage(tok) +
+                                     " is not HH:MM:SS");
             nanos += (c - '0') * scale;
             scale /= 10;
           }
@@ -284,12 +279,14 @@ class Parser {
       int64_t v;
       if (p.empty() || p.front() == '-' || p.front() == '+' ||
           !ParseInt(p, &v)) {
-        return Error(line, "base time " + Quote(tok) + " is not HH:MM:SS");
+        return Error(line, "base time " + internal::QuoteForMessage(tok) +
+                               " is not HH:MM:SS");
       }
       hms[3 - n + i] = v;
     }
     if (hms[0] > 23 || hms[1] > 59 || hms[2] > 59) {
-      return Error(line, "base time " + Quote(tok) + " is out of range");
+      return Error(line, "base time " + internal::QuoteForMessage(tok) +
+                             " is out of range");
     }
     h->base_time_present = true;
     h->base_hour = static_cast<int>(hms[0]);
@@ -308,22 +305,25 @@ class Parser {
         !ParseInt(tok.substr(a + 1, b - a - 1), &m) ||
         !ParseInt(tok.substr(b + 1), &y) || tok.substr(0, 1) == "-" ||
         tok.substr(a + 1, 1) == "-" || tok.substr(b + 1, 1) == "-") {
-      return Error(line, "base date " + Quote(tok) + " is not DD/MM/YYYY");
+      return Error(line, "base date " + internal::QuoteForMessage(tok) +
+                             " is not DD/MM/YYYY");
     }
     CivilTime civil;
     if (y > 9999 || m > 12 || d > 31) {
-      return Error(line, "base date " + Quote(tok) + " is not a valid date");
+      return Error(line, "base date " + internal::QuoteForMessage(tok) +
+                             " is not a valid date");
     }
     civil.year = static_cast<int>(y);
     civil.month = static_cast<int>(m);
     civil.day = static_cast<int>(d);
     // Time (int64 ns since 1970) spans 1677-09-21 to 2262-04-11.
     if (civil.year < 1678 || civil.year > 2261) {
-      return Error(line, "base date " + Quote(tok) +
+      return Error(line, "base date " + internal::QuoteForMessage(tok) +
                              " is outside the years 1678 to 2261");
     }
     if (!ValidCivil(civil))
-      return Error(line, "base date " + Quote(tok) + " is not a valid date");
+      return Error(line, "base date " + internal::QuoteForMessage(tok) +
+                             " is not a valid date");
     h->base_date_present = true;
     h->base_year = civil.year;
     h->base_month = civil.month;
@@ -340,13 +340,15 @@ class Parser {
                       (c >= '0' && c <= '9') || c == '_' || c == '-' ||
                       c == '.' || c == '+' || c == '~';
       if (!ok)
-        return Error(line, std::string(what) + " " + Quote(name) +
+        return Error(line, std::string(what) + " " +
+                               internal::QuoteForMessage(name) +
                                " has a character other than letters, digits, "
                                "'_', '-', '.', '+', '~'");
     }
     if (name.front() == '.')
-      return Error(line,
-                   std::string(what) + " " + Quote(name) + " starts with '.'");
+      return Error(line, std::string(what) + " " +
+                             internal::QuoteForMessage(name) +
+                             " starts with '.'");
     return Status::Ok();
   }
 
@@ -360,12 +362,14 @@ class Parser {
     };
     int64_t fmt;
     if (!digits(&fmt))
-      return Error(line, "signal format " + Quote(tok) + " is not a number");
+      return Error(line, "signal format " + internal::QuoteForMessage(tok) +
+                             " is not a number");
     int64_t spf = 1, skew = 0, offset = 0;
     if (i < tok.size() && tok[i] == 'x') {
       ++i;
       if (!digits(&spf) || spf < 1 || spf > kMaxSamplesPerFrame) {
-        return Error(line, "samples per frame in " + Quote(tok) +
+        return Error(line, "samples per frame in " +
+                               internal::QuoteForMessage(tok) +
                                " is not a positive integer (at most " +
                                std::to_string(kMaxSamplesPerFrame) + ")");
       }
@@ -373,19 +377,20 @@ class Parser {
     if (i < tok.size() && tok[i] == ':') {
       ++i;
       if (!digits(&skew) || skew > kMaxSamplesPerSignal) {
-        return Error(
-            line, "skew in " + Quote(tok) + " is not a non-negative integer");
+        return Error(line, "skew in " + internal::QuoteForMessage(tok) +
+                               " is not a non-negative integer");
       }
     }
     if (i < tok.size() && tok[i] == '+') {
       ++i;
       if (!digits(&offset) || offset > kMaxByteOffset) {
-        return Error(line, "byte offset in " + Quote(tok) +
+        return Error(line, "byte offset in " + internal::QuoteForMessage(tok) +
                                " is not a non-negative integer");
       }
     }
     if (i != tok.size())
-      return Error(line, "malformed signal format " + Quote(tok));
+      return Error(line,
+                   "malformed signal format " + internal::QuoteForMessage(tok));
     switch (fmt) {
       case 0:
       case 8:
@@ -409,7 +414,8 @@ class Parser {
                           std::to_string(fmt) + " is not supported");
       default:
         return Error(line, "unknown signal format " +
-                               Quote(tok.substr(0, tok.find_first_of("x:+"))));
+                               internal::QuoteForMessage(
+                                   tok.substr(0, tok.find_first_of("x:+"))));
     }
     s->format = static_cast<int>(fmt);
     s->samples_per_frame = static_cast<int>(spf);
@@ -427,20 +433,23 @@ class Parser {
     g = tok.substr(0, gain_end);
     double gain;
     if (!ParseDouble(g, &gain))
-      return Error(line, "ADC gain " + Quote(g) + " is not a number");
+      return Error(line, "ADC gain " + internal::QuoteForMessage(g) +
+                             " is not a number");
     s->adc_gain = gain;
     s->gain_present = true;
     size_t i = gain_end;
     if (i < tok.size() && tok[i] == '(') {
       const size_t close = tok.find(')', i);
       if (close == std::string_view::npos) {
-        return Error(line, "baseline in " + Quote(tok) + " lacks its ')'");
+        return Error(line, "baseline in " + internal::QuoteForMessage(tok) +
+                               " lacks its ')'");
       }
       const std::string_view b = tok.substr(i + 1, close - i - 1);
       int64_t base;
       if (!ParseInt(b, &base) || base < -(int64_t{1} << 40) ||
           base > (int64_t{1} << 40)) {
-        return Error(line, "baseline " + Quote(b) + " is not an integer");
+        return Error(line, "baseline " + internal::QuoteForMessage(b) +
+                               " is not an integer");
       }
       s->baseline = base;
       s->baseline_present = true;
@@ -448,7 +457,8 @@ class Parser {
     }
     if (i < tok.size()) {
       if (tok[i] != '/' || i + 1 >= tok.size()) {
-        return Error(line, "malformed ADC gain field " + Quote(tok));
+        return Error(
+            line, "malformed ADC gain field " + internal::QuoteForMessage(tok));
       }
       s->units = std::string(tok.substr(i + 1));
     }
@@ -490,7 +500,8 @@ class Parser {
     int64_t v;
     if (n > 3) {
       if (!ParseInt(toks[3], &v) || v < 0 || v > 32) {
-        return Error(line, "ADC resolution " + Quote(toks[3]) +
+        return Error(line, "ADC resolution " +
+                               internal::QuoteForMessage(toks[3]) +
                                " is not an integer from 0 to 32");
       }
       s->adc_resolution = static_cast<int>(v);
@@ -500,8 +511,8 @@ class Parser {
                                      : DefaultWfdbAdcResolution(s->format);
     if (n > 4) {
       if (!ParseInt(toks[4], &v) || v < INT32_MIN || v > INT32_MAX) {
-        return Error(line,
-                     "ADC zero " + Quote(toks[4]) + " is not a 32-bit integer");
+        return Error(line, "ADC zero " + internal::QuoteForMessage(toks[4]) +
+                               " is not a 32-bit integer");
       }
       s->adc_zero = v;
     }
@@ -509,7 +520,8 @@ class Parser {
     s->initial_value = s->adc_zero;
     if (n > 5) {
       if (!ParseInt(toks[5], &v) || v < INT32_MIN || v > INT32_MAX) {
-        return Error(line, "initial value " + Quote(toks[5]) +
+        return Error(line, "initial value " +
+                               internal::QuoteForMessage(toks[5]) +
                                " is not a 32-bit integer");
       }
       s->initial_value = v;
@@ -518,14 +530,15 @@ class Parser {
     if (n > 6) {
       if (!ParseInt(toks[6], &v) || v < -(int64_t{1} << 40) ||
           v > (int64_t{1} << 40)) {
-        return Error(line, "checksum " + Quote(toks[6]) + " is not an integer");
+        return Error(line, "checksum " + internal::QuoteForMessage(toks[6]) +
+                               " is not an integer");
       }
       s->checksum = v;
     }
     if (n > 7) {
       if (!ParseInt(toks[7], &v) || v < INT32_MIN || v > INT32_MAX) {
-        return Error(line,
-                     "block size " + Quote(toks[7]) + " is not an integer");
+        return Error(line, "block size " + internal::QuoteForMessage(toks[7]) +
+                               " is not an integer");
       }
       s->block_size = v;
     }
@@ -545,15 +558,16 @@ class Parser {
     JUMEAU_RETURN_IF_ERROR(CheckName(line, name, "segment record name"));
     int64_t n;
     if (!ParseInt(nsamp, &n) || n < 0 || n > kMaxSamplesPerSignal) {
-      return Error(line, "segment length " + Quote(nsamp) +
+      return Error(line, "segment length " + internal::QuoteForMessage(nsamp) +
                              " is not a non-negative integer");
     }
     seg->record_name = std::string(name);
     seg->samples = n;
     if (!Trim(rest).empty()) {
-      warnings_.push_back(
-          std::string(file_name_) + " line " + std::to_string(line) +
-          ": ignored extra segment-line text " + Quote(Trim(rest)));
+      warnings_.push_back(std::string(file_name_) + " line " +
+                          std::to_string(line) +
+                          ": ignored extra segment-line text " +
+                          internal::QuoteForMessage(Trim(rest)));
     }
     return Status::Ok();
   }

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "jumeau/io/internal/message.h"
+
 namespace jumeau::io::internal {
 namespace {
 
@@ -64,29 +66,6 @@ std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
     s.remove_suffix(1);
   return s;
-}
-
-std::string QuoteForMessage(std::string_view s) {
-  constexpr size_t kMaxShown = 60;
-  std::string out = "'";
-  size_t shown = 0;
-  for (const char c : s) {
-    if (shown == kMaxShown) {
-      out += "...";
-      break;
-    }
-    ++shown;
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", u);
-      out += buf;
-    }
-  }
-  out += "'";
-  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -103,10 +103,6 @@ bool DecimalToNanos(const Decimal& d, int64_t unit_ns, int64_t* out_ns);
 bool ParseIsoTimestamp(std::string_view text, bool has_default_offset,
                        Duration default_offset, Time* out, bool* missing_zone);
 
-// 'text' with non-printable bytes shown as \xNN and cut after 60 bytes, for
-// error messages.
-std::string QuoteForMessage(std::string_view text);
-
 // `s` without leading and trailing spaces and tabs.
 std::string_view TrimSpaces(std::string_view s);
 

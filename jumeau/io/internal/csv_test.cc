@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+
 namespace jumeau::io::internal {
 namespace {
 
@@ -191,11 +192,6 @@ TEST(DecimalToNanos, ExactOrRefused) {
   EXPECT_EQ(ns, 1551513600500000000);
   EXPECT_FALSE(DecimalToNanos(Decimal{1, 10}, 1000000000, &ns));  // 0.1 ns
   EXPECT_FALSE(DecimalToNanos(Decimal{9000000000000, 0}, 1000000000, &ns));
-}
-
-TEST(QuoteForMessage, EscapesAndCuts) {
-  EXPECT_EQ(QuoteForMessage("a\x01"), "'a\\x01'");
-  EXPECT_EQ(QuoteForMessage(std::string(100, 'x')).size(), 60u + 2 + 3);
 }
 
 }  // namespace
