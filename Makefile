@@ -1,13 +1,13 @@
 # The README's commands. A thin wrapper over CMake + Ninja + CTest.
 #   make demo   install deps, build, write the example patient, ingest it, show the store
 #   make test   install deps, build, run every test (fast and long)
-#   make test-fast / bench / clean
+#   make bench / clean
 BUILD ?= build
 JUMEAU := $(BUILD)/jumeau/cli/jumeau
 DEMO ?= demo
 CMAKE_FLAGS ?= -DJUMEAU_WERROR=ON
 
-.PHONY: all deps configure build test test-fast demo bench clean
+.PHONY: all deps configure build test demo bench clean
 
 all: build
 
@@ -24,9 +24,6 @@ build: configure
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j2
-
-test-fast: build
-	cd $(BUILD) && ctest --output-on-failure -j2 -L fast
 
 demo: build
 	rm -rf $(DEMO)
