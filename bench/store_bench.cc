@@ -64,6 +64,9 @@ std::filesystem::path CachedStore() {
   d.reader_version = "1";
   d.patient_pseudonym = "bench";
   auto txn = std::move(store->BeginSource(d)).value();
+  store::PatientIdentity identity;
+  identity.keys = {"source:bench-24h"};
+  const store::PatientId patient = *txn->Patient(identity);
   std::vector<store::StreamWriter*> writers;
   for (int lead = 0; lead < kLeads; ++lead) {
     Signal s;
@@ -73,7 +76,7 @@ std::filesystem::path CachedStore() {
     s.start = *ParseIso8601("2020-01-01T00:00:00Z");
     s.scale = 1.0 / 200;
     s.bits = 16;
-    writers.push_back(*txn->AddSignal(s));
+    writers.push_back(*txn->AddSignal(patient, s));
   }
   std::vector<int32_t> block(kRate * 60);
   for (int64_t first = 0; first < kSamples;

@@ -29,6 +29,10 @@ void AddStreamsVerb(CLI::App& app, Action* action);
 void AddSignalVerb(CLI::App& app, Action* action);
 void AddEventsVerb(CLI::App& app, Action* action);
 void AddExportVerb(CLI::App& app, Action* action);
+void AddLinkVerb(CLI::App& app, Action* action);
+void AddGenotypeVerb(CLI::App& app, Action* action);
+void AddScoreVerb(CLI::App& app, Action* action);
+void AddTimelineVerb(CLI::App& app, Action* action);
 
 // The process exit code for a failed Status: 2 invalid argument, 3 not found,
 // 4 data loss (malformed input), 5 already exists, 1 otherwise. The one table.
@@ -40,6 +44,10 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& path);
 // Parses a time argument: ISO 8601 UTC ("2019-03-02T08:00:00Z") or an offset
 // from `origin` ("+00:05:00", "+90s", "-1.5h").
 Result<Time> ParseTimeArgument(std::string_view text, Time origin);
+
+// A measured value for people: up to 10 significant digits, no trailing
+// zeros ("120", "5.55", "0.001").
+std::string FormatValue(double value);
 
 // A progress bar on stderr, drawn only when stderr is a terminal. Not
 // thread-safe.

@@ -67,6 +67,21 @@ void AddEventsVerb(CLI::App& app, Action* action) {
           if (!e.text.empty()) j["text"] = e.text;
           if (!e.channel.empty()) j["channel"] = e.channel;
           if (!e.origin.empty()) j["origin"] = e.origin;
+          if (e.time_precision != DatePrecision::kSecond)
+            j["time_precision"] = DatePrecisionName(e.time_precision);
+          if (!e.status.empty()) j["status"] = e.status;
+          if (e.source_value) {
+            j["source_value"] = *e.source_value;
+            j["source_unit"] = e.source_unit;
+          }
+          if (e.reference_low) j["reference_low"] = *e.reference_low;
+          if (e.reference_high) j["reference_high"] = *e.reference_high;
+          if (e.value_code) {
+            j["value_code"] = {{"system", e.value_code->system},
+                               {"code", e.value_code->code},
+                               {"display", e.value_code->display}};
+          }
+          if (!e.source_ref.empty()) j["source_ref"] = e.source_ref;
           out.push_back(j);
         }
         std::printf("%s\n", out.dump(2).c_str());
@@ -79,7 +94,9 @@ void AddEventsVerb(CLI::App& app, Action* action) {
         if (e.end)
           detail += (detail.empty() ? "" : " ") + std::string("for ") +
                     FormatOffset(*e.end - e.time).substr(1);
-        if (e.value) detail += " " + std::to_string(*e.value) + " " + e.unit;
+        if (e.value) detail += " " + FormatValue(*e.value) + " " + e.unit;
+        if (e.code.display.size() && e.text.empty())
+          detail = e.code.display + (detail.empty() ? "" : " " + detail);
         if (!e.channel.empty()) detail += " [" + e.channel + "]";
         if (!e.origin.empty()) detail += " (" + e.origin + ")";
         std::printf("%-32s %-22s %-10s %s\n", FormatIso8601(e.time).c_str(),

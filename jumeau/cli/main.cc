@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
   jumeau::cli::AddSignalVerb(app, &action);
   jumeau::cli::AddEventsVerb(app, &action);
   jumeau::cli::AddExportVerb(app, &action);
+  jumeau::cli::AddLinkVerb(app, &action);
+  jumeau::cli::AddGenotypeVerb(app, &action);
+  jumeau::cli::AddScoreVerb(app, &action);
+  jumeau::cli::AddTimelineVerb(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -23,9 +23,12 @@ void AddPatientsVerb(CLI::App& app, Action* action) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& p : patients) {
           nlohmann::json j = {{"patient", p.pseudonym},
+                              {"birth", p.birth},
+                              {"sex", p.sex},
                               {"sources", p.source_count},
                               {"streams", p.stream_count},
-                              {"events", p.event_count}};
+                              {"events", p.event_count},
+                              {"variants", p.variant_count}};
           if (p.first) j["first"] = FormatIso8601(*p.first);
           if (p.last) j["last"] = FormatIso8601(*p.last);
           out.push_back(j);
@@ -33,13 +36,17 @@ void AddPatientsVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      std::printf("%-16s %7s %7s %8s  %-24s %s\n", "PATIENT", "SOURCES",
-                  "STREAMS", "EVENTS", "FIRST", "LAST");
+      std::printf("%-16s %-6s %-7s %7s %7s %8s %8s  %-24s %s\n", "PATIENT",
+                  "BIRTH", "SEX", "SOURCES", "STREAMS", "EVENTS", "VARIANTS",
+                  "FIRST", "LAST");
       for (const auto& p : patients) {
-        std::printf("%-16s %7lld %7lld %8lld  %-24s %s\n", p.pseudonym.c_str(),
+        std::printf("%-16s %-6s %-7s %7lld %7lld %8lld %8lld  %-24s %s\n",
+                    p.pseudonym.c_str(), p.birth.empty() ? "-" : p.birth.c_str(),
+                    p.sex.empty() ? "-" : p.sex.c_str(),
                     static_cast<long long>(p.source_count),
                     static_cast<long long>(p.stream_count),
                     static_cast<long long>(p.event_count),
+                    static_cast<long long>(p.variant_count),
                     p.first ? FormatIso8601(*p.first).c_str() : "-",
                     p.last ? FormatIso8601(*p.last).c_str() : "-");
       }

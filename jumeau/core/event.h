@@ -54,6 +54,27 @@ struct Event {
   // Who produced the fact within its source: the WFDB annotator ("atr",
   // "gqrsh"), later an analysis name. Empty when the source has one voice.
   std::string origin;
+
+  // Clinical detail (FHIR and other record sources); defaults elsewhere.
+  // How much of `time` the source gave: a condition onset "2019-03" is
+  // kMonth (time = its first instant).
+  DatePrecision time_precision = DatePrecision::kSecond;
+  // Status of the fact in its source: "final", "amended", "active",
+  // "resolved", "completed"...; empty when the source has none.
+  std::string status;
+  // The quantity exactly as the source wrote it, set only when `value` and
+  // `unit` hold a conversion of it to a canonical UCUM unit.
+  std::optional<double> source_value;
+  std::string source_unit;
+  // Reference range of `value` (same unit); unset when absent.
+  std::optional<double> reference_low;
+  std::optional<double> reference_high;
+  // A coded value ("Never smoker" as SNOMED CT 266919005); `text` holds its
+  // display.
+  std::optional<Code> value_code;
+  // Where the fact sits inside its source ("Observation/1b2c"): provenance
+  // finer than the source. Never the identifier of a person.
+  std::string source_ref;
 };
 
 }  // namespace jumeau

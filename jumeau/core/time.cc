@@ -437,4 +437,27 @@ const Clock& Clock::Real() {
   return clock;
 }
 
+std::string_view DatePrecisionName(DatePrecision precision) {
+  switch (precision) {
+    case DatePrecision::kYear:
+      return "year";
+    case DatePrecision::kMonth:
+      return "month";
+    case DatePrecision::kDay:
+      return "day";
+    case DatePrecision::kSecond:
+      return "second";
+  }
+  return "second";
+}
+
+Result<DatePrecision> ParseDatePrecision(std::string_view name) {
+  for (DatePrecision p : {DatePrecision::kYear, DatePrecision::kMonth,
+                          DatePrecision::kDay, DatePrecision::kSecond}) {
+    if (DatePrecisionName(p) == name) return p;
+  }
+  return InvalidArgumentError("unknown date precision '" + std::string(name) +
+                              "' (expected year, month, day or second)");
+}
+
 }  // namespace jumeau

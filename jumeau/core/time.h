@@ -56,6 +56,14 @@ struct Time {
   }
 };
 
+// How much of a date the source gave. A partial date maps to the first
+// instant of its period ("2019-03" -> 2019-03-01T00:00:00Z, kMonth).
+enum class DatePrecision { kYear, kMonth, kDay, kSecond };
+// "year", "month", "day", "second".
+std::string_view DatePrecisionName(DatePrecision precision);
+// The inverse of DatePrecisionName; kInvalidArgument for anything else.
+Result<DatePrecision> ParseDatePrecision(std::string_view name);
+
 // A broken-down UTC date and time (proleptic Gregorian calendar).
 struct CivilTime {
   int year = 1970;

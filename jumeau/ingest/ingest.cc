@@ -1,5 +1,6 @@
-// IngestSource(): open the reader (the header is validated before anything is
-// written), hash the source, then stream its blocks into one transaction.
+// IngestSource() and the steps every kind of source shares; the recordings
+// (EDF/BDF, WFDB): open the reader (the header is validated before anything
+// is written), hash the source, then stream its blocks into one transaction.
 #include "jumeau/ingest/ingest.h"
 
 #include <sodium.h>
@@ -11,6 +12,8 @@
 #include <optional>
 #include <set>
 
+#include "jumeau/ingest/internal/sources.h"
+#include "jumeau/io/challenge2012.h"
 #include "jumeau/io/edf.h"
 #include "jumeau/io/wfdb.h"
 #include "jumeau/io/wfdb_annotation.h"
@@ -91,7 +94,8 @@ Result<std::vector<Event>> ReadRecordAnnotations(
 // Writes the blocks of `reader` through `txn`, one stream per signal (and a
 // further stream per signal at each discontinuity of an EDF+D file).
 Status WriteSignals(io::RecordingReader& reader, store::SourceTransaction& txn,
-                    const IngestOptions& options, IngestReport* report) {
+                    store::PatientId patient, const IngestOptions& options,
+                    IngestReport* report) {
   const Recording& header = reader.header();
   const size_t n = header.signals.size();
   std::vector<store::StreamWriter*> writers(n, nullptr);
@@ -111,7 +115,7 @@ Status WriteSignals(io::RecordingReader& reader, store::SourceTransaction& txn,
         Signal meta = header.signals[s];
         meta.samples.clear();
         meta.start = start;
-        JUMEAU_ASSIGN_OR_RETURN(writers[s], txn.AddSignal(meta));
+        JUMEAU_ASSIGN_OR_RETURN(writers[s], txn.AddSignal(patient, meta));
         segment_start[s] = start;
         written[s] = 0;
         ++report->signals;
@@ -123,7 +127,7 @@ Status WriteSignals(io::RecordingReader& reader, store::SourceTransaction& txn,
           segment_start[s] + header.signals[s].rate.OffsetOfSample(written[s]);
     }
     if (!block.events.empty()) {
-      JUMEAU_RETURN_IF_ERROR(txn.AddEvents(block.events));
+      JUMEAU_RETURN_IF_ERROR(txn.AddEvents(patient, block.events));
       report->events += static_cast<int64_t>(block.events.size());
     }
     if (options.progress && reader.bytes_read() - last_progress > (1u << 20)) {
@@ -138,39 +142,112 @@ Status WriteSignals(io::RecordingReader& reader, store::SourceTransaction& txn,
 
 }  // namespace
 
+namespace {
+
+// The first bytes of a file (for format detection).
+std::string Head(const std::filesystem::path& path, size_t n = 4096) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(n, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(n));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool HasFhirFiles(const std::filesystem::path& folder) {
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(folder, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const std::string ext = Lower(it->path().extension().string());
+    if (ext == ".ndjson" || ext == ".json") return true;
+  }
+  return false;
+}
+
+// The kind of a regular file by name and first bytes; nullopt when unknown.
+std::optional<SourceKind> FileKind(const std::filesystem::path& p) {
+  const std::string name = Lower(p.filename().string());
+  const std::string ext = Lower(p.extension().string());
+  if (IsEdfExtension(ext) || LooksLikeEdf(p)) return SourceKind::kEdf;
+  if (ext == ".json" || ext == ".ndjson") return SourceKind::kFhir;
+  if (EndsWith(name, ".vcf") || EndsWith(name, ".vcf.gz") ||
+      EndsWith(name, ".vcf.bgz") || ext == ".bcf")
+    return SourceKind::kVcf;
+  if (ext == ".csv" || ext == ".tsv") return SourceKind::kDeviceCsv;
+  if (ext == ".txt") {
+    const std::string head = Head(p);
+    if (io::LooksLikeChallenge2012(head)) return SourceKind::kChallenge2012;
+    if (io::LooksLikeChallenge2012Outcomes(head))
+      return SourceKind::kChallenge2012Outcomes;
+  }
+  return std::nullopt;
+}
+
+// Appends the source `p` stands for; `explicit_path` says whether the user
+// named it (an unknown format is then an error) or a folder listing did.
+Status Resolve(const std::filesystem::path& p, bool explicit_path,
+               std::set<std::string>* seen_records,
+               std::vector<SourcePath>* out) {
+  std::error_code ec;
+  const std::string ext = Lower(p.extension().string());
+  if (std::filesystem::is_regular_file(p, ec) && ext != ".hea") {
+    if (auto kind = FileKind(p)) {
+      out->push_back({*kind, p});
+      return Status::Ok();
+    }
+  }
+  if (std::filesystem::is_directory(p, ec)) {
+    if (HasFhirFiles(p)) {
+      out->push_back({SourceKind::kFhir, p});
+      return Status::Ok();
+    }
+    std::vector<std::filesystem::path> entries;
+    for (auto it = std::filesystem::directory_iterator(p, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) entries.push_back(it->path());
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const auto& e : entries)
+      JUMEAU_RETURN_IF_ERROR(Resolve(e, false, seen_records, out));
+    return Status::Ok();
+  }
+  // WFDB: the record's header is <dir>/<record>.hea.
+  std::filesystem::path header = p;
+  if (ext != ".hea") {
+    header = std::filesystem::is_regular_file(p, ec)
+                 ? p.parent_path() / p.stem()
+                 : p;
+    header += ".hea";
+  }
+  if (std::filesystem::is_regular_file(header, ec)) {
+    const std::string key =
+        std::filesystem::weakly_canonical(header, ec).string();
+    if (seen_records->insert(key).second)
+      out->push_back({SourceKind::kWfdb, header});
+    return Status::Ok();
+  }
+  if (!explicit_path) return Status::Ok();
+  if (!std::filesystem::exists(p, ec))
+    return NotFoundError(p.string() + ": no such file");
+  return UnimplementedError(
+      p.string() +
+      ": unknown format (expected EDF/BDF, a WFDB record with its .hea, FHIR "
+      ".json/.ndjson or a Bulk Data folder, VCF/BCF, a device .csv/.tsv, or "
+      "a Challenge 2012 .txt)");
+}
+
+}  // namespace
+
 Result<std::vector<SourcePath>> ResolveSources(
     const std::vector<std::filesystem::path>& paths) {
   std::vector<SourcePath> out;
   std::set<std::string> seen_records;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    const std::string ext = Lower(p.extension().string());
-    if (std::filesystem::is_regular_file(p, ec) &&
-        (IsEdfExtension(ext) || LooksLikeEdf(p))) {
-      out.push_back({SourceKind::kEdf, p});
-      continue;
-    }
-    // WFDB: the record's header is <dir>/<record>.hea.
-    std::filesystem::path header = p;
-    if (ext != ".hea") {
-      header = std::filesystem::is_regular_file(p, ec)
-                   ? p.parent_path() / p.stem()
-                   : p;
-      header += ".hea";
-    }
-    if (std::filesystem::is_regular_file(header, ec)) {
-      const std::string key =
-          std::filesystem::weakly_canonical(header, ec).string();
-      if (seen_records.insert(key).second)
-        out.push_back({SourceKind::kWfdb, header});
-      continue;
-    }
-    if (!std::filesystem::exists(p, ec))
-      return NotFoundError(p.string() + ": no such file");
-    return UnimplementedError(
-        p.string() +
-        ": unknown format (expected EDF/BDF, or a WFDB record with its .hea)");
-  }
+  for (const auto& p : paths)
+    JUMEAU_RETURN_IF_ERROR(Resolve(p, true, &seen_records, &out));
   return out;
 }
 
@@ -205,57 +282,115 @@ Result<std::string> HashFiles(const std::vector<std::filesystem::path>& files) {
   return Hex(digest, sizeof digest);
 }
 
-Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
-                                  const IngestOptions& options) {
+namespace internal {
+
+Result<std::unique_ptr<store::SourceTransaction>> Begin(
+    store::Store& store, const store::SourceDescription& description,
+    IngestReport* report) {
+  auto txn = store.BeginSource(description);
+  if (txn.status().code() == StatusCode::kAlreadyExists) {
+    report->already_present = true;
+    return std::unique_ptr<store::SourceTransaction>();
+  }
+  return txn;
+}
+
+Result<store::SourceDescription> Describe(
+    const std::vector<std::filesystem::path>& files, std::string format,
+    std::string reader, const IngestOptions& options, IngestReport* report) {
+  JUMEAU_ASSIGN_OR_RETURN(report->content_hash, HashFiles(files));
+  for (const auto& f : files) {
+    std::error_code ec;
+    report->bytes += std::filesystem::file_size(f, ec);
+  }
+  report->format = format;
+  store::SourceDescription d;
+  d.content_hash = report->content_hash;
+  d.format = std::move(format);
+  d.reader = std::move(reader);
+  d.reader_version = kReaderVersion;
+  d.byte_size = static_cast<int64_t>(report->bytes);
+  d.patient_pseudonym = options.patient;
+  return d;
+}
+
+Result<store::PatientId> SinglePatient(store::SourceTransaction& txn,
+                                       const std::string& key,
+                                       IngestReport* report) {
+  store::PatientIdentity identity;
+  // Nothing identifies the person: the source is its own patient.
+  identity.keys = {key.empty() ? "source:" + report->content_hash : key};
+  JUMEAU_ASSIGN_OR_RETURN(const store::PatientId patient,
+                          txn.Patient(identity));
+  JUMEAU_ASSIGN_OR_RETURN(report->patient, txn.Pseudonym(patient));
+  report->patients = 1;
+  return patient;
+}
+
+Status Commit(store::SourceTransaction& txn, IngestReport* report) {
+  JUMEAU_RETURN_IF_ERROR(txn.SetWarnings(report->warnings));
+  return txn.Commit();
+}
+
+Result<IngestReport> IngestRecording(store::Store& store,
+                                     const SourcePath& source,
+                                     const IngestOptions& options) {
   IngestReport report;
   report.display_name = source.path.filename().string();
   JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordingReader> reader,
                           OpenReader(source));
   const Recording& header = reader->header();
-  report.format = header.format;
   std::vector<std::filesystem::path> files = reader->files();
   JUMEAU_ASSIGN_OR_RETURN(std::vector<Event> annotations,
                           ReadRecordAnnotations(source, header, &files));
-  JUMEAU_ASSIGN_OR_RETURN(report.content_hash, HashFiles(files));
-  for (const auto& f : files) {
-    std::error_code ec;
-    report.bytes += std::filesystem::file_size(f, ec);
-  }
-
-  store::SourceDescription d;
-  d.content_hash = report.content_hash;
-  d.format = header.format;
-  d.reader =
-      source.kind == SourceKind::kEdf ? "jumeau.io.edf" : "jumeau.io.wfdb";
-  d.reader_version = kReaderVersion;
-  d.byte_size = static_cast<int64_t>(report.bytes);
-  d.patient_pseudonym = options.patient;
+  JUMEAU_ASSIGN_OR_RETURN(
+      store::SourceDescription d,
+      Describe(files, header.format,
+               source.kind == SourceKind::kEdf ? "jumeau.io.edf"
+                                               : "jumeau.io.wfdb",
+               options, &report));
   d.warnings = header.warnings;
+  std::string key;
   if (source.kind == SourceKind::kWfdb) {
-    d.source_identity = "wfdb-record:" + header.source_recording_id;
+    key = "wfdb-record:" + header.source_recording_id;
   } else if (!AnonymousEdfPatient(header.source_patient_id)) {
-    d.source_identity = "edf-patient:" + header.source_patient_id;
-  } else {
-    // Nothing identifies the person: the source is its own patient.
-    d.source_identity = "source:" + report.content_hash;
+    key = "edf-patient:" + header.source_patient_id;
   }
-  auto txn_or = store.BeginSource(d);
-  if (txn_or.status().code() == StatusCode::kAlreadyExists) {
-    report.already_present = true;
-    return report;
-  }
-  if (!txn_or.ok()) return txn_or.status();
-  std::unique_ptr<store::SourceTransaction> txn = std::move(txn_or).value();
-  JUMEAU_RETURN_IF_ERROR(WriteSignals(*reader, *txn, options, &report));
+  JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
+  if (!txn) return report;
+  JUMEAU_ASSIGN_OR_RETURN(const store::PatientId patient,
+                          SinglePatient(*txn, key, &report));
+  JUMEAU_RETURN_IF_ERROR(
+      WriteSignals(*reader, *txn, patient, options, &report));
   if (!annotations.empty()) {
-    JUMEAU_RETURN_IF_ERROR(txn->AddEvents(annotations));
+    JUMEAU_RETURN_IF_ERROR(txn->AddEvents(patient, annotations));
     report.events += static_cast<int64_t>(annotations.size());
   }
   report.warnings = reader->header().warnings;
-  JUMEAU_RETURN_IF_ERROR(txn->SetWarnings(report.warnings));
-  report.patient = txn->patient_pseudonym();
-  JUMEAU_RETURN_IF_ERROR(txn->Commit());
+  JUMEAU_RETURN_IF_ERROR(Commit(*txn, &report));
   return report;
+}
+
+}  // namespace internal
+
+Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
+                                  const IngestOptions& options) {
+  switch (source.kind) {
+    case SourceKind::kEdf:
+    case SourceKind::kWfdb:
+      return internal::IngestRecording(store, source, options);
+    case SourceKind::kFhir:
+      return internal::IngestFhir(store, source, options);
+    case SourceKind::kVcf:
+      return internal::IngestVcf(store, source, options);
+    case SourceKind::kDeviceCsv:
+      return internal::IngestDeviceCsv(store, source, options);
+    case SourceKind::kChallenge2012:
+      return internal::IngestChallenge2012(store, source, options);
+    case SourceKind::kChallenge2012Outcomes:
+      return internal::IngestChallenge2012Outcomes(store, source, options);
+  }
+  return InternalError("unknown source kind");
 }
 
 }  // namespace jumeau::ingest

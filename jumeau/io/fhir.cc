@@ -700,20 +700,6 @@ struct ResourceCtx {
 
 }  // namespace
 
-std::string_view DatePrecisionName(DatePrecision precision) {
-  switch (precision) {
-    case DatePrecision::kYear:
-      return "year";
-    case DatePrecision::kMonth:
-      return "month";
-    case DatePrecision::kDay:
-      return "day";
-    case DatePrecision::kSecond:
-      return "second";
-  }
-  return "second";
-}
-
 class FhirReader::Impl {
  public:
   explicit Impl(FhirSink* sink) : sink_(sink) {}

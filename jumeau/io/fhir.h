@@ -34,13 +34,6 @@ inline constexpr char kUncoded[] = "urn:jumeau:fhir-uncoded";
 inline constexpr char kReference[] = "urn:jumeau:fhir-reference";
 }  // namespace fhir_code_system
 
-// How much of a FHIR date or dateTime the source gave. A partial date maps
-// to the first instant of its period ("2019-03" -> 2019-03-01T00:00:00Z).
-enum class DatePrecision { kYear, kMonth, kDay, kSecond };
-
-// "year", "month", "day", "second".
-std::string_view DatePrecisionName(DatePrecision precision);
-
 // A person as a FHIR source describes them. Identifying text (identifiers)
 // lives here only in memory so that the store can turn it into keyed hashes:
 // it must never be logged or stored in clear. Names, addresses, telecom and

@@ -11,15 +11,19 @@ namespace {
 // Chunk and pyramid rows are keyed by one integer so that a lookup is a single
 // B-tree descent: chunks.key = stream_id << 24 | chunk_index;
 // pyramid.key = stream_id << 28 | level << 24 | block_index.
-constexpr char kSchemaV1[] = R"sql(
+constexpr char kSchema[] = R"sql(
 CREATE TABLE meta(
   key TEXT PRIMARY KEY,
   value BLOB NOT NULL
 ) WITHOUT ROWID;
+-- birth: the birth date generalised to the store's precision ("1958",
+-- "1958-05", "1958-05-02"); sex: "male", "female", "other", "unknown", "".
 CREATE TABLE patients(
   id INTEGER PRIMARY KEY,
   pseudonym TEXT NOT NULL UNIQUE,
-  created_ns INTEGER NOT NULL
+  created_ns INTEGER NOT NULL,
+  birth TEXT NOT NULL DEFAULT '',
+  sex TEXT NOT NULL DEFAULT ''
 );
 -- Keyed hashes (BLAKE2b, key in meta.pseudonym_key) of source identities,
 -- linking sources to patients without storing identifiers in clear.
@@ -27,9 +31,9 @@ CREATE TABLE patient_links(
   identity_hash BLOB PRIMARY KEY,
   patient_id INTEGER NOT NULL REFERENCES patients(id)
 ) WITHOUT ROWID;
+CREATE INDEX patient_links_by_patient ON patient_links(patient_id);
 CREATE TABLE sources(
   id INTEGER PRIMARY KEY,
-  patient_id INTEGER NOT NULL REFERENCES patients(id),
   content_hash TEXT NOT NULL UNIQUE,
   format TEXT NOT NULL,
   reader TEXT NOT NULL,
@@ -38,6 +42,13 @@ CREATE TABLE sources(
   ingested_ns INTEGER NOT NULL,
   warnings TEXT NOT NULL DEFAULT ''
 );
+-- The patients each source is about (a Bulk Data export: many).
+CREATE TABLE source_patients(
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  PRIMARY KEY(source_id, patient_id)
+) WITHOUT ROWID;
+CREATE INDEX source_patients_by_patient ON source_patients(patient_id);
 CREATE TABLE streams(
   id INTEGER PRIMARY KEY,
   patient_id INTEGER NOT NULL REFERENCES patients(id),
@@ -95,10 +106,108 @@ CREATE TABLE events(
   text TEXT NOT NULL DEFAULT '',
   channel TEXT NOT NULL DEFAULT '',
   subtype INTEGER NOT NULL DEFAULT 0,
-  number INTEGER NOT NULL DEFAULT 0
+  number INTEGER NOT NULL DEFAULT 0,
+  time_precision INTEGER NOT NULL DEFAULT 3,
+  status TEXT NOT NULL DEFAULT '',
+  source_value REAL,
+  source_unit TEXT NOT NULL DEFAULT '',
+  reference_low REAL,
+  reference_high REAL,
+  value_code_id INTEGER REFERENCES codes(id),
+  source_ref TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX events_by_time ON events(patient_id, time_ns);
 CREATE INDEX events_by_code ON events(patient_id, code_id, time_ns);
+-- Genotypes: a source's variants in blocks that never span a chromosome
+-- (data: jumeau/store/genotype_codec.h), and per patient the calls of each
+-- block.
+CREATE TABLE variant_sets(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  genome_build TEXT NOT NULL,
+  has_dosages INTEGER NOT NULL,
+  variant_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE variant_blocks(
+  set_id INTEGER NOT NULL REFERENCES variant_sets(id),
+  block INTEGER NOT NULL,
+  chrom TEXT NOT NULL,
+  first_position INTEGER NOT NULL,
+  last_position INTEGER NOT NULL,
+  variant_count INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(set_id, block)
+) WITHOUT ROWID;
+CREATE TABLE genotype_blocks(
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  set_id INTEGER NOT NULL REFERENCES variant_sets(id),
+  block INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(patient_id, set_id, block)
+) WITHOUT ROWID;
+)sql";
+
+// Version 1 -> 2: sources may concern several patients (source_patients),
+// patients carry a generalised birth date and sex, events carry clinical
+// detail, genotypes get their tables. SQLite cannot drop a NOT NULL column
+// with a foreign key, so `sources` is rebuilt. REQUIRES: foreign keys off.
+constexpr char kMigrateV1ToV2[] = R"sql(
+CREATE TABLE source_patients(
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  PRIMARY KEY(source_id, patient_id)
+) WITHOUT ROWID;
+CREATE INDEX source_patients_by_patient ON source_patients(patient_id);
+INSERT INTO source_patients(source_id, patient_id) SELECT id, patient_id FROM sources;
+CREATE TABLE sources_v2(
+  id INTEGER PRIMARY KEY,
+  content_hash TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  reader TEXT NOT NULL,
+  reader_version TEXT NOT NULL,
+  byte_size INTEGER NOT NULL,
+  ingested_ns INTEGER NOT NULL,
+  warnings TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO sources_v2 SELECT id, content_hash, format, reader, reader_version, byte_size,
+  ingested_ns, warnings FROM sources;
+DROP TABLE sources;
+ALTER TABLE sources_v2 RENAME TO sources;
+CREATE INDEX patient_links_by_patient ON patient_links(patient_id);
+ALTER TABLE patients ADD COLUMN birth TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN sex TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN time_precision INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN source_value REAL;
+ALTER TABLE events ADD COLUMN source_unit TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN reference_low REAL;
+ALTER TABLE events ADD COLUMN reference_high REAL;
+ALTER TABLE events ADD COLUMN value_code_id INTEGER REFERENCES codes(id);
+ALTER TABLE events ADD COLUMN source_ref TEXT NOT NULL DEFAULT '';
+CREATE TABLE variant_sets(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  genome_build TEXT NOT NULL,
+  has_dosages INTEGER NOT NULL,
+  variant_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE variant_blocks(
+  set_id INTEGER NOT NULL REFERENCES variant_sets(id),
+  block INTEGER NOT NULL,
+  chrom TEXT NOT NULL,
+  first_position INTEGER NOT NULL,
+  last_position INTEGER NOT NULL,
+  variant_count INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(set_id, block)
+) WITHOUT ROWID;
+CREATE TABLE genotype_blocks(
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  set_id INTEGER NOT NULL REFERENCES variant_sets(id),
+  block INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(patient_id, set_id, block)
+) WITHOUT ROWID;
 )sql";
 
 }  // namespace
@@ -118,7 +227,7 @@ Result<int> ReadSchemaVersion(internal::Database& db) {
 
 Status CreateSchema(internal::Database& db) {
   if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
-  JUMEAU_RETURN_IF_ERROR(db.Exec(kSchemaV1));
+  JUMEAU_RETURN_IF_ERROR(db.Exec(kSchema));
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
   JUMEAU_ASSIGN_OR_RETURN(
@@ -147,8 +256,15 @@ Status MigrateSchema(internal::Database& db) {
     return FailedPreconditionError(db.path() + ": invalid schema version " +
                                    std::to_string(version));
   }
-  // Forward steps go here: `if (version < 2) { ALTER …; version = 2; }`, each
-  // in the caller's transaction, then meta.schema_version is updated.
+  if (version < 2) {
+    JUMEAU_RETURN_IF_ERROR(db.Exec(kMigrateV1ToV2));
+  }
+  if (version < kSchemaVersion) {
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto put,
+        db.Prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'"));
+    JUMEAU_RETURN_IF_ERROR(put.Bind(1, kSchemaVersion).Run());
+  }
   return Status::Ok();
 }
 

@@ -10,7 +10,7 @@
 namespace jumeau::store {
 
 // The schema version this build writes (meta.schema_version).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Creates the tables of a new, empty store at kSchemaVersion, with a fresh
 // random pseudonym key. REQUIRES: inside a transaction on an empty database.
@@ -18,7 +18,8 @@ Status CreateSchema(internal::Database& db);
 
 // Brings an existing store to kSchemaVersion. Returns kFailedPrecondition
 // when the file is not a Jumeau store or its version is newer than this
-// build's.
+// build's. REQUIRES: inside a transaction, foreign-key enforcement off (a
+// step may rebuild a table); the caller checks foreign keys before commit.
 Status MigrateSchema(internal::Database& db);
 
 // The schema version recorded in the store.

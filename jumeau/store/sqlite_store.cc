@@ -7,10 +7,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <set>
 #include <map>
 #include <optional>
 
 #include "jumeau/store/codec.h"
+#include "jumeau/store/genotype_codec.h"
+#include "jumeau/store/internal/patients.h"
 #include "jumeau/store/internal/sqlite.h"
 #include "jumeau/store/pyramid.h"
 #include "jumeau/store/schema.h"
@@ -29,22 +33,6 @@ int64_t PyramidKey(StreamId stream, int level, int64_t block) {
 }
 // Largest chunk index representable in a chunk key.
 constexpr int64_t kMaxChunks = int64_t{1} << 24;
-
-std::string Base32(const unsigned char* bytes, size_t n) {
-  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (size_t i = 0; i < n; ++i) {
-    buffer = (buffer << 8) | bytes[i];
-    bits += 8;
-    while (bits >= 5) {
-      out.push_back(kAlphabet[(buffer >> (bits - 5)) & 31]);
-      bits -= 5;
-    }
-  }
-  return out;
-}
 
 std::string JoinLines(const std::vector<std::string>& lines) {
   std::string s;
@@ -160,13 +148,13 @@ class SqliteStreamWriter final : public StreamWriter {
 
 class SqliteTransaction final : public SourceTransaction {
  public:
-  SqliteTransaction(Database* db, bool* open_flag, SourceId source,
-                    PatientId patient, std::string pseudonym)
+  SqliteTransaction(Database* db, const Clock* clock, bool* open_flag,
+                    SourceId source, std::string explicit_pseudonym)
       : db_(db),
+        patients_(db, clock),
         open_flag_(open_flag),
         source_(source),
-        patient_(patient),
-        pseudonym_(std::move(pseudonym)) {}
+        explicit_pseudonym_(std::move(explicit_pseudonym)) {}
 
   ~SqliteTransaction() override {
     if (!committed_) (void)db_->Exec("ROLLBACK");
@@ -174,19 +162,73 @@ class SqliteTransaction final : public SourceTransaction {
   }
 
   SourceId source_id() const override { return source_; }
-  PatientId patient_id() const override { return patient_; }
-  const std::string& patient_pseudonym() const override { return pseudonym_; }
 
-  Result<StreamWriter*> AddSignal(const Signal& signal) override {
+  Result<PatientId> Patient(const PatientIdentity& identity) override {
+    if (identity.keys.empty())
+      return InvalidArgumentError("a patient identity needs at least one key");
+    const std::string& primary = identity.keys.front();
+    PatientId patient = 0;
+    if (auto it = resolved_.find(primary); it != resolved_.end())
+      patient = it->second;
+    if (!explicit_pseudonym_.empty() && patient == 0) {
+      if (!resolved_.empty()) {
+        return InvalidArgumentError(
+            "the source describes more than one person; --patient applies "
+            "only to a source about one person");
+      }
+      JUMEAU_ASSIGN_OR_RETURN(patient,
+                              patients_.FindOrCreate(explicit_pseudonym_));
+    }
+    // Keys already linked elsewhere: the first designates the patient, any
+    // other patient they designate is the same person and merged into it.
+    std::vector<std::string> hashes;
+    for (const auto& key : identity.keys) {
+      JUMEAU_ASSIGN_OR_RETURN(std::string h, patients_.KeyHash(key));
+      JUMEAU_ASSIGN_OR_RETURN(const auto linked, patients_.Linked(h));
+      if (linked && patient == 0) {
+        patient = *linked;
+      } else if (linked && *linked != patient) {
+        JUMEAU_RETURN_IF_ERROR(patients_.Merge(*linked, patient));
+        for (auto& entry : resolved_) {
+          if (entry.second == *linked) entry.second = patient;
+        }
+      }
+      hashes.push_back(std::move(h));
+    }
+    if (patient == 0) {
+      JUMEAU_ASSIGN_OR_RETURN(const std::string pseudonym,
+                              patients_.DerivedPseudonym(primary));
+      JUMEAU_ASSIGN_OR_RETURN(patient, patients_.FindOrCreate(pseudonym));
+    }
+    for (const auto& h : hashes)
+      JUMEAU_RETURN_IF_ERROR(patients_.SetLink(h, patient));
+    JUMEAU_RETURN_IF_ERROR(patients_.SetDemographics(patient, identity));
+    if (resolved_.emplace(primary, patient).second) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto link, db_->Prepare("INSERT OR IGNORE INTO source_patients("
+                                  "source_id, patient_id) VALUES(?, ?)"));
+      JUMEAU_RETURN_IF_ERROR(link.Bind(1, source_).Bind(2, patient).Run());
+    }
+    return patient;
+  }
+
+  Result<std::string> Pseudonym(PatientId patient) override {
+    return patients_.Pseudonym(patient);
+  }
+
+  Result<StreamWriter*> AddSignal(PatientId patient,
+                                  const Signal& signal) override {
     if (!signal.rate.valid())
       return InvalidArgumentError("signal '" + signal.label + "' has no rate");
-    JUMEAU_ASSIGN_OR_RETURN(const std::string name, UniqueName(signal.label));
+    JUMEAU_ASSIGN_OR_RETURN(
+        const std::string name,
+        internal::UniqueStreamName(*db_, patient, signal.label));
     JUMEAU_ASSIGN_OR_RETURN(auto insert, db_->Prepare(R"sql(
       INSERT INTO streams(patient_id, source_id, name, label, unit, source_unit, transducer,
         prefilter, rate_num, rate_den, start_ns, sample_count, scale, offset, digital_min,
         digital_max, physical_min, physical_max, bits, chunk_samples)
       VALUES(?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?))sql"));
-    JUMEAU_RETURN_IF_ERROR(insert.Bind(1, patient_)
+    JUMEAU_RETURN_IF_ERROR(insert.Bind(1, patient)
                                .Bind(2, source_)
                                .Bind(3, name)
                                .Bind(4, signal.label)
@@ -221,35 +263,125 @@ class SqliteTransaction final : public SourceTransaction {
     return update.Bind(1, JoinLines(warnings)).Bind(2, source_).Run();
   }
 
-  Status AddEvents(std::span<const Event> events) override {
+  Status AddEvents(PatientId patient, std::span<const Event> events) override {
     if (!insert_event_) {
       JUMEAU_ASSIGN_OR_RETURN(insert_event_, db_->Prepare(R"sql(
         INSERT INTO events(patient_id, source_id, time_ns, end_ns, code_id, value, unit, text,
-          channel, subtype, number, origin) VALUES(?,?,?,?,?,?,?,?,?,?,?,?))sql"));
+          channel, subtype, number, origin, time_precision, status, source_value, source_unit,
+          reference_low, reference_high, value_code_id, source_ref)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?))sql"));
     }
     Statement& s = *insert_event_;
+    auto bind_optional = [&s](int i, const auto& v) {
+      if (v) {
+        s.Bind(i, *v);
+      } else {
+        s.BindNull(i);
+      }
+    };
     for (const Event& e : events) {
       JUMEAU_ASSIGN_OR_RETURN(const int64_t code_id, CodeId(e.code));
+      std::optional<int64_t> value_code_id;
+      if (e.value_code) {
+        JUMEAU_ASSIGN_OR_RETURN(value_code_id, CodeId(*e.value_code));
+      }
       s.Reset();
-      s.Bind(1, patient_).Bind(2, source_).Bind(3, e.time.ns_since_epoch);
-      if (e.end) {
-        s.Bind(4, e.end->ns_since_epoch);
-      } else {
-        s.BindNull(4);
-      }
+      s.Bind(1, patient).Bind(2, source_).Bind(3, e.time.ns_since_epoch);
+      bind_optional(4, e.end ? std::optional<int64_t>(e.end->ns_since_epoch)
+                             : std::nullopt);
       s.Bind(5, code_id);
-      if (e.value) {
-        s.Bind(6, *e.value);
-      } else {
-        s.BindNull(6);
-      }
+      bind_optional(6, e.value);
       s.Bind(7, e.unit)
           .Bind(8, e.text)
           .Bind(9, e.channel)
           .Bind(10, e.subtype)
           .Bind(11, e.number)
-          .Bind(12, e.origin);
+          .Bind(12, e.origin)
+          .Bind(13, static_cast<int>(e.time_precision))
+          .Bind(14, e.status);
+      bind_optional(15, e.source_value);
+      s.Bind(16, e.source_unit);
+      bind_optional(17, e.reference_low);
+      bind_optional(18, e.reference_high);
+      bind_optional(19, value_code_id);
+      s.Bind(20, e.source_ref);
       JUMEAU_RETURN_IF_ERROR(s.Run());
+    }
+    return Status::Ok();
+  }
+
+  Status AddGenotypes(const GenotypeTable& batch,
+                      std::span<const PatientId> sample_patients) override {
+    if (sample_patients.size() != batch.sample_count())
+      return InvalidArgumentError(
+          "genotypes: one patient per sample expected");
+    if (variant_set_ == 0) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto insert,
+          db_->Prepare("INSERT INTO variant_sets(source_id, genome_build, "
+                       "has_dosages) VALUES(?, ?, ?)"));
+      JUMEAU_RETURN_IF_ERROR(insert.Bind(1, source_)
+                                 .Bind(2, batch.genome_build())
+                                 .Bind(3, batch.has_dosages() ? 1 : 0)
+                                 .Run());
+      variant_set_ = db_->LastInsertId();
+      set_has_dosages_ = batch.has_dosages();
+      JUMEAU_ASSIGN_OR_RETURN(
+          insert_variant_block_,
+          db_->Prepare("INSERT INTO variant_blocks(set_id, block, chrom, "
+                       "first_position, last_position, variant_count, data) "
+                       "VALUES(?,?,?,?,?,?,?)"));
+      JUMEAU_ASSIGN_OR_RETURN(
+          insert_genotype_block_,
+          db_->Prepare("INSERT INTO genotype_blocks(patient_id, set_id, "
+                       "block, data) VALUES(?,?,?,?)"));
+    } else if (batch.has_dosages() != set_has_dosages_) {
+      return InvalidArgumentError(
+          "genotypes: dosage columns changed within a source");
+    }
+    // Blocks: runs of one chromosome, at most kVariantsPerBlock long.
+    size_t first = 0;
+    std::string encoded;
+    while (first < batch.variant_count()) {
+      size_t end = first + 1;
+      while (end < batch.variant_count() && end - first < kVariantsPerBlock &&
+             batch.chrom(end) == batch.chrom(first))
+        ++end;
+      const size_t count = end - first;
+      int64_t lo = batch.position(first), hi = lo;
+      for (size_t v = first; v < end; ++v) {
+        lo = std::min(lo, batch.position(v));
+        hi = std::max(hi, batch.position(v) +
+                              static_cast<int64_t>(batch.ref(v).size()) - 1);
+      }
+      encoded.clear();
+      EncodeVariantBlock(batch, first, count, &encoded);
+      Statement& vb = *insert_variant_block_;
+      vb.Reset();
+      JUMEAU_RETURN_IF_ERROR(
+          vb.Bind(1, variant_set_)
+              .Bind(2, variant_blocks_)
+              .Bind(3, std::string(CanonicalChromosome(batch.chrom(first))))
+              .Bind(4, lo)
+              .Bind(5, hi)
+              .Bind(6, static_cast<int64_t>(count))
+              .BindBlob(7, encoded)
+              .Run());
+      for (size_t sample = 0; sample < sample_patients.size(); ++sample) {
+        if (sample_patients[sample] == 0) continue;
+        encoded.clear();
+        EncodeGenotypeBlock(batch, sample, first, count, &encoded);
+        Statement& gb = *insert_genotype_block_;
+        gb.Reset();
+        JUMEAU_RETURN_IF_ERROR(gb.Bind(1, sample_patients[sample])
+                                   .Bind(2, variant_set_)
+                                   .Bind(3, variant_blocks_)
+                                   .BindBlob(4, encoded)
+                                   .Run());
+      }
+      ++variant_blocks_;
+      variant_count_ += static_cast<int64_t>(count);
+      first = end;
     }
     return Status::Ok();
   }
@@ -257,9 +389,18 @@ class SqliteTransaction final : public SourceTransaction {
   Status Commit() override {
     for (auto& w : writers_) JUMEAU_RETURN_IF_ERROR(w->Finish());
     writers_.clear();
+    if (variant_set_ != 0) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto update,
+          db_->Prepare("UPDATE variant_sets SET variant_count = ? WHERE id = ?"));
+      JUMEAU_RETURN_IF_ERROR(
+          update.Bind(1, variant_count_).Bind(2, variant_set_).Run());
+    }
     insert_event_.reset();
     select_code_.reset();
     insert_code_.reset();
+    insert_variant_block_.reset();
+    insert_genotype_block_.reset();
     JUMEAU_RETURN_IF_ERROR(db_->Exec("COMMIT"));
     committed_ = true;
     return Status::Ok();
@@ -295,39 +436,35 @@ class SqliteTransaction final : public SourceTransaction {
     return id;
   }
 
-  Result<std::string> UniqueName(const std::string& label) {
-    const std::string base = label.empty() ? "signal" : label;
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto q, db_->Prepare(
-                    "SELECT 1 FROM streams WHERE patient_id = ? AND name = ?"));
-    for (int n = 1;; ++n) {
-      const std::string name =
-          n == 1 ? base : base + " (" + std::to_string(n) + ")";
-      q.Reset();
-      q.Bind(1, patient_).Bind(2, name);
-      JUMEAU_ASSIGN_OR_RETURN(const bool taken, q.Step());
-      if (!taken) return name;
-    }
-  }
-
   Database* db_;
+  internal::Patients patients_;
   bool* open_flag_;
   SourceId source_;
-  PatientId patient_;
-  std::string pseudonym_;
+  std::string explicit_pseudonym_;
   bool committed_ = false;
+  // Primary identity key -> patient, for identities met in this source.
+  std::map<std::string, PatientId> resolved_;
   std::vector<std::unique_ptr<SqliteStreamWriter>> writers_;
   std::optional<Statement> insert_event_;
   std::optional<Statement> select_code_;
   std::optional<Statement> insert_code_;
   std::map<std::string, int64_t> code_ids_;
+  int64_t variant_set_ = 0;
+  bool set_has_dosages_ = false;
+  int64_t variant_blocks_ = 0;
+  int64_t variant_count_ = 0;
+  std::optional<Statement> insert_variant_block_;
+  std::optional<Statement> insert_genotype_block_;
 };
 
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const Clock& clock) : clock_(clock) {}
 
-  Status Init(const std::filesystem::path& path, bool create) {
+  // Opens (create = false) or creates the store; `options` apply to a new
+  // store only.
+  Status Init(const std::filesystem::path& path, bool create,
+              const StoreOptions& options) {
     if (create) {
       std::error_code ec;
       if (std::filesystem::exists(path, ec)) {
@@ -339,12 +476,20 @@ class SqliteStore final : public Store {
                            ": no store here (create it with `jumeau init`)");
     }
     JUMEAU_RETURN_IF_ERROR(db_.Open(path.string(), create));
-    JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
     if (create) {
+      JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
       JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA page_size = 4096"));
       JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
       JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       Status s = CreateSchema(db_);
+      if (s.ok()) {
+        auto put = db_.Prepare("INSERT INTO meta(key, value) VALUES(?, ?)");
+        s = put.ok() ? put->Bind(1, internal::kBirthDatePrecisionKey)
+                           .Bind(2, DatePrecisionName(
+                                        options.birth_date_precision))
+                           .Run()
+                     : put.status();
+      }
       if (!s.ok()) {
         (void)db_.Exec("ROLLBACK");
         return s;
@@ -356,17 +501,32 @@ class SqliteStore final : public Store {
                                 db_.Prepare("PRAGMA journal_mode = WAL"));
         (void)mode.Step();
       }
+      // Migration steps may rebuild tables: foreign keys are checked once,
+      // after the steps, before commit.
+      JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = OFF"));
       JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       Status s = MigrateSchema(db_);
+      if (s.ok()) s = CheckForeignKeys();
       if (!s.ok()) {
         (void)db_.Exec("ROLLBACK");
         return s;
       }
       JUMEAU_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+      JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys = ON"));
     }
     JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous = NORMAL"));
     JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -16384"));
     JUMEAU_RETURN_IF_ERROR(db_.Exec("PRAGMA mmap_size = 1073741824"));
+    return Status::Ok();
+  }
+
+  Status CheckForeignKeys() {
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("PRAGMA foreign_key_check"));
+    JUMEAU_ASSIGN_OR_RETURN(const bool violation, q.Step());
+    if (violation) {
+      return DataLossError(db_.path() + ": foreign key violation in table " +
+                           q.Text(0) + " after migration");
+    }
     return Status::Ok();
   }
 
@@ -396,31 +556,21 @@ class SqliteStore final : public Store {
                                d.content_hash.substr(0, 16) + "…)"));
       }
     }
-    auto patient = ResolvePatient(d);
-    if (!patient.ok()) return rollback(patient.status());
     auto insert = db_.Prepare(R"sql(
-      INSERT INTO sources(patient_id, content_hash, format, reader, reader_version, byte_size,
-        ingested_ns, warnings) VALUES(?,?,?,?,?,?,?,?))sql");
+      INSERT INTO sources(content_hash, format, reader, reader_version, byte_size,
+        ingested_ns, warnings) VALUES(?,?,?,?,?,?,?))sql");
     if (!insert.ok()) return rollback(insert.status());
-    Status s = insert->Bind(1, *patient)
-                   .Bind(2, d.content_hash)
-                   .Bind(3, d.format)
-                   .Bind(4, d.reader)
-                   .Bind(5, d.reader_version)
-                   .Bind(6, d.byte_size)
-                   .Bind(7, clock_.Now().ns_since_epoch)
-                   .Bind(8, JoinLines(d.warnings))
+    Status s = insert->Bind(1, d.content_hash)
+                   .Bind(2, d.format)
+                   .Bind(3, d.reader)
+                   .Bind(4, d.reader_version)
+                   .Bind(5, d.byte_size)
+                   .Bind(6, clock_.Now().ns_since_epoch)
+                   .Bind(7, JoinLines(d.warnings))
                    .Run();
     if (!s.ok()) return rollback(s);
-    const SourceId source = db_.LastInsertId();
-    auto name = db_.Prepare("SELECT pseudonym FROM patients WHERE id = ?");
-    if (!name.ok()) return rollback(name.status());
-    name->Bind(1, *patient);
-    auto row = name->Step();
-    if (!row.ok() || !*row)
-      return rollback(InternalError("patient vanished during ingest"));
     return std::unique_ptr<SourceTransaction>(new SqliteTransaction(
-        &db_, &txn_open_, source, *patient, name->Text(0)));
+        &db_, &clock_, &txn_open_, db_.LastInsertId(), d.patient_pseudonym));
   }
 
   Result<std::vector<PatientInfo>> Patients() override {
@@ -443,11 +593,14 @@ class SqliteStore final : public Store {
 
   Result<PatientInfo> FindPatient(std::string_view pseudonym) override {
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
-      SELECT id, pseudonym,
-        (SELECT count(*) FROM sources WHERE patient_id = p.id),
+      SELECT id, pseudonym, birth, sex,
+        (SELECT count(*) FROM source_patients WHERE patient_id = p.id),
         (SELECT count(*) FROM events WHERE patient_id = p.id),
         (SELECT min(time_ns) FROM events WHERE patient_id = p.id),
-        (SELECT max(coalesce(end_ns, time_ns)) FROM events WHERE patient_id = p.id)
+        (SELECT max(coalesce(end_ns, time_ns)) FROM events WHERE patient_id = p.id),
+        (SELECT coalesce(sum(b.variant_count), 0) FROM genotype_blocks g
+           JOIN variant_blocks b ON b.set_id = g.set_id AND b.block = g.block
+           WHERE g.patient_id = p.id)
       FROM patients p WHERE pseudonym = ?)sql"));
     q.Bind(1, pseudonym);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
@@ -457,10 +610,13 @@ class SqliteStore final : public Store {
     PatientInfo p;
     p.id = q.Int(0);
     p.pseudonym = q.Text(1);
-    p.source_count = q.Int(2);
-    p.event_count = q.Int(3);
-    if (!q.IsNull(4)) p.first = Time{q.Int(4)};
-    if (!q.IsNull(5)) p.last = Time{q.Int(5)};
+    p.birth = q.Text(2);
+    p.sex = q.Text(3);
+    p.source_count = q.Int(4);
+    p.event_count = q.Int(5);
+    if (!q.IsNull(6)) p.first = Time{q.Int(6)};
+    if (!q.IsNull(7)) p.last = Time{q.Int(7)};
+    p.variant_count = q.Int(8);
     JUMEAU_ASSIGN_OR_RETURN(const auto streams, Streams(p.id));
     p.stream_count = static_cast<int64_t>(streams.size());
     for (const auto& s : streams) {
@@ -472,8 +628,9 @@ class SqliteStore final : public Store {
 
   Result<std::vector<SourceInfo>> Sources(PatientId patient) override {
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
-      SELECT id, patient_id, content_hash, format, reader, reader_version, byte_size, ingested_ns,
-        warnings FROM sources WHERE patient_id = ? ORDER BY id)sql"));
+      SELECT id, content_hash, format, reader, reader_version, byte_size, ingested_ns, warnings
+      FROM sources WHERE id IN (SELECT source_id FROM source_patients WHERE patient_id = ?)
+      ORDER BY id)sql"));
     q.Bind(1, patient);
     std::vector<SourceInfo> out;
     while (true) {
@@ -481,14 +638,13 @@ class SqliteStore final : public Store {
       if (!row) break;
       SourceInfo s;
       s.id = q.Int(0);
-      s.patient_id = q.Int(1);
-      s.content_hash = q.Text(2);
-      s.format = q.Text(3);
-      s.reader = q.Text(4);
-      s.reader_version = q.Text(5);
-      s.byte_size = q.Int(6);
-      s.ingested_at = Time{q.Int(7)};
-      s.warnings = SplitLines(q.Text(8));
+      s.content_hash = q.Text(1);
+      s.format = q.Text(2);
+      s.reader = q.Text(3);
+      s.reader_version = q.Text(4);
+      s.byte_size = q.Int(5);
+      s.ingested_at = Time{q.Int(6)};
+      s.warnings = SplitLines(q.Text(7));
       out.push_back(std::move(s));
     }
     return out;
@@ -647,8 +803,11 @@ class SqliteStore final : public Store {
                                           const EventQuery& query) override {
     std::string sql =
         "SELECT e.id, e.patient_id, e.source_id, e.time_ns, e.end_ns, c.system, c.code, "
-        "c.display, e.value, e.unit, e.text, e.channel, e.subtype, e.number, e.origin "
-        "FROM events e JOIN codes c ON c.id = e.code_id WHERE e.patient_id = ?";
+        "c.display, e.value, e.unit, e.text, e.channel, e.subtype, e.number, e.origin, "
+        "e.time_precision, e.status, e.source_value, e.source_unit, e.reference_low, "
+        "e.reference_high, v.system, v.code, v.display, e.source_ref "
+        "FROM events e JOIN codes c ON c.id = e.code_id "
+        "LEFT JOIN codes v ON v.id = e.value_code_id WHERE e.patient_id = ?";
     if (query.code) sql += " AND e.code_id IN (SELECT id FROM codes WHERE code = ?)";
     if (query.code_system) sql += " AND c.system = ?";
     if (query.origin) sql += " AND e.origin = ?";
@@ -682,9 +841,162 @@ class SqliteStore final : public Store {
       e.event.subtype = static_cast<int>(q.Int(12));
       e.event.number = static_cast<int>(q.Int(13));
       e.event.origin = q.Text(14);
+      e.event.time_precision = static_cast<DatePrecision>(
+          std::clamp<int64_t>(q.Int(15), 0, 3));
+      e.event.status = q.Text(16);
+      if (!q.IsNull(17)) e.event.source_value = q.Double(17);
+      e.event.source_unit = q.Text(18);
+      if (!q.IsNull(19)) e.event.reference_low = q.Double(19);
+      if (!q.IsNull(20)) e.event.reference_high = q.Double(20);
+      if (!q.IsNull(21))
+        e.event.value_code = Code{q.Text(21), q.Text(22), q.Text(23)};
+      e.event.source_ref = q.Text(24);
       out.push_back(std::move(e));
     }
     return out;
+  }
+
+  Result<std::vector<EventGroup>> EventSummary(
+      PatientId patient, std::optional<Time> from,
+      std::optional<Time> to) override {
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
+      SELECT e.origin, c.system, count(*), min(e.time_ns),
+        max(coalesce(e.end_ns, e.time_ns))
+      FROM events e JOIN codes c ON c.id = e.code_id
+      WHERE e.patient_id = ? AND e.time_ns >= ? AND e.time_ns < ?
+      GROUP BY e.origin, c.system ORDER BY e.origin, c.system)sql"));
+    q.Bind(1, patient)
+        .Bind(2, from ? from->ns_since_epoch : std::numeric_limits<int64_t>::min())
+        .Bind(3, to ? to->ns_since_epoch : std::numeric_limits<int64_t>::max());
+    std::vector<EventGroup> out;
+    while (true) {
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row) break;
+      out.push_back({q.Text(0), q.Text(1), q.Int(2), Time{q.Int(3)},
+                     Time{q.Int(4)}});
+    }
+    return out;
+  }
+
+  Result<LinkResult> Link(std::string_view key,
+                          std::string_view pseudonym) override {
+    if (key.empty() || pseudonym.empty())
+      return InvalidArgumentError("link: the key and the patient are required");
+    if (txn_open_)
+      return FailedPreconditionError("a source ingest is open on this store");
+    JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    auto result = LinkInTransaction(key, pseudonym);
+    if (!result.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return result.status();
+    }
+    JUMEAU_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+    cached_stream_.reset();
+    return result;
+  }
+
+  Result<std::vector<GenotypeSetInfo>> GenotypeSets(PatientId patient) override {
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
+      SELECT s.source_id, s.genome_build, s.variant_count, s.has_dosages, s.id
+      FROM variant_sets s WHERE s.id IN
+        (SELECT DISTINCT set_id FROM genotype_blocks WHERE patient_id = ?)
+      ORDER BY s.id)sql"));
+    q.Bind(1, patient);
+    std::vector<GenotypeSetInfo> out;
+    std::vector<int64_t> set_ids;
+    while (true) {
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row) break;
+      GenotypeSetInfo info;
+      info.source_id = q.Int(0);
+      info.genome_build = q.Text(1);
+      info.variant_count = q.Int(2);
+      info.has_dosages = q.Int(3) != 0;
+      set_ids.push_back(q.Int(4));
+      out.push_back(std::move(info));
+    }
+    for (size_t i = 0; i < out.size(); ++i) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto blocks,
+          db_.Prepare("SELECT b.variant_count, g.data FROM genotype_blocks g JOIN "
+                      "variant_blocks b ON b.set_id = g.set_id AND b.block = "
+                      "g.block WHERE g.patient_id = ? AND g.set_id = ?"));
+      blocks.Bind(1, patient).Bind(2, set_ids[i]);
+      GenotypeBlock calls;
+      while (true) {
+        JUMEAU_ASSIGN_OR_RETURN(const bool row, blocks.Step());
+        if (!row) break;
+        JUMEAU_RETURN_IF_ERROR(DecodeGenotypeBlock(
+            blocks.Blob(1), static_cast<size_t>(blocks.Int(0)), &calls));
+        for (int8_t c : calls.alt_counts) out[i].called += c != kMissingCall;
+      }
+    }
+    return out;
+  }
+
+  Result<GenotypeTable> Genotypes(PatientId patient,
+                                  const GenotypeQuery& query) override {
+    std::string chrom;
+    int64_t from = 1, to = std::numeric_limits<int64_t>::max();
+    if (query.region) {
+      JUMEAU_RETURN_IF_ERROR(ParseRegion(*query.region, &chrom, &from, &to));
+    }
+    const std::set<std::string> ids(query.ids.begin(), query.ids.end());
+    const bool by_region = query.region.has_value();
+    const bool by_id = !ids.empty();
+    std::string sql = R"sql(
+      SELECT s.genome_build, s.has_dosages, b.chrom, b.variant_count, b.data, g.data
+      FROM genotype_blocks g
+      JOIN variant_sets s ON s.id = g.set_id
+      JOIN variant_blocks b ON b.set_id = g.set_id AND b.block = g.block
+      WHERE g.patient_id = ?)sql";
+    // Blocks of the region; with ids as well, every block (an id may lie
+    // outside the region).
+    if (by_region && !by_id)
+      sql += " AND b.chrom = ? AND b.last_position >= ? AND b.first_position <= ?";
+    sql += " ORDER BY g.set_id, g.block";
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(sql));
+    q.Bind(1, patient);
+    if (by_region && !by_id) q.Bind(2, chrom).Bind(3, from).Bind(4, to);
+    JUMEAU_ASSIGN_OR_RETURN(const std::string pseudonym,
+                            internal::Patients(&db_, &clock_).Pseudonym(patient));
+    std::optional<GenotypeTable> table;
+    VariantBlock variants;
+    GenotypeBlock calls;
+    while (true) {
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row) break;
+      const bool dosages = q.Int(1) != 0;
+      if (!table) {
+        table.emplace(std::vector<std::string>{pseudonym}, dosages);
+        table->set_genome_build(q.Text(0));
+      }
+      const std::string block_chrom = q.Text(2);
+      const size_t n = static_cast<size_t>(q.Int(3));
+      JUMEAU_RETURN_IF_ERROR(DecodeVariantBlock(q.Blob(4), &variants));
+      JUMEAU_RETURN_IF_ERROR(DecodeGenotypeBlock(q.Blob(5), n, &calls));
+      if (variants.positions.size() != n)
+        return DataLossError(db_.path() + ": variant block size mismatch");
+      for (size_t v = 0; v < n; ++v) {
+        const int64_t end = variants.positions[v] +
+                            static_cast<int64_t>(variants.refs[v].size()) - 1;
+        const bool in_region = by_region && block_chrom == chrom &&
+                               end >= from && variants.positions[v] <= to;
+        const bool has_id = by_id && ids.count(variants.ids[v]) > 0;
+        if ((by_region || by_id) && !in_region && !has_id) continue;
+        const size_t at = table->AddVariant(
+            block_chrom, variants.positions[v], variants.ids[v],
+            variants.refs[v], variants.alts[v], variants.flags[v]);
+        *table->mutable_alt_count_row(at) = calls.alt_counts[v];
+        *table->mutable_call_flags_row(at) = calls.call_flags[v];
+        if (table->has_dosages()) {
+          *table->mutable_dosage_row(at) =
+              calls.dosages.empty() ? std::nanf("") : calls.dosages[v];
+        }
+      }
+    }
+    if (!table) return GenotypeTable({pseudonym}, false);
+    return std::move(*table);
   }
 
   Status CheckIntegrity() override {
@@ -702,89 +1014,55 @@ class SqliteStore final : public Store {
   }
 
  private:
-  // The patient a source belongs to: the explicit pseudonym when given (created
-  // if new), else the one linked to the keyed hash of the source identity, else
-  // a new patient with a pseudonym derived from that hash.
-  Result<PatientId> ResolvePatient(const SourceDescription& d) {
-    std::optional<std::string> link_hash;
-    std::string derived_pseudonym;
-    if (!d.source_identity.empty()) {
-      JUMEAU_ASSIGN_OR_RETURN(const std::string key, PseudonymKey());
-      unsigned char h[32];
-      crypto_generichash(
-          h, sizeof h,
-          reinterpret_cast<const unsigned char*>(d.source_identity.data()),
-          d.source_identity.size(),
-          reinterpret_cast<const unsigned char*>(key.data()), key.size());
-      link_hash = std::string(reinterpret_cast<char*>(h), sizeof h);
-      // The pseudonym comes from a second keyed hash so it reveals nothing of
-      // the link hash.
-      const std::string salted = "pseudonym:" + d.source_identity;
-      unsigned char p[32];
-      crypto_generichash(
-          p, sizeof p, reinterpret_cast<const unsigned char*>(salted.data()),
-          salted.size(), reinterpret_cast<const unsigned char*>(key.data()),
-          key.size());
-      derived_pseudonym = "p-" + Base32(p, 8).substr(0, 10);
-    }
-    if (!d.patient_pseudonym.empty()) {
-      JUMEAU_ASSIGN_OR_RETURN(const PatientId id,
-                              FindOrCreatePatient(d.patient_pseudonym));
-      if (link_hash) JUMEAU_RETURN_IF_ERROR(LinkIfUnlinked(*link_hash, id));
-      return id;
-    }
-    if (!link_hash) {
-      return InvalidArgumentError(
-          "the source names no patient; give one with --patient");
-    }
+  Result<LinkResult> LinkInTransaction(std::string_view key,
+                                       std::string_view pseudonym) {
+    internal::Patients patients(&db_, &clock_);
+    LinkResult result;
+    result.pseudonym = std::string(pseudonym);
     JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_.Prepare(
-            "SELECT patient_id FROM patient_links WHERE identity_hash = ?"));
-    q.BindBlob(1, *link_hash);
-    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (row) return q.Int(0);
-    JUMEAU_ASSIGN_OR_RETURN(const PatientId id,
-                            FindOrCreatePatient(derived_pseudonym));
-    JUMEAU_RETURN_IF_ERROR(LinkIfUnlinked(*link_hash, id));
-    return id;
+        const PatientId patient,
+        patients.FindOrCreate(result.pseudonym, &result.created));
+    JUMEAU_ASSIGN_OR_RETURN(const std::string hash, patients.KeyHash(key));
+    JUMEAU_ASSIGN_OR_RETURN(const auto linked, patients.Linked(hash));
+    if (linked && *linked != patient) {
+      JUMEAU_ASSIGN_OR_RETURN(result.merged_from, patients.Pseudonym(*linked));
+      JUMEAU_RETURN_IF_ERROR(patients.Merge(*linked, patient));
+    }
+    JUMEAU_RETURN_IF_ERROR(patients.SetLink(hash, patient));
+    return result;
   }
 
-  Result<PatientId> FindOrCreatePatient(const std::string& pseudonym) {
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto q, db_.Prepare("SELECT id FROM patients WHERE pseudonym = ?"));
-    q.Bind(1, pseudonym);
-    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (row) return q.Int(0);
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto ins,
-        db_.Prepare(
-            "INSERT INTO patients(pseudonym, created_ns) VALUES(?, ?)"));
-    JUMEAU_RETURN_IF_ERROR(
-        ins.Bind(1, pseudonym).Bind(2, clock_.Now().ns_since_epoch).Run());
-    return db_.LastInsertId();
-  }
-
-  Status LinkIfUnlinked(const std::string& hash, PatientId id) {
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto ins,
-        db_.Prepare("INSERT OR IGNORE INTO patient_links(identity_hash, "
-                    "patient_id) VALUES(?, ?)"));
-    return ins.BindBlob(1, hash).Bind(2, id).Run();
-  }
-
-  Result<std::string> PseudonymKey() {
-    if (!pseudonym_key_.empty()) return pseudonym_key_;
-    if (sodium_init() < 0)
-      return InternalError("libsodium failed to initialise");
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_.Prepare("SELECT value FROM meta WHERE key = 'pseudonym_key'"));
-    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (!row || q.Blob(0).size() != 32)
-      return DataLossError(db_.path() + ": pseudonym key missing");
-    pseudonym_key_ = std::string(q.Blob(0));
-    return pseudonym_key_;
+  // "chrom", "chrom:from" or "chrom:from-to" (1-based, inclusive, commas
+  // allowed in numbers); chrom made canonical.
+  static Status ParseRegion(const std::string& region, std::string* chrom,
+                            int64_t* from, int64_t* to) {
+    auto bad = [&region](const char* why) {
+      return InvalidArgumentError("region '" + region + "': " + why);
+    };
+    const size_t colon = region.rfind(':');
+    *chrom = std::string(CanonicalChromosome(region.substr(0, colon)));
+    if (chrom->empty()) return bad("no chromosome");
+    if (colon == std::string::npos) return Status::Ok();
+    auto number = [](std::string_view text, int64_t* out) {
+      int64_t v = 0;
+      bool digits = false;
+      for (char c : text) {
+        if (c == ',') continue;
+        if (c < '0' || c > '9' || v > (int64_t{1} << 50)) return false;
+        v = v * 10 + (c - '0');
+        digits = true;
+      }
+      *out = v;
+      return digits;
+    };
+    const std::string range = region.substr(colon + 1);
+    const size_t dash = range.find('-');
+    if (!number(range.substr(0, dash), from) || *from < 1)
+      return bad("start is not a positive integer");
+    if (dash != std::string::npos &&
+        (!number(range.substr(dash + 1), to) || *to < *from))
+      return bad("end is not an integer at or after the start");
+    return Status::Ok();
   }
 
   template <typename Arg>
@@ -913,7 +1191,6 @@ class SqliteStore final : public Store {
   const Clock& clock_;
   Database db_;
   bool txn_open_ = false;
-  std::string pseudonym_key_;
   std::optional<StreamInfo> cached_stream_;
   std::optional<Statement> select_chunk_;
   std::optional<Statement> select_block_;
@@ -923,16 +1200,21 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> CreateSqliteStore(
-    const std::filesystem::path& path, const Clock& clock) {
+    const std::filesystem::path& path, const StoreOptions& options,
+    const Clock& clock) {
+  if (options.birth_date_precision == DatePrecision::kSecond) {
+    return InvalidArgumentError(
+        "birth date precision must be year, month or day");
+  }
   auto store = std::make_unique<SqliteStore>(clock);
-  JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/true));
+  JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/true, options));
   return std::unique_ptr<Store>(std::move(store));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(
     const std::filesystem::path& path, const Clock& clock) {
   auto store = std::make_unique<SqliteStore>(clock);
-  JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/false));
+  JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/false, {}));
   return std::unique_ptr<Store>(std::move(store));
 }
 

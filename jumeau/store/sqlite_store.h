@@ -18,12 +18,21 @@ namespace jumeau::store {
 // decodes whole chunks, so this bounds the cost of the finest zoom).
 inline constexpr int64_t kChunkSamples = static_cast<int64_t>(kSamplesPerChunk);
 
+// Settings fixed when a store is created.
+struct StoreOptions {
+  // How much of a birth date the store keeps: the year (the default, a
+  // quasi-identifier generalised), the month or the day.
+  // Valid: kYear, kMonth, kDay.
+  DatePrecision birth_date_precision = DatePrecision::kYear;
+};
+
 // Creates a new store at `path` (one SQLite file, WAL mode, schema at its
 // current version). Returns kAlreadyExists when the file exists, kIoError or
-// kInternal when it cannot be created. `clock` stamps ingests; it must
-// outlive the store.
+// kInternal when it cannot be created, kInvalidArgument for invalid options.
+// `clock` stamps ingests; it must outlive the store.
 Result<std::unique_ptr<Store>> CreateSqliteStore(
-    const std::filesystem::path& path, const Clock& clock = Clock::Real());
+    const std::filesystem::path& path, const StoreOptions& options = {},
+    const Clock& clock = Clock::Real());
 
 // Opens an existing store, migrating its schema forward if needed. Returns
 // kNotFound when there is no file, kFailedPrecondition when it is not a

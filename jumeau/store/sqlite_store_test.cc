@@ -37,22 +37,43 @@ Signal MakeSignal(const std::string& label, int64_t n, int seed) {
   return s;
 }
 
-SourceDescription Describe(const std::string& hash,
-                           const std::string& identity) {
+SourceDescription Describe(const std::string& hash) {
   SourceDescription d;
   d.content_hash = hash;
   d.format = "TEST";
   d.reader = "test";
   d.reader_version = "1";
-  d.source_identity = identity;
   return d;
+}
+
+PatientIdentity Identity(const std::string& key) {
+  PatientIdentity id;
+  id.keys = {key};
+  return id;
+}
+
+// A source transaction and the patient its identity resolves to.
+struct Open {
+  std::unique_ptr<SourceTransaction> txn;
+  PatientId patient = 0;
+};
+Open Begin(Store& store, const SourceDescription& d, const std::string& key) {
+  Open o;
+  auto txn = store.BeginSource(d);
+  EXPECT_TRUE(txn.ok()) << txn.status().ToString();
+  if (!txn.ok()) return o;
+  o.txn = std::move(txn).value();
+  auto p = o.txn->Patient(Identity(key));
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  o.patient = p.ok() ? *p : 0;
+  return o;
 }
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = testing::ScratchDir() / "store.jumeau";
-    auto s = CreateSqliteStore(path_, clock_);
+    auto s = CreateSqliteStore(path_, {}, clock_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
   }
@@ -76,11 +97,11 @@ TEST_F(SqliteStoreTest, CreateRefusesExistingAndOpenFindsStore) {
 TEST_F(SqliteStoreTest, SamplesRoundTripExactly) {
   const Signal sig = MakeSignal("MLII", 650000, 1);
   {
-    auto txn = store_->BeginSource(Describe("h1", "wfdb-record:100"));
-    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
-    auto w = (*txn)->AddSignal(sig);
+    Open o = Begin(*store_, Describe("h1"), "wfdb-record:100");
+    ASSERT_TRUE(o.txn);
+    auto w = o.txn->AddSignal(o.patient, sig);
     ASSERT_TRUE(w.ok());
-    ASSERT_TRUE((*txn)->Commit().ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
   }
   auto patients = store_->Patients();
   ASSERT_TRUE(patients.ok());
@@ -108,10 +129,10 @@ TEST_F(SqliteStoreTest, SamplesRoundTripExactly) {
 TEST_F(SqliteStoreTest, WindowsExactAndReducedMatchBruteForce) {
   const Signal sig = MakeSignal("V5", 650000, 2);
   {
-    auto txn = store_->BeginSource(Describe("h2", "wfdb-record:101"));
-    ASSERT_TRUE(txn.ok());
-    ASSERT_TRUE((*txn)->AddSignal(sig).ok());
-    ASSERT_TRUE((*txn)->Commit().ok());
+    Open o = Begin(*store_, Describe("h2"), "wfdb-record:101");
+    ASSERT_TRUE(o.txn);
+    ASSERT_TRUE(o.txn->AddSignal(o.patient, sig).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
   }
   const auto patient = store_->Patients()->front();
   const StreamInfo info = *store_->FindStream(patient.id, "V5");
@@ -163,64 +184,271 @@ TEST_F(SqliteStoreTest, WindowsExactAndReducedMatchBruteForce) {
 
 TEST_F(SqliteStoreTest, UncommittedSourceLeavesNothing) {
   {
-    auto txn = store_->BeginSource(Describe("h3", "edf-patient:someone"));
-    ASSERT_TRUE(txn.ok());
-    ASSERT_TRUE((*txn)->AddSignal(MakeSignal("Fp1", 100000, 3)).ok());
+    Open o = Begin(*store_, Describe("h3"), "edf-patient:someone");
+    ASSERT_TRUE(o.txn);
+    ASSERT_TRUE(o.txn->AddSignal(o.patient, MakeSignal("Fp1", 100000, 3)).ok());
     Event e;
     e.time = Time{5};
     e.code = Code{code_system::kEdfAnnotation, "T0", ""};
-    ASSERT_TRUE((*txn)->AddEvents(std::vector<Event>{e}).ok());
+    ASSERT_TRUE(o.txn->AddEvents(o.patient, std::vector<Event>{e}).ok());
     // destroyed without Commit()
   }
   EXPECT_TRUE(store_->Patients()->empty());
   // And the same content can then be ingested.
-  auto txn = store_->BeginSource(Describe("h3", "edf-patient:someone"));
-  ASSERT_TRUE(txn.ok());
-  ASSERT_TRUE((*txn)->Commit().ok());
+  Open o = Begin(*store_, Describe("h3"), "edf-patient:someone");
+  ASSERT_TRUE(o.txn);
+  ASSERT_TRUE(o.txn->Commit().ok());
   EXPECT_EQ(store_->Patients()->size(), 1u);
 }
 
 TEST_F(SqliteStoreTest, DuplicateContentIsRefused) {
   {
-    auto txn = store_->BeginSource(Describe("same", "x"));
+    auto txn = store_->BeginSource(Describe("same"));
     ASSERT_TRUE(txn.ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }
-  auto again = store_->BeginSource(Describe("same", "x"));
+  auto again = store_->BeginSource(Describe("same"));
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
   // The store is usable afterwards.
-  EXPECT_TRUE(store_->BeginSource(Describe("other", "x")).ok());
+  EXPECT_TRUE(store_->BeginSource(Describe("other")).ok());
 }
 
 TEST_F(SqliteStoreTest, IdentitiesLinkToOnePseudonymAndExplicitPatientsWin) {
   for (const char* h : {"a", "b"}) {
-    auto txn = store_->BeginSource(
-        Describe(h, "edf-patient:MCH-0234567 F 02-MAY-1951"));
-    ASSERT_TRUE(txn.ok());
-    ASSERT_TRUE((*txn)->Commit().ok());
+    Open o = Begin(*store_, Describe(h), "edf-patient:MCH-0234567 F 02-MAY-1951");
+    ASSERT_TRUE(o.txn);
+    ASSERT_TRUE(o.txn->Commit().ok());
   }
   EXPECT_EQ(store_->Patients()->size(), 1u);
   EXPECT_EQ(store_->Patients()->front().source_count, 2);
-  SourceDescription d = Describe("c", "wfdb-record:200");
+  SourceDescription d = Describe("c");
   d.patient_pseudonym = "alice-twin";
   {
-    auto txn = store_->BeginSource(d);
-    ASSERT_TRUE(txn.ok());
-    ASSERT_TRUE((*txn)->Commit().ok());
+    Open o = Begin(*store_, d, "wfdb-record:200");
+    ASSERT_TRUE(o.txn);
+    // --patient: a second person in the same source is refused.
+    EXPECT_EQ(o.txn->Patient(Identity("wfdb-record:201")).status().code(),
+              StatusCode::kInvalidArgument);
+    ASSERT_TRUE(o.txn->Commit().ok());
   }
   EXPECT_TRUE(store_->FindPatient("alice-twin").ok());
   // The identity is now linked to alice-twin.
   {
-    auto txn = store_->BeginSource(Describe("d", "wfdb-record:200"));
-    ASSERT_TRUE(txn.ok());
-    EXPECT_EQ((*txn)->patient_id(), store_->FindPatient("alice-twin")->id);
+    Open o = Begin(*store_, Describe("d"), "wfdb-record:200");
+    EXPECT_EQ(o.patient, store_->FindPatient("alice-twin")->id);
   }
   EXPECT_EQ(store_->FindPatient("bob").status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(SqliteStoreTest, OneSourceManyPatientsAndKeysOfOnePersonMerge) {
+  {
+    Open o = Begin(*store_, Describe("bulk"), "fhir-patient:1");
+    ASSERT_TRUE(o.txn);
+    auto second = o.txn->Patient(Identity("fhir-patient:2"));
+    ASSERT_TRUE(second.ok());
+    EXPECT_NE(*second, o.patient);
+    // The same primary key again is the same patient, and its extra keys
+    // are linked to it.
+    PatientIdentity again;
+    again.keys = {"fhir-patient:1", "identifier:urn:mrn|12345"};
+    again.birth_date = CivilTime{1951, 5, 2};
+    again.sex = "female";
+    EXPECT_EQ(*o.txn->Patient(again), o.patient);
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  ASSERT_EQ(store_->Patients()->size(), 2u);
+  // Another source names the person by the shared identifier only.
+  Open o = Begin(*store_, Describe("lab"), "identifier:urn:mrn|12345");
+  ASSERT_TRUE(o.txn);
+  ASSERT_TRUE(o.txn->Commit().ok());
+  auto patients = *store_->Patients();
+  ASSERT_EQ(patients.size(), 2u);
+  int with_two_sources = 0;
+  for (const auto& p : patients) {
+    if (p.source_count == 2) {
+      ++with_two_sources;
+      EXPECT_EQ(p.birth, "1951") << "generalised to the year by default";
+      EXPECT_EQ(p.sex, "female");
+    }
+  }
+  EXPECT_EQ(with_two_sources, 1);
+}
+
+TEST_F(SqliteStoreTest, LinkMovesRecordsAndMergesPatients) {
+  {
+    Open o = Begin(*store_, Describe("ecg"), "wfdb-record:100");
+    ASSERT_TRUE(o.txn->AddSignal(o.patient, MakeSignal("MLII", 1000, 1)).ok());
+    Event e;
+    e.time = Time{5};
+    e.code = Code{code_system::kWfdbAnnotation, "N", ""};
+    ASSERT_TRUE(o.txn->AddEvents(o.patient, std::vector<Event>{e}).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  {
+    SourceDescription d = Describe("ecg2");
+    d.patient_pseudonym = "alice";
+    Open o = Begin(*store_, d, "wfdb-record:101");
+    ASSERT_TRUE(o.txn->AddSignal(o.patient, MakeSignal("MLII", 1000, 2)).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  ASSERT_EQ(store_->Patients()->size(), 2u);
+  auto linked = store_->Link("wfdb-record:100", "alice");
+  ASSERT_TRUE(linked.ok()) << linked.status().ToString();
+  EXPECT_FALSE(linked->created);
+  EXPECT_EQ(linked->merged_from.substr(0, 2), "p-");
+  auto patients = *store_->Patients();
+  ASSERT_EQ(patients.size(), 1u);
+  EXPECT_EQ(patients[0].pseudonym, "alice");
+  EXPECT_EQ(patients[0].stream_count, 2);
+  EXPECT_EQ(patients[0].event_count, 1);
+  EXPECT_EQ(patients[0].source_count, 2);
+  EXPECT_TRUE(store_->FindStream(patients[0].id, "MLII (2)").ok());
+  // A key not yet seen: later ingests land in the patient.
+  ASSERT_TRUE(store_->Link("vcf-sample:NA12878", "bob")->created);
+  Open o = Begin(*store_, Describe("vcf"), "vcf-sample:NA12878");
+  EXPECT_EQ(o.patient, store_->FindPatient("bob")->id);
+  o.txn.reset();
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteStoreTest, GenotypesRoundTripAndQueryByRegionAndId) {
+  GenotypeTable table({"s1", "s2"}, /*with_dosages=*/true);
+  table.set_genome_build(kGrch38);
+  for (int i = 0; i < 5000; ++i) {
+    const char* chrom = i < 3000 ? "chr1" : "chr2";
+    const size_t v = table.AddVariant(chrom, 1000 + i * 10,
+                                      "rs" + std::to_string(i), "A", "G",
+                                      i == 7 ? kVariantMultiallelic : 0);
+    table.mutable_alt_count_row(v)[0] = static_cast<int8_t>(i % 3);
+    table.mutable_alt_count_row(v)[1] =
+        i % 11 == 0 ? kMissingCall : static_cast<int8_t>((i / 3) % 3);
+    table.mutable_call_flags_row(v)[0] = kCallPhased;
+    table.mutable_dosage_row(v)[0] = 0.5f * static_cast<float>(i % 5);
+  }
+  {
+    auto txn = store_->BeginSource(Describe("vcf"));
+    ASSERT_TRUE(txn.ok());
+    const PatientId p1 = *(*txn)->Patient(Identity("vcf-sample:s1"));
+    const PatientId p2 = *(*txn)->Patient(Identity("vcf-sample:s2"));
+    const std::vector<PatientId> patients = {p1, p2};
+    ASSERT_TRUE((*txn)->AddGenotypes(table, patients).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  const auto all_patients = *store_->Patients();
+  ASSERT_EQ(all_patients.size(), 2u);
+  // Find s1's patient: the one whose calls equal column 0.
+  for (const auto& p : all_patients) {
+    EXPECT_EQ(p.variant_count, 5000);
+    auto all = store_->Genotypes(p.id, GenotypeQuery{});
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    ASSERT_EQ(all->variant_count(), 5000u);
+    EXPECT_EQ(all->genome_build(), kGrch38);
+    EXPECT_EQ(all->sample_ids(), std::vector<std::string>{p.pseudonym});
+    int column = all->alt_count(1, 0) == table.alt_count(1, 0) &&
+                         all->alt_count(3, 0) == table.alt_count(3, 0) &&
+                         all->call_flags(0, 0) == kCallPhased
+                     ? 0
+                     : 1;
+    for (size_t v = 0; v < 5000; ++v) {
+      ASSERT_EQ(all->position(v), table.position(v));
+      ASSERT_EQ(all->id(v), table.id(v));
+      ASSERT_EQ(all->alt_count(v, 0), table.alt_count(v, column)) << v;
+      ASSERT_EQ(all->multiallelic(v), v == 7);
+      const float d = table.dosage(v, column);
+      if (std::isnan(d)) {
+        ASSERT_TRUE(std::isnan(all->dosage(v, 0)));
+      } else {
+        ASSERT_EQ(all->dosage(v, 0), d);
+      }
+    }
+    auto sets_or = store_->GenotypeSets(p.id);
+    ASSERT_TRUE(sets_or.ok()) << sets_or.status().ToString();
+    auto sets = *sets_or;
+    ASSERT_EQ(sets.size(), 1u);
+    EXPECT_EQ(sets[0].variant_count, 5000);
+    EXPECT_EQ(sets[0].called, column == 0 ? 5000 : 5000 - 455);
+  }
+  const PatientId p = all_patients[0].id;
+  GenotypeQuery region;
+  region.region = "1:1,500-1,600";
+  auto r = store_->Genotypes(p, region);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->variant_count(), 11u);
+  EXPECT_EQ(r->position(0), 1500);
+  region.region = "chr2";
+  EXPECT_EQ(store_->Genotypes(p, region)->variant_count(), 2000u);
+  GenotypeQuery ids;
+  ids.ids = {"rs42", "rs4999", "rs-none"};
+  auto by_id = store_->Genotypes(p, ids);
+  ASSERT_EQ(by_id->variant_count(), 2u);
+  EXPECT_EQ(by_id->chrom(1), "2");
+  region.region = "1:abc";
+  EXPECT_EQ(store_->Genotypes(p, region).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, ClinicalDetailOfEventsRoundTrips) {
+  Open o = Begin(*store_, Describe("fhir"), "fhir-patient:9");
+  Event e;
+  e.time = *ParseIso8601("2019-03-01T00:00:00Z");
+  e.time_precision = DatePrecision::kMonth;
+  e.code = Code{code_system::kLoinc, "2339-0", "Glucose"};
+  e.value = 5.5;
+  e.unit = "mmol/L";
+  e.source_value = 99.0;
+  e.source_unit = "mg/dL";
+  e.reference_low = 3.9;
+  e.reference_high = 5.6;
+  e.status = "final";
+  e.source_ref = "Observation/abc";
+  Event coded;
+  coded.time = e.time;
+  coded.code = Code{code_system::kLoinc, "72166-2", "Tobacco smoking status"};
+  coded.value_code = Code{code_system::kSnomed, "266919005", "Never smoker"};
+  coded.text = "Never smoker";
+  ASSERT_TRUE(o.txn->AddEvents(o.patient, std::vector<Event>{e, coded}).ok());
+  ASSERT_TRUE(o.txn->Commit().ok());
+  auto events = *store_->Events(o.patient, EventQuery{});
+  ASSERT_EQ(events.size(), 2u);
+  const Event& got = events[0].event.value ? events[0].event : events[1].event;
+  const Event& got_coded =
+      events[0].event.value ? events[1].event : events[0].event;
+  EXPECT_EQ(got.time_precision, DatePrecision::kMonth);
+  EXPECT_EQ(*got.source_value, 99.0);
+  EXPECT_EQ(got.source_unit, "mg/dL");
+  EXPECT_EQ(*got.reference_low, 3.9);
+  EXPECT_EQ(*got.reference_high, 5.6);
+  EXPECT_EQ(got.status, "final");
+  EXPECT_EQ(got.source_ref, "Observation/abc");
+  EXPECT_FALSE(got.value_code.has_value());
+  ASSERT_TRUE(got_coded.value_code.has_value());
+  EXPECT_EQ(got_coded.value_code->code, "266919005");
+  EXPECT_EQ(got_coded.value_code->display, "Never smoker");
+}
+
+TEST(SqliteStoreOptionsTest, BirthDatePrecisionIsConfigurable) {
+  const auto path = testing::ScratchDir() / "day.jumeau";
+  std::filesystem::remove(path);
+  StoreOptions options;
+  options.birth_date_precision = DatePrecision::kDay;
+  auto store = CreateSqliteStore(path, options);
+  ASSERT_TRUE(store.ok());
+  auto txn = (*store)->BeginSource(Describe("x"));
+  PatientIdentity id = Identity("fhir-patient:1");
+  id.birth_date = CivilTime{1951, 5, 2};
+  ASSERT_TRUE((*txn)->Patient(id).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_EQ((*store)->Patients()->front().birth, "1951-05-02");
+  options.birth_date_precision = DatePrecision::kSecond;
+  EXPECT_EQ(CreateSqliteStore(testing::ScratchDir() / "bad.jumeau", options)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(SqliteStoreTest, EventsFilterByCodeAndTime) {
-  auto txn = store_->BeginSource(Describe("ev", "p"));
-  ASSERT_TRUE(txn.ok());
+  Open o = Begin(*store_, Describe("ev"), "p");
+  ASSERT_TRUE(o.txn);
   std::vector<Event> events;
   for (int i = 0; i < 100; ++i) {
     Event e;
@@ -229,8 +457,8 @@ TEST_F(SqliteStoreTest, EventsFilterByCodeAndTime) {
     if (i == 3) e.end = Time{int64_t{4} * 1000000000};
     events.push_back(e);
   }
-  ASSERT_TRUE((*txn)->AddEvents(events).ok());
-  ASSERT_TRUE((*txn)->Commit().ok());
+  ASSERT_TRUE(o.txn->AddEvents(o.patient, events).ok());
+  ASSERT_TRUE(o.txn->Commit().ok());
   const auto pid = store_->Patients()->front().id;
   EventQuery q;
   q.code = "V";

@@ -7,6 +7,7 @@
 #define JUMEAU_STORE_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "jumeau/core/event.h"
+#include "jumeau/core/genotype.h"
 #include "jumeau/core/signal.h"
 #include "jumeau/core/status.h"
 #include "jumeau/core/time.h"
@@ -28,9 +30,14 @@ using StreamId = int64_t;
 struct PatientInfo {
   PatientId id = 0;
   std::string pseudonym;
+  // Birth date generalised to the store's precision ("1958" by default,
+  // "1958-05-02" in a store created with day precision); "" when unknown.
+  std::string birth;
+  std::string sex;  // "male", "female", "other", "unknown" or ""
   int64_t source_count = 0;
   int64_t stream_count = 0;
   int64_t event_count = 0;
+  int64_t variant_count = 0;  // genotyped variants, over all sources
   std::optional<Time> first;  // earliest sample or event
   std::optional<Time> last;   // latest sample or event
 };
@@ -38,7 +45,6 @@ struct PatientInfo {
 // Where stored items came from: one source file or record.
 struct SourceInfo {
   SourceId id = 0;
-  PatientId patient_id = 0;
   std::string content_hash;  // hex BLAKE2b-256 of the source's bytes
   std::string format;        // "EDF+C", "WFDB", …
   std::string reader;        // "jumeau.io.edf"
@@ -79,6 +85,16 @@ struct EventQuery {
   int64_t limit = 1000000;
 };
 
+// Events of a patient grouped by origin and code system: what a timeline
+// summarises ("Observation", LOINC: 412 from 1976 to 2021).
+struct EventGroup {
+  std::string origin;
+  std::string code_system;
+  int64_t count = 0;
+  Time first;
+  Time last;  // latest time (or end)
+};
+
 // One bucket of a reduced window: the digital min/max/mean of `count` samples
 // whose times are in [start, end).
 struct Bucket {
@@ -115,6 +131,21 @@ class StreamWriter {
   virtual StreamId id() const = 0;
 };
 
+// Who records of a source are about, as the source names them.
+struct PatientIdentity {
+  // The person's keys in the source, each "kind:value", the first being the
+  // primary one: "fhir-patient:<Patient.id>", "identifier:<system>|<value>",
+  // "vcf-sample:<name>", "wfdb-record:<name>", "edf-patient:<field>",
+  // "challenge2012-record:<RecordID>", "source:<content hash>" (a source that
+  // names nobody). Never stored in clear: the store keeps keyed hashes.
+  std::vector<std::string> keys;
+  // As the source gives them; the store keeps the birth date generalised to
+  // its configured precision (the year by default).
+  std::optional<CivilTime> birth_date;
+  DatePrecision birth_date_precision = DatePrecision::kDay;
+  std::string sex;  // "male", "female", "other", "unknown" or ""
+};
+
 // One source being ingested: everything written through it becomes visible
 // at Commit(), all at once, or never (destroying it without Commit() rolls
 // back). Only one SourceTransaction may be open per Store at a time.
@@ -122,17 +153,37 @@ class SourceTransaction {
  public:
   virtual ~SourceTransaction() = default;
   virtual SourceId source_id() const = 0;
-  virtual PatientId patient_id() const = 0;
-  virtual const std::string& patient_pseudonym() const = 0;
-  // Adds a signal stream described by `signal` (its samples, if any, are
-  // appended too). The returned writer is owned by the transaction and valid
-  // until Commit() or destruction.
-  virtual Result<StreamWriter*> AddSignal(const Signal& signal) = 0;
+
+  // The patient `identity` designates: with the source's explicit pseudonym
+  // (SourceDescription::patient_pseudonym) that patient, every key linked
+  // to it; otherwise the patient any key is already linked to (the others
+  // are linked to it too), or a new patient with a pseudonym derived from
+  // the primary key. When keys of one identity are linked to two patients,
+  // the second is merged into the first. Demographics fill the patient's
+  // unknown fields. Returns kInvalidArgument when `identity` has no key, or
+  // when an explicit pseudonym is given and the source names a second
+  // person ("--patient applies to a source about one person").
+  virtual Result<PatientId> Patient(const PatientIdentity& identity) = 0;
+  // The pseudonym of a patient of this source. kNotFound otherwise.
+  virtual Result<std::string> Pseudonym(PatientId patient) = 0;
+
+  // Adds a signal stream of `patient` described by `signal` (its samples,
+  // if any, are appended too). The returned writer is owned by the
+  // transaction and valid until Commit() or destruction.
+  virtual Result<StreamWriter*> AddSignal(PatientId patient,
+                                          const Signal& signal) = 0;
+  // Adds events of `patient`.
+  virtual Status AddEvents(PatientId patient,
+                           std::span<const Event> events) = 0;
+  // Adds the variants of `batch` (in source order, batch after batch) and
+  // each sample's calls to the patient at the same index of
+  // `sample_patients` (a 0 there skips the sample). The first call fixes the
+  // genome build and dosage columns. kInvalidArgument when the sizes differ.
+  virtual Status AddGenotypes(const GenotypeTable& batch,
+                              std::span<const PatientId> sample_patients) = 0;
   // Replaces the source's recorded warnings (readers find some while
   // streaming).
   virtual Status SetWarnings(const std::vector<std::string>& warnings) = 0;
-  // Adds events of this source. `stream` ties them to a stream when set.
-  virtual Status AddEvents(std::span<const Event> events) = 0;
   // Makes everything durable and visible. Returns kInternal on failure (the
   // store is then unchanged).
   virtual Status Commit() = 0;
@@ -146,11 +197,35 @@ struct SourceDescription {
   std::string reader_version;
   int64_t byte_size = 0;
   std::vector<std::string> warnings;
-  // Who the source is about: either an explicit pseudonym chosen by the user
-  // (`--patient`), or the source's identifying text, which the store turns
-  // into a keyed hash (never stored in clear) and links to a pseudonym.
+  // The patient chosen by the user (`--patient`): the source is about that
+  // one person, whatever keys it names (they are linked to the pseudonym).
+  // Empty: patients are resolved from the source's own identities.
   std::string patient_pseudonym;
-  std::string source_identity;  // e.g. "edf-patient:MCH-0234567 F 02-MAY-1951"
+};
+
+// What Store::Link did.
+struct LinkResult {
+  std::string pseudonym;     // the patient the key now designates
+  bool created = false;      // the patient was created
+  std::string merged_from;   // a patient merged into it, or ""
+};
+
+// Which genotypes to read. Unset fields do not filter; both set: either.
+struct GenotypeQuery {
+  // Region "chrom", "chrom:from" or "chrom:from-to" (1-based, inclusive),
+  // chromosome names matched canonically ("chr1" = "1").
+  std::optional<std::string> region;
+  // Variant ids ("rs123").
+  std::vector<std::string> ids;
+};
+
+// One genotyped source of a patient.
+struct GenotypeSetInfo {
+  SourceId source_id = 0;
+  std::string genome_build;  // "GRCh38", "GRCh37" or ""
+  int64_t variant_count = 0;
+  bool has_dosages = false;
+  int64_t called = 0;   // variants with a non-missing call for the patient
 };
 
 // A Store is the patient record. Implementations are safe for use by one
@@ -189,6 +264,29 @@ class Store {
 
   virtual Result<std::vector<StoredEvent>> Events(PatientId patient,
                                                   const EventQuery& query) = 0;
+
+  // The patient's events in [from, to) (unset: unbounded) grouped by origin
+  // and code system, ordered by origin then system.
+  virtual Result<std::vector<EventGroup>> EventSummary(
+      PatientId patient, std::optional<Time> from, std::optional<Time> to) = 0;
+
+  // Links the source identity `key` (a PatientIdentity key, "vcf-sample:X")
+  // to the patient `pseudonym`, creating the patient when new. When the key
+  // already designates another patient, that patient is merged into
+  // `pseudonym`: its records and links move, its streams are renamed where
+  // names clash, and it is deleted. Later ingests naming the key land in
+  // `pseudonym`. kInvalidArgument for an empty key or pseudonym.
+  virtual Result<LinkResult> Link(std::string_view key,
+                                  std::string_view pseudonym) = 0;
+
+  // The genotyped sources of a patient.
+  virtual Result<std::vector<GenotypeSetInfo>> GenotypeSets(
+      PatientId patient) = 0;
+  // The patient's genotypes selected by `query`, over all its sources in
+  // ingest order, as a one-sample table (sample id = the pseudonym; build of
+  // the first source). kInvalidArgument for a malformed region.
+  virtual Result<GenotypeTable> Genotypes(PatientId patient,
+                                          const GenotypeQuery& query) = 0;
 
   // Runs SQLite's integrity check (or the backend's equivalent). Returns ok
   // or kDataLoss with what the check reported.

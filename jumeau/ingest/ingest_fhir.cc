@@ -1,0 +1,177 @@
+// FHIR ingest: the reader streams patients and events into a sink that
+// resolves each patient reference to a store patient (identity
+// "fhir-patient:<Patient.id>", plus "identifier:<system>|<value>" for each
+// Patient.identifier) and writes events as they come: memory stays bounded
+// by the reader's, whatever the number of resources.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "jumeau/ingest/internal/sources.h"
+#include "jumeau/io/fhir.h"
+
+namespace jumeau::ingest::internal {
+namespace {
+
+// The Patient id a reference names: "123" for "123", "Patient/123",
+// "https://server/fhir/Patient/123", "urn:uuid:123"; "" for a reference to
+// something else ("Group/7").
+std::string PatientIdOf(std::string_view ref) {
+  constexpr std::string_view kUuid = "urn:uuid:";
+  if (ref.substr(0, kUuid.size()) == kUuid) return std::string(ref.substr(kUuid.size()));
+  const size_t slash = ref.rfind('/');
+  if (slash == std::string_view::npos) return std::string(ref);
+  const std::string_view head = ref.substr(0, slash);
+  const size_t type_start = head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1;
+  if (head.substr(type_start) != "Patient") return "";
+  return std::string(ref.substr(slash + 1));
+}
+
+// The store event of a FHIR fact: the reader's event plus its clinical
+// detail and where it sits in the source.
+Event ToEvent(io::FhirEvent&& fe) {
+  Event e = std::move(fe.event);
+  e.origin = fe.resource_type;
+  e.source_ref = fe.resource_type + "/" + fe.resource_id;
+  e.status = std::move(fe.status);
+  e.time_precision = fe.time_precision;
+  if (fe.original_value &&
+      (!e.value || *e.value != *fe.original_value || e.unit != fe.original_unit)) {
+    e.source_value = fe.original_value;
+    e.source_unit = std::move(fe.original_unit);
+  }
+  e.reference_low = fe.reference_low;
+  e.reference_high = fe.reference_high;
+  e.value_code = std::move(fe.value_code);
+  return e;
+}
+
+class StoreSink final : public io::FhirSink {
+ public:
+  StoreSink(store::SourceTransaction* txn, IngestReport* report)
+      : txn_(txn), report_(report) {}
+
+  Status OnPatient(io::FhirPatient patient) override {
+    store::PatientIdentity identity;
+    identity.keys.push_back("fhir-patient:" + patient.resource_id);
+    for (const auto& id : patient.identifiers)
+      identity.keys.push_back("identifier:" + id);
+    identity.birth_date = patient.birth_date;
+    identity.birth_date_precision = patient.birth_date_precision;
+    identity.sex = patient.gender;
+    JUMEAU_ASSIGN_OR_RETURN(const store::PatientId id, txn_->Patient(identity));
+    by_patient_id_[patient.resource_id] = id;
+    return Status::Ok();
+  }
+
+  Status OnEvent(io::FhirEvent fhir_event) override {
+    const std::string patient_id = PatientIdOf(fhir_event.patient_ref);
+    if (patient_id.empty()) {
+      // About no patient (a Device on its own, a reference to a Group):
+      // counted as skipped.
+      if (fhir_event.component <= 0)
+        ++report_->skipped_by_type[fhir_event.resource_type + " (no patient)"];
+      return Status::Ok();
+    }
+    store::PatientId patient;
+    if (auto it = by_patient_id_.find(patient_id); it != by_patient_id_.end()) {
+      patient = it->second;
+    } else {
+      store::PatientIdentity identity;
+      identity.keys = {"fhir-patient:" + patient_id};
+      JUMEAU_ASSIGN_OR_RETURN(patient, txn_->Patient(identity));
+      by_patient_id_[patient_id] = patient;
+    }
+    const Event e = ToEvent(std::move(fhir_event));
+    JUMEAU_RETURN_IF_ERROR(txn_->AddEvents(patient, std::span(&e, 1)));
+    ++report_->events;
+    return Status::Ok();
+  }
+
+  // The pseudonym of each patient met, by the reader's patient reference
+  // keys; PatientIdOf of references that name no patient map to nothing.
+  Result<std::map<std::string, std::string>> Pseudonyms() {
+    std::map<std::string, std::string> out;
+    for (const auto& [ref, id] : by_patient_id_) {
+      JUMEAU_ASSIGN_OR_RETURN(out[ref], txn_->Pseudonym(id));
+    }
+    return out;
+  }
+
+  size_t patient_count() const {
+    std::set<store::PatientId> distinct;
+    for (const auto& [ref, id] : by_patient_id_) distinct.insert(id);
+    return distinct.size();
+  }
+
+ private:
+  store::SourceTransaction* txn_;
+  IngestReport* report_;
+  std::map<std::string, store::PatientId> by_patient_id_;
+};
+
+// The files of a FHIR source, in the order they are hashed: the file, or
+// the folder's .json/.ndjson files by name.
+Result<std::vector<std::filesystem::path>> FhirFiles(
+    const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) {
+    if (!std::filesystem::exists(path, ec))
+      return NotFoundError(path.string() + ": no such file");
+    return std::vector<std::filesystem::path>{path};
+  }
+  std::vector<std::filesystem::path> files;
+  for (auto it = std::filesystem::directory_iterator(path, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const std::string ext = it->path().extension().string();
+    if ((ext == ".json" || ext == ".ndjson") && it->is_regular_file(ec))
+      files.push_back(it->path());
+  }
+  if (ec) return IoError(path.string() + ": cannot list: " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
+                                const IngestOptions& options) {
+  IngestReport report;
+  report.display_name = source.path.filename().string();
+  JUMEAU_ASSIGN_OR_RETURN(const auto files, FhirFiles(source.path));
+  JUMEAU_ASSIGN_OR_RETURN(
+      store::SourceDescription d,
+      Describe(files, std::filesystem::is_directory(source.path) ? "FHIR Bulk Data"
+                                                                 : "FHIR R4",
+               "jumeau.io.fhir", options, &report));
+  JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
+  if (!txn) return report;
+  StoreSink sink(txn.get(), &report);
+  io::FhirReader reader(&sink);
+  if (std::filesystem::is_directory(source.path)) {
+    JUMEAU_RETURN_IF_ERROR(reader.AddFolder(source.path));
+  } else {
+    JUMEAU_RETURN_IF_ERROR(reader.AddFile(source.path));
+  }
+  io::FhirReadResult result = reader.Finish();
+  report.resources_by_type = std::move(result.resources_by_type);
+  for (const auto& [type, n] : result.skipped_by_type)
+    report.skipped_by_type[type] += n;
+  JUMEAU_ASSIGN_OR_RETURN(const auto pseudonyms, sink.Pseudonyms());
+  for (auto& [ref, by_type] : result.resources_by_patient) {
+    const auto it = pseudonyms.find(PatientIdOf(ref));
+    // Resources whose patient produced nothing storable (only skipped
+    // types) are reported under "(no stored patient)".
+    const std::string key =
+        it == pseudonyms.end() ? "(no stored patient)" : it->second;
+    for (const auto& [type, n] : by_type)
+      report.resources_by_patient[key][type] += n;
+  }
+  report.patients = static_cast<int64_t>(sink.patient_count());
+  if (report.patients == 1) report.patient = pseudonyms.begin()->second;
+  report.warnings = std::move(result.warnings);
+  JUMEAU_RETURN_IF_ERROR(Commit(*txn, &report));
+  return report;
+}
+
+}  // namespace jumeau::ingest::internal
