@@ -1,8 +1,10 @@
 // The synthetic example patient behind `jumeau example`: a two-lead Holter-
 // style ECG (ECGSYN) as a WFDB record with beat annotations, a resting EEG
-// with eyes open/closed as EDF+C, and a short 24-bit BDF+C, all labelled
-// synthetic. BuildExamplePatient (example.cc) makes the recordings in memory;
-// WriteExamplePatient (example_write.cc) writes them through jumeau/io.
+// with eyes open/closed as EDF+C, a short 24-bit BDF+C, decades of clinical
+// history as a FHIR R4 transaction Bundle, a genome (VCF) with a polygenic
+// score file, and a week of wrist-wearable data (CSV), all one person and
+// all labelled synthetic. BuildExamplePatient (example.cc) makes everything
+// in memory; WriteExamplePatient (example_write.cc) writes the files.
 #ifndef JUMEAU_SYNTH_EXAMPLE_H_
 #define JUMEAU_SYNTH_EXAMPLE_H_
 
@@ -17,6 +19,9 @@
 #include "jumeau/core/time.h"
 #include "jumeau/synth/ecgsyn.h"
 #include "jumeau/synth/eeg.h"
+#include "jumeau/synth/genome.h"
+#include "jumeau/synth/history.h"
+#include "jumeau/synth/wearable.h"
 
 namespace jumeau::synth {
 
@@ -72,7 +77,42 @@ struct ExampleOptions {
   int bdf_sample_rate_hz = 512;
   // Channels. Default Fz Cz Pz O1 O2. Valid: as EegOptions::channels.
   std::vector<std::string> bdf_channels = {"Fz", "Cz", "Pz", "O1", "O2"};
+
+  // The patient's offset from UTC, for local times (the wearable's CSV and
+  // its daily rhythm). Default +1 h (Central European winter time). Valid:
+  // whole minutes within +-14 h.
+  Duration utc_offset = Duration::Hours(1);
+
+  // Clinical history ("history.json", FHIR R4 transaction Bundle; see
+  // history.h). Year of birth. Default 1958. Valid: 1900-2040, the ECG no
+  // earlier than the year the patient turns 18.
+  int birth_year = 1958;
+  // Last year with a check-up. Default 2021. Valid: from the ECG's year to
+  // 2100.
+  int history_end_year = 2021;
+
+  // Genome ("genome.vcf", "score.txt"; see genome.h). Biallelic SNPs.
+  // Default 3000. Valid: as GenomeOptions::snp_count.
+  int genome_snp_count = 3000;
+  // Variants of the polygenic score. Default 100. Valid: as
+  // GenomeOptions::score_variant_count.
+  int score_variant_count = 100;
+
+  // Wearable week ("wearable.csv", "wearable.mapping.ini"; see wearable.h).
+  // Length in days. Default 7. Valid: 1-31.
+  int wearable_days = 7;
+  // Whole local days recorded before the ECG's local day: the export starts
+  // at local midnight that many days earlier. Default 4 (2019-02-26 to
+  // 2019-03-04 around the default ECG day 2019-03-02). Valid: 0 ..
+  // wearable_days - 1, so that the ECG day is inside the export.
+  int wearable_days_before_ecg = 4;
 };
+
+// The wearable's resting heart rate is the ECG's mean heart rate minus this
+// (bpm): the Holter was worn awake and sitting, a little above the resting
+// rate, so that the wrist heart rate over the ECG's half hour matches the
+// ECG's (within a few bpm).
+inline constexpr double kWearableRestingBelowEcgBpm = 1.0;
 
 // Everything the example folder holds, in memory.
 struct ExamplePatient {
@@ -96,6 +136,18 @@ struct ExamplePatient {
   // BDF+C: 24-bit, physical range +-5000 uV over digital +-8388607, same
   // kind of events.
   Recording bdf;
+  // The clinical history (with the ECG as its Holter: mean heart rate and
+  // beat count measured from ecg_annotations) and its FHIR JSON text.
+  ClinicalHistory history;
+  std::string history_json;
+  // The genome and score, and their VCF and scoring-file texts.
+  SyntheticGenome genome;
+  std::string genome_vcf;
+  std::string score_txt;
+  // The wearable week, its CSV text and the mapping-file text.
+  WearableWeek wearable;
+  std::string wearable_csv;
+  std::string wearable_mapping;
   // README.txt: what each file is, that all of it is synthetic, parameters.
   std::string readme;
 };
@@ -109,10 +161,21 @@ Status ValidateExampleOptions(const ExampleOptions& options);
 EcgSynOptions ExampleEcgOptions(const ExampleOptions& options);
 EegOptions ExampleEegOptions(const ExampleOptions& options);
 EegOptions ExampleBdfOptions(const ExampleOptions& options);
+// The history's Holter is the ECG (start, duration) with mean heart rate
+// heart_rate_mean_bpm and no beat count; BuildExamplePatient replaces both
+// with the values measured on the generated ECG.
+HistoryOptions ExampleHistoryOptions(const ExampleOptions& options);
+GenomeOptions ExampleGenomeOptions(const ExampleOptions& options);
+// Starts at local midnight wearable_days_before_ecg days before the ECG's
+// local day; resting heart rate heart_rate_mean_bpm -
+// kWearableRestingBelowEcgBpm; sitting still over the ECG.
+WearableOptions ExampleWearableOptions(const ExampleOptions& options);
 
 // Builds the example patient in memory. Pure and deterministic.
 // Memory: the ECG is streamed and quantised block by block (4 bytes per
-// sample and lead kept); the EEG is generated whole.
+// sample and lead kept); the EEG is generated whole; the texts of the
+// history (about 0.5 MB), genome, score and wearable CSV (about 0.5 MB) are
+// kept.
 // Returns kInvalidArgument when `options` is invalid.
 Result<ExamplePatient> BuildExamplePatient(const ExampleOptions& options);
 
@@ -124,6 +187,11 @@ Result<ExamplePatient> BuildExamplePatient(const ExampleOptions& options);
 //   ecg.atr            its beat annotations
 //   eeg.edf            EDF+C EEG with eyes open/closed annotations
 //   eeg_24bit.bdf      BDF+C 24-bit EEG
+//   history.json       FHIR R4 transaction Bundle of the clinical history
+//   genome.vcf         VCFv4.2, one sample "example"
+//   score.txt          synthetic polygenic score, PGS Catalog format 2.0
+//   wearable.csv       the wearable week (FormatWearableCsv)
+//   wearable.mapping.ini  its column mapping (io::FormatCsvMapping)
 //   README.txt         what each file is; that everything is synthetic
 // Identical options give byte-identical files.
 // Returns kInvalidArgument for invalid options; kIoError naming the path

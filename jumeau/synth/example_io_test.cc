@@ -1,8 +1,7 @@
 // Tests of WriteExamplePatient (jumeau/synth/example.h): the files in the
 // folder, byte-identical output for identical options, and read-back through
-// jumeau/io's WFDB and EDF readers and through EDFlib (the second
-// implementation). Needs the io writers and readers: added to synth_test's
-// sources once they land.
+// jumeau/io's WFDB, EDF, FHIR, VCF, PGS and device CSV readers and through
+// EDFlib (the second implementation for EDF).
 #include <edflib.h>
 #include <gtest/gtest.h>
 
@@ -10,12 +9,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "jumeau/io/device_csv.h"
 #include "jumeau/io/edf.h"
+#include "jumeau/io/fhir.h"
+#include "jumeau/io/pgs.h"
+#include "jumeau/io/vcf.h"
 #include "jumeau/io/wfdb.h"
 #include "jumeau/io/wfdb_annotation.h"  // may declare ReadWfdbAnnotations
 #include "jumeau/synth/example.h"
@@ -49,8 +54,17 @@ std::set<std::string> FileNames(const fs::path& dir) {
   return names;
 }
 
-const std::set<std::string> kExpectedFiles = {
-    "README.txt", "ecg.atr", "ecg.dat", "ecg.hea", "eeg.edf", "eeg_24bit.bdf"};
+const std::set<std::string> kExpectedFiles = {"README.txt",
+                                              "ecg.atr",
+                                              "ecg.dat",
+                                              "ecg.hea",
+                                              "eeg.edf",
+                                              "eeg_24bit.bdf",
+                                              "genome.vcf",
+                                              "history.json",
+                                              "score.txt",
+                                              "wearable.csv",
+                                              "wearable.mapping.ini"};
 
 TEST(ExampleIoTest, WritesTheDocumentedFiles) {
   const fs::path dir = jumeau::testing::ScratchDir() / "patient";
@@ -77,6 +91,10 @@ TEST(ExampleIoTest, ByteIdenticalForIdenticalOptions) {
   }
   EXPECT_NE(ReadBytes(a / "ecg.dat"), ReadBytes(c / "ecg.dat"));
   EXPECT_NE(ReadBytes(a / "eeg.edf"), ReadBytes(c / "eeg.edf"));
+  for (const char* name :
+       {"history.json", "genome.vcf", "score.txt", "wearable.csv"}) {
+    EXPECT_NE(ReadBytes(a / name), ReadBytes(c / name)) << name;
+  }
   // Writing again over an existing folder gives the same bytes.
   ASSERT_TRUE(WriteExamplePatient(a, ShortOptions()).ok());
   for (const std::string& name : kExpectedFiles) {
@@ -236,6 +254,132 @@ TEST(ExampleIoTest, EdflibReadsTheFiles) {
     EXPECT_EQ(annotation.onset, 0);
     edfclose_file(hdr->handle);
   }
+}
+
+TEST(ExampleIoTest, HistoryReadsBackThroughTheFhirReader) {
+  const ExampleOptions o = ShortOptions();
+  const fs::path dir = jumeau::testing::ScratchDir() / "patient";
+  ASSERT_TRUE(WriteExamplePatient(dir, o).ok());
+  Result<ExamplePatient> built = BuildExamplePatient(o);
+  ASSERT_TRUE(built.ok());
+  const ClinicalHistory& h = built->history;
+
+  Result<io::FhirReadResult> r = io::ReadFhir(dir / "history.json");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->warnings.empty()) << r->warnings.front();
+  const int64_t n = static_cast<int64_t>(h.check_ups.size());
+  EXPECT_EQ(n, 2021 - 1976 + 1);
+  int64_t labs = 0;
+  for (const CheckUp& c : h.check_ups) labs += c.glucose_mg_dl ? 2 : 0;
+  const std::map<std::string, int64_t> expected = {
+      {"Bundle", 1},    {"Patient", 1},
+      {"Encounter", n}, {"Observation", 5 * n + labs + 1},
+      {"Condition", 1}, {"MedicationRequest", 1},
+      {"Procedure", 1}, {"DiagnosticReport", 1}};
+  EXPECT_EQ(r->resources_by_type, expected);
+  ASSERT_EQ(r->patients.size(), 1u);
+  ASSERT_TRUE(r->patients[0].birth_date.has_value());
+  EXPECT_EQ(r->patients[0].birth_date->year, 1958);
+
+  // Systolic and diastolic by time; BP rises with age before the diagnosis,
+  // which is at the first reading >= 140/90; the medication from then on.
+  std::vector<std::pair<Time, double>> systolic, diastolic;
+  std::optional<Time> diagnosis, medication, holter;
+  for (const io::FhirEvent& e : r->events) {
+    const std::string& code = e.event.code.code;
+    if (code == "8480-6") systolic.emplace_back(e.event.time, *e.event.value);
+    if (code == "8462-4") diastolic.emplace_back(e.event.time, *e.event.value);
+    if (code == "38341003") diagnosis = e.event.time;
+    if (code == "314076") medication = e.event.time;
+    if (e.resource_type == "Procedure") holter = e.event.time;
+  }
+  ASSERT_EQ(systolic.size(), static_cast<size_t>(n));
+  ASSERT_TRUE(diagnosis && medication && holter);
+  EXPECT_EQ(*holter, o.start);
+  std::sort(systolic.begin(), systolic.end());
+  std::sort(diastolic.begin(), diastolic.end());
+  size_t first_high = systolic.size();
+  for (size_t i = 0; i < systolic.size(); ++i) {
+    if (systolic[i].second >= 140 || diastolic[i].second >= 90) {
+      first_high = i;
+      break;
+    }
+  }
+  ASSERT_LT(first_high, systolic.size());
+  EXPECT_EQ(*diagnosis, systolic[first_high].first);
+  EXPECT_GE(*medication, *diagnosis);
+  EXPECT_LT(*diagnosis, o.start);
+  ASSERT_GE(first_high, 10u);
+  double early = 0, late = 0;
+  for (size_t i = 0; i < 5; ++i) {
+    early += systolic[i].second;
+    late += systolic[first_high - 5 + i].second;
+  }
+  EXPECT_GT(late / 5, early / 5 + 10.0);
+}
+
+TEST(ExampleIoTest, GenomeAndScoreReadBack) {
+  const ExampleOptions o = ShortOptions();
+  const fs::path dir = jumeau::testing::ScratchDir() / "patient";
+  ASSERT_TRUE(WriteExamplePatient(dir, o).ok());
+
+  io::VcfOptions vcf_options;
+  vcf_options.samples = {"example"};
+  Result<GenotypeTable> t = io::ReadVcf(dir / "genome.vcf", vcf_options);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->sample_ids(), std::vector<std::string>{"example"});
+  EXPECT_EQ(t->genome_build(), kGrch38);
+  EXPECT_GE(t->variant_count(), 3000u);
+
+  Result<ScoringFile> score = io::ReadPgs(dir / "score.txt");
+  ASSERT_TRUE(score.ok()) << score.status().ToString();
+  EXPECT_EQ(score->variant_count(), 100u);
+  EXPECT_EQ(score->genome_build, kGrch38);
+  std::set<std::pair<std::string, int64_t>> positions;
+  for (size_t v = 0; v < t->variant_count(); ++v) {
+    positions.emplace(std::string(CanonicalChromosome(t->chrom(v))),
+                      t->position(v));
+  }
+  size_t present = 0;
+  for (size_t i = 0; i < score->variant_count(); ++i) {
+    present +=
+        positions.count({std::string(CanonicalChromosome(score->chr_names[i])),
+                         score->chr_positions[i]});
+  }
+  EXPECT_GE(present * 10, score->variant_count() * 9);
+}
+
+TEST(ExampleIoTest, WearableReadsBackWithItsMapping) {
+  const ExampleOptions o = ShortOptions();
+  const fs::path dir = jumeau::testing::ScratchDir() / "patient";
+  ASSERT_TRUE(WriteExamplePatient(dir, o).ok());
+  Result<io::CsvColumnMapping> mapping =
+      io::ReadCsvMapping(io::DefaultCsvMappingPath(dir / "wearable.csv"));
+  ASSERT_TRUE(mapping.ok()) << mapping.status().ToString();
+  Result<io::DeviceCsv> csv = io::ReadDeviceCsv(dir / "wearable.csv", *mapping);
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  const Recording& r = csv->recording;
+  EXPECT_EQ(r.start, kWearableDefaultStart);
+  // Heart rate signals, one per segment between charging gaps; the ECG's
+  // half hour lies in one of them, at about the ECG's heart rate.
+  bool covered = false;
+  for (size_t i = 0; i < r.signals.size(); ++i) {
+    if (csv->signal_codes[i].code != "8867-4") continue;
+    const Signal& s = r.signals[i];
+    EXPECT_EQ(s.unit, "/min");
+    const Time end =
+        s.start + s.rate.OffsetOfSample(static_cast<int64_t>(s.samples.size()));
+    if (s.start > o.start || end < o.start + o.ecg_duration) continue;
+    covered = true;
+    const int64_t first = (o.start - s.start).ns / Duration::Minutes(1).ns;
+    const int64_t minutes = o.ecg_duration.ns / Duration::Minutes(1).ns;
+    double sum = 0;
+    for (int64_t k = first; k < first + minutes; ++k) {
+      sum += s.samples[static_cast<size_t>(k)] * s.scale + s.offset;
+    }
+    EXPECT_NEAR(sum / static_cast<double>(minutes), o.heart_rate_mean_bpm, 5.0);
+  }
+  EXPECT_TRUE(covered);
 }
 
 TEST(ExampleIoTest, UnwritableFolderIsAnIoError) {

@@ -203,14 +203,39 @@ TEST(ExampleTest, BdfIs24Bit) {
 TEST(ExampleTest, ReadmeDescribesEveryFileAndSaysSynthetic) {
   Result<ExamplePatient> p = BuildExamplePatient(ShortOptions());
   ASSERT_TRUE(p.ok());
-  const std::string& r = p->readme;
-  for (const char* s :
-       {"ecg.hea", "ecg.dat", "ecg.atr", "eeg.edf", "eeg_24bit.bdf",
-        "README.txt", "synthetic", "SYNTHETIC", "seed: 3", "McSharry",
-        "2019-03-02T08:00:00Z", "eyes closed"}) {
+  // Words joined by single spaces, whatever the line wrapping.
+  std::string r;
+  for (char c : p->readme) {
+    const bool space = c == ' ' || c == '\n';
+    if (space && (r.empty() || r.back() == ' ')) continue;
+    r += space ? ' ' : c;
+  }
+  for (const char* s : {"ecg.hea",
+                        "ecg.dat",
+                        "ecg.atr",
+                        "eeg.edf",
+                        "eeg_24bit.bdf",
+                        "history.json",
+                        "genome.vcf",
+                        "score.txt",
+                        "wearable.csv",
+                        "wearable.mapping.ini",
+                        "README.txt",
+                        "synthetic",
+                        "SYNTHETIC",
+                        "seed: 3",
+                        "McSharry",
+                        "2019-03-02T08:00:00Z",
+                        "eyes closed",
+                        "Not real genotypes",
+                        "not a published score",
+                        "born 1958",
+                        "38341003",
+                        "314076",
+                        "2019-02-26T00:00:00+01:00"}) {
     EXPECT_TRUE(Contains(r, s)) << s;
   }
-  for (char c : r) {
+  for (char c : p->readme) {
     ASSERT_TRUE(c == '\n' || (c >= 32 && c < 127)) << "non-ASCII in README";
   }
 }
@@ -235,6 +260,11 @@ TEST(ExampleTest, DeterministicForIdenticalOptions) {
   }
   EXPECT_EQ(a->readme, b->readme);
   EXPECT_EQ(a->ecg_header_comments, b->ecg_header_comments);
+  EXPECT_EQ(a->history_json, b->history_json);
+  EXPECT_EQ(a->genome_vcf, b->genome_vcf);
+  EXPECT_EQ(a->score_txt, b->score_txt);
+  EXPECT_EQ(a->wearable_csv, b->wearable_csv);
+  EXPECT_EQ(a->wearable_mapping, b->wearable_mapping);
 
   ExampleOptions other = o;
   other.seed = 4;
@@ -243,6 +273,85 @@ TEST(ExampleTest, DeterministicForIdenticalOptions) {
   EXPECT_NE(a->ecg.signals[0].samples, c->ecg.signals[0].samples);
   EXPECT_NE(a->eeg.signals[0].samples, c->eeg.signals[0].samples);
   EXPECT_NE(a->bdf.signals[0].samples, c->bdf.signals[0].samples);
+  EXPECT_NE(a->history_json, c->history_json);
+  EXPECT_NE(a->genome_vcf, c->genome_vcf);
+  EXPECT_NE(a->score_txt, c->score_txt);
+  EXPECT_NE(a->wearable_csv, c->wearable_csv);
+}
+
+TEST(ExampleTest, NewOptionDefaultsAreTheDocumentedOnes) {
+  const ExampleOptions o;
+  EXPECT_EQ(o.birth_year, 1958);
+  EXPECT_EQ(o.history_end_year, 2021);
+  EXPECT_EQ(o.genome_snp_count, 3000);
+  EXPECT_EQ(o.score_variant_count, 100);
+  EXPECT_EQ(o.wearable_days, 7);
+  EXPECT_EQ(o.wearable_days_before_ecg, 4);
+  EXPECT_EQ(o.utc_offset, Duration::Hours(1));
+  // The default wearable week is the one wearable.h documents.
+  const WearableOptions w = ExampleWearableOptions(o);
+  EXPECT_EQ(w.start, kWearableDefaultStart);
+  EXPECT_EQ(w.utc_offset, Duration::Hours(1));
+  EXPECT_EQ(w.days, 7);
+  EXPECT_DOUBLE_EQ(w.resting_heart_rate_bpm, 69.0);
+  EXPECT_EQ(ExampleGenomeOptions(o).sample_id, "example");
+}
+
+TEST(ExampleTest, HistoryHoldsTheEcgDay) {
+  const ExampleOptions o = ShortOptions();
+  Result<ExamplePatient> p = BuildExamplePatient(o);
+  ASSERT_TRUE(p.ok());
+  const ClinicalHistory& h = p->history;
+  EXPECT_EQ(h.birth_date.year, o.birth_year);
+  ASSERT_GE(h.holter_index, 0);
+  ASSERT_GE(h.diagnosis_index, 0);
+  EXPECT_LT(h.diagnosis_index, h.holter_index);
+  const CheckUp& day = h.check_ups[h.holter_index];
+  EXPECT_LE(day.start, o.start);
+  EXPECT_GE(day.end, o.start);
+  ASSERT_TRUE(h.holter.has_value());
+  EXPECT_EQ(h.holter->start, o.start);
+  EXPECT_EQ(h.holter->duration, o.ecg_duration);
+  // Measured on the generated ECG: the beats of ecg.atr.
+  EXPECT_EQ(h.holter->beats,
+            static_cast<int64_t>(p->ecg_annotations.size() - 1));
+  EXPECT_NEAR(h.holter->mean_heart_rate_bpm, o.heart_rate_mean_bpm, 3.0);
+  EXPECT_EQ(ToCivil(h.check_ups.back().start).year, o.history_end_year);
+  // The check-ups' heart rates are around the ECG's.
+  double sum = 0;
+  for (const CheckUp& c : h.check_ups) sum += c.heart_rate_bpm;
+  EXPECT_NEAR(sum / static_cast<double>(h.check_ups.size()),
+              o.heart_rate_mean_bpm, 2.0);
+}
+
+TEST(ExampleTest, WearableWeekSpansTheEcgWithItsHeartRate) {
+  const ExampleOptions o = ShortOptions();
+  Result<ExamplePatient> p = BuildExamplePatient(o);
+  ASSERT_TRUE(p.ok());
+  const WearableWeek& w = p->wearable;
+  ASSERT_EQ(w.heart_rate_bpm.size(), 7u * 1440u);
+  EXPECT_LT(w.start, o.start);
+  const int64_t first =
+      (o.start - w.start).ns / Duration::Minutes(1).ns;  // minute index
+  const int64_t minutes = o.ecg_duration.ns / Duration::Minutes(1).ns;
+  ASSERT_LT(first + minutes, static_cast<int64_t>(w.heart_rate_bpm.size()));
+  // The ECG's day, local: 4 whole days before it in the export.
+  EXPECT_EQ(first / 1440, 4);
+  double sum = 0;
+  int worn = 0;
+  for (int64_t i = first; i < first + minutes; ++i) {
+    if (!w.worn[static_cast<size_t>(i)]) continue;
+    sum += w.heart_rate_bpm[static_cast<size_t>(i)];
+    ++worn;
+  }
+  ASSERT_GT(worn, 0);
+  EXPECT_NEAR(sum / worn, p->history.holter->mean_heart_rate_bpm, 5.0);
+  // Sitting still through the ECG: no steps.
+  for (int64_t i = first; i < first + minutes; ++i) {
+    EXPECT_EQ(w.steps[static_cast<size_t>(i)], 0) << "minute " << i;
+  }
+  EXPECT_TRUE(Contains(p->wearable_csv, "synthetic"));
+  EXPECT_TRUE(Contains(p->wearable_mapping, "8867-4"));
 }
 
 TEST(ExampleTest, RejectsBadOptions) {
@@ -271,6 +380,17 @@ TEST(ExampleTest, RejectsBadOptions) {
           "heart_rate_mean_bpm");
   rejects([](ExampleOptions& o) { o.eeg_offset = Duration::Seconds(-1); },
           "eeg_offset");
+  rejects([](ExampleOptions& o) { o.birth_year = 2010; }, "birth_year");
+  rejects([](ExampleOptions& o) { o.history_end_year = 2018; },
+          "history_end_year");
+  rejects([](ExampleOptions& o) { o.genome_snp_count = 3; }, "snp_count");
+  rejects([](ExampleOptions& o) { o.score_variant_count = 10; },
+          "score_variant_count");
+  rejects([](ExampleOptions& o) { o.wearable_days = 0; }, "wearable_days");
+  rejects([](ExampleOptions& o) { o.wearable_days_before_ecg = 7; },
+          "wearable_days_before_ecg");
+  rejects([](ExampleOptions& o) { o.utc_offset = Duration::Seconds(30); },
+          "utc_offset");
 }
 
 }  // namespace

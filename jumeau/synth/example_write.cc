@@ -1,7 +1,8 @@
 // WriteExamplePatient: the example patient of example.h written to a folder
 // through the jumeau/io writers (WFDB 212 + annotations, EDF+C, BDF+C) plus
-// README.txt. Kept apart from example.cc so that the pure builder links
-// without the writers.
+// the texts built in memory (history.json, genome.vcf, score.txt,
+// wearable.csv, wearable.mapping.ini, README.txt). Kept apart from
+// example.cc so that the pure builder links without the writers.
 #include <fstream>
 #include <string>
 #include <system_error>
@@ -92,6 +93,16 @@ Status WriteExamplePatient(const std::filesystem::path& out_dir,
   JUMEAU_RETURN_IF_ERROR(io::WriteEdf(patient.bdf, out_dir / "eeg_24bit.bdf",
                                       EdfOptionsFor(patient.bdf, true)));
 
+  JUMEAU_RETURN_IF_ERROR(
+      WriteTextFile(out_dir / "history.json", patient.history_json));
+  JUMEAU_RETURN_IF_ERROR(
+      WriteTextFile(out_dir / "genome.vcf", patient.genome_vcf));
+  JUMEAU_RETURN_IF_ERROR(
+      WriteTextFile(out_dir / "score.txt", patient.score_txt));
+  JUMEAU_RETURN_IF_ERROR(
+      WriteTextFile(out_dir / "wearable.csv", patient.wearable_csv));
+  JUMEAU_RETURN_IF_ERROR(WriteTextFile(out_dir / "wearable.mapping.ini",
+                                       patient.wearable_mapping));
   return WriteTextFile(out_dir / "README.txt", patient.readme);
 }
 

@@ -103,6 +103,9 @@ Status ValidateWearableOptions(const WearableOptions& o) {
     return InvalidArgumentError(
         "wearable: daily_run_probability must be in [0, 1]");
   }
+  if (o.still_duration < Duration{}) {
+    return InvalidArgumentError("wearable: still_duration must be >= 0");
+  }
   return Status::Ok();
 }
 
@@ -155,12 +158,25 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
     }
   }
 
+  // Minutes sitting still (the minutes starting inside the span).
+  std::vector<uint8_t> still(static_cast<size_t>(n), 0);
+  if (o.still_duration > Duration{}) {
+    const int64_t from = FloorDiv((o.still_start - o.start).ns, kMinuteNs);
+    const int64_t to = FloorDiv(
+        (o.still_start + o.still_duration - o.start).ns + kMinuteNs - 1,
+        kMinuteNs);
+    mark(still, from, to, 1);
+  }
+
   // Planned activity: commutes, runs, then charging; random walks below.
   std::vector<Activity> activity(static_cast<size_t>(n), Activity::kRest);
   std::vector<double> cadence(static_cast<size_t>(n), 0.0);
   const auto plan = [&](int64_t begin, int64_t end, Activity what, double c) {
     for (int64_t i = std::max<int64_t>(begin, 0); i < std::min(end, n); ++i) {
-      if (week.asleep[static_cast<size_t>(i)]) continue;
+      if (week.asleep[static_cast<size_t>(i)] ||
+          still[static_cast<size_t>(i)]) {
+        continue;
+      }
       activity[static_cast<size_t>(i)] = what;
       cadence[static_cast<size_t>(i)] = c;
     }
@@ -202,7 +218,9 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
       const double c = 100.0 + 10.0 * rng.Normal();
       for (int64_t j = i; j < std::min(i + length, n); ++j) {
         const auto v = static_cast<size_t>(j);
-        if (week.asleep[v] || activity[v] != Activity::kRest) break;
+        if (week.asleep[v] || activity[v] != Activity::kRest || still[v]) {
+          break;
+        }
         activity[v] = Activity::kWalk;
         cadence[v] = c;
       }
@@ -244,6 +262,7 @@ Result<WearableWeek> BuildWearable(const WearableOptions& o) {
           if (rng.Uniform() < 0.25) {
             steps = 1 + static_cast<int>(rng.Uniform() * 25.0);
           }
+          if (still[u]) steps = 0;
           exertion = 0.3 * steps;
           break;
       }

@@ -27,7 +27,10 @@
 //              worn: N(97.3, 0.8) awake, N(95, 1) asleep with 3% dips of
 //              3-5 points; whole percent in [85, 100];
 //   charging   off the wrist once a day at about 19:30 (N(0, 45 min), after
-//              any run) for 40-80 minutes: no values then.
+//              any run) for 40-80 minutes: no values then;
+//   still      optionally, a span with no activity and no steps at all
+//              (WearableOptions::still_start), e.g. sitting through a
+//              Holter hook-up.
 // The numbers are plausible adult values, not fitted to any dataset.
 #ifndef JUMEAU_SYNTH_WEARABLE_H_
 #define JUMEAU_SYNTH_WEARABLE_H_
@@ -66,6 +69,12 @@ struct WearableOptions {
   double resting_heart_rate_bpm = 62.0;
   // Chance of an evening run on each day. Default 0.4. Valid: [0, 1].
   double daily_run_probability = 0.4;
+  // A span during which the wearer sits still (the example patient's Holter
+  // ECG): no walk, run or steps are planned in it, so the heart rate stays
+  // near the resting level. Empty (zero length, the default): none.
+  // Valid: duration >= 0.
+  Time still_start;
+  Duration still_duration;
 };
 
 // One SpO2 spot check.

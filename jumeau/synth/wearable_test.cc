@@ -214,6 +214,35 @@ TEST(Wearable, WritesCsvAndMappingIntoAFolder) {
   EXPECT_EQ(before, after);
 }
 
+TEST(Wearable, SitsStillDuringTheStillSpan) {
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    WearableOptions o;
+    o.seed = seed;
+    // 2019-03-02 09:00-10:00 local: a Saturday morning, awake.
+    o.still_start = FromCivil(CivilTime{2019, 3, 2, 8, 0, 0});
+    o.still_duration = Duration::Hours(1);
+    Result<WearableWeek> week = BuildWearable(o);
+    ASSERT_TRUE(week.ok());
+    const int64_t first =
+        (o.still_start - o.start).ns / Duration::Minutes(1).ns;
+    double sum = 0;
+    int worn = 0;
+    for (int64_t i = first; i < first + 60; ++i) {
+      const auto u = static_cast<size_t>(i);
+      EXPECT_EQ(week->steps[u], 0) << "seed " << seed << " minute " << i;
+      if (!week->worn[u] || week->asleep[u]) continue;
+      sum += week->heart_rate_bpm[u];
+      ++worn;
+    }
+    ASSERT_GT(worn, 30) << "seed " << seed;
+    // Resting 62 bpm, minus about 1.3 for the hour of the day.
+    EXPECT_NEAR(sum / worn, 61.0, 4.0) << "seed " << seed;
+  }
+  WearableOptions bad;
+  bad.still_duration = Duration::Minutes(-1);
+  EXPECT_EQ(ValidateWearableOptions(bad).code(), StatusCode::kInvalidArgument);
+}
+
 TEST(Wearable, InvalidOptionsAreRefused) {
   WearableOptions o;
   o.days = 0;
