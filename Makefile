@@ -29,12 +29,17 @@ demo: build
 	rm -rf $(DEMO)
 	$(JUMEAU) example --out $(DEMO)/example
 	$(JUMEAU) init $(DEMO)/patient.jumeau
-	$(JUMEAU) ingest $(DEMO)/patient.jumeau $(DEMO)/example/ecg.hea $(DEMO)/example/eeg.edf $(DEMO)/example/eeg_24bit.bdf --patient example
+	$(JUMEAU) ingest $(DEMO)/patient.jumeau $(DEMO)/example/ecg.hea $(DEMO)/example/eeg.edf \
+	  $(DEMO)/example/eeg_24bit.bdf $(DEMO)/example/history.json $(DEMO)/example/genome.vcf \
+	  $(DEMO)/example/wearable.csv --patient example
 	$(JUMEAU) patients $(DEMO)/patient.jumeau
+	$(JUMEAU) timeline $(DEMO)/patient.jumeau example
 	$(JUMEAU) streams $(DEMO)/patient.jumeau example
-	$(JUMEAU) events $(DEMO)/patient.jumeau example --limit 8
+	$(JUMEAU) events $(DEMO)/patient.jumeau example --code 8480-6 --from 2013-01-01T00:00:00Z --limit 4
 	$(JUMEAU) signal $(DEMO)/patient.jumeau example MLII --from +00:01:00 --to +00:01:01 --points 8
 	$(JUMEAU) signal $(DEMO)/patient.jumeau example MLII --points 6
+	$(JUMEAU) genotype $(DEMO)/patient.jumeau example --region chr1:1-5000000
+	$(JUMEAU) score $(DEMO)/patient.jumeau example --pgs $(DEMO)/example/score.txt
 
 bench: build
 	bench/run_all.sh $(BUILD)
