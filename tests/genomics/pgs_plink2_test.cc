@@ -24,8 +24,10 @@
 #include <vector>
 
 #include "jumeau/analysis/pgs_score.h"
+#include "jumeau/ingest/ingest.h"
 #include "jumeau/io/pgs.h"
 #include "jumeau/io/vcf.h"
+#include "jumeau/store/sqlite_store.h"
 #include "jumeau/testing/test_data.h"
 
 namespace jumeau {
@@ -270,6 +272,62 @@ TEST(PgsPlink2Test, DerivedScoreOnTiny1000GMatchesPlink2) {
 
   ExpectSameAsPlink2(*ours, *table,
                      RunPlink2(vcf, dir / "plink2.score", dir, ""));
+}
+
+// The path of `jumeau ingest` + `jumeau score`: tiny1000G into a store (each
+// sample its own patient), then five patients' stored genotypes scored one
+// by one (no cohort, so a missing call counts zero) against plink2 with
+// 'no-mean-imputation' on the VCF itself.
+TEST(PgsPlink2Test, StoredGenotypesScoreLikePlink2) {
+  JUMEAU_REQUIRE_TEST_DATA(vcf, "vcf/tiny1000G.vcf.gz");
+  REQUIRE_PLINK2();
+  const std::filesystem::path dir = testing::ScratchDir() / "stored";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  Result<GenotypeTable> table = io::ReadVcf(vcf);
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  const DerivedScore d = DeriveScore(*table);
+  WriteFile(dir / "PGS_TINY_hmPOS_GRCh38.txt", d.text);
+  WriteFile(dir / "plink2.score", d.plink2_score);
+  const auto plink2 =
+      RunPlink2(vcf, dir / "plink2.score", dir, "no-mean-imputation");
+
+  auto store = store::CreateSqliteStore(dir / "store.jumeau");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const std::vector<size_t> picked = {0, 1, 977, 2048, 3201};
+  for (size_t s : picked) {
+    ASSERT_TRUE((*store)
+                    ->Link("vcf-sample:" + table->sample_ids()[s],
+                           "s" + std::to_string(s))
+                    .ok());
+  }
+  auto report = ingest::IngestSource(
+      **store, {ingest::SourceKind::kVcf, vcf}, ingest::IngestOptions{});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->patients, 3202);
+  EXPECT_EQ(report->variants, static_cast<int64_t>(table->variant_count()));
+
+  Result<ScoringFile> scoring = io::ReadPgs(dir / "PGS_TINY_hmPOS_GRCh38.txt");
+  ASSERT_TRUE(scoring.ok());
+  analysis::PgsOptions options;
+  options.missing = analysis::MissingGenotypes::kZero;
+  for (size_t s : picked) {
+    auto patient = (*store)->FindPatient("s" + std::to_string(s));
+    ASSERT_TRUE(patient.ok());
+    auto genotypes = (*store)->Genotypes(patient->id, {});
+    ASSERT_TRUE(genotypes.ok()) << genotypes.status().ToString();
+    ASSERT_EQ(genotypes->variant_count(), table->variant_count());
+    auto ours = analysis::ScorePgs(*scoring, *genotypes, options);
+    ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+    const auto it = plink2.find(table->sample_ids()[s]);
+    ASSERT_NE(it, plink2.end());
+    EXPECT_NEAR(ours->sums[0], it->second.sum, kTolerance) << "sample #" << s;
+    EXPECT_EQ(ours->allele_counts[0], it->second.allele_ct);
+    EXPECT_NEAR(ours->averages[0], it->second.avg,
+                1e-5 * std::abs(it->second.avg) + 1e-12);
+    std::printf("sample #%zu: stored-genotype score %.9g, plink2 %.6g\n", s,
+                ours->sums[0], it->second.sum);
+  }
 }
 
 TEST(PgsPlink2Test, MissingGenotypesMatchPlink2) {
