@@ -284,7 +284,9 @@ class Store {
       PatientId patient) = 0;
   // The patient's genotypes selected by `query`, over all its sources in
   // ingest order, as a one-sample table (sample id = the pseudonym; build of
-  // the first source). kInvalidArgument for a malformed region.
+  // the first source; chromosomes named canonically, "1" for "chr1"; calls
+  // as ALT copies with their phased flag, not which haplotype carries ALT).
+  // kInvalidArgument for a malformed region.
   virtual Result<GenotypeTable> Genotypes(PatientId patient,
                                           const GenotypeQuery& query) = 0;
 

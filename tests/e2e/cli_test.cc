@@ -151,6 +151,107 @@ TEST_F(CliTest, IngestQueryAndExportTheExamplePatient) {
   }
 }
 
+// The whole example patient across scales: the sources of its WFDB record
+// (identity "wfdb-record:ecg") and of its FHIR history (identity
+// "fhir-patient:...") are ingested without --patient, become two patients,
+// and `link` merges them; then genotype, score and timeline.
+TEST_F(CliTest, ExamplePatientAcrossScalesLinkGenotypeScoreTimeline) {
+  const auto ex = dir_ / "example";
+  auto r = RunJumeau({"ingest", store_, (ex / "ecg.hea").string(),
+                      (ex / "history.json").string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto report = nlohmann::json::parse(r.out);
+  ASSERT_EQ(report.size(), 2u);
+  const std::string ecg_patient = report[0]["patient"];
+  const std::string history_patient = report[1]["patient"];
+  EXPECT_NE(ecg_patient, history_patient);
+  EXPECT_EQ(report[1]["resources_by_type"]["Patient"], 1);
+  EXPECT_GT(report[1]["resources_by_type"]["Observation"], 100);
+
+  // The genome and the wearable week go to the history's patient.
+  r = RunJumeau({"ingest", store_, (ex / "genome.vcf").string(),
+                 (ex / "wearable.csv").string(), "--patient", history_patient,
+                 "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  report = nlohmann::json::parse(r.out);
+  EXPECT_GT(report[0]["variants"], 1000);
+  EXPECT_GT(report[1]["signals"], 0);
+
+  // Linking the record's identity merges the ECG's patient into it.
+  r = RunJumeau({"link", store_, "--source-id", "wfdb-record:ecg", "--patient",
+                 history_patient, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["merged_from"], ecg_patient);
+  r = RunJumeau({"patients", store_, "--json"});
+  const auto patients = nlohmann::json::parse(r.out);
+  ASSERT_EQ(patients.size(), 1u);
+  EXPECT_EQ(patients[0]["birth"].get<std::string>().size(), 4u)
+      << "birth date generalised to the year";
+  EXPECT_EQ(RunJumeau({"link", store_, "--source-id", "no-kind", "--patient",
+                       "x"})
+                .exit_code,
+            2);
+
+  // Blood pressure components of the 85354-9 panel, with UCUM units.
+  r = RunJumeau({"events", store_, history_patient, "--code", "8480-6",
+                 "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto systolic = nlohmann::json::parse(r.out);
+  ASSERT_GT(systolic.size(), 20u);
+  EXPECT_EQ(systolic[0]["unit"], "mm[Hg]");
+  EXPECT_EQ(systolic[0]["origin"], "Observation");
+  EXPECT_EQ(systolic[0]["status"], "final");
+
+  r = RunJumeau({"genotype", store_, history_patient, "--region",
+                 "chr1:1-50000000", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto g = nlohmann::json::parse(r.out);
+  EXPECT_EQ(g["genome_build"], "GRCh38");
+  ASSERT_GT(g["variants"].size(), 0u);
+  for (const auto& v : g["variants"]) {
+    EXPECT_EQ(v["chrom"], "1") << "chromosomes are stored canonically";
+    EXPECT_LE(v["pos"].get<int64_t>(), 50000000);
+  }
+  EXPECT_EQ(RunJumeau({"genotype", store_, history_patient, "--region",
+                       "chr1:x-y"})
+                .exit_code,
+            2);
+
+  r = RunJumeau({"score", store_, history_patient, "--pgs",
+                 (ex / "score.txt").string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto score = nlohmann::json::parse(r.out);
+  EXPECT_GE(score["overlap"].get<double>(), 0.75);
+  EXPECT_FALSE(score["already_stored"]);
+  r = RunJumeau({"score", store_, history_patient, "--pgs",
+                 (ex / "score.txt").string(), "--json"});
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["already_stored"]);
+  r = RunJumeau({"events", store_, history_patient, "--origin", "jumeau score",
+                 "--json"});
+  const auto stored = nlohmann::json::parse(r.out);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_DOUBLE_EQ(stored[0]["value"].get<double>(),
+                   score["sum"].get<double>());
+
+  r = RunJumeau({"timeline", store_, history_patient});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("clinical history 1976-2021"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("WFDB 2 signals (MLII, V2) 30 min at 360 Hz on "
+                       "2019-03-02"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("genotype"), std::string::npos) << r.out;
+  r = RunJumeau({"timeline", store_, history_patient, "--from",
+                 "2019-03-02T07:50:00Z", "--to", "2019-03-02T08:00:01Z",
+                 "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto window = nlohmann::json::parse(r.out)["window"];
+  bool heart_rate = false;
+  for (const auto& e : window) heart_rate |= e["code"] == "8867-4";
+  EXPECT_TRUE(heart_rate) << window.dump();
+}
+
 TEST_F(CliTest, BadInputIsOneLineNamingTheFileAndLeavesTheStoreUnchanged) {
   const auto edf = dir_ / "example" / "eeg.edf";
   ASSERT_TRUE(std::filesystem::exists(edf));
