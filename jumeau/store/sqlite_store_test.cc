@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 
+#include "jumeau/store/internal/sqlite.h"
 #include "jumeau/testing/test_data.h"
 
 namespace jumeau::store {
@@ -473,6 +474,143 @@ TEST_F(SqliteStoreTest, EventsFilterByCodeAndTime) {
   q.limit = 5;
   EXPECT_EQ(store_->Events(pid, q)->size(), 5u);
   EXPECT_TRUE(store_->Events(pid, EventQuery{})->at(3).event.end.has_value());
+}
+
+// The schema of version 1 as it shipped (frozen here as a fixture): a store
+// written then must open, migrate to the current version and keep its data.
+constexpr char kSchemaVersion1[] = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE patients(
+  id INTEGER PRIMARY KEY,
+  pseudonym TEXT NOT NULL UNIQUE,
+  created_ns INTEGER NOT NULL
+);
+-- Keyed hashes (BLAKE2b, key in meta.pseudonym_key) of source identities,
+-- linking sources to patients without storing identifiers in clear.
+CREATE TABLE patient_links(
+  identity_hash BLOB PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id)
+) WITHOUT ROWID;
+CREATE TABLE sources(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  content_hash TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  reader TEXT NOT NULL,
+  reader_version TEXT NOT NULL,
+  byte_size INTEGER NOT NULL,
+  ingested_ns INTEGER NOT NULL,
+  warnings TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE streams(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'signal',
+  label TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  source_unit TEXT NOT NULL,
+  transducer TEXT NOT NULL,
+  prefilter TEXT NOT NULL,
+  rate_num INTEGER NOT NULL,
+  rate_den INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  sample_count INTEGER NOT NULL,
+  scale REAL NOT NULL,
+  offset REAL NOT NULL,
+  digital_min INTEGER NOT NULL,
+  digital_max INTEGER NOT NULL,
+  physical_min REAL NOT NULL,
+  physical_max REAL NOT NULL,
+  bits INTEGER NOT NULL,
+  chunk_samples INTEGER NOT NULL,
+  UNIQUE(patient_id, name)
+);
+CREATE TABLE chunks(
+  key INTEGER PRIMARY KEY,
+  sample_count INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE pyramid(
+  key INTEGER PRIMARY KEY,
+  bucket_count INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+-- Each distinct (system, code, display) once; events refer to it by id.
+CREATE TABLE codes(
+  id INTEGER PRIMARY KEY,
+  system TEXT NOT NULL,
+  code TEXT NOT NULL,
+  display TEXT NOT NULL,
+  UNIQUE(system, code, display)
+);
+CREATE INDEX codes_by_code ON codes(code);
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  time_ns INTEGER NOT NULL,
+  end_ns INTEGER,
+  code_id INTEGER NOT NULL REFERENCES codes(id),
+  origin TEXT NOT NULL DEFAULT '',
+  value REAL,
+  unit TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL DEFAULT '',
+  subtype INTEGER NOT NULL DEFAULT 0,
+  number INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_by_time ON events(patient_id, time_ns);
+CREATE INDEX events_by_code ON events(patient_id, code_id, time_ns);
+)sql";
+
+TEST(SqliteStoreMigrationTest, Version1StoreMigratesAndKeepsItsRecords) {
+  const auto path = testing::ScratchDir() / "v1.jumeau";
+  std::filesystem::remove(path);
+  {
+    internal::Database db;
+    ASSERT_TRUE(db.Open(path.string(), true).ok());
+    ASSERT_TRUE(db.Exec("PRAGMA journal_mode = WAL").ok());
+    ASSERT_TRUE(db.Exec(kSchemaVersion1).ok());
+    ASSERT_TRUE(db.Exec(R"sql(
+      INSERT INTO meta VALUES('schema_version', 1);
+      INSERT INTO meta VALUES('pseudonym_key', zeroblob(32));
+      INSERT INTO patients VALUES(1, 'alice', 0);
+      INSERT INTO sources VALUES(1, 1, 'h1', 'WFDB', 'jumeau.io.wfdb', '0.1.0', 10, 0, '');
+      INSERT INTO codes VALUES(1, 'urn:jumeau:wfdb-annotation', 'N', '');
+      INSERT INTO events(patient_id, source_id, time_ns, code_id) VALUES(1, 1, 5, 1);
+    )sql").ok());
+  }
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto alice = (*store)->FindPatient("alice");
+  ASSERT_TRUE(alice.ok());
+  EXPECT_EQ(alice->source_count, 1);
+  EXPECT_EQ(alice->event_count, 1);
+  auto sources = (*store)->Sources(alice->id);
+  ASSERT_EQ(sources->size(), 1u);
+  EXPECT_EQ((*sources)[0].content_hash, "h1");
+  auto events = (*store)->Events(alice->id, EventQuery{});
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().event.time_precision, DatePrecision::kSecond);
+  EXPECT_TRUE((*store)->CheckIntegrity().ok());
+  // New kinds of records go in.
+  auto txn = (*store)->BeginSource(Describe("h2"));
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  ASSERT_TRUE((*txn)->Patient(Identity("vcf-sample:x")).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  txn->reset();
+  store->reset();
+  internal::Database db;
+  ASSERT_TRUE(db.Open(path.string(), false).ok());
+  auto version = db.Prepare(
+      "SELECT value FROM meta WHERE key = 'schema_version'");
+  ASSERT_TRUE(version->Step().value());
+  EXPECT_EQ(version->Int(0), 2);
 }
 
 }  // namespace
