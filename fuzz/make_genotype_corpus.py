@@ -19,7 +19,9 @@ def varint(n):
     return bytes(out)
 
 
-def block(raw):
+def block(raw, compress=True):
+    if not compress:
+        return b"\x00" + varint(len(raw)) + raw
     z = subprocess.run(["zstd", "-3", "-q", "-c"], input=raw,
                        capture_output=True, check=True).stdout
     return b"\x01" + varint(len(raw)) + z
@@ -36,9 +38,16 @@ def variant_raw(n):
     return raw
 
 
-def genotype_raw(n, dosages):
-    raw = bytes([1 if dosages else 0])
-    raw += bytes((i % 3) for i in range(n)) + bytes(n)
+def genotype_raw(n, dosages, uniform_flags):
+    raw = bytes([(1 if dosages else 0) | (0 if uniform_flags else 2)])
+    if uniform_flags:
+        raw += b"\x01"  # every call phased
+    packed = bytearray((n + 3) // 4)
+    for i in range(n):
+        packed[i // 4] |= (i % 4 if i % 4 < 3 else 3) << (2 * (i % 4))
+    raw += bytes(packed)
+    if not uniform_flags:
+        raw += bytes(i % 3 for i in range(n))
     if dosages:
         raw += b"\x00\x00\x80\x3f" * n  # 1.0f
     return raw
@@ -53,7 +62,7 @@ def main():
         v = block(variant_raw(n))
         seeds[f"variants_{n}"] = b"\x00" + v
         seeds[f"variants_{n}_truncated"] = b"\x00" + v[: len(v) // 2]
-        g = block(genotype_raw(n, n % 2 == 1))
+        g = block(genotype_raw(n, n % 2 == 1, n % 3 == 0), compress=n > 20)
         seeds[f"calls_{n}"] = b"\x01" + bytes([n & 255, n >> 8]) + g
         damaged = bytearray(g)
         if len(damaged) > 4:
