@@ -315,6 +315,40 @@ TEST_F(CliTest, BadInputIsOneLineNamingTheFileAndLeavesTheStoreUnchanged) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("unknown format"), std::string::npos) << r.err;
 
+  // Clinical sources broken far into the file, after many records were
+  // already handed to the store: still nothing is stored.
+  const std::string history = ReadFile(dir_ / "example" / "history.json");
+  std::string genome = ReadFile(dir_ / "example" / "genome.vcf");
+  const size_t late_record = genome.find("\nchr20\t");
+  ASSERT_NE(late_record, std::string::npos);
+  const size_t gt = genome.find("\t0/", late_record + 1);
+  ASSERT_NE(gt, std::string::npos);
+  genome.replace(gt + 1, 3, "0/x");
+  std::string wearable = ReadFile(dir_ / "example" / "wearable.csv");
+  size_t row = 0;
+  for (int k = 0; k < 5000; ++k) row = wearable.find('\n', row + 1);
+  const size_t comma = wearable.find(',', row + 1);
+  ASSERT_NE(comma, std::string::npos);
+  wearable.insert(comma + 1, "abc");
+  const std::vector<Case> clinical = {
+      {"history_cut.json", history.substr(0, history.size() * 9 / 10)},
+      {"genome_bad.vcf", genome},
+      {"wearable_bad.csv", wearable},
+  };
+  std::filesystem::copy_file(dir_ / "example" / "wearable.mapping.ini",
+                             dir_ / "wearable_bad.mapping.ini");
+  for (const auto& c : clinical) {
+    SCOPED_TRACE(c.name);
+    const auto path = dir_ / c.name;
+    std::ofstream(path, std::ios::binary) << c.content;
+    const auto bad =
+        RunJumeau({"ingest", store_, path.string(), "--patient", "x"});
+    EXPECT_EQ(bad.exit_code, 4) << bad.err;
+    EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+    EXPECT_NE(bad.err.find(c.name), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("line"), std::string::npos) << bad.err;
+  }
+
   auto store = *store::OpenSqliteStore(store_);
   EXPECT_TRUE(store->Patients()->empty()) << "nothing was stored";
   EXPECT_TRUE(store->CheckIntegrity().ok());
