@@ -549,7 +549,12 @@ class SqliteStore final : public Store {
       q.Bind(1, d.content_hash);
       auto row = q.Step();
       if (!row.ok()) return rollback(row.status());
-      if (*row) {
+      if (*row && d.replace_existing) {
+        const SourceId old = q.Int(0);
+        q.Reset();
+        Status deleted = DeleteSourceRows(old);
+        if (!deleted.ok()) return rollback(deleted);
+      } else if (*row) {
         return rollback(
             AlreadyExistsError("identical content already ingested (source " +
                                std::to_string(q.Int(0)) + ", hash " +
@@ -1014,6 +1019,50 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Deletes a source and everything stored from it. REQUIRES: inside a
+  // transaction.
+  Status DeleteSourceRows(SourceId source) {
+    std::vector<StreamId> streams;
+    {
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto q, db_.Prepare("SELECT id FROM streams WHERE source_id = ?"));
+      q.Bind(1, source);
+      while (true) {
+        JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+        if (!row) break;
+        streams.push_back(q.Int(0));
+      }
+    }
+    for (StreamId id : streams) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto chunks, db_.Prepare("DELETE FROM chunks WHERE key >= ? AND key < ?"));
+      JUMEAU_RETURN_IF_ERROR(
+          chunks.Bind(1, ChunkKey(id, 0)).Bind(2, ChunkKey(id + 1, 0)).Run());
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto blocks,
+          db_.Prepare("DELETE FROM pyramid WHERE key >= ? AND key < ?"));
+      JUMEAU_RETURN_IF_ERROR(blocks.Bind(1, PyramidKey(id, 0, 0))
+                                 .Bind(2, PyramidKey(id + 1, 0, 0))
+                                 .Run());
+    }
+    for (const char* sql : {
+             "DELETE FROM streams WHERE source_id = ?1",
+             "DELETE FROM events WHERE source_id = ?1",
+             "DELETE FROM genotype_blocks WHERE set_id IN "
+             "(SELECT id FROM variant_sets WHERE source_id = ?1)",
+             "DELETE FROM variant_blocks WHERE set_id IN "
+             "(SELECT id FROM variant_sets WHERE source_id = ?1)",
+             "DELETE FROM variant_sets WHERE source_id = ?1",
+             "DELETE FROM source_patients WHERE source_id = ?1",
+             "DELETE FROM sources WHERE id = ?1",
+         }) {
+      JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(sql));
+      JUMEAU_RETURN_IF_ERROR(q.Bind(1, source).Run());
+    }
+    cached_stream_.reset();
+    return Status::Ok();
+  }
+
   Result<LinkResult> LinkInTransaction(std::string_view key,
                                        std::string_view pseudonym) {
     internal::Patients patients(&db_, &clock_);

@@ -388,6 +388,37 @@ TEST_F(SqliteStoreTest, GenotypesRoundTripAndQueryByRegionAndId) {
             StatusCode::kInvalidArgument);
 }
 
+TEST_F(SqliteStoreTest, ReplacingASourceDeletesEverythingItHeld) {
+  SourceDescription d = Describe("derived:hrv/1:alice");
+  d.patient_pseudonym = "alice";
+  for (int run = 0; run < 2; ++run) {
+    Open o = Begin(*store_, d, "derived:hrv/1:alice");
+    ASSERT_TRUE(o.txn) << "run " << run;
+    ASSERT_TRUE(
+        o.txn->AddSignal(o.patient, MakeSignal("SDNN", 70000 + run, run)).ok());
+    Event e;
+    e.time = Time{run};
+    e.code = Code{"urn:test", "x", ""};
+    ASSERT_TRUE(o.txn->AddEvents(o.patient, std::vector<Event>{e}).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+    d.replace_existing = true;
+  }
+  const auto alice = *store_->FindPatient("alice");
+  EXPECT_EQ(alice.stream_count, 1);
+  EXPECT_EQ(alice.event_count, 1);
+  EXPECT_EQ(alice.source_count, 1);
+  const auto stream = *store_->FindStream(alice.id, "SDNN");
+  EXPECT_EQ(stream.sample_count, 70001) << "the second run's";
+  EXPECT_EQ(store_->ReadSamples(stream.id, 0, 70001)->size(), 70001u);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+  // Nothing of the first run is left behind.
+  internal::Database db;
+  ASSERT_TRUE(db.Open(path_.string(), false).ok());
+  auto chunks = db.Prepare("SELECT count(*) FROM chunks");
+  ASSERT_TRUE(chunks->Step().value());
+  EXPECT_EQ(chunks->Int(0), 2) << "two chunks of 65536 for 70001 samples";
+}
+
 TEST_F(SqliteStoreTest, ClinicalDetailOfEventsRoundTrips) {
   Open o = Begin(*store_, Describe("fhir"), "fhir-patient:9");
   Event e;

@@ -201,6 +201,11 @@ struct SourceDescription {
   // one person, whatever keys it names (they are linked to the pseudonym).
   // Empty: patients are resolved from the source's own identities.
   std::string patient_pseudonym;
+  // When a source with the same content hash is stored: false (default),
+  // BeginSource refuses with kAlreadyExists; true, that source and all it
+  // holds are deleted in this transaction (a derived result recomputed by
+  // the same analysis version replaces the previous one).
+  bool replace_existing = false;
 };
 
 // What Store::Link did.
@@ -236,7 +241,8 @@ class Store {
   virtual ~Store() = default;
 
   // Starts ingesting a source. Returns kAlreadyExists (message naming the
-  // hash) when a source with the same content hash is stored.
+  // hash) when a source with the same content hash is stored, unless
+  // description.replace_existing.
   virtual Result<std::unique_ptr<SourceTransaction>> BeginSource(
       const SourceDescription& description) = 0;
 
