@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Fails when a file under jumeau/<folder>/ includes a layer it may not depend on.
 
-Layers depend downward only (docs/architecture.md): front ends -> ingest/synth
--> {io, store} -> core. Tests may also include jumeau/testing/.
+Layers depend downward only (docs/architecture.md): front ends -> ingest/synth/
+derive -> {io, store, analysis} -> core. Tests may also include jumeau/testing/.
 """
 import pathlib
 import re
@@ -15,7 +15,8 @@ ALLOWED = {
     "analysis": {"core", "analysis"},
     "synth": {"core", "io", "synth"},
     "ingest": {"core", "io", "store", "ingest"},
-    "cli": {"core", "io", "store", "analysis", "synth", "ingest", "cli"},
+    "derive": {"core", "store", "analysis", "derive"},
+    "cli": {"core", "io", "store", "analysis", "synth", "ingest", "derive", "cli"},
     "testing": {"core", "testing"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"jumeau/([a-z_]+)/')

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   jumeau::cli::AddGenotypeVerb(app, &action);
   jumeau::cli::AddScoreVerb(app, &action);
   jumeau::cli::AddTimelineVerb(app, &action);
+  jumeau::cli::AddAnalyzeVerb(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
