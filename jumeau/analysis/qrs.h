@@ -59,16 +59,22 @@ Result<QrsResult> DetectQrs(std::span<const int32_t> samples, double scale,
                             const QrsOptions& options = {});
 
 // Detects beats from several simultaneous leads of one record (e.g. MLII and
-// V1), combining their QRS energy. Returns as DetectQrs; also
-// kInvalidArgument when `leads` is empty or the leads differ in length.
+// V1): each lead is detected on its own; the first lead's beats are kept
+// and the others fill its gaps (stretches longer than 1.5 median RR, e.g.
+// where it goes flat). Put the best lead first. Returns as DetectQrs (noisy
+// segments are the first lead's); also kInvalidArgument when `leads` is
+// empty or the leads differ in length.
 Result<QrsResult> DetectQrs(std::span<const QrsLead> leads,
                             const SampleRate& rate,
                             const QrsOptions& options = {});
 
 // A streaming QRS detector: feed blocks of samples, collect beats as they
-// are decided (at most about 2.5 s after the beat, usually 0.3 s), with
-// memory bounded independently of the record's length. Gives the same
-// result as DetectQrs whatever the block sizes. Not thread-safe: use one
+// are decided (usually 0.2 s after the energy peak; up to 2 s at the start
+// and about 1.7 RR when a beat is found by search-back), with memory bounded
+// independently of the record's length. With one lead it gives the same
+// result as the one-lead DetectQrs whatever the block sizes; with several
+// it sums their squared slopes in mV^2 (a simpler fusion than the gap
+// filling of the several-lead DetectQrs). Not thread-safe: use one
 // detector per thread.
 class QrsDetector {
  public:

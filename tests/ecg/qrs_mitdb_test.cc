@@ -61,6 +61,12 @@ Scored RunRecord(const std::filesystem::path& dir, const std::string& name,
   options.end = first.TimeOfSample(static_cast<int64_t>(first.samples.size()));
   options.reference_vf = analysis::WfdbVfEpisodes(*atr);
   s.match = analysis::MatchBeats(reference, detected, options);
+  if (const char* dbg = std::getenv("JUMEAU_QRS_DEBUG"); dbg && name == dbg) {
+    for (size_t i : s.match.missed)
+      std::printf("  FN %.3f s\n", (reference[i] - first.start).seconds());
+    for (size_t i : s.match.extra)
+      std::printf("  FP %.3f s\n", (detected[i] - first.start).seconds());
+  }
   return s;
 }
 
@@ -71,7 +77,9 @@ TEST(QrsMitdbTest, PooledSensitivityAndPositivePredictivity) {
   std::vector<Scored> all;
   std::vector<BeatMatchResult> matches;
   std::printf("record     TP    FN    FP     Se%%     +P%%  noisy(s)\n");
+  const char* only = std::getenv("JUMEAU_QRS_ONLY");
   for (const char* name : kRecords) {
+    if (only && std::string(only) != name) continue;
     Scored s = RunRecord(dir, name, leads);
     const BeatMatchResult& m = s.match;
     std::printf("%-6s %6lld %5lld %5lld %7.2f %7.2f %8.1f\n", name,
