@@ -56,9 +56,8 @@ Stream MakeStream(std::span<const Time> times,
   Stream s;
   std::vector<size_t> order(times.size());
   std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return times[a] < times[b];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return times[a] < times[b]; });
   for (size_t i : order) {
     int64_t t = times[i].ns_since_epoch;
     if (t == kNone || InEpisode(t, excluded)) continue;
@@ -96,8 +95,9 @@ BeatMatchResult MatchBeats(std::span<const Time> reference,
   int64_t start = 0;
   if (__builtin_add_overflow(options.record_start.ns_since_epoch,
                              options.learning_period.ns, &start)) {
-    start = options.learning_period.ns > 0 ? kNone - 1
-                                           : std::numeric_limits<int64_t>::min();
+    start = options.learning_period.ns > 0
+                ? kNone - 1
+                : std::numeric_limits<int64_t>::min();
   }
 
   BeatMatchResult result;

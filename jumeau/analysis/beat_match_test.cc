@@ -85,16 +85,14 @@ TEST(BeatMatchTest, FirstFiveMinutesAreNotCounted) {
   const Time start = Time{0} + Duration::Hours(1);
   BeatMatchOptions o;  // default: 5-minute learning period
   o.record_start = start;
-  std::vector<Time> ref = {start + Duration::Seconds(10),
-                           start + Duration::Seconds(299),
-                           start + Duration::Seconds(301),
-                           start + Duration::Seconds(302)};
+  std::vector<Time> ref = {
+      start + Duration::Seconds(10), start + Duration::Seconds(299),
+      start + Duration::Seconds(301), start + Duration::Seconds(302)};
   // A false positive and a miss inside the first 5 minutes, then one of
   // each after.
-  std::vector<Time> det = {start + Duration::Seconds(20),
-                           start + Duration::Seconds(299),
-                           start + Duration::Seconds(301),
-                           start + Duration::Milliseconds(303500)};
+  std::vector<Time> det = {
+      start + Duration::Seconds(20), start + Duration::Seconds(299),
+      start + Duration::Seconds(301), start + Duration::Milliseconds(303500)};
   BeatMatchResult r = MatchBeats(ref, det, o);
   EXPECT_EQ(r.true_positives, 1);
   EXPECT_EQ(r.false_negatives, 1);

@@ -133,8 +133,7 @@ struct QrsDetector::Impl {
 
   void Process(std::span<const std::span<const int32_t>> block, int64_t from,
                int64_t count);
-  void Filter(LeadFilter& lead,
-              std::span<const int32_t> x, int64_t count);
+  void Filter(LeadFilter& lead, std::span<const int32_t> x, int64_t count);
   void EmitCandidate(int64_t loc, double value);
   void FinishLearning();
   void Classify(const Peak& p);
@@ -147,7 +146,8 @@ struct QrsDetector::Impl {
   void CloseNoiseWindow();
 };
 
-void QrsDetector::Impl::Filter(LeadFilter& lead, std::span<const int32_t> x, int64_t count) {
+void QrsDetector::Impl::Filter(LeadFilter& lead, std::span<const int32_t> x,
+                               int64_t count) {
   const int64_t mx = lead.mask_x;
   const int64_t mb = lead.mask;
   const int64_t half = (lead.lb - lead.la) / 2;
@@ -235,8 +235,8 @@ void QrsDetector::Impl::EmitCandidate(int64_t loc, double value) {
   int64_t best_j = loc;
   for (const LeadFilter& lead : leads) {
     for (int64_t j = lo; j <= loc; ++j) {
-      const double a = std::abs(static_cast<double>(lead.b[j & mask])) *
-                       lead.weight;
+      const double a =
+          std::abs(static_cast<double>(lead.b[j & mask])) * lead.weight;
       if (a > best) {
         best = a;
         best_j = j;
@@ -259,7 +259,8 @@ void QrsDetector::Impl::EmitCandidate(int64_t loc, double value) {
 void QrsDetector::Impl::FinishLearning() {
   learned = true;
   spk = 0.5 * std::sqrt(learn_max);
-  npk = 0.5 * std::sqrt(learn_sum / static_cast<double>(std::max<int64_t>(1, learning)));
+  npk = 0.5 * std::sqrt(learn_sum /
+                        static_cast<double>(std::max<int64_t>(1, learning)));
   for (const Peak& p : pending) Classify(p);
   pending.clear();
 }
@@ -355,8 +356,7 @@ void QrsDetector::Impl::Classify(const Peak& p) {
   Noise(p, true);
 }
 
-QrsDetector::QrsDetector(std::unique_ptr<Impl> impl)
-    : impl_(std::move(impl)) {}
+QrsDetector::QrsDetector(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 QrsDetector::~QrsDetector() = default;
 
 Result<std::unique_ptr<QrsDetector>> QrsDetector::Create(
@@ -390,7 +390,8 @@ Result<std::unique_ptr<QrsDetector>> QrsDetector::Create(
   impl->refractory = std::max<int64_t>(1, std::lround(kRefractory * fs));
   impl->t_wave = std::lround(kTWaveWindow * fs);
   impl->learning = std::lround(kLearning * fs);
-  impl->noise_window = std::max<int64_t>(1, rate.SamplesIn(options.noise_window));
+  impl->noise_window =
+      std::max<int64_t>(1, rate.SamplesIn(options.noise_window));
   const int64_t ring = NextPowerOfTwo(kStep + impl->refractory + 2 * impl->w +
                                       impl->k + impl->lb + 16);
   impl->mask = ring - 1;
@@ -512,8 +513,7 @@ std::vector<int64_t> FillGaps(const std::vector<int64_t>& primary,
 }  // namespace
 
 Result<QrsResult> DetectQrs(std::span<const QrsLead> leads,
-                            const SampleRate& rate,
-                            const QrsOptions& options) {
+                            const SampleRate& rate, const QrsOptions& options) {
   if (leads.empty()) {
     return InvalidArgumentError("QRS detection: no lead given");
   }
@@ -540,8 +540,7 @@ Result<QrsResult> DetectQrs(std::span<const QrsLead> leads,
 }
 
 Result<QrsResult> DetectQrs(std::span<const int32_t> samples, double scale,
-                            const SampleRate& rate,
-                            const QrsOptions& options) {
+                            const SampleRate& rate, const QrsOptions& options) {
   const QrsLead lead{samples, scale};
   return DetectQrs(std::span<const QrsLead>(&lead, 1), rate, options);
 }

@@ -59,8 +59,7 @@ Synthetic MakeEcg(double fs, double seconds, double polarity) {
   uint64_t state = 42;
   s.samples.resize(n);
   for (int64_t i = 0; i < n; ++i) {
-    const double v = polarity * mv[i] +
-                     0.4 * std::sin(2 * kPi * 0.3 * i / fs) +
+    const double v = polarity * mv[i] + 0.4 * std::sin(2 * kPi * 0.3 * i / fs) +
                      0.02 * Noise(state);
     s.samples[i] = static_cast<int32_t>(std::lround(v / kScale)) + 1024;
   }
@@ -130,8 +129,7 @@ TEST(QrsTest, StreamingGivesTheSameBeatsWhateverTheBlockSize) {
     QrsResult rest = (*det)->Take();
     beats.insert(beats.end(), rest.beats.begin(), rest.beats.end());
     EXPECT_EQ(beats, whole->beats) << "block " << block;
-    EXPECT_EQ((*det)->samples_seen(),
-              static_cast<int64_t>(ecg.samples.size()));
+    EXPECT_EQ((*det)->samples_seen(), static_cast<int64_t>(ecg.samples.size()));
   }
 }
 
@@ -196,10 +194,9 @@ TEST(QrsTest, RejectsBadArguments) {
   const QrsLead leads[2] = {{x, kScale}, {y, kScale}};
   EXPECT_EQ(DetectQrs(leads, SampleRate(360, 1)).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(DetectQrs(std::span<const QrsLead>(), SampleRate(360, 1))
-                .status()
-                .code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      DetectQrs(std::span<const QrsLead>(), SampleRate(360, 1)).status().code(),
+      StatusCode::kInvalidArgument);
   const double scale = kScale;
   auto det = QrsDetector::Create(SampleRate(360, 1),
                                  std::span<const double>(&scale, 1));

@@ -70,10 +70,12 @@ Scored RunRecord(const std::filesystem::path& dir, const std::string& name,
   return s;
 }
 
+// Prints the per-record table. For a closer look, JUMEAU_QRS_ONLY=<record>
+// runs one record and JUMEAU_QRS_DEBUG=<record> lists its missed (FN) and
+// extra (FP) beats in seconds from the record start.
 TEST(QrsMitdbTest, PooledSensitivityAndPositivePredictivity) {
   JUMEAU_REQUIRE_TEST_DATA(dir, "wfdb/mitdb");
-  size_t leads = 2;
-  if (const char* env = std::getenv("JUMEAU_QRS_LEADS")) leads = std::atoi(env);
+  const size_t leads = 2;  // MLII (or V5) first, the other lead fills gaps
   std::vector<Scored> all;
   std::vector<BeatMatchResult> matches;
   std::printf("record     TP    FN    FP     Se%%     +P%%  noisy(s)\n");
@@ -97,8 +99,11 @@ TEST(QrsMitdbTest, PooledSensitivityAndPositivePredictivity) {
               static_cast<long long>(pooled.false_positives),
               100.0 * pooled.sensitivity(),
               100.0 * pooled.positive_predictivity());
-  EXPECT_GE(pooled.sensitivity(), 0.99);
-  EXPECT_GE(pooled.positive_predictivity(), 0.99);
+  // Measured (deterministic): Se 99.90%, +P 99.85% (33525 TP, 33 FN, 52 FP).
+  // The floor is the goal, 99.8%: a change that loses more than ~17
+  // beats either way fails here.
+  EXPECT_GE(pooled.sensitivity(), 0.998);
+  EXPECT_GE(pooled.positive_predictivity(), 0.998);
 }
 
 }  // namespace
