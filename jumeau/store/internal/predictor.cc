@@ -16,12 +16,6 @@
 namespace jumeau::store::internal {
 namespace {
 
-// Combines the two Fletcher sums. Not a linear combination: with
-// s1 + K * s2, flipping a top bit cancels out when K * (n - i) is odd.
-inline uint32_t CombineSums(uint32_t s1, uint32_t s2) {
-  return s1 ^ ((s2 << 16) | (s2 >> 16));
-}
-
 // The damped-slope prediction of the next first difference from d1.
 template <int kA>
 inline uint32_t DampedSlope(uint32_t d1) {
@@ -55,7 +49,46 @@ void ResidualsOf(std::span<const int32_t> x, uint32_t* r) {
     x2 = x1;
     x1 = p[u];
   }
-  for (size_t u = warm; u < n; ++u) {
+  size_t u = warm;
+#if defined(__SSE2__)
+  // Four residuals per step from unaligned loads of the shifted series.
+  auto load = [&](size_t at) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+  };
+  for (; u + 4 <= n && u >= WarmUpLength(kKind); u += 4) {
+    const __m128i x0 = load(u);
+    __m128i res;
+    if constexpr (kKind == 0) {
+      res = x0;
+    } else {
+      const __m128i x1 = load(u - 1);
+      const __m128i d = _mm_sub_epi32(x0, x1);
+      if constexpr (kKind == 1) {
+        res = d;
+      } else {
+        const __m128i d1 = _mm_sub_epi32(x1, load(u - 2));
+        if constexpr (kKind == 2) {
+          res = _mm_sub_epi32(d, d1);
+        } else if constexpr (kKind == 3) {
+          const __m128i d2 = _mm_sub_epi32(load(u - 2), load(u - 3));
+          res = _mm_sub_epi32(_mm_sub_epi32(d, d1), _mm_sub_epi32(d1, d2));
+        } else {
+          __m128i ad;  // a * d1 for a = 1, 2, 3
+          if constexpr (kKind == 4) {
+            ad = d1;
+          } else if constexpr (kKind == 5) {
+            ad = _mm_add_epi32(d1, d1);
+          } else {
+            ad = _mm_add_epi32(d1, _mm_add_epi32(d1, d1));
+          }
+          res = _mm_sub_epi32(d, _mm_srai_epi32(_mm_add_epi32(ad, _mm_set1_epi32(2)), 2));
+        }
+      }
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(r + u), res);
+  }
+#endif
+  for (; u < n; ++u) {
     if constexpr (kKind == 0) {
       r[u] = p[u];
     } else if constexpr (kKind == 1) {

@@ -85,6 +85,13 @@ class Reconstructor {
 uint32_t Reconstruct(const uint32_t* lockstep, const SegmentLayout& layout, int kind,
                      uint32_t* out);
 
+// Combines the two Fletcher sums of SampleChecksum. Not a linear
+// combination: with s1 + K * s2, flipping a top bit cancels out when
+// K * (n - i) is odd.
+inline uint32_t CombineSums(uint32_t s1, uint32_t s2) {
+  return s1 ^ ((s2 << 16) | (s2 >> 16));
+}
+
 // A Fletcher-style checksum of `samples` in order: s1 = sum of the samples,
 // s2 = sum of the running s1 (both modulo 2^32), combined non-linearly into 32
 // bits. Position-dependent, so swaps and shifts change it too.

@@ -350,12 +350,13 @@ class RawBitSink {
 // hist[bucket * alphabet + token] (ContextBucket of the context value). With
 // four segments each one counts into its own copy, summed at the end, so
 // that runs of one cell (common: residuals repeat) form four independent
-// store-to-load chains instead of one. When `raw` is given, also writes the
-// raw bits of every value in decoding order (rows, then segments).
-template <int S, int kMode>
-void ContextHistogram(const uint8_t* tk, const uint32_t* v, const SegmentLayout& layout,
-                      size_t alphabet, const uint8_t* raw_bits_of, std::vector<uint32_t>* hist,
-                      RawBitSink* raw_out) {
+// store-to-load chains instead of one. With kFirst, `tk` holds fine tokens
+// on entry, mapped in place through token_of_fine, and the raw bits of every
+// value go to *raw in decoding order (rows, then segments).
+template <int S, int kMode, bool kFirst>
+void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layout,
+                      size_t alphabet, const uint8_t* token_of_fine, const uint8_t* raw_bits_of,
+                      std::vector<uint32_t>* hist, RawBitSink* raw_out) {
   static_assert(S == 1 || S == 4);
   const uint8_t* bucket = BucketOf().data();
   const size_t cells = static_cast<size_t>(BucketOf().back() + 1) * alphabet;
@@ -363,15 +364,18 @@ void ContextHistogram(const uint8_t* tk, const uint32_t* v, const SegmentLayout&
   uint32_t* const h = hist->data();
   size_t min_len = layout.length;
   for (int j = 0; j < S; ++j) min_len = std::min(min_len, layout.Length(j));
-  RawBitSink raw = raw_out != nullptr ? *raw_out : RawBitSink(nullptr);
-  const bool with_raw = raw_out != nullptr;
+  RawBitSink raw = *raw_out;
   // One value of segment j at its index i; (t1, t2) its context tokens.
   auto count = [&](int j, size_t i, uint32_t& t1, uint32_t& t2) [[gnu::always_inline]] {
-    const uint32_t tok = tk[i];
+    uint32_t tok = tk[i];
+    if constexpr (kFirst) {
+      tok = token_of_fine[tok];
+      tk[i] = static_cast<uint8_t>(tok);
+    }
     ++h[static_cast<size_t>(j) * cells + bucket[ContextOf(kMode, t1, t2)] * alphabet + tok];
     t2 = t1;
     t1 = tok;
-    if (with_raw) raw.Put(v[i], raw_bits_of[tok]);
+    if constexpr (kFirst) raw.Put(v[i], raw_bits_of[tok]);
   };
   const size_t b0 = layout.Begin(0);
   uint32_t a1 = 0, a2 = 0;
@@ -398,8 +402,21 @@ void ContextHistogram(const uint8_t* tk, const uint32_t* v, const SegmentLayout&
       for (size_t c = 0; c < cells; ++c) h[c] += hj[c];
     }
   }
-  if (with_raw) *raw_out = raw;
+  *raw_out = raw;
   hist->resize(cells);
+}
+
+template <int S, int kMode>
+void ContextHistogramOf(bool first, uint8_t* tk, const uint32_t* v, const SegmentLayout& layout,
+                        size_t alphabet, const uint8_t* token_of_fine, const uint8_t* raw_bits_of,
+                        std::vector<uint32_t>* hist, RawBitSink* raw) {
+  if (first) {
+    ContextHistogram<S, kMode, true>(tk, v, layout, alphabet, token_of_fine, raw_bits_of, hist,
+                                     raw);
+  } else {
+    ContextHistogram<S, kMode, false>(tk, v, layout, alphabet, token_of_fine, raw_bits_of, hist,
+                                      raw);
+  }
 }
 
 // Greedy bottom-up merge of adjacent context buckets while it saves bits.
@@ -914,7 +931,6 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
       if (rb > 0) with_raw_bits += fine_hist[0][f];
     }
   }
-  for (size_t i = 0; i < n; ++i) tokens[i] = token_of_fine[tokens[i]];
 
   // Pass 2: context histograms of every mode tried; the first also writes
   // the raw bits.
@@ -923,19 +939,20 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   Clustering best;
   best.bits = std::numeric_limits<double>::infinity();
   const unsigned modes = options.context_modes != 0 ? options.context_modes : 1u;
-  bool raw_written = false;
+  bool first = true;
   for (int mode = 0; mode < kContextModes; ++mode) {
     if ((modes & (1u << mode)) == 0) continue;
-    RawBitSink* sink = raw_written ? nullptr : &raw;
-    raw_written = true;
     const size_t al = static_cast<size_t>(alphabet);
+    const uint8_t* tof = token_of_fine.data();
     const uint8_t* rbo = raw_bits_of.data();
+    std::vector<uint32_t>* h = &scratch.hist;
     switch ((layout.segments == 4 ? 2 : 0) + mode) {
-      case 0: ContextHistogram<1, 0>(tokens, values, layout, al, rbo, &scratch.hist, sink); break;
-      case 1: ContextHistogram<1, 1>(tokens, values, layout, al, rbo, &scratch.hist, sink); break;
-      case 2: ContextHistogram<4, 0>(tokens, values, layout, al, rbo, &scratch.hist, sink); break;
-      default: ContextHistogram<4, 1>(tokens, values, layout, al, rbo, &scratch.hist, sink); break;
+      case 0: ContextHistogramOf<1, 0>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
+      case 1: ContextHistogramOf<1, 1>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
+      case 2: ContextHistogramOf<4, 0>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
+      default: ContextHistogramOf<4, 1>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
     }
+    first = false;
     Clustering c = ClusterContexts(scratch.hist, token_count, alphabet, tl.direct, mode);
     if (c.bits < best.bits) best = std::move(c);
   }
