@@ -322,8 +322,17 @@ class RawBitSink {
   explicit RawBitSink(uint8_t* p) : start_(p), p_(p) {}
 
   // Writes the low `count` bits of v. REQUIRES: count <= 31.
-  void Put(uint32_t v, int count) {
-    acc_ |= (uint64_t{v} & ((uint64_t{1} << count) - 1)) << bits_;
+  void Put(uint32_t v, int count) { PutField(Low(v, count), count); }
+
+  // The low `count` bits of v.
+  static uint64_t Low(uint32_t v, int count) {
+    return uint64_t{v} & ((uint64_t{1} << count) - 1);
+  }
+
+  // Writes `field`, `count` bits long. REQUIRES: count <= 56,
+  // field < 2^count.
+  void PutField(uint64_t field, int count) {
+    acc_ |= field << bits_;
     bits_ += count;
     std::memcpy(p_, &acc_, 8);
     p_ += bits_ >> 3;
@@ -366,7 +375,9 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
   for (int j = 0; j < S; ++j) min_len = std::min(min_len, layout.Length(j));
   RawBitSink raw = *raw_out;
   // One value of segment j at its index i; (t1, t2) its context tokens.
-  auto count = [&](int j, size_t i, uint32_t& t1, uint32_t& t2) [[gnu::always_inline]] {
+  // Writes the raw bits when kPut.
+  auto count = [&]<bool kPut = true>(int j, size_t i, uint32_t& t1, uint32_t& t2)
+      [[gnu::always_inline]] {
     uint32_t tok = tk[i];
     if constexpr (kFirst) {
       tok = token_of_fine[tok];
@@ -375,7 +386,7 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
     ++h[static_cast<size_t>(j) * cells + bucket[ContextOf(kMode, t1, t2)] * alphabet + tok];
     t2 = t1;
     t1 = tok;
-    if constexpr (kFirst) raw.Put(v[i], raw_bits_of[tok]);
+    if constexpr (kFirst && kPut) raw.Put(v[i], raw_bits_of[tok]);
   };
   const size_t b0 = layout.Begin(0);
   uint32_t a1 = 0, a2 = 0;
@@ -385,11 +396,27 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
     const size_t b1 = layout.Begin(1), b2 = layout.Begin(2), b3 = layout.Begin(3);
     uint32_t c1 = 0, c2 = 0, d1 = 0, d2 = 0, e1 = 0, e2 = 0;
     size_t t = 0;
+    // Raw fields of two segments go out as one (at most 62 bits: split
+    // when longer than PutField takes), halving the sink's dependency chain.
+    auto put_pair = [&](size_t i, uint32_t ti, size_t k, uint32_t tk2) [[gnu::always_inline]] {
+      const int ri = raw_bits_of[ti], rk = raw_bits_of[tk2];
+      const uint64_t fi = RawBitSink::Low(v[i], ri), fk = RawBitSink::Low(v[k], rk);
+      if (__builtin_expect(ri + rk <= 56, 1)) {
+        raw.PutField(fi | (fk << ri), ri + rk);
+      } else {
+        raw.PutField(fi, ri);
+        raw.PutField(fk, rk);
+      }
+    };
     for (; t < min_len; ++t) {
-      count(0, b0 + t, a1, a2);
-      count(1, b1 + t, c1, c2);
-      count(2, b2 + t, d1, d2);
-      count(3, b3 + t, e1, e2);
+      count.template operator()<false>(0, b0 + t, a1, a2);
+      count.template operator()<false>(1, b1 + t, c1, c2);
+      count.template operator()<false>(2, b2 + t, d1, d2);
+      count.template operator()<false>(3, b3 + t, e1, e2);
+      if constexpr (kFirst) {
+        put_pair(b0 + t, a1, b1 + t, c1);
+        put_pair(b2 + t, d1, b3 + t, e1);
+      }
     }
     for (; t < layout.length; ++t) {
       if (t < layout.Length(0)) count(0, b0 + t, a1, a2);
@@ -508,7 +535,10 @@ inline uint32_t FineToken(uint32_t v) {
   const uint32_t high = (1u << kMaxDirectBits) +
                         (static_cast<uint32_t>(n - kMaxDirectBits) << kMaxMantissaBits) +
                         ((v >> (n - kMaxMantissaBits)) & ((1u << kMaxMantissaBits) - 1));
-  return v < (1u << kMaxDirectBits) ? v : high;
+  // A select by mask: GCC turns the plain ternary into a branch, which
+  // mispredicts on noisy signals.
+  const uint32_t small = 0u - static_cast<uint32_t>(v < (1u << kMaxDirectBits));
+  return (v & small) | (high & ~small);
 }
 
 // Picks the token layout with the smallest order-0 cost (token entropy plus
