@@ -16,6 +16,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "jumeau/store/internal/bit_io.h"
 
 namespace jumeau::store::internal {
@@ -924,6 +928,37 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   std::array<std::array<uint32_t, kFineTokens>, 4> fine_hist{};
   {
     size_t i = 0;
+#if defined(__SSE2__)
+    // Four values per step. The top bit n and the two bits below it of a
+    // value v >= 2^kMaxDirectBits are the exponent and the top mantissa
+    // bits of float(v), exact for v < 2^24; larger values convert v >> 8.
+    // (exponent bits << 2 | top two mantissa bits) = 4 (n + 127) + m, so the
+    // fine token 128 + 4 (n - 7) + m is that minus 408, plus 32 after the
+    // shift by 8.
+    static_assert(kMaxDirectBits == 7 && kMaxMantissaBits == 2);
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 4 <= n; i += 4) {
+      const __m128i r = _mm_loadu_si128(reinterpret_cast<const __m128i*>(residuals.data() + i));
+      const __m128i v = _mm_xor_si128(_mm_slli_epi32(r, 1), _mm_srai_epi32(r, 31));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(values + i), v);
+      const __m128i fits = _mm_cmpeq_epi32(_mm_srli_epi32(v, 24), zero);
+      const __m128i x =
+          _mm_or_si128(_mm_and_si128(fits, v), _mm_andnot_si128(fits, _mm_srli_epi32(v, 8)));
+      const __m128i top = _mm_srli_epi32(_mm_castps_si128(_mm_cvtepi32_ps(x)), 21);
+      const __m128i high = _mm_add_epi32(_mm_sub_epi32(top, _mm_set1_epi32(408)),
+                                         _mm_andnot_si128(fits, _mm_set1_epi32(32)));
+      const __m128i small = _mm_cmpeq_epi32(_mm_srli_epi32(v, kMaxDirectBits), zero);
+      const __m128i f =
+          _mm_or_si128(_mm_and_si128(small, v), _mm_andnot_si128(small, high));
+      const __m128i f8 = _mm_packus_epi16(_mm_packs_epi32(f, f), zero);
+      const uint32_t four = static_cast<uint32_t>(_mm_cvtsi128_si32(f8));
+      std::memcpy(tokens + i, &four, 4);
+      ++fine_hist[0][four & 0xFF];
+      ++fine_hist[1][(four >> 8) & 0xFF];
+      ++fine_hist[2][(four >> 16) & 0xFF];
+      ++fine_hist[3][four >> 24];
+    }
+#endif
     for (; i + 4 <= n; i += 4) {
       for (size_t k = 0; k < 4; ++k) {
         const uint32_t v = ZigZag(residuals[i + k]);
