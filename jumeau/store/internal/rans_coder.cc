@@ -831,28 +831,58 @@ EncodeScratch& ThreadEncodeScratch() {
   return scratch;
 }
 
-// A symbol of an encoding table: x / freq = (x * rcp) >> 64 + (x & one)
-// exactly for x < 2^32, with rcp = ceil(2^64 / freq) and one = 0 when
-// freq > 1, and rcp = 0, one = ~0 when freq = 1.
+// A symbol of an encoding table, for C(x) = (x / f) * kProbScale + x % f +
+// cum computed as x + bias + q * cmpl with q = (x * rcp) >> 64: for f >= 2,
+// rcp = ceil(2^64 / f) (q = x / f exactly for x < 2^32), bias = cum,
+// cmpl = kProbScale - f; for f = 1, rcp = 2^64 - 1 (q = x - 1 for x >= 1),
+// bias = cum + kProbScale - 1, cmpl = kProbScale - 1.
 struct EncSymbol {
   uint64_t rcp;
-  uint32_t one;
+  uint32_t bias;
   uint16_t freq;
-  uint16_t cum;
+  uint16_t cmpl;
 };
+
+EncSymbol MakeEncSymbol(uint32_t freq, uint32_t cum) {
+  EncSymbol e{};
+  e.freq = static_cast<uint16_t>(freq);
+  if (freq >= 2) {
+    e.rcp = ~uint64_t{0} / freq + 1;
+    e.bias = cum;
+    e.cmpl = static_cast<uint16_t>(kProbScale - freq);
+  } else if (freq == 1) {
+    e.rcp = ~uint64_t{0};
+    e.bias = cum + kProbScale - 1;
+    e.cmpl = static_cast<uint16_t>(kProbScale - 1);
+  }
+  return e;
+}
 
 // One rANS encoding step of state x with symbol e; a renormalisation word,
 // when due, goes to *(wp - 1) and wp steps back. Branch-free: the word is
 // written unconditionally and kept or not, because whether it is due is a
-// coin flip for a branch predictor. REQUIRES: wp - 1 is writable.
+// coin flip for a branch predictor (so conditional moves, which GCC does
+// not emit for the plain ternaries). REQUIRES: wp - 1 is writable.
 [[gnu::always_inline]] inline void EncodeStep(uint32_t& x, const EncSymbol& e, uint16_t*& wp) {
-  const uint32_t emit = (x >> (32 - kProbBits)) >= e.freq ? 1 : 0;
   *(wp - 1) = static_cast<uint16_t>(x);
+#if defined(__x86_64__)
+  const uint32_t top = x >> (32 - kProbBits);
+  const uint32_t shifted = x >> 16;
+  uint16_t* const next = wp - 1;
+  const uint32_t freq = e.freq;
+  asm("cmpl %[freq], %[top]\n\t"
+      "cmovae %[shifted], %[x]\n\t"
+      "cmovae %[next], %[wp]"
+      : [x] "+r"(x), [wp] "+r"(wp)
+      : [top] "r"(top), [freq] "r"(freq), [shifted] "r"(shifted), [next] "r"(next)
+      : "cc");
+#else
+  const uint32_t emit = (x >> (32 - kProbBits)) >= e.freq ? 1 : 0;
   wp -= emit;
   x >>= emit << 4;
-  const uint32_t q =
-      static_cast<uint32_t>((static_cast<unsigned __int128>(x) * e.rcp) >> 64) + (x & e.one);
-  x += e.cum + q * (kProbScale - e.freq);
+#endif
+  const uint32_t q = static_cast<uint32_t>((static_cast<unsigned __int128>(x) * e.rcp) >> 64);
+  x += e.bias + q * e.cmpl;
 }
 
 // Codes rows [lo, hi) (lo >= 2, every segment active) in reverse lockstep
@@ -1049,11 +1079,7 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
     uint32_t c = 0;
     for (size_t i = 0; i < a; ++i) {
       const uint32_t f = best.tables[g].freq[i];
-      EncSymbol& e = syms[static_cast<size_t>(g) * a + i];
-      e.freq = static_cast<uint16_t>(f);
-      e.cum = static_cast<uint16_t>(c);
-      e.rcp = f <= 1 ? 0 : ~uint64_t{0} / f + 1;
-      e.one = f == 1 ? ~0u : 0;
+      syms[static_cast<size_t>(g) * a + i] = MakeEncSymbol(f, c);
       c += f;
     }
   }
