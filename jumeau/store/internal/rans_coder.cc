@@ -371,10 +371,14 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
                       size_t alphabet, const uint8_t* token_of_fine, const uint8_t* raw_bits_of,
                       std::vector<uint32_t>* hist, RawBitSink* raw_out) {
   static_assert(S == 1 || S == 4);
-  const uint8_t* bucket = BucketOf().data();
   const size_t cells = static_cast<size_t>(BucketOf().back() + 1) * alphabet;
   hist->assign(cells * S, 0);
   uint32_t* const h = hist->data();
+  // Offset of each context value's row of cells.
+  std::array<uint32_t, kMaxTokens * 3> row_at;
+  for (size_t c = 0; c < row_at.size(); ++c) {
+    row_at[c] = static_cast<uint32_t>(BucketOf()[c] * alphabet);
+  }
   size_t min_len = layout.length;
   for (int j = 0; j < S; ++j) min_len = std::min(min_len, layout.Length(j));
   RawBitSink raw = *raw_out;
@@ -387,7 +391,7 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
       tok = token_of_fine[tok];
       tk[i] = static_cast<uint8_t>(tok);
     }
-    ++h[static_cast<size_t>(j) * cells + bucket[ContextOf(kMode, t1, t2)] * alphabet + tok];
+    ++h[static_cast<size_t>(j) * cells + row_at[ContextOf(kMode, t1, t2)] + tok];
     t2 = t1;
     t1 = tok;
     if constexpr (kFirst && kPut) raw.Put(v[i], raw_bits_of[tok]);
