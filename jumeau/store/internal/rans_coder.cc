@@ -254,27 +254,27 @@ double TableCost(std::span<const uint32_t> counts, const Table& t, int direct) {
 // not renormalised to sum exactly kProbScale), their quantised codes for the
 // header. No allocation.
 double EstimateCost(std::span<const uint32_t> counts, int direct) {
+  static const std::array<uint8_t, kProbScale + 1> quant_of = [] {
+    std::array<uint8_t, kProbScale + 1> q{};
+    for (uint32_t f = 1; f <= kProbScale; ++f) q[f] = static_cast<uint8_t>(QuantizeFreq(f));
+    return q;
+  }();
   uint64_t total = 0;
-  int extent = 0;
-  for (size_t i = 0; i < counts.size(); ++i) {
-    total += counts[i];
-    if (counts[i] != 0) extent = static_cast<int>(i) + 1;
-  }
+  for (uint32_t c : counts) total += c;
   if (total == 0) return 0;
+  int extent = static_cast<int>(counts.size());
+  while (counts[extent - 1] == 0) --extent;
   const auto& token_bits = TokenBits();
-  const double scale = static_cast<double>(kProbScale) / static_cast<double>(total);
+  const float scale = static_cast<float>(kProbScale) / static_cast<float>(total);
   std::array<uint32_t, kMaxTokens> quant;
   double bits = 8;
   for (int i = 0; i < extent; ++i) {
     const uint32_t c = counts[i];
-    if (c == 0) {
-      quant[i] = 0;
-      continue;
-    }
-    const uint32_t f = std::clamp<uint32_t>(
-        static_cast<uint32_t>(static_cast<double>(c) * scale + 0.5), 1, kProbScale);
-    quant[i] = QuantizeFreq(f);
-    bits += c * static_cast<double>(token_bits[f]);
+    const uint32_t scaled = std::clamp<uint32_t>(
+        static_cast<uint32_t>(static_cast<float>(c) * scale + 0.5f), 1, kProbScale);
+    const uint32_t f = c != 0 ? scaled : 0;
+    quant[i] = quant_of[f];
+    bits += static_cast<double>(static_cast<float>(c) * token_bits[f]);
   }
   WalkTableCodes(quant.data(), extent, direct,
                  [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
@@ -465,13 +465,14 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
     std::vector<uint32_t> counts;
     Table table;
     double cost;
+    double merged_cost;  // of this group merged with the next
     double merge_delta;  // cost change of merging with the next group
   };
   std::vector<Group> groups;
   for (int b = 0; b <= max_bucket; ++b) {
     std::span<const uint32_t> h(hist.data() + static_cast<size_t>(b) * a, a);
     if (std::all_of(h.begin(), h.end(), [](uint32_t c) { return c == 0; })) continue;
-    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), {}, 0, 0};
+    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), {}, 0, 0, 0};
     g.cost = EstimateCost(g.counts, direct);
     groups.push_back(std::move(g));
   }
@@ -481,7 +482,8 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
   auto update_delta = [&](size_t g) {
     if (g + 1 >= groups.size()) return;
     for (size_t i = 0; i < a; ++i) merged[i] = groups[g].counts[i] + groups[g + 1].counts[i];
-    groups[g].merge_delta = EstimateCost(merged, direct) - groups[g].cost - groups[g + 1].cost;
+    groups[g].merged_cost = EstimateCost(merged, direct);
+    groups[g].merge_delta = groups[g].merged_cost - groups[g].cost - groups[g + 1].cost;
   };
   for (size_t g = 0; g + 1 < groups.size(); ++g) update_delta(g);
   // Merge the adjacent pair with the best saving until none saves bits and
@@ -494,7 +496,7 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
     if (groups[best].merge_delta >= 0 && groups.size() <= static_cast<size_t>(kMaxTables)) break;
     Group& g = groups[best];
     for (size_t i = 0; i < a; ++i) g.counts[i] += groups[best + 1].counts[i];
-    g.cost = EstimateCost(g.counts, direct);
+    g.cost = g.merged_cost;
     groups.erase(groups.begin() + static_cast<ptrdiff_t>(best) + 1);
     update_delta(best);
     if (best > 0) update_delta(best - 1);
