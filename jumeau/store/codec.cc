@@ -294,6 +294,9 @@ void EncodeSamples(std::span<const int32_t> samples, std::string* out) {
     internal::PutVarint(0, out);
     return;
   }
+  // The one streaming pass over the samples comes first, so the later ones
+  // find them in the cache.
+  const SampleScan scan = ScanSamples(samples);
   // `best` holds the method byte and the payload of the smallest method.
   std::string best;
   if (n >= kRansFrom) {
@@ -322,7 +325,6 @@ void EncodeSamples(std::span<const int32_t> samples, std::string* out) {
       w.FlushTo(&best);
     }
   }
-  const SampleScan scan = ScanSamples(samples);
   if (best.empty() || PackedSize(n, scan) < best.size()) {
     best.clear();
     best.push_back(static_cast<char>(kMethodPacked));

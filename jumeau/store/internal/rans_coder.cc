@@ -367,7 +367,7 @@ class RawBitSink {
 // on entry, mapped in place through token_of_fine, and the raw bits of every
 // value go to *raw in decoding order (rows, then segments).
 template <int S, int kMode, bool kFirst>
-void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layout,
+void ContextHistogram(uint8_t* tk, const uint32_t* res, const SegmentLayout& layout,
                       size_t alphabet, const uint8_t* token_of_fine, const uint8_t* raw_bits_of,
                       std::vector<uint32_t>* hist, RawBitSink* raw_out) {
   static_assert(S == 1 || S == 4);
@@ -394,7 +394,7 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
     ++h[static_cast<size_t>(j) * cells + row_at[ContextOf(kMode, t1, t2)] + tok];
     t2 = t1;
     t1 = tok;
-    if constexpr (kFirst && kPut) raw.Put(v[i], raw_bits_of[tok]);
+    if constexpr (kFirst && kPut) raw.Put(ZigZag(res[i]), raw_bits_of[tok]);
   };
   const size_t b0 = layout.Begin(0);
   uint32_t a1 = 0, a2 = 0;
@@ -408,7 +408,8 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
     // when longer than PutField takes), halving the sink's dependency chain.
     auto put_pair = [&](size_t i, uint32_t ti, size_t k, uint32_t tk2) [[gnu::always_inline]] {
       const int ri = raw_bits_of[ti], rk = raw_bits_of[tk2];
-      const uint64_t fi = RawBitSink::Low(v[i], ri), fk = RawBitSink::Low(v[k], rk);
+      const uint64_t fi = RawBitSink::Low(ZigZag(res[i]), ri);
+      const uint64_t fk = RawBitSink::Low(ZigZag(res[k]), rk);
       if (__builtin_expect(ri + rk <= 56, 1)) {
         raw.PutField(fi | (fk << ri), ri + rk);
       } else {
@@ -442,14 +443,14 @@ void ContextHistogram(uint8_t* tk, const uint32_t* v, const SegmentLayout& layou
 }
 
 template <int S, int kMode>
-void ContextHistogramOf(bool first, uint8_t* tk, const uint32_t* v, const SegmentLayout& layout,
+void ContextHistogramOf(bool first, uint8_t* tk, const uint32_t* res, const SegmentLayout& layout,
                         size_t alphabet, const uint8_t* token_of_fine, const uint8_t* raw_bits_of,
                         std::vector<uint32_t>* hist, RawBitSink* raw) {
   if (first) {
-    ContextHistogram<S, kMode, true>(tk, v, layout, alphabet, token_of_fine, raw_bits_of, hist,
+    ContextHistogram<S, kMode, true>(tk, res, layout, alphabet, token_of_fine, raw_bits_of, hist,
                                      raw);
   } else {
-    ContextHistogram<S, kMode, false>(tk, v, layout, alphabet, token_of_fine, raw_bits_of, hist,
+    ContextHistogram<S, kMode, false>(tk, res, layout, alphabet, token_of_fine, raw_bits_of, hist,
                                       raw);
   }
 }
@@ -825,7 +826,6 @@ Status Corrupt(const char* what) {
 // Per-thread scratch of RansEncode, kept between calls so that encoding a
 // chunk allocates (and page-faults) nothing once warm.
 struct EncodeScratch {
-  std::vector<uint32_t> values;
   std::vector<uint8_t> tokens;
   std::vector<uint16_t> words;
   std::vector<uint8_t> raw;
@@ -954,12 +954,10 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   const size_t n = residuals.size();
   const SegmentLayout layout(n, options.segments);
   EncodeScratch& scratch = ThreadEncodeScratch();
-  scratch.values.resize(n);
   scratch.tokens.resize(n);
-  uint32_t* values = scratch.values.data();
   uint8_t* tokens = scratch.tokens.data();
 
-  // Pass 1: zigzag, fine tokens and their histogram (four copies, so that
+  // Pass 1: fine tokens of the zigzagged residuals and their histogram (four copies, so that
   // repeated tokens do not serialise on one counter).
   std::array<std::array<uint32_t, kFineTokens>, 4> fine_hist{};
   {
@@ -976,7 +974,6 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
     for (; i + 4 <= n; i += 4) {
       const __m128i r = _mm_loadu_si128(reinterpret_cast<const __m128i*>(residuals.data() + i));
       const __m128i v = _mm_xor_si128(_mm_slli_epi32(r, 1), _mm_srai_epi32(r, 31));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(values + i), v);
       const __m128i fits = _mm_cmpeq_epi32(_mm_srli_epi32(v, 24), zero);
       const __m128i x =
           _mm_or_si128(_mm_and_si128(fits, v), _mm_andnot_si128(fits, _mm_srli_epi32(v, 8)));
@@ -999,7 +996,6 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
       for (size_t k = 0; k < 4; ++k) {
         const uint32_t v = ZigZag(residuals[i + k]);
         const uint32_t f = FineToken(v);
-        values[i + k] = v;
         tokens[i + k] = static_cast<uint8_t>(f);
         ++fine_hist[k][f];
       }
@@ -1007,7 +1003,6 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
     for (; i < n; ++i) {
       const uint32_t v = ZigZag(residuals[i]);
       const uint32_t f = FineToken(v);
-      values[i] = v;
       tokens[i] = static_cast<uint8_t>(f);
       ++fine_hist[0][f];
     }
@@ -1046,12 +1041,13 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
     const size_t al = static_cast<size_t>(alphabet);
     const uint8_t* tof = token_of_fine.data();
     const uint8_t* rbo = raw_bits_of.data();
+    const uint32_t* res = residuals.data();
     std::vector<uint32_t>* h = &scratch.hist;
     switch ((layout.segments == 4 ? 2 : 0) + mode) {
-      case 0: ContextHistogramOf<1, 0>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
-      case 1: ContextHistogramOf<1, 1>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
-      case 2: ContextHistogramOf<4, 0>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
-      default: ContextHistogramOf<4, 1>(first, tokens, values, layout, al, tof, rbo, h, &raw); break;
+      case 0: ContextHistogramOf<1, 0>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
+      case 1: ContextHistogramOf<1, 1>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
+      case 2: ContextHistogramOf<4, 0>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
+      default: ContextHistogramOf<4, 1>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
     }
     first = false;
     Clustering c = ClusterContexts(scratch.hist, token_count, alphabet, tl.direct, mode);
