@@ -404,17 +404,19 @@ void ContextHistogram(uint8_t* tk, const uint32_t* res, const SegmentLayout& lay
     const size_t b1 = layout.Begin(1), b2 = layout.Begin(2), b3 = layout.Begin(3);
     uint32_t c1 = 0, c2 = 0, d1 = 0, d2 = 0, e1 = 0, e2 = 0;
     size_t t = 0;
-    // Raw fields of two segments go out as one (at most 62 bits: split
-    // when longer than PutField takes), halving the sink's dependency chain.
-    auto put_pair = [&](size_t i, uint32_t ti, size_t k, uint32_t tk2) [[gnu::always_inline]] {
-      const int ri = raw_bits_of[ti], rk = raw_bits_of[tk2];
-      const uint64_t fi = RawBitSink::Low(ZigZag(res[i]), ri);
-      const uint64_t fk = RawBitSink::Low(ZigZag(res[k]), rk);
-      if (__builtin_expect(ri + rk <= 56, 1)) {
-        raw.PutField(fi | (fk << ri), ri + rk);
+    // The raw fields of a row go out as one when they fit PutField (else as
+    // two of at most 62 bits, each split if longer), so the sink's
+    // dependency chain is one step per row; rows without raw bits skip it.
+    auto low = [&](size_t i, uint32_t tok, int* count) [[gnu::always_inline]] {
+      *count = raw_bits_of[tok];
+      return RawBitSink::Low(ZigZag(res[i]), *count);
+    };
+    auto put_split = [&](uint64_t field, int count, int first) [[gnu::always_inline]] {
+      if (count <= 56) {
+        raw.PutField(field, count);
       } else {
-        raw.PutField(fi, ri);
-        raw.PutField(fk, rk);
+        raw.PutField(field & ((uint64_t{1} << first) - 1), first);
+        raw.PutField(field >> first, count - first);
       }
     };
     for (; t < min_len; ++t) {
@@ -423,8 +425,17 @@ void ContextHistogram(uint8_t* tk, const uint32_t* res, const SegmentLayout& lay
       count.template operator()<false>(2, b2 + t, d1, d2);
       count.template operator()<false>(3, b3 + t, e1, e2);
       if constexpr (kFirst) {
-        put_pair(b0 + t, a1, b1 + t, c1);
-        put_pair(b2 + t, d1, b3 + t, e1);
+        int r0, r1, r2, r3;
+        const uint64_t f0 = low(b0 + t, a1, &r0), f1 = low(b1 + t, c1, &r1);
+        const uint64_t f2 = low(b2 + t, d1, &r2), f3 = low(b3 + t, e1, &r3);
+        const uint64_t fa = f0 | (f1 << r0), fb = f2 | (f3 << r2);
+        const int ca = r0 + r1, cb = r2 + r3;
+        if (__builtin_expect(ca + cb <= 56, 1)) {
+          if (ca + cb != 0) raw.PutField(fa | (fb << ca), ca + cb);
+        } else {
+          put_split(fa, ca, r0);
+          put_split(fb, cb, r2);
+        }
       }
     }
     for (; t < layout.length; ++t) {
