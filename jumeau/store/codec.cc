@@ -297,11 +297,18 @@ void EncodeSamples(std::span<const int32_t> samples, std::string* out) {
   // The one streaming pass over the samples comes first, so the later ones
   // find them in the cache.
   const SampleScan scan = ScanSamples(samples);
-  // `best` holds the method byte and the payload of the smallest method.
-  std::string best;
+  // The header, then the payload of the smallest method so far written in
+  // place (`best` is its size with the method byte; 0 while there is none);
+  // a smaller method overwrites it and patches the method byte.
+  const size_t method_at = out->size();
+  out->push_back(static_cast<char>(kMethodRans));
+  internal::PutVarint(n, out);
+  internal::PutU32(scan.checksum, out);
+  const size_t payload_at = out->size();
+  size_t best = 0;
   if (n >= kRansFrom) {
-    best.push_back(static_cast<char>(kMethodRans));
-    EncodeRans(samples, n >= kFourSegmentsFrom ? 4 : 1, &best);
+    EncodeRans(samples, n >= kFourSegmentsFrom ? 4 : 1, out);
+    best = 1 + out->size() - payload_at;
   }
   if (n < kRiceBelow) {
     std::vector<uint32_t> r(n);
@@ -315,25 +322,22 @@ void EncodeSamples(std::span<const int32_t> samples, std::string* out) {
         best_kind = kind;
       }
     }
-    if (best.empty() || 2 + (best_bits + 7) / 8 < best.size()) {
-      best.clear();
-      best.push_back(static_cast<char>(kMethodRice));
-      best.push_back(static_cast<char>(best_kind));
+    if (best == 0 || 2 + (best_bits + 7) / 8 < best) {
+      out->resize(payload_at);
+      (*out)[method_at] = static_cast<char>(kMethodRice);
+      out->push_back(static_cast<char>(best_kind));
       internal::ComputeResiduals(samples, best_kind, r.data());
       BitWriter w;
       EncodeRice(r, &w);
-      w.FlushTo(&best);
+      w.FlushTo(out);
+      best = 1 + out->size() - payload_at;
     }
   }
-  if (best.empty() || PackedSize(n, scan) < best.size()) {
-    best.clear();
-    best.push_back(static_cast<char>(kMethodPacked));
-    EncodePacked(samples, scan, &best);
+  if (best == 0 || PackedSize(n, scan) < best) {
+    out->resize(payload_at);
+    (*out)[method_at] = static_cast<char>(kMethodPacked);
+    EncodePacked(samples, scan, out);
   }
-  out->push_back(best[0]);
-  internal::PutVarint(n, out);
-  internal::PutU32(scan.checksum, out);
-  out->append(best, 1, std::string::npos);
 }
 
 Status DecodeSamples(std::string_view encoded, std::span<int32_t> out) {
