@@ -248,6 +248,7 @@ void EncodeRans(std::span<const int32_t> samples, int segments, std::string* out
   internal::RansEncodeOptions options;
   options.segments = segments;
   internal::RansEncode({r.data(), samples.size()}, options, out);
+  if (r.size() > (size_t{1} << 20)) r = std::vector<uint32_t>();  // do not pin a huge buffer
 }
 
 // Decodes a kMethodRans payload into `out`; sets *checksum to the checksum

@@ -848,6 +848,10 @@ EncodeScratch& ThreadEncodeScratch() {
   return scratch;
 }
 
+// Scratch for more values than this is released after the call, so that one
+// huge series does not pin its buffers for the thread's lifetime.
+constexpr size_t kScratchKeep = size_t{1} << 20;
+
 // A symbol of an encoding table, for C(x) = (x / f) * kProbScale + x % f +
 // cum computed as x + bias + q * cmpl with q = (x * rcp) >> 64: for f >= 2,
 // rcp = ceil(2^64 / f) (q = x / f exactly for x < 2^32), bias = cum,
@@ -1133,6 +1137,7 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   static_assert(std::endian::native == std::endian::little);
   out->append(reinterpret_cast<const char*>(wp), word_count * 2);
   out->append(reinterpret_cast<const char*>(scratch.raw.data()), raw_bytes);
+  if (n > kScratchKeep) scratch = EncodeScratch();
 }
 
 struct RansDecoder::Lanes {
