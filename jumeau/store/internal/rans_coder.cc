@@ -217,13 +217,15 @@ void WalkTableCodes(const uint32_t* q, int extent, int direct, Sink&& sink) {
 // Bits to describe table `t` in the header.
 int TableHeaderBits(const Table& t, int direct) {
   int bits = 8;
-  WalkTableCodes(t.quant.data(), t.extent, direct, [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
+  WalkTableCodes(t.quant.data(), t.extent, direct,
+                 [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
   return bits;
 }
 
 void WriteTable(const Table& t, int direct, BitWriter* w) {
   w->Put(static_cast<uint32_t>(t.extent - 1), 8);
-  WalkTableCodes(t.quant.data(), t.extent, direct, [&](uint32_t v, int k) { w->PutExpGolomb(v, k); });
+  WalkTableCodes(t.quant.data(), t.extent, direct,
+                 [&](uint32_t v, int k) { w->PutExpGolomb(v, k); });
 }
 
 // -log2(f / kProbScale) for every frequency f: the cost in bits of a token.
@@ -1120,12 +1122,13 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
     EncodeRowChecked(tokens, layout, best.mode, tat, syms.data(), t, state.data(), &wp);
   }
   if (fast_hi > fast_lo) {
-    const int variant = (s_count == 4 ? 2 : 0) + best.mode;
-    switch (variant) {
-      case 0: EncodeRowsFast<1, 0>(tokens, begin, tat, syms.data(), fast_lo, fast_hi, state.data(), &wp); break;
-      case 1: EncodeRowsFast<1, 1>(tokens, begin, tat, syms.data(), fast_lo, fast_hi, state.data(), &wp); break;
-      case 2: EncodeRowsFast<4, 0>(tokens, begin, tat, syms.data(), fast_lo, fast_hi, state.data(), &wp); break;
-      default: EncodeRowsFast<4, 1>(tokens, begin, tat, syms.data(), fast_lo, fast_hi, state.data(), &wp); break;
+    const EncSymbol* sy = syms.data();
+    uint32_t* st = state.data();
+    switch ((s_count == 4 ? 2 : 0) + best.mode) {
+      case 0: EncodeRowsFast<1, 0>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
+      case 1: EncodeRowsFast<1, 1>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
+      case 2: EncodeRowsFast<4, 0>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
+      default: EncodeRowsFast<4, 1>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
     }
   }
   for (size_t t = std::min(fast_lo, layout.length); t-- > 0;) {
