@@ -477,6 +477,7 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
   struct Group {
     int first_bucket;
     std::vector<uint32_t> counts;
+    size_t extent;  // last token counted + 1
     Table table;
     double cost;
     double merged_cost;  // of this group merged with the next
@@ -486,8 +487,10 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
   for (int b = 0; b <= max_bucket; ++b) {
     std::span<const uint32_t> h(hist.data() + static_cast<size_t>(b) * a, a);
     if (std::all_of(h.begin(), h.end(), [](uint32_t c) { return c == 0; })) continue;
-    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), {}, 0, 0, 0};
-    g.cost = EstimateCost(g.counts, direct);
+    size_t extent = a;
+    while (h[extent - 1] == 0) --extent;
+    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), extent, {}, 0, 0, 0};
+    g.cost = EstimateCost({g.counts.data(), extent}, direct);
     groups.push_back(std::move(g));
   }
   // Merges are ranked by EstimateCost; the tables and costs of the groups
@@ -495,8 +498,11 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
   std::vector<uint32_t> merged(a);
   auto update_delta = [&](size_t g) {
     if (g + 1 >= groups.size()) return;
-    for (size_t i = 0; i < a; ++i) merged[i] = groups[g].counts[i] + groups[g + 1].counts[i];
-    groups[g].merged_cost = EstimateCost(merged, direct);
+    const size_t extent = std::max(groups[g].extent, groups[g + 1].extent);
+    for (size_t i = 0; i < extent; ++i) {
+      merged[i] = groups[g].counts[i] + groups[g + 1].counts[i];
+    }
+    groups[g].merged_cost = EstimateCost({merged.data(), extent}, direct);
     groups[g].merge_delta = groups[g].merged_cost - groups[g].cost - groups[g + 1].cost;
   };
   for (size_t g = 0; g + 1 < groups.size(); ++g) update_delta(g);
@@ -509,7 +515,8 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
     }
     if (groups[best].merge_delta >= 0 && groups.size() <= static_cast<size_t>(kMaxTables)) break;
     Group& g = groups[best];
-    for (size_t i = 0; i < a; ++i) g.counts[i] += groups[best + 1].counts[i];
+    g.extent = std::max(g.extent, groups[best + 1].extent);
+    for (size_t i = 0; i < g.extent; ++i) g.counts[i] += groups[best + 1].counts[i];
     g.cost = g.merged_cost;
     groups.erase(groups.begin() + static_cast<ptrdiff_t>(best) + 1);
     update_delta(best);
