@@ -1,8 +1,11 @@
 // Context-modelled static rANS coder for prediction residuals (see
-// rans_coder.h). Encoder: tokenise, pick the token layout, cluster contexts
-// into at most kMaxTables frequency tables, then code in reverse. Decoder:
-// table-driven, S interleaved 32-bit rANS states with 16-bit renormalisation,
-// raw bits from a separate LSB-first bit stream.
+// rans_coder.h). Encoder, in three passes over the values: (1) tokens under
+// the finest layout and their histogram (SSE2), from which the token layout
+// is chosen; (2) tokens of that layout, context histograms and the raw bits;
+// then the contexts are clustered into at most kMaxTables frequency tables;
+// (3) rANS in reverse, branch-free, the states in registers. Decoder:
+// table-driven, S interleaved 32-bit rANS states with 16-bit
+// renormalisation, raw bits from a separate LSB-first bit stream.
 #include "jumeau/store/internal/rans_coder.h"
 
 #include <algorithm>
