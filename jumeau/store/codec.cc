@@ -8,6 +8,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "jumeau/store/internal/bit_io.h"
 #include "jumeau/store/internal/predictor.h"
 #include "jumeau/store/internal/rans_coder.h"
@@ -58,37 +62,76 @@ Status Corrupt(const std::string& what) {
 
 // ---- kMethodPacked ----
 
-// The smallest sample and the bit width of (largest - smallest).
-void PackedRange(std::span<const int32_t> samples, int32_t* low, int* width) {
-  int32_t lo = samples[0], hi = samples[0];
-  for (int32_t v : samples) {
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  const uint32_t range = static_cast<uint32_t>(hi) - static_cast<uint32_t>(lo);
-  *low = lo;
-  *width = range == 0 ? 0 : 32 - __builtin_clz(range);
-}
-
-void EncodePacked(std::span<const int32_t> samples, std::string* out) {
+// What one pass over the samples learns: their checksum
+// (internal::SampleChecksum), the smallest sample and the bit width of
+// (largest - smallest).
+struct SampleScan {
+  uint32_t checksum;
   int32_t low;
   int width;
-  PackedRange(samples, &low, &width);
-  internal::PutVarint(ZigZag(static_cast<uint32_t>(low)), out);
-  out->push_back(static_cast<char>(width));
+};
+
+SampleScan ScanSamples(std::span<const int32_t> samples) {
+  const size_t n = samples.size();
+  const uint32_t* p = reinterpret_cast<const uint32_t*>(samples.data());
+  int32_t lo = n > 0 ? samples[0] : 0, hi = lo;
+  uint32_t s1 = 0, s2 = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  if (n >= 4) {
+    // Lane k sees samples 4m + k: p1 = their running sum, p2 = the sum of p1
+    // after each step. Over the first L = 4M samples, s1 = sum p1 and
+    // s2 = sum (L - i) x_i = 4 sum p2 - sum k p1[k].
+    __m128i p1 = _mm_setzero_si128(), p2 = _mm_setzero_si128();
+    __m128i vlo = _mm_set1_epi32(lo), vhi = vlo;
+    for (; i + 4 <= n; i += 4) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      p1 = _mm_add_epi32(p1, x);
+      p2 = _mm_add_epi32(p2, p1);
+      const __m128i lt = _mm_cmpgt_epi32(vlo, x), gt = _mm_cmpgt_epi32(x, vhi);
+      vlo = _mm_or_si128(_mm_and_si128(lt, x), _mm_andnot_si128(lt, vlo));
+      vhi = _mm_or_si128(_mm_and_si128(gt, x), _mm_andnot_si128(gt, vhi));
+    }
+    alignas(16) uint32_t a1[4], a2[4];
+    alignas(16) int32_t alo[4], ahi[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(a1), p1);
+    _mm_store_si128(reinterpret_cast<__m128i*>(a2), p2);
+    _mm_store_si128(reinterpret_cast<__m128i*>(alo), vlo);
+    _mm_store_si128(reinterpret_cast<__m128i*>(ahi), vhi);
+    for (uint32_t k = 0; k < 4; ++k) {
+      s1 += a1[k];
+      s2 += 4 * a2[k] - k * a1[k];
+      lo = std::min(lo, alo[k]);
+      hi = std::max(hi, ahi[k]);
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    s1 += p[i];
+    s2 += s1;
+    lo = std::min(lo, samples[i]);
+    hi = std::max(hi, samples[i]);
+  }
+  const uint32_t range = static_cast<uint32_t>(hi) - static_cast<uint32_t>(lo);
+  return SampleScan{internal::CombineSums(s1, s2), lo,
+                    range == 0 ? 0 : 32 - __builtin_clz(range)};
+}
+
+void EncodePacked(std::span<const int32_t> samples, const SampleScan& scan, std::string* out) {
+  internal::PutVarint(ZigZag(static_cast<uint32_t>(scan.low)), out);
+  out->push_back(static_cast<char>(scan.width));
   BitWriter w;
-  for (int32_t v : samples) w.Put(static_cast<uint32_t>(v) - static_cast<uint32_t>(low), width);
+  for (int32_t v : samples) {
+    w.Put(static_cast<uint32_t>(v) - static_cast<uint32_t>(scan.low), scan.width);
+  }
   w.FlushTo(out);
 }
 
 // Size of the method byte and the kMethodPacked payload.
-size_t PackedSize(std::span<const int32_t> samples) {
-  int32_t low;
-  int width;
-  PackedRange(samples, &low, &width);
+size_t PackedSize(size_t n, const SampleScan& scan) {
   std::string varint;
-  internal::PutVarint(ZigZag(static_cast<uint32_t>(low)), &varint);
-  return 2 + varint.size() + (samples.size() * static_cast<size_t>(width) + 7) / 8;
+  internal::PutVarint(ZigZag(static_cast<uint32_t>(scan.low)), &varint);
+  return 2 + varint.size() + (n * static_cast<size_t>(scan.width) + 7) / 8;
 }
 
 Status DecodePacked(ByteReader& in, std::span<int32_t> out) {
@@ -194,7 +237,8 @@ Status DecodeRice(ByteReader& in, std::span<int32_t> out, uint32_t* checksum) {
 void EncodeRans(std::span<const int32_t> samples, int segments, std::string* out) {
   const SegmentLayout layout(samples.size(), segments);
   const int kind = internal::ChoosePredictor(samples, layout);
-  std::vector<uint32_t> r(samples.size());
+  thread_local std::vector<uint32_t> r;  // kept between calls: no allocation once warm
+  r.resize(samples.size());
   for (int j = 0; j < segments; ++j) {
     internal::ComputeResiduals(samples.subspan(layout.Begin(j), layout.Length(j)), kind,
                                r.data() + layout.Begin(j));
@@ -203,7 +247,8 @@ void EncodeRans(std::span<const int32_t> samples, int segments, std::string* out
   out->push_back(static_cast<char>(segments));
   internal::RansEncodeOptions options;
   options.segments = segments;
-  internal::RansEncode(r, options, out);
+  internal::RansEncode({r.data(), samples.size()}, options, out);
+  if (r.size() > (size_t{1} << 20)) r = std::vector<uint32_t>();  // do not pin a huge buffer
 }
 
 // Decodes a kMethodRans payload into `out`; sets *checksum to the checksum
@@ -250,11 +295,21 @@ void EncodeSamples(std::span<const int32_t> samples, std::string* out) {
     internal::PutVarint(0, out);
     return;
   }
-  // `best` holds the method byte and the payload of the smallest method.
-  std::string best;
+  // The one streaming pass over the samples comes first, so the later ones
+  // find them in the cache.
+  const SampleScan scan = ScanSamples(samples);
+  // The header, then the payload of the smallest method so far written in
+  // place (`best` is its size with the method byte; 0 while there is none);
+  // a smaller method overwrites it and patches the method byte.
+  const size_t method_at = out->size();
+  out->push_back(static_cast<char>(kMethodRans));
+  internal::PutVarint(n, out);
+  internal::PutU32(scan.checksum, out);
+  const size_t payload_at = out->size();
+  size_t best = 0;
   if (n >= kRansFrom) {
-    best.push_back(static_cast<char>(kMethodRans));
-    EncodeRans(samples, n >= kFourSegmentsFrom ? 4 : 1, &best);
+    EncodeRans(samples, n >= kFourSegmentsFrom ? 4 : 1, out);
+    best = 1 + out->size() - payload_at;
   }
   if (n < kRiceBelow) {
     std::vector<uint32_t> r(n);
@@ -268,25 +323,22 @@ void EncodeSamples(std::span<const int32_t> samples, std::string* out) {
         best_kind = kind;
       }
     }
-    if (best.empty() || 2 + (best_bits + 7) / 8 < best.size()) {
-      best.clear();
-      best.push_back(static_cast<char>(kMethodRice));
-      best.push_back(static_cast<char>(best_kind));
+    if (best == 0 || 2 + (best_bits + 7) / 8 < best) {
+      out->resize(payload_at);
+      (*out)[method_at] = static_cast<char>(kMethodRice);
+      out->push_back(static_cast<char>(best_kind));
       internal::ComputeResiduals(samples, best_kind, r.data());
       BitWriter w;
       EncodeRice(r, &w);
-      w.FlushTo(&best);
+      w.FlushTo(out);
+      best = 1 + out->size() - payload_at;
     }
   }
-  if (best.empty() || PackedSize(samples) < best.size()) {
-    best.clear();
-    best.push_back(static_cast<char>(kMethodPacked));
-    EncodePacked(samples, &best);
+  if (best == 0 || PackedSize(n, scan) < best) {
+    out->resize(payload_at);
+    (*out)[method_at] = static_cast<char>(kMethodPacked);
+    EncodePacked(samples, scan, out);
   }
-  out->push_back(best[0]);
-  internal::PutVarint(n, out);
-  internal::PutU32(internal::SampleChecksum(samples), out);
-  out->append(best, 1, std::string::npos);
 }
 
 Status DecodeSamples(std::string_view encoded, std::span<int32_t> out) {

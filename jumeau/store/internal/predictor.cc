@@ -16,12 +16,6 @@
 namespace jumeau::store::internal {
 namespace {
 
-// Combines the two Fletcher sums. Not a linear combination: with
-// s1 + K * s2, flipping a top bit cancels out when K * (n - i) is odd.
-inline uint32_t CombineSums(uint32_t s1, uint32_t s2) {
-  return s1 ^ ((s2 << 16) | (s2 >> 16));
-}
-
 // The damped-slope prediction of the next first difference from d1.
 template <int kA>
 inline uint32_t DampedSlope(uint32_t d1) {
@@ -55,7 +49,46 @@ void ResidualsOf(std::span<const int32_t> x, uint32_t* r) {
     x2 = x1;
     x1 = p[u];
   }
-  for (size_t u = warm; u < n; ++u) {
+  size_t u = warm;
+#if defined(__SSE2__)
+  // Four residuals per step from unaligned loads of the shifted series.
+  auto load = [&](size_t at) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+  };
+  for (; u + 4 <= n && u >= WarmUpLength(kKind); u += 4) {
+    const __m128i x0 = load(u);
+    __m128i res;
+    if constexpr (kKind == 0) {
+      res = x0;
+    } else {
+      const __m128i x1 = load(u - 1);
+      const __m128i d = _mm_sub_epi32(x0, x1);
+      if constexpr (kKind == 1) {
+        res = d;
+      } else {
+        const __m128i d1 = _mm_sub_epi32(x1, load(u - 2));
+        if constexpr (kKind == 2) {
+          res = _mm_sub_epi32(d, d1);
+        } else if constexpr (kKind == 3) {
+          const __m128i d2 = _mm_sub_epi32(load(u - 2), load(u - 3));
+          res = _mm_sub_epi32(_mm_sub_epi32(d, d1), _mm_sub_epi32(d1, d2));
+        } else {
+          __m128i ad;  // a * d1 for a = 1, 2, 3
+          if constexpr (kKind == 4) {
+            ad = d1;
+          } else if constexpr (kKind == 5) {
+            ad = _mm_add_epi32(d1, d1);
+          } else {
+            ad = _mm_add_epi32(d1, _mm_add_epi32(d1, d1));
+          }
+          res = _mm_sub_epi32(d, _mm_srai_epi32(_mm_add_epi32(ad, _mm_set1_epi32(2)), 2));
+        }
+      }
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(r + u), res);
+  }
+#endif
+  for (; u < n; ++u) {
     if constexpr (kKind == 0) {
       r[u] = p[u];
     } else if constexpr (kKind == 1) {
@@ -204,15 +237,14 @@ void ComputeResiduals(std::span<const int32_t> x, int kind, uint32_t* r) {
   }
 }
 
-int ChoosePredictor(std::span<const int32_t> samples, const SegmentLayout& layout) {
-  // The proxy: the sum over samples 3.. of the bit length of zigzag(residual),
-  // with every kind's residual taken as if there were no segments and no
-  // warm-up ramp (both only cost the first few samples of a segment).
-  (void)layout;
-  std::array<uint64_t, kPredictorCount> bits{};
-  const uint32_t* p = reinterpret_cast<const uint32_t*>(samples.data());
-  const size_t n = samples.size();
-  size_t i = 3;
+namespace {
+
+// Adds to bits[k] the proxy cost of predictor k over samples [lo, hi) of p:
+// the bit length of zigzag(residual), each kind's residual taken as if there
+// were no segments and no warm-up ramp. REQUIRES: lo >= 3.
+void AddProxyBits(const uint32_t* p, size_t lo, size_t hi,
+                  std::array<uint64_t, kPredictorCount>& bits) {
+  size_t i = lo;
 #if defined(__SSE2__)
   // Four samples per step; a bit length read off the exponent of a float
   // conversion: max(exponent - 126, 0).
@@ -225,11 +257,11 @@ int ChoosePredictor(std::span<const int32_t> samples, const SegmentLayout& layou
                       _mm_set1_epi32(0xFF));
     return _mm_subs_epu16(exponent, _mm_set1_epi32(126));
   };
-  while (i + 4 <= n) {
+  while (i + 4 <= hi) {
     // 32-bit lane sums: at most 33 per sample, flushed every 2^20 steps.
     __m128i acc[kPredictorCount];
     for (__m128i& a : acc) a = _mm_setzero_si128();
-    for (size_t steps = 0; steps < (size_t{1} << 20) && i + 4 <= n; ++steps, i += 4) {
+    for (size_t steps = 0; steps < (size_t{1} << 20) && i + 4 <= hi; ++steps, i += 4) {
       auto load = [&](size_t at) {
         return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
       };
@@ -261,7 +293,7 @@ int ChoosePredictor(std::span<const int32_t> samples, const SegmentLayout& layou
   auto bit_length = [](uint32_t r) -> uint64_t {
     return static_cast<uint64_t>(63 - __builtin_clzll(2 * uint64_t{ZigZag(r)} + 1));
   };
-  for (; i < n; ++i) {
+  for (; i < hi; ++i) {
     const uint32_t d = p[i] - p[i - 1], d1 = p[i - 1] - p[i - 2];
     const uint32_t dd = d - d1, dd1 = d1 - (p[i - 2] - p[i - 3]);
     bits[0] += bit_length(p[i]);
@@ -272,10 +304,29 @@ int ChoosePredictor(std::span<const int32_t> samples, const SegmentLayout& layou
     bits[5] += bit_length(d - DampedSlope<2>(d1));
     bits[6] += bit_length(d - DampedSlope<3>(d1));
   }
+}
+
+}  // namespace
+
+int ChoosePredictor(std::span<const int32_t> samples, const SegmentLayout& layout) {
+  (void)layout;
+  const size_t n = samples.size();
   if (n < 4) {
     // Too short to compare: the first samples of a ramp are the same for
     // every kind; pick the cheapest-to-decode one.
     return n <= 1 ? 0 : 1;
+  }
+  std::array<uint64_t, kPredictorCount> bits{};
+  const uint32_t* p = reinterpret_cast<const uint32_t*>(samples.data());
+  if (n <= kPredictorSampleWindows * kPredictorWindowLength) {
+    AddProxyBits(p, 3, n, bits);
+  } else {
+    // Evenly spaced windows, the last one ending at the end.
+    const size_t span = n - kPredictorWindowLength;
+    for (size_t w = 0; w < kPredictorSampleWindows; ++w) {
+      const size_t lo = span * w / (kPredictorSampleWindows - 1);
+      AddProxyBits(p, std::max<size_t>(lo, 3), lo + kPredictorWindowLength, bits);
+    }
   }
   return static_cast<int>(std::min_element(bits.begin(), bits.end()) - bits.begin());
 }

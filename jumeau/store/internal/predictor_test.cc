@@ -131,6 +131,22 @@ TEST(PredictorTest, ChoosesTheObviousKind) {
   EXPECT_EQ(ChoosePredictor(zeros, SegmentLayout(1000, 1)), 0);
 }
 
+TEST(PredictorTest, ChoosesOnWindowsOfLongSeries) {
+  // Longer than kPredictorSampleWindows windows: the choice is made on the
+  // windows, which still see what dominates the series, and a series only
+  // just longer still works (the last window ends at the end).
+  for (size_t n : {kPredictorSampleWindows * kPredictorWindowLength + 1, size_t{65536},
+                   size_t{200001}}) {
+    std::vector<int32_t> line(n), parabola(n);
+    for (size_t i = 0; i < n; ++i) {
+      line[i] = static_cast<int32_t>(12345 + 17 * i);
+      parabola[i] = static_cast<int32_t>((i % 4096) * (i % 4096));
+    }
+    EXPECT_EQ(ChoosePredictor(line, SegmentLayout(n, 4)), 2) << n;
+    EXPECT_EQ(ChoosePredictor(parabola, SegmentLayout(n, 4)), 3) << n;
+  }
+}
+
 TEST(PredictorTest, ChecksumSeesSingleChanges) {
   std::vector<int32_t> x = Series(300, 1, 5);
   const uint32_t c = SampleChecksum(x);

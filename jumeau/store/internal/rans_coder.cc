@@ -1,12 +1,16 @@
 // Context-modelled static rANS coder for prediction residuals (see
-// rans_coder.h). Encoder: tokenise, pick the token layout, cluster contexts
-// into at most kMaxTables frequency tables, then code in reverse. Decoder:
-// table-driven, S interleaved 32-bit rANS states with 16-bit renormalisation,
-// raw bits from a separate LSB-first bit stream.
+// rans_coder.h). Encoder, in three passes over the values: (1) tokens under
+// the finest layout and their histogram (SSE2), from which the token layout
+// is chosen; (2) tokens of that layout, context histograms and the raw bits;
+// then the contexts are clustered into at most kMaxTables frequency tables;
+// (3) rANS in reverse, branch-free, the states in registers. Decoder:
+// table-driven, S interleaved 32-bit rANS states with 16-bit
+// renormalisation, raw bits from a separate LSB-first bit stream.
 #include "jumeau/store/internal/rans_coder.h"
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <cstring>
@@ -14,6 +18,10 @@
 #include <memory>
 #include <utility>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "jumeau/store/internal/bit_io.h"
 
@@ -194,14 +202,13 @@ inline uint32_t PredictQuant(const uint32_t* q, int i, int direct) {
 }
 
 template <typename Sink>
-void WalkTableCodes(const Table& t, int direct, Sink&& sink) {
-  const uint32_t* q = t.quant.data();
-  for (int i = 0; i < t.extent;) {
+void WalkTableCodes(const uint32_t* q, int extent, int direct, Sink&& sink) {
+  for (int i = 0; i < extent;) {
     const uint32_t p = PredictQuant(q, i, direct);
     sink(ZigZag(q[i] - p), 0);
     if (q[i] == 0 && p == 0) {
       int run = 0;
-      while (i + 1 + run < t.extent && q[i + 1 + run] == 0) ++run;
+      while (i + 1 + run < extent && q[i + 1 + run] == 0) ++run;
       sink(static_cast<uint32_t>(run), 1);
       i += 1 + run;
     } else {
@@ -213,13 +220,15 @@ void WalkTableCodes(const Table& t, int direct, Sink&& sink) {
 // Bits to describe table `t` in the header.
 int TableHeaderBits(const Table& t, int direct) {
   int bits = 8;
-  WalkTableCodes(t, direct, [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
+  WalkTableCodes(t.quant.data(), t.extent, direct,
+                 [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
   return bits;
 }
 
 void WriteTable(const Table& t, int direct, BitWriter* w) {
   w->Put(static_cast<uint32_t>(t.extent - 1), 8);
-  WalkTableCodes(t, direct, [&](uint32_t v, int k) { w->PutExpGolomb(v, k); });
+  WalkTableCodes(t.quant.data(), t.extent, direct,
+                 [&](uint32_t v, int k) { w->PutExpGolomb(v, k); });
 }
 
 // -log2(f / kProbScale) for every frequency f: the cost in bits of a token.
@@ -245,21 +254,36 @@ double TableCost(std::span<const uint32_t> counts, const Table& t, int direct) {
   return bits;
 }
 
-// TableCost of MakeTable(counts), estimated with the exactly normalised
-// frequencies in place of the ones rebuilt from the quantised codes.
-double QuickCost(std::span<const uint32_t> counts, int direct) {
-  const size_t a = counts.size();
-  Table t;
-  t.quant.assign(a, 0);
-  t.freq.assign(a, 0);
-  NormalizeFreqs(counts, t.freq);
-  for (size_t i = 0; i < a; ++i) {
-    if (t.freq[i] != 0) {
-      t.quant[i] = QuantizeFreq(t.freq[i]);
-      t.extent = static_cast<int>(i) + 1;
-    }
+// An estimate of TableCost(counts, MakeTable(counts)) for ranking merges,
+// several times cheaper: frequencies scaled in floating point (at least 1,
+// not renormalised to sum exactly kProbScale), their quantised codes for the
+// header. No allocation.
+double EstimateCost(std::span<const uint32_t> counts, int direct) {
+  static const std::array<uint8_t, kProbScale + 1> quant_of = [] {
+    std::array<uint8_t, kProbScale + 1> q{};
+    for (uint32_t f = 1; f <= kProbScale; ++f) q[f] = static_cast<uint8_t>(QuantizeFreq(f));
+    return q;
+  }();
+  uint64_t total = 0;
+  for (uint32_t c : counts) total += c;
+  if (total == 0) return 0;
+  int extent = static_cast<int>(counts.size());
+  while (counts[extent - 1] == 0) --extent;
+  const auto& token_bits = TokenBits();
+  const float scale = static_cast<float>(kProbScale) / static_cast<float>(total);
+  std::array<uint32_t, kMaxTokens> quant;
+  double bits = 8;
+  for (int i = 0; i < extent; ++i) {
+    const uint32_t c = counts[i];
+    const uint32_t scaled = std::clamp<uint32_t>(
+        static_cast<uint32_t>(static_cast<float>(c) * scale + 0.5f), 1, kProbScale);
+    const uint32_t f = c != 0 ? scaled : 0;
+    quant[i] = quant_of[f];
+    bits += static_cast<double>(static_cast<float>(c) * token_bits[f]);
   }
-  return TableCost(counts, t, direct);
+  WalkTableCodes(quant.data(), extent, direct,
+                 [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
+  return bits;
 }
 
 // ---- context clustering (encoder) ----
@@ -299,23 +323,151 @@ inline uint32_t ContextOf(int mode, uint32_t t1, uint32_t t2) {
   return mode == 0 ? t1 : 2 * t1 + t2;
 }
 
-// Token histograms per context bucket, for both context modes in one pass:
-// hist[mode][bucket * alphabet + token].
-void ContextHistograms(std::span<const uint8_t> tokens, const SegmentLayout& layout,
-                       size_t alphabet, std::array<std::vector<uint32_t>, kContextModes>* hist) {
-  const auto& bucket = BucketOf();
-  for (auto& h : *hist) h.assign(static_cast<size_t>(bucket.back() + 1) * alphabet, 0);
-  uint32_t* h0 = (*hist)[0].data();
-  uint32_t* h1 = (*hist)[1].data();
-  for (int j = 0; j < layout.segments; ++j) {
-    uint32_t t1 = 0, t2 = 0;
-    for (size_t i = layout.Begin(j); i < layout.End(j); ++i) {
-      const uint32_t t = tokens[i];
-      ++h0[bucket[ContextOf(0, t1, t2)] * alphabet + t];
-      ++h1[bucket[ContextOf(1, t1, t2)] * alphabet + t];
-      t2 = t1;
-      t1 = t;
+// Writes bit fields LSB first into a caller's buffer without branches: each
+// Put stores 8 bytes, so the buffer needs 8 bytes of room past the last
+// whole byte written.
+class RawBitSink {
+ public:
+  explicit RawBitSink(uint8_t* p) : start_(p), p_(p) {}
+
+  // Writes the low `count` bits of v. REQUIRES: count <= 31.
+  void Put(uint32_t v, int count) { PutField(Low(v, count), count); }
+
+  // The low `count` bits of v.
+  static uint64_t Low(uint32_t v, int count) {
+    return uint64_t{v} & ((uint64_t{1} << count) - 1);
+  }
+
+  // Writes `field`, `count` bits long. REQUIRES: count <= 56,
+  // field < 2^count.
+  void PutField(uint64_t field, int count) {
+    acc_ |= field << bits_;
+    bits_ += count;
+    std::memcpy(p_, &acc_, 8);
+    p_ += bits_ >> 3;
+    acc_ >>= bits_ & ~7;
+    bits_ &= 7;
+  }
+
+  // Pads the last byte with zeros; returns the bytes written.
+  size_t Finish() {
+    if (bits_ > 0) *p_++ = static_cast<uint8_t>(acc_);
+    bits_ = 0;
+    acc_ = 0;
+    return static_cast<size_t>(p_ - start_);
+  }
+
+ private:
+  uint8_t* start_;
+  uint8_t* p_;
+  uint64_t acc_ = 0;
+  int bits_ = 0;
+};
+
+// Context histograms of one mode for the tokens of every segment:
+// hist[bucket * alphabet + token] (ContextBucket of the context value). With
+// four segments each one counts into its own copy, summed at the end, so
+// that runs of one cell (common: residuals repeat) form four independent
+// store-to-load chains instead of one. With kFirst, `tk` holds fine tokens
+// on entry, mapped in place through token_of_fine, and the raw bits of every
+// value go to *raw in decoding order (rows, then segments).
+template <int S, int kMode, bool kFirst>
+void ContextHistogram(uint8_t* tk, const uint32_t* res, const SegmentLayout& layout,
+                      size_t alphabet, const uint8_t* token_of_fine, const uint8_t* raw_bits_of,
+                      std::vector<uint32_t>* hist, RawBitSink* raw_out) {
+  static_assert(S == 1 || S == 4);
+  const size_t cells = static_cast<size_t>(BucketOf().back() + 1) * alphabet;
+  hist->assign(cells * S, 0);
+  uint32_t* const h = hist->data();
+  // Offset of each context value's row of cells.
+  std::array<uint32_t, kMaxTokens * 3> row_at;
+  for (size_t c = 0; c < row_at.size(); ++c) {
+    row_at[c] = static_cast<uint32_t>(BucketOf()[c] * alphabet);
+  }
+  size_t min_len = layout.length;
+  for (int j = 0; j < S; ++j) min_len = std::min(min_len, layout.Length(j));
+  RawBitSink raw = *raw_out;
+  // One value of segment j at its index i; (t1, t2) its context tokens.
+  // Writes the raw bits when kPut.
+  auto count = [&]<bool kPut = true>(int j, size_t i, uint32_t& t1, uint32_t& t2)
+      [[gnu::always_inline]] {
+    uint32_t tok = tk[i];
+    if constexpr (kFirst) {
+      tok = token_of_fine[tok];
+      tk[i] = static_cast<uint8_t>(tok);
     }
+    ++h[static_cast<size_t>(j) * cells + row_at[ContextOf(kMode, t1, t2)] + tok];
+    t2 = t1;
+    t1 = tok;
+    if constexpr (kFirst && kPut) raw.Put(ZigZag(res[i]), raw_bits_of[tok]);
+  };
+  const size_t b0 = layout.Begin(0);
+  uint32_t a1 = 0, a2 = 0;
+  if constexpr (S == 1) {
+    for (size_t t = 0; t < layout.length; ++t) count(0, b0 + t, a1, a2);
+  } else {
+    const size_t b1 = layout.Begin(1), b2 = layout.Begin(2), b3 = layout.Begin(3);
+    uint32_t c1 = 0, c2 = 0, d1 = 0, d2 = 0, e1 = 0, e2 = 0;
+    size_t t = 0;
+    // The raw fields of a row go out as one when they fit PutField (else as
+    // two of at most 62 bits, each split if longer), so the sink's
+    // dependency chain is one step per row; rows without raw bits skip it.
+    auto low = [&](size_t i, uint32_t tok, int* count) [[gnu::always_inline]] {
+      *count = raw_bits_of[tok];
+      return RawBitSink::Low(ZigZag(res[i]), *count);
+    };
+    auto put_split = [&](uint64_t field, int count, int first) [[gnu::always_inline]] {
+      if (count <= 56) {
+        raw.PutField(field, count);
+      } else {
+        raw.PutField(field & ((uint64_t{1} << first) - 1), first);
+        raw.PutField(field >> first, count - first);
+      }
+    };
+    for (; t < min_len; ++t) {
+      count.template operator()<false>(0, b0 + t, a1, a2);
+      count.template operator()<false>(1, b1 + t, c1, c2);
+      count.template operator()<false>(2, b2 + t, d1, d2);
+      count.template operator()<false>(3, b3 + t, e1, e2);
+      if constexpr (kFirst) {
+        int r0, r1, r2, r3;
+        const uint64_t f0 = low(b0 + t, a1, &r0), f1 = low(b1 + t, c1, &r1);
+        const uint64_t f2 = low(b2 + t, d1, &r2), f3 = low(b3 + t, e1, &r3);
+        const uint64_t fa = f0 | (f1 << r0), fb = f2 | (f3 << r2);
+        const int ca = r0 + r1, cb = r2 + r3;
+        if (__builtin_expect(ca + cb <= 56, 1)) {
+          if (ca + cb != 0) raw.PutField(fa | (fb << ca), ca + cb);
+        } else {
+          put_split(fa, ca, r0);
+          put_split(fb, cb, r2);
+        }
+      }
+    }
+    for (; t < layout.length; ++t) {
+      if (t < layout.Length(0)) count(0, b0 + t, a1, a2);
+      if (t < layout.Length(1)) count(1, b1 + t, c1, c2);
+      if (t < layout.Length(2)) count(2, b2 + t, d1, d2);
+      if (t < layout.Length(3)) count(3, b3 + t, e1, e2);
+    }
+    for (int j = 1; j < S; ++j) {
+      const uint32_t* hj = h + static_cast<size_t>(j) * cells;
+      for (size_t c = 0; c < cells; ++c) h[c] += hj[c];
+    }
+  }
+  *raw_out = raw;
+  hist->resize(cells);
+}
+
+template <int S, int kMode>
+void ContextHistogramOf(bool first, uint8_t* tk, const uint32_t* res, const SegmentLayout& layout,
+                        size_t alphabet, const uint8_t* token_of_fine, const uint8_t* raw_bits_of,
+                        std::vector<uint32_t>* hist, RawBitSink* raw) {
+  if (first) {
+    ContextHistogram<S, kMode, true>(tk, res, layout, alphabet, token_of_fine, raw_bits_of, hist,
+                                     raw);
+  } else {
+    ContextHistogram<S, kMode, false>(tk, res, layout, alphabet, token_of_fine, raw_bits_of, hist,
+                                      raw);
   }
 }
 
@@ -328,26 +480,33 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
   struct Group {
     int first_bucket;
     std::vector<uint32_t> counts;
+    size_t extent;  // last token counted + 1
     Table table;
     double cost;
+    double merged_cost;  // of this group merged with the next
     double merge_delta;  // cost change of merging with the next group
   };
   std::vector<Group> groups;
   for (int b = 0; b <= max_bucket; ++b) {
     std::span<const uint32_t> h(hist.data() + static_cast<size_t>(b) * a, a);
     if (std::all_of(h.begin(), h.end(), [](uint32_t c) { return c == 0; })) continue;
-    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), {}, 0, 0};
-    g.table = MakeTable(g.counts);
-    g.cost = TableCost(g.counts, g.table, direct);
+    size_t extent = a;
+    while (h[extent - 1] == 0) --extent;
+    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), extent, {}, 0, 0, 0};
+    g.cost = EstimateCost({g.counts.data(), extent}, direct);
     groups.push_back(std::move(g));
   }
-  // Merges are ranked by QuickCost (no second normalisation); the costs of
-  // the groups kept are exact.
+  // Merges are ranked by EstimateCost; the tables and costs of the groups
+  // kept are exact.
   std::vector<uint32_t> merged(a);
   auto update_delta = [&](size_t g) {
     if (g + 1 >= groups.size()) return;
-    for (size_t i = 0; i < a; ++i) merged[i] = groups[g].counts[i] + groups[g + 1].counts[i];
-    groups[g].merge_delta = QuickCost(merged, direct) - groups[g].cost - groups[g + 1].cost;
+    const size_t extent = std::max(groups[g].extent, groups[g + 1].extent);
+    for (size_t i = 0; i < extent; ++i) {
+      merged[i] = groups[g].counts[i] + groups[g + 1].counts[i];
+    }
+    groups[g].merged_cost = EstimateCost({merged.data(), extent}, direct);
+    groups[g].merge_delta = groups[g].merged_cost - groups[g].cost - groups[g + 1].cost;
   };
   for (size_t g = 0; g + 1 < groups.size(); ++g) update_delta(g);
   // Merge the adjacent pair with the best saving until none saves bits and
@@ -359,12 +518,16 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
     }
     if (groups[best].merge_delta >= 0 && groups.size() <= static_cast<size_t>(kMaxTables)) break;
     Group& g = groups[best];
-    for (size_t i = 0; i < a; ++i) g.counts[i] += groups[best + 1].counts[i];
-    g.table = MakeTable(g.counts);
-    g.cost = TableCost(g.counts, g.table, direct);
+    g.extent = std::max(g.extent, groups[best + 1].extent);
+    for (size_t i = 0; i < g.extent; ++i) g.counts[i] += groups[best + 1].counts[i];
+    g.cost = g.merged_cost;
     groups.erase(groups.begin() + static_cast<ptrdiff_t>(best) + 1);
     update_delta(best);
     if (best > 0) update_delta(best - 1);
+  }
+  for (Group& g : groups) {
+    g.table = MakeTable(g.counts);
+    g.cost = TableCost(g.counts, g.table, direct);
   }
   Clustering c;
   c.mode = mode;
@@ -386,27 +549,37 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count, int 
   return c;
 }
 
+// The finest token layout: every other layout's token (and raw bit count) of
+// a value is a function of its token under this one, so one histogram of
+// fine tokens serves to compare them all.
+constexpr TokenLayout kFineLayout{kMaxDirectBits, kMaxMantissaBits};
+constexpr int kFineTokens = (1 << kMaxDirectBits) + ((32 - kMaxDirectBits) << kMaxMantissaBits);
+
+// The smallest value of fine token `f`.
+inline uint32_t FineRepresentative(int f) {
+  uint32_t base;
+  int rb;
+  kFineLayout.Base(static_cast<uint32_t>(f), &base, &rb);
+  return base;
+}
+
+// Token under kFineLayout of every zigzagged value.
+inline uint32_t FineToken(uint32_t v) {
+  const int n = 31 - __builtin_clz(v | (1u << kMaxDirectBits));  // >= kMaxDirectBits
+  const uint32_t high = (1u << kMaxDirectBits) +
+                        (static_cast<uint32_t>(n - kMaxDirectBits) << kMaxMantissaBits) +
+                        ((v >> (n - kMaxMantissaBits)) & ((1u << kMaxMantissaBits) - 1));
+  // A select by mask: GCC turns the plain ternary into a branch, which
+  // mispredicts on noisy signals.
+  const uint32_t small = 0u - static_cast<uint32_t>(v < (1u << kMaxDirectBits));
+  return (v & small) | (high & ~small);
+}
+
 // Picks the token layout with the smallest order-0 cost (token entropy plus
-// raw bits) from histograms of the values.
-TokenLayout ChooseLayout(std::span<const uint32_t> values) {
-  // Exact counts below 2^kMaxDirectBits; above, a value's token under any
-  // layout depends only on its top-bit position n and the kMaxMantissaBits
-  // bits below it, and its raw bit count only on n.
-  constexpr uint32_t kExactLimit = 1u << kMaxDirectBits;
-  constexpr int kBelowTop = kMaxMantissaBits;
-  std::array<uint32_t, kExactLimit> exact{};
-  std::array<std::array<uint32_t, 1 << kBelowTop>, 32> coarse{};
-  for (uint32_t v : values) {
-    if (v < kExactLimit) {
-      ++exact[v];
-    } else {
-      const int n = 31 - __builtin_clz(v);
-      ++coarse[n][(v >> (n - kBelowTop)) & ((1u << kBelowTop) - 1)];
-    }
-  }
+// raw bits) from the histogram of fine tokens.
+TokenLayout ChooseLayout(std::span<const uint32_t, kFineTokens> fine, double total) {
   TokenLayout best;
   double best_bits = std::numeric_limits<double>::infinity();
-  const double total = static_cast<double>(values.size());
   std::array<double, kMaxTokens> tok;
   for (int direct = 0; direct <= kMaxDirectBits; ++direct) {
     for (int mantissa = std::min(direct, 1); mantissa <= std::min(direct, kMaxMantissaBits);
@@ -415,18 +588,10 @@ TokenLayout ChooseLayout(std::span<const uint32_t> values) {
       tok.fill(0.0);
       double raw = 0;
       int rb;
-      for (uint32_t v = 0; v < kExactLimit; ++v) {
-        if (exact[v] == 0) continue;
-        tok[layout.Token(v, &rb)] += exact[v];
-        raw += static_cast<double>(exact[v]) * rb;
-      }
-      for (int n = kMaxDirectBits; n < 32; ++n) {
-        for (uint32_t m = 0; m < (1u << kBelowTop); ++m) {
-          if (coarse[n][m] == 0) continue;
-          const uint32_t v = (1u << n) | (m << (n - kBelowTop));
-          tok[layout.Token(v, &rb)] += coarse[n][m];
-          raw += static_cast<double>(coarse[n][m]) * rb;
-        }
+      for (int f = 0; f < kFineTokens; ++f) {
+        if (fine[f] == 0) continue;
+        tok[layout.Token(FineRepresentative(f), &rb)] += fine[f];
+        raw += static_cast<double>(fine[f]) * rb;
       }
       double bits = raw;
       int used = 0;
@@ -681,6 +846,131 @@ Status Corrupt(const char* what) {
   return DataLossError(std::string("sample codec: rANS block: ") + what);
 }
 
+// Per-thread scratch of RansEncode, kept between calls so that encoding a
+// chunk allocates (and page-faults) nothing once warm.
+struct EncodeScratch {
+  std::vector<uint8_t> tokens;
+  std::vector<uint16_t> words;
+  std::vector<uint8_t> raw;
+  std::vector<uint32_t> hist;
+};
+
+EncodeScratch& ThreadEncodeScratch() {
+  thread_local EncodeScratch scratch;
+  return scratch;
+}
+
+// Scratch for more values than this is released after the call, so that one
+// huge series does not pin its buffers for the thread's lifetime.
+constexpr size_t kScratchKeep = size_t{1} << 20;
+
+// A symbol of an encoding table, for C(x) = (x / f) * kProbScale + x % f +
+// cum computed as x + bias + q * cmpl with q = (x * rcp) >> 64: for f >= 2,
+// rcp = ceil(2^64 / f) (q = x / f exactly for x < 2^32), bias = cum,
+// cmpl = kProbScale - f; for f = 1, rcp = 2^64 - 1 (q = x - 1 for x >= 1),
+// bias = cum + kProbScale - 1, cmpl = kProbScale - 1.
+struct EncSymbol {
+  uint64_t rcp;
+  uint32_t bias;
+  uint16_t freq;
+  uint16_t cmpl;
+};
+
+EncSymbol MakeEncSymbol(uint32_t freq, uint32_t cum) {
+  EncSymbol e{};
+  e.freq = static_cast<uint16_t>(freq);
+  if (freq >= 2) {
+    e.rcp = ~uint64_t{0} / freq + 1;
+    e.bias = cum;
+    e.cmpl = static_cast<uint16_t>(kProbScale - freq);
+  } else if (freq == 1) {
+    e.rcp = ~uint64_t{0};
+    e.bias = cum + kProbScale - 1;
+    e.cmpl = static_cast<uint16_t>(kProbScale - 1);
+  }
+  return e;
+}
+
+// One rANS encoding step of state x with symbol e; a renormalisation word,
+// when due, goes to *(wp - 1) and wp steps back. Branch-free: the word is
+// written unconditionally and kept or not, because whether it is due is a
+// coin flip for a branch predictor (so conditional moves, which GCC does
+// not emit for the plain ternaries). REQUIRES: wp - 1 is writable.
+[[gnu::always_inline]] inline void EncodeStep(uint32_t& x, const EncSymbol& e, uint16_t*& wp) {
+  *(wp - 1) = static_cast<uint16_t>(x);
+#if defined(__x86_64__)
+  const uint32_t top = x >> (32 - kProbBits);
+  const uint32_t shifted = x >> 16;
+  uint16_t* const next = wp - 1;
+  const uint32_t freq = e.freq;
+  asm("cmpl %[freq], %[top]\n\t"
+      "cmovae %[shifted], %[x]\n\t"
+      "cmovae %[next], %[wp]"
+      : [x] "+r"(x), [wp] "+r"(wp)
+      : [top] "r"(top), [freq] "r"(freq), [shifted] "r"(shifted), [next] "r"(next)
+      : "cc");
+#else
+  const uint32_t emit = (x >> (32 - kProbBits)) >= e.freq ? 1 : 0;
+  wp -= emit;
+  x >>= emit << 4;
+#endif
+  const uint32_t q = static_cast<uint32_t>((static_cast<unsigned __int128>(x) * e.rcp) >> 64);
+  x += e.bias + q * e.cmpl;
+}
+
+// Codes rows [lo, hi) (lo >= 2, every segment active) in reverse lockstep
+// order, with the S states in registers.
+template <int S, int kMode>
+void EncodeRowsFast(const uint8_t* tk, const size_t* begin, const uint32_t* table_at,
+                    const EncSymbol* syms, size_t lo, size_t hi, uint32_t* state,
+                    uint16_t** wp_io) {
+  static_assert(S == 1 || S == 4);
+  uint16_t* wp = *wp_io;
+  uint32_t x0 = state[0], x1 = 0, x2 = 0, x3 = 0;
+  const uint8_t* p0 = tk + begin[0];
+  const uint8_t *p1 = p0, *p2 = p0, *p3 = p0;
+  if constexpr (S == 4) {
+    x1 = state[1];
+    x2 = state[2];
+    x3 = state[3];
+    p1 = tk + begin[1];
+    p2 = tk + begin[2];
+    p3 = tk + begin[3];
+  }
+  auto sym = [&](const uint8_t* p, size_t t) -> const EncSymbol& {
+    return syms[table_at[ContextOf(kMode, p[t - 1], p[t - 2])] + p[t]];
+  };
+  for (size_t t = hi; t-- > lo;) {
+    if constexpr (S == 4) {
+      EncodeStep(x3, sym(p3, t), wp);
+      EncodeStep(x2, sym(p2, t), wp);
+      EncodeStep(x1, sym(p1, t), wp);
+    }
+    EncodeStep(x0, sym(p0, t), wp);
+  }
+  state[0] = x0;
+  if constexpr (S == 4) {
+    state[1] = x1;
+    state[2] = x2;
+    state[3] = x3;
+  }
+  *wp_io = wp;
+}
+
+// Codes row t (any row) in reverse lockstep order, skipping segments that
+// end before it.
+void EncodeRowChecked(const uint8_t* tk, const SegmentLayout& layout, int mode,
+                      const uint32_t* table_at, const EncSymbol* syms, size_t t, uint32_t* state,
+                      uint16_t** wp) {
+  for (int j = layout.segments; j-- > 0;) {
+    if (t >= layout.Length(j)) continue;
+    const uint8_t* p = tk + layout.Begin(j);
+    const uint32_t t1 = t >= 1 ? p[t - 1] : 0;
+    const uint32_t t2 = t >= 2 ? p[t - 2] : 0;
+    EncodeStep(state[j], syms[table_at[ContextOf(mode, t1, t2)] + p[t]], *wp);
+  }
+}
+
 }  // namespace
 
 bool IsValidSegmentCount(int segments) { return segments == 1 || segments == 4; }
@@ -690,41 +980,113 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   assert(IsValidSegmentCount(options.segments));
   const size_t n = residuals.size();
   const SegmentLayout layout(n, options.segments);
-  std::vector<uint32_t> values(n);
-  for (size_t i = 0; i < n; ++i) values[i] = ZigZag(residuals[i]);
+  EncodeScratch& scratch = ThreadEncodeScratch();
+  scratch.tokens.resize(n);
+  uint8_t* tokens = scratch.tokens.data();
 
-  const TokenLayout tl = ChooseLayout(values);
+  // Pass 1: fine tokens of the zigzagged residuals and their histogram (four copies, so that
+  // repeated tokens do not serialise on one counter).
+  std::array<std::array<uint32_t, kFineTokens>, 4> fine_hist{};
+  {
+    size_t i = 0;
+#if defined(__SSE2__)
+    // Four values per step. The top bit n and the two bits below it of a
+    // value v >= 2^kMaxDirectBits are the exponent and the top mantissa
+    // bits of float(v), exact for v < 2^24; larger values convert v >> 8.
+    // (exponent bits << 2 | top two mantissa bits) = 4 (n + 127) + m, so the
+    // fine token 128 + 4 (n - 7) + m is that minus 408, plus 32 after the
+    // shift by 8.
+    static_assert(kMaxDirectBits == 7 && kMaxMantissaBits == 2);
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 4 <= n; i += 4) {
+      const __m128i r = _mm_loadu_si128(reinterpret_cast<const __m128i*>(residuals.data() + i));
+      const __m128i v = _mm_xor_si128(_mm_slli_epi32(r, 1), _mm_srai_epi32(r, 31));
+      const __m128i fits = _mm_cmpeq_epi32(_mm_srli_epi32(v, 24), zero);
+      const __m128i x =
+          _mm_or_si128(_mm_and_si128(fits, v), _mm_andnot_si128(fits, _mm_srli_epi32(v, 8)));
+      const __m128i top = _mm_srli_epi32(_mm_castps_si128(_mm_cvtepi32_ps(x)), 21);
+      const __m128i high = _mm_add_epi32(_mm_sub_epi32(top, _mm_set1_epi32(408)),
+                                         _mm_andnot_si128(fits, _mm_set1_epi32(32)));
+      const __m128i small = _mm_cmpeq_epi32(_mm_srli_epi32(v, kMaxDirectBits), zero);
+      const __m128i f =
+          _mm_or_si128(_mm_and_si128(small, v), _mm_andnot_si128(small, high));
+      const __m128i f8 = _mm_packus_epi16(_mm_packs_epi32(f, f), zero);
+      const uint32_t four = static_cast<uint32_t>(_mm_cvtsi128_si32(f8));
+      std::memcpy(tokens + i, &four, 4);
+      ++fine_hist[0][four & 0xFF];
+      ++fine_hist[1][(four >> 8) & 0xFF];
+      ++fine_hist[2][(four >> 16) & 0xFF];
+      ++fine_hist[3][four >> 24];
+    }
+#endif
+    for (; i + 4 <= n; i += 4) {
+      for (size_t k = 0; k < 4; ++k) {
+        const uint32_t v = ZigZag(residuals[i + k]);
+        const uint32_t f = FineToken(v);
+        tokens[i + k] = static_cast<uint8_t>(f);
+        ++fine_hist[k][f];
+      }
+    }
+    for (; i < n; ++i) {
+      const uint32_t v = ZigZag(residuals[i]);
+      const uint32_t f = FineToken(v);
+      tokens[i] = static_cast<uint8_t>(f);
+      ++fine_hist[0][f];
+    }
+    for (int k = 1; k < 4; ++k) {
+      for (int f = 0; f < kFineTokens; ++f) fine_hist[0][f] += fine_hist[k][f];
+    }
+  }
+  const TokenLayout tl = ChooseLayout(fine_hist[0], static_cast<double>(n));
   const int token_count = tl.TokenCount();
-  std::vector<uint8_t> tokens(n);
+
+  // Fine token -> token of the chosen layout; raw bits per token.
+  std::array<uint8_t, kFineTokens> token_of_fine;
+  std::array<uint8_t, kMaxTokens> raw_bits_of{};
   int alphabet = 1;
-  for (size_t i = 0; i < n; ++i) {
+  size_t with_raw_bits = 0;
+  for (int f = 0; f < kFineTokens; ++f) {
     int rb;
-    tokens[i] = static_cast<uint8_t>(tl.Token(values[i], &rb));
-    alphabet = std::max(alphabet, tokens[i] + 1);
+    token_of_fine[f] = static_cast<uint8_t>(tl.Token(FineRepresentative(f), &rb));
+    raw_bits_of[token_of_fine[f]] = static_cast<uint8_t>(rb);
+    if (fine_hist[0][f] != 0) {
+      alphabet = std::max(alphabet, token_of_fine[f] + 1);
+      if (rb > 0) with_raw_bits += fine_hist[0][f];
+    }
   }
 
-  std::array<std::vector<uint32_t>, kContextModes> hist;
-  ContextHistograms(tokens, layout, static_cast<size_t>(alphabet), &hist);
+  // Pass 2: context histograms of every mode tried; the first also writes
+  // the raw bits.
+  scratch.raw.resize(n * 31 / 8 + 16);
+  RawBitSink raw(scratch.raw.data());
   Clustering best;
   best.bits = std::numeric_limits<double>::infinity();
   const unsigned modes = options.context_modes != 0 ? options.context_modes : 1u;
+  bool first = true;
   for (int mode = 0; mode < kContextModes; ++mode) {
     if ((modes & (1u << mode)) == 0) continue;
-    Clustering c = ClusterContexts(hist[mode], token_count, alphabet, tl.direct, mode);
+    const size_t al = static_cast<size_t>(alphabet);
+    const uint8_t* tof = token_of_fine.data();
+    const uint8_t* rbo = raw_bits_of.data();
+    const uint32_t* res = residuals.data();
+    std::vector<uint32_t>* h = &scratch.hist;
+    switch ((layout.segments == 4 ? 2 : 0) + mode) {
+      case 0: ContextHistogramOf<1, 0>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
+      case 1: ContextHistogramOf<1, 1>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
+      case 2: ContextHistogramOf<4, 0>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
+      default: ContextHistogramOf<4, 1>(first, tokens, res, layout, al, tof, rbo, h, &raw); break;
+    }
+    first = false;
+    Clustering c = ClusterContexts(scratch.hist, token_count, alphabet, tl.direct, mode);
     if (c.bits < best.bits) best = std::move(c);
   }
+  const size_t raw_bytes = raw.Finish();
 
   // Header.
   BitWriter header;
   header.Put(static_cast<uint32_t>(tl.direct), 3);
   header.Put(static_cast<uint32_t>(tl.mantissa), 2);
   header.Put(static_cast<uint32_t>(best.mode), 1);
-  size_t with_raw_bits = 0;
-  for (size_t i = 0; i < n; ++i) {
-    int rb;
-    tl.Token(values[i], &rb);
-    with_raw_bits += rb > 0;
-  }
   header.Put(with_raw_bits > n / kBranchlessFrom ? 1 : 0, 1);
   const int k = static_cast<int>(best.tables.size());
   header.Put(static_cast<uint32_t>(k - 1), 4);
@@ -732,82 +1094,63 @@ void RansEncode(std::span<const uint32_t> residuals, const RansEncodeOptions& op
   for (const Table& t : best.tables) WriteTable(t, tl.direct, &header);
   header.FlushTo(out);
 
-  // Encoding tables: table of each context value; per table and token, the
-  // frequency, cumulative frequency and a reciprocal for division-free
-  // encoding: x / f = (x * rcp) >> 64 exactly for x < 2^32 with
-  // rcp = ceil(2^64 / f) (f = 1 handled apart).
+  // Encoding tables: the offset in `syms` of each context value's table;
+  // per table and token, a symbol.
+  const size_t a = static_cast<size_t>(alphabet);
   const int limit = ContextLimit(best.mode, token_count);
-  std::vector<uint8_t> table_of(static_cast<size_t>(limit) + 1);
+  std::array<uint32_t, kMaxContexts> table_at{};
   for (int s = 0, g = 0; s <= limit; ++s) {
     while (g + 1 < k && static_cast<uint32_t>(s) >= best.starts[g + 1]) ++g;
-    table_of[s] = static_cast<uint8_t>(g);
+    table_at[s] = static_cast<uint32_t>(static_cast<size_t>(g) * a);
   }
-  struct EncSymbol {
-    uint64_t rcp;
-    uint32_t freq;
-    uint32_t cum;
-  };
-  const size_t a = static_cast<size_t>(alphabet);
   std::vector<EncSymbol> syms(static_cast<size_t>(k) * a);
   for (int g = 0; g < k; ++g) {
     uint32_t c = 0;
     for (size_t i = 0; i < a; ++i) {
       const uint32_t f = best.tables[g].freq[i];
-      EncSymbol& e = syms[static_cast<size_t>(g) * a + i];
-      e.freq = f;
-      e.cum = c;
-      e.rcp = f <= 1 ? 0 : ~uint64_t{0} / f + 1;
+      syms[static_cast<size_t>(g) * a + i] = MakeEncSymbol(f, c);
       c += f;
     }
   }
 
-  // rANS in reverse lockstep order; the decoder reads the words forwards.
-  // Each value emits at most one word, written unconditionally and kept or
-  // not (the choice is a coin flip for a branch predictor).
+  // rANS in reverse lockstep order; the words are written backwards from
+  // the end of the buffer, so they end up in the decoder's (forward) order.
+  // At most one word per value.
   const int s_count = options.segments;
-  std::vector<uint32_t> state(static_cast<size_t>(s_count), kRansL);
-  std::vector<uint16_t> words(n + 1);
-  size_t word_count = 0;
-  for (size_t t = layout.length; t-- > 0;) {
-    for (int j = s_count; j-- > 0;) {
-      if (t >= layout.Length(j)) continue;
-      const size_t i = layout.Begin(j) + t;
-      const uint32_t t1 = t >= 1 ? tokens[i - 1] : 0;
-      const uint32_t t2 = t >= 2 ? tokens[i - 2] : 0;
-      const EncSymbol& e = syms[table_of[ContextOf(best.mode, t1, t2)] * a + tokens[i]];
-      uint32_t x = state[j];
-      const bool emit = uint64_t{x} >= (uint64_t{e.freq} << (32 - kProbBits));
-      words[word_count] = static_cast<uint16_t>(x);
-      word_count += emit;
-      x >>= emit ? 16 : 0;
-      const uint32_t q =
-          e.freq == 1 ? x : static_cast<uint32_t>((static_cast<unsigned __int128>(x) * e.rcp) >> 64);
-      state[j] = x + e.cum + q * (kProbScale - e.freq);
+  std::array<uint32_t, 4> state;
+  state.fill(kRansL);
+  scratch.words.resize(n + 1);
+  uint16_t* const words_end = scratch.words.data() + n + 1;
+  uint16_t* wp = words_end;
+  const uint32_t* tat = table_at.data();
+  size_t begin[4];
+  for (int j = 0; j < s_count; ++j) begin[j] = layout.Begin(j);
+  size_t min_len = layout.length;
+  for (int j = 0; j < s_count; ++j) min_len = std::min(min_len, layout.Length(j));
+  const size_t fast_lo = 2, fast_hi = std::max(min_len, fast_lo);
+  for (size_t t = layout.length; t-- > fast_hi;) {
+    EncodeRowChecked(tokens, layout, best.mode, tat, syms.data(), t, state.data(), &wp);
+  }
+  if (fast_hi > fast_lo) {
+    const EncSymbol* sy = syms.data();
+    uint32_t* st = state.data();
+    switch ((s_count == 4 ? 2 : 0) + best.mode) {
+      case 0: EncodeRowsFast<1, 0>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
+      case 1: EncodeRowsFast<1, 1>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
+      case 2: EncodeRowsFast<4, 0>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
+      default: EncodeRowsFast<4, 1>(tokens, begin, tat, sy, fast_lo, fast_hi, st, &wp); break;
     }
   }
-  words.resize(word_count);
-  PutVarint(words.size() * 2, out);
-  for (uint32_t x : state) PutU32(x, out);
-  const size_t words_at = out->size();
-  out->resize(words_at + words.size() * 2);
-  for (size_t w = 0; w < words.size(); ++w) {
-    const uint16_t v = words[words.size() - 1 - w];
-    (*out)[words_at + 2 * w] = static_cast<char>(v & 0xFF);
-    (*out)[words_at + 2 * w + 1] = static_cast<char>(v >> 8);
+  for (size_t t = std::min(fast_lo, layout.length); t-- > 0;) {
+    EncodeRowChecked(tokens, layout, best.mode, tat, syms.data(), t, state.data(), &wp);
   }
-
-  // Raw bits in decoding order.
-  BitWriter raw;
-  for (size_t t = 0; t < layout.length; ++t) {
-    for (int j = 0; j < s_count; ++j) {
-      const size_t i = layout.Begin(j) + t;
-      if (i >= layout.End(j)) continue;
-      int rb;
-      tl.Token(values[i], &rb);
-      if (rb > 0) raw.Put(values[i] & ((1u << rb) - 1), rb);
-    }
-  }
-  raw.FlushTo(out);
+  const size_t word_count = static_cast<size_t>(words_end - wp);
+  PutVarint(word_count * 2, out);
+  for (int j = 0; j < s_count; ++j) PutU32(state[j], out);
+  static_assert(std::endian::native == std::endian::little);
+  out->append(reinterpret_cast<const char*>(wp), word_count * 2);
+  out->append(reinterpret_cast<const char*>(scratch.raw.data()), raw_bytes);
+  if (n > kScratchKeep) scratch = EncodeScratch();
 }
 
 struct RansDecoder::Lanes {

@@ -52,8 +52,10 @@ struct RansEncodeOptions {
   int segments = 4;
   // Context modes to try (bit i set: try mode i; 0 means mode 0 only); the
   // cheapest is kept. Mode 0: context = previous token; mode 1: 2 * previous
-  // + the one before.
-  unsigned context_modes = 0b11;
+  // + the one before. Each mode tried costs a histogram pass and a context
+  // clustering; on MIT-BIH, trying both saves 0.0015 bits/sample over mode 1
+  // alone, so mode 1 alone is the default.
+  unsigned context_modes = 0b10;
 };
 
 // Appends the coding of `residuals` (arbitrary 32-bit values read as two's
