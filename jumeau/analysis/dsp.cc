@@ -4,13 +4,12 @@
 // Lomb-Scargle periodogram. Conventions follow scipy.signal; see dsp.h.
 #include "jumeau/analysis/dsp.h"
 
-#include <kissfft.hh>
-
 #include <algorithm>
 #include <array>
 #include <cassert>
 #include <cmath>
 #include <complex>
+#include <kissfft.hh>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -39,9 +38,9 @@ Status CheckCutoffs(FilterType type, double low_hz, double high_hz,
   }
   if (type == FilterType::kBandPass) {
     if (!in_range(high_hz)) {
-      return InvalidArgumentError(fmt::format(
-          "{}: upper cutoff {} Hz is not in (0, {}) Hz", what, high_hz,
-          nyquist));
+      return InvalidArgumentError(
+          fmt::format("{}: upper cutoff {} Hz is not in (0, {}) Hz", what,
+                      high_hz, nyquist));
     }
     if (high_hz <= low_hz) {
       return InvalidArgumentError(
@@ -65,9 +64,8 @@ std::vector<std::pair<Complex, std::optional<Complex>>> PairRoots(
   std::vector<std::pair<Complex, std::optional<Complex>>> pairs;
   std::vector<Complex> reals;
   const double eps = 1e-10;
-  std::sort(roots.begin(), roots.end(), [](Complex a, Complex b) {
-    return std::abs(a) < std::abs(b);
-  });
+  std::sort(roots.begin(), roots.end(),
+            [](Complex a, Complex b) { return std::abs(a) < std::abs(b); });
   std::vector<bool> used(roots.size(), false);
   for (size_t i = 0; i < roots.size(); ++i) {
     if (used[i]) continue;
@@ -147,8 +145,8 @@ double Sinc(double x) {
 
 // firwin on cutoffs normalised to Nyquist (0 < c < 1). `bands` are [left,
 // right] pairs in that unit, in increasing order.
-std::vector<double> FirWin(int taps, std::span<const std::pair<double, double>>
-                                         bands,
+std::vector<double> FirWin(int taps,
+                           std::span<const std::pair<double, double>> bands,
                            const std::vector<double>& window) {
   const double alpha = 0.5 * (taps - 1);
   std::vector<double> h(taps, 0.0);
@@ -238,8 +236,8 @@ Result<std::vector<Biquad>> DesignButterworth(FilterType type, int order,
                                               double low_hz, double high_hz,
                                               SampleRate rate) {
   if (order < 1 || order > 32) {
-    return InvalidArgumentError(fmt::format(
-        "Butterworth design: order {} is not in 1..32", order));
+    return InvalidArgumentError(
+        fmt::format("Butterworth design: order {} is not in 1..32", order));
   }
   JUMEAU_RETURN_IF_ERROR(
       CheckCutoffs(type, low_hz, high_hz, rate, "Butterworth design"));
@@ -379,21 +377,33 @@ int64_t DefaultFiltFiltPadding(std::span<const Biquad> sections) {
 
 namespace {
 
-// Runs the cascade over y in place starting from state zi * x0 per section
-// (scipy sosfilt with zi), where zi is the steady-state of sosfilt_zi.
+// Runs the cascade over y in place, forwards or backwards, starting from
+// state zi * x0 per section (scipy sosfilt with zi), where zi is the steady
+// state of sosfilt_zi. The section loop is innermost (as scipy's) so the
+// recursions of successive sections overlap in the pipeline.
 void SosFilterFromSteadyState(std::span<const Biquad> sections,
                               const std::vector<std::array<double, 2>>& zi,
-                              double x0, std::vector<double>* y) {
-  for (size_t k = 0; k < sections.size(); ++k) {
-    const Biquad& s = sections[k];
-    double z0 = zi[k][0] * x0, z1 = zi[k][1] * x0;
-    for (double& v : *y) {
-      const double in = v;
-      const double out = s.b0 * in + z0;
-      z0 = s.b1 * in - s.a1 * out + z1;
-      z1 = s.b2 * in - s.a2 * out;
-      v = out;
+                              double x0, bool backwards,
+                              std::vector<double>* y) {
+  const size_t m = sections.size();
+  std::vector<double> z0(m), z1(m);
+  for (size_t k = 0; k < m; ++k) {
+    z0[k] = zi[k][0] * x0;
+    z1[k] = zi[k][1] * x0;
+  }
+  const int64_t n = static_cast<int64_t>(y->size());
+  double* data = y->data();
+  for (int64_t t = 0; t < n; ++t) {
+    double& v = data[backwards ? n - 1 - t : t];
+    double in = v;
+    for (size_t k = 0; k < m; ++k) {
+      const Biquad& s = sections[k];
+      const double out = s.b0 * in + z0[k];
+      z0[k] = s.b1 * in - s.a1 * out + z1[k];
+      z1[k] = s.b2 * in - s.a2 * out;
+      in = out;
     }
+    v = in;
   }
 }
 
@@ -442,10 +452,8 @@ Result<std::vector<double>> SosFiltFilt(std::span<const Biquad> sections,
   }
   std::copy(x.begin(), x.end(), ext.begin() + pad);
   const auto zi = SosSteadyState(sections);
-  SosFilterFromSteadyState(sections, zi, ext.front(), &ext);
-  std::reverse(ext.begin(), ext.end());
-  SosFilterFromSteadyState(sections, zi, ext.front(), &ext);
-  std::reverse(ext.begin(), ext.end());
+  SosFilterFromSteadyState(sections, zi, ext.front(), false, &ext);
+  SosFilterFromSteadyState(sections, zi, ext.back(), true, &ext);
   return std::vector<double>(ext.begin() + pad, ext.begin() + pad + n);
 }
 
@@ -456,7 +464,8 @@ Result<std::vector<double>> DesignFir(FilterType type, int taps, double low_hz,
     return InvalidArgumentError(
         fmt::format("FIR design: {} taps is not in 1..{}", taps, 1 << 20));
   }
-  JUMEAU_RETURN_IF_ERROR(CheckCutoffs(type, low_hz, high_hz, rate, "FIR design"));
+  JUMEAU_RETURN_IF_ERROR(
+      CheckCutoffs(type, low_hz, high_hz, rate, "FIR design"));
   if (type == FilterType::kHighPass && taps % 2 == 0) {
     return InvalidArgumentError(fmt::format(
         "FIR design: a high-pass needs an odd number of taps, got {}", taps));
@@ -484,8 +493,7 @@ std::vector<double> ApplyFir(std::span<const double> taps,
   assert(!taps.empty());
   const int64_t n = static_cast<int64_t>(x.size());
   const int64_t m = static_cast<int64_t>(taps.size());
-  const int64_t shift =
-      alignment == FirAlignment::kCentered ? (m - 1) / 2 : 0;
+  const int64_t shift = alignment == FirAlignment::kCentered ? (m - 1) / 2 : 0;
   std::vector<double> y(n, 0.0);
   for (int64_t i = 0; i < n; ++i) {
     const int64_t t = i + shift;  // index into the full convolution
@@ -508,8 +516,8 @@ Result<std::vector<double>> ResamplePoly(std::span<const double> x, int64_t up,
   up /= g;
   down /= g;
   if (up > 4096 || down > 4096) {
-    return InvalidArgumentError(fmt::format(
-        "resample: reduced factors {}/{} exceed 4096", up, down));
+    return InvalidArgumentError(
+        fmt::format("resample: reduced factors {}/{} exceed 4096", up, down));
   }
   if (up == 1 && down == 1) return std::vector<double>(x.begin(), x.end());
   const int64_t n_in = static_cast<int64_t>(x.size());
@@ -523,39 +531,37 @@ Result<std::vector<double>> ResamplePoly(std::span<const double> x, int64_t up,
   std::vector<double> h =
       FirWin(taps, band, SymmetricWindow(FirWindow::kKaiser, taps, 5.0));
   for (double& v : h) v *= static_cast<double>(up);
-  // scipy pads the filter in front by n_pre_pad zeros and drops the first
-  // n_pre_remove outputs of upfirdn so output 0 is centred on input 0. The
-  // padded filter is hp[j] = h[j - n_pre_pad]; upfirdn output m is
-  // sum_i hp[m*down - i*up] x[i]. Taps beyond the input count as zero.
-  const int64_t n_pre_pad = down - half_len % down;
-  const int64_t n_pre_remove = (half_len + n_pre_pad) / down;
+  // scipy pads the filter in front by n_pre_pad = down - half_len % down
+  // zeros and drops the first (half_len + n_pre_pad) / down outputs of
+  // upfirdn, so output o is sum_i h[c - i*up] x[i] with c = half_len +
+  // o*down: input 0 stays at time 0. Taps beyond the input count as zero.
+  // Polyphase form: phase r = c % up uses h[r], h[r + up], ... against
+  // x[c/up], x[c/up - 1], ...
+  std::vector<std::vector<double>> phases(up);
+  for (int64_t j = 0; j < taps; ++j) phases[j % up].push_back(h[j]);
   std::vector<double> y(n_out);
   for (int64_t o = 0; o < n_out; ++o) {
-    const int64_t t = (o + n_pre_remove) * down;
-    // i such that 0 <= t - i*up < hp_len and 0 <= i < n_in, and hp nonzero:
-    // n_pre_pad <= t - i*up < n_pre_pad + taps.
-    int64_t i_hi = (t - n_pre_pad) / up;  // t - i*up >= n_pre_pad
-    if (t - n_pre_pad < 0) i_hi = -1;
-    int64_t i_lo = (t - n_pre_pad - taps) / up + 1;
-    if (t - n_pre_pad - taps < 0) i_lo = 0;
-    i_lo = std::max<int64_t>(i_lo, 0);
-    i_hi = std::min<int64_t>(i_hi, n_in - 1);
+    const int64_t c = half_len + o * down;
+    const int64_t i_hi = c / up;
+    const std::vector<double>& phase = phases[c % up];
+    const int64_t j_min = std::max<int64_t>(0, i_hi - (n_in - 1));
+    const int64_t j_max =
+        std::min<int64_t>(static_cast<int64_t>(phase.size()) - 1, i_hi);
     double acc = 0.0;
-    for (int64_t i = i_lo; i <= i_hi; ++i) {
-      acc += h[t - i * up - n_pre_pad] * x[i];
-    }
+    for (int64_t j = j_min; j <= j_max; ++j) acc += phase[j] * x[i_hi - j];
     y[o] = acc;
   }
   return y;
 }
 
-Result<std::vector<double>> Resample(std::span<const double> x,
-                                     SampleRate from, SampleRate to) {
+Result<std::vector<double>> Resample(std::span<const double> x, SampleRate from,
+                                     SampleRate to) {
   if (!from.valid() || !to.valid()) {
     return InvalidArgumentError("resample: invalid sample rate");
   }
   // to/from = (to.num * from.den) / (to.den * from.num).
-  const __int128 up = static_cast<__int128>(to.numerator()) * from.denominator();
+  const __int128 up =
+      static_cast<__int128>(to.numerator()) * from.denominator();
   const __int128 down =
       static_cast<__int128>(to.denominator()) * from.numerator();
   __int128 a = up, b = down;
@@ -583,15 +589,15 @@ Result<Spectrum> Welch(std::span<const double> x, SampleRate rate,
   }
   const int64_t noverlap = options.overlap < 0 ? nper / 2 : options.overlap;
   if (noverlap >= nper) {
-    return InvalidArgumentError(fmt::format(
-        "welch: overlap {} is not below the segment length {}", noverlap,
-        nper));
+    return InvalidArgumentError(
+        fmt::format("welch: overlap {} is not below the segment length {}",
+                    noverlap, nper));
   }
   const int64_t nfft = options.fft_length < 0 ? nper : options.fft_length;
   if (nfft < nper || nfft > (int64_t{1} << 24)) {
-    return InvalidArgumentError(fmt::format(
-        "welch: FFT length {} is not in [segment length {}, 2^24]", nfft,
-        nper));
+    return InvalidArgumentError(
+        fmt::format("welch: FFT length {} is not in [segment length {}, 2^24]",
+                    nfft, nper));
   }
   const int64_t n = static_cast<int64_t>(x.size());
   if (n < nper) {

@@ -129,8 +129,8 @@ Result<std::vector<double>> ResamplePoly(std::span<const double> x, int64_t up,
 // Resamples `x` from rate `from` to rate `to` (e.g. 360 -> 250 Hz: up 25,
 // down 36) with ResamplePoly. Sample 0 keeps its time. Errors as
 // ResamplePoly, plus kInvalidArgument for an invalid rate.
-Result<std::vector<double>> Resample(std::span<const double> x,
-                                     SampleRate from, SampleRate to);
+Result<std::vector<double>> Resample(std::span<const double> x, SampleRate from,
+                                     SampleRate to);
 
 // --------------------------------------------------------------- Welch ----
 

@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
     return WriteNumbers(a[7], s->psd) ? 0 : 1;
   }
   if (cmd == "lombscargle" && a.size() == 5) {
-    auto p = LombScargle(ReadNumbers(a[1]), ReadNumbers(a[2]),
-                         ReadNumbers(a[3]));
+    auto p =
+        LombScargle(ReadNumbers(a[1]), ReadNumbers(a[2]), ReadNumbers(a[3]));
     if (!p.ok()) return Fail(p.status());
     return WriteNumbers(a[4], *p) ? 0 : 1;
   }
@@ -125,9 +125,9 @@ int main(int argc, char** argv) {
     if (!f.ok()) return Fail(f.status());
     std::vector<double> out(f->absolute.begin(), f->absolute.end());
     out.insert(out.end(), f->relative.begin(), f->relative.end());
-    out.insert(out.end(), {f->total_power, f->alpha_peak_hz,
-                           f->spectral_edge_hz, f->line_noise_50_db,
-                           f->line_noise_60_db, f->line_noise_hz});
+    out.insert(out.end(),
+               {f->total_power, f->alpha_peak_hz, f->spectral_edge_hz,
+                f->line_noise_50_db, f->line_noise_60_db, f->line_noise_hz});
     return WriteNumbers(a[3], out) ? 0 : 1;
   }
   return Usage();

@@ -31,13 +31,15 @@ std::complex<double> Response(const std::vector<Biquad>& sos, double f_hz,
 
 std::vector<double> Sine(int n, double f_hz, double fs, double amplitude) {
   std::vector<double> x(n);
-  for (int i = 0; i < n; ++i) x[i] = amplitude * std::sin(2 * kPi * f_hz * i / fs);
+  for (int i = 0; i < n; ++i)
+    x[i] = amplitude * std::sin(2 * kPi * f_hz * i / fs);
   return x;
 }
 
 TEST(ButterworthTest, LowPassOrder2MatchesScipyCoefficients) {
   // scipy.signal.butter(2, 10, fs=100, output='ba').
-  auto sos = DesignButterworth(FilterType::kLowPass, 2, 10, 0, SampleRate(100, 1));
+  auto sos =
+      DesignButterworth(FilterType::kLowPass, 2, 10, 0, SampleRate(100, 1));
   ASSERT_TRUE(sos.ok()) << sos.status().ToString();
   ASSERT_EQ(sos->size(), 1u);
   const Biquad& s = (*sos)[0];
@@ -112,7 +114,8 @@ TEST(ButterworthTest, RejectsBadArguments) {
   EXPECT_FALSE(DesignButterworth(FilterType::kLowPass, 2, NAN, 0, fs).ok());
   EXPECT_FALSE(DesignButterworth(FilterType::kBandPass, 2, 10, 5, fs).ok());
   EXPECT_FALSE(DesignButterworth(FilterType::kBandPass, 2, 10, 60, fs).ok());
-  EXPECT_FALSE(DesignButterworth(FilterType::kLowPass, 2, 10, 0, SampleRate()).ok());
+  EXPECT_FALSE(
+      DesignButterworth(FilterType::kLowPass, 2, 10, 0, SampleRate()).ok());
 }
 
 TEST(SosFiltFiltTest, MatchesScipyOnShortSignal) {
@@ -120,7 +123,8 @@ TEST(SosFiltFiltTest, MatchesScipyOnShortSignal) {
   // fs=100, output='sos'), x)[[0, 1, 25, 48, 49]].
   std::vector<double> x(50);
   for (int i = 0; i < 50; ++i) x[i] = std::sin(0.3 * i) + 0.1 * i;
-  auto sos = DesignButterworth(FilterType::kLowPass, 4, 8, 0, SampleRate(100, 1));
+  auto sos =
+      DesignButterworth(FilterType::kLowPass, 4, 8, 0, SampleRate(100, 1));
   ASSERT_TRUE(sos.ok());
   auto y = SosFiltFilt(*sos, x);
   ASSERT_TRUE(y.ok()) << y.status().ToString();
@@ -138,17 +142,20 @@ TEST(SosFiltFiltTest, PassbandUntouchedStopbandRemovedNoPhaseShift) {
   const auto noise = Sine(5000, 100.0, fs, 1.0);
   std::vector<double> mixed(x.size());
   for (size_t i = 0; i < x.size(); ++i) mixed[i] = x[i] + noise[i];
-  auto sos = DesignButterworth(FilterType::kLowPass, 6, 30, 0, SampleRate(500, 1));
+  auto sos =
+      DesignButterworth(FilterType::kLowPass, 6, 30, 0, SampleRate(500, 1));
   ASSERT_TRUE(sos.ok());
   auto y = SosFiltFilt(*sos, mixed);
   ASSERT_TRUE(y.ok());
   double max_err = 0.0;
-  for (size_t i = 500; i < 4500; ++i) max_err = std::max(max_err, std::abs((*y)[i] - x[i]));
+  for (size_t i = 500; i < 4500; ++i)
+    max_err = std::max(max_err, std::abs((*y)[i] - x[i]));
   EXPECT_LT(max_err, 1e-3);
 }
 
 TEST(SosFiltFiltTest, RejectsSignalNotLongerThanPadding) {
-  auto sos = DesignButterworth(FilterType::kLowPass, 4, 8, 0, SampleRate(100, 1));
+  auto sos =
+      DesignButterworth(FilterType::kLowPass, 4, 8, 0, SampleRate(100, 1));
   ASSERT_TRUE(sos.ok());
   std::vector<double> x(15, 1.0);  // padding is 3 * (2*2 + 1) = 15
   EXPECT_EQ(SosFiltFilt(*sos, x).status().code(), StatusCode::kInvalidArgument);

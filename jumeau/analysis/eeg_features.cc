@@ -56,8 +56,7 @@ double LineNoiseDb(const Spectrum& s, double mains_hz) {
   }
   if (reference.empty()) return kNaN;
   const size_t mid = reference.size() / 2;
-  std::nth_element(reference.begin(), reference.begin() + mid,
-                   reference.end());
+  std::nth_element(reference.begin(), reference.begin() + mid, reference.end());
   double median = reference[mid];
   if (reference.size() % 2 == 0) {
     const double lower =
@@ -117,12 +116,11 @@ Result<Spectrum> EegSpectrum(std::span<const double> x, SampleRate rate,
         fmt::format("EEG: {} samples are too few for a spectrum", x.size()));
   }
   WelchOptions welch;
-  welch.segment_length = std::clamp<int64_t>(
-      std::llround(options.segment_seconds * rate.hz()), 2,
-      static_cast<int64_t>(x.size()));
-  welch.overlap = static_cast<int64_t>(
-      std::floor(options.overlap_fraction *
-                 static_cast<double>(welch.segment_length)));
+  welch.segment_length =
+      std::clamp<int64_t>(std::llround(options.segment_seconds * rate.hz()), 2,
+                          static_cast<int64_t>(x.size()));
+  welch.overlap = static_cast<int64_t>(std::floor(
+      options.overlap_fraction * static_cast<double>(welch.segment_length)));
   welch.overlap = std::min(welch.overlap, welch.segment_length - 1);
   welch.window = options.window;
   welch.detrend = Detrend::kConstant;
@@ -165,8 +163,8 @@ Result<std::vector<EegWindowFeatures>> ComputeEegFeaturesPerWindow(
         fmt::format("EEG '{}': invalid sample rate", signal.label));
   }
   if (window.ns <= 0 || step.ns <= 0) {
-    return InvalidArgumentError(fmt::format(
-        "EEG '{}': window and step must be > 0", signal.label));
+    return InvalidArgumentError(
+        fmt::format("EEG '{}': window and step must be > 0", signal.label));
   }
   const int64_t n = static_cast<int64_t>(signal.samples.size());
   std::vector<EegWindowFeatures> out;
@@ -192,16 +190,15 @@ Result<EegWindowFeatures> ComputeEegFeaturesForSegment(
         fmt::format("EEG '{}': invalid sample rate", signal.label));
   }
   const int64_t n = static_cast<int64_t>(signal.samples.size());
-  const int64_t first =
-      std::clamp<int64_t>(signal.rate.SampleAtOrAfter(start - signal.start),
-                          0, n);
+  const int64_t first = std::clamp<int64_t>(
+      signal.rate.SampleAtOrAfter(start - signal.start), 0, n);
   const int64_t last = std::clamp<int64_t>(
       signal.rate.SampleAtOrAfter(end - signal.start), 0, n);
   if (last - first < 2) {
-    return InvalidArgumentError(fmt::format(
-        "EEG '{}': segment [{}, {}) holds {} samples, fewer than 2",
-        signal.label, FormatIso8601(start), FormatIso8601(end),
-        std::max<int64_t>(0, last - first)));
+    return InvalidArgumentError(
+        fmt::format("EEG '{}': segment [{}, {}) holds {} samples, fewer than 2",
+                    signal.label, FormatIso8601(start), FormatIso8601(end),
+                    std::max<int64_t>(0, last - first)));
   }
   return SpanFeatures(signal, first, last, start, end, options);
 }

@@ -58,8 +58,8 @@ TEST(EegFeaturesTest, BandPowersPeakEdgeAndMains) {
   EXPECT_GT(f->line_noise_50_db, 20.0);
   EXPECT_LT(f->line_noise_60_db, 3.0);
 
-  auto clean = ComputeEegFeatures(Synthetic(160 * 60, fs, false),
-                                  SampleRate(160, 1));
+  auto clean =
+      ComputeEegFeatures(Synthetic(160 * 60, fs, false), SampleRate(160, 1));
   ASSERT_TRUE(clean.ok());
   EXPECT_EQ(clean->line_noise_hz, 0.0);
 }
@@ -97,9 +97,9 @@ TEST(EegFeaturesTest, ErrorsAndShortSpans) {
   EXPECT_FALSE(ComputeEegFeatures(x, SampleRate()).ok());
   EXPECT_FALSE(
       ComputeEegFeatures(x, SampleRate(160, 1), {.segment_seconds = 0}).ok());
-  EXPECT_FALSE(ComputeEegFeatures(x, SampleRate(160, 1),
-                                  {.overlap_fraction = 1.0})
-                   .ok());
+  EXPECT_FALSE(
+      ComputeEegFeatures(x, SampleRate(160, 1), {.overlap_fraction = 1.0})
+          .ok());
   // Shorter than the 2 s segment: one segment of the whole span.
   auto s = EegSpectrum(x, SampleRate(160, 1));
   ASSERT_TRUE(s.ok());
@@ -115,7 +115,8 @@ Signal IntegerSignal(const std::vector<double>& x, double scale) {
   s.start = Time::FromNanoseconds(1'000'000'000'000'000'000);
   s.scale = scale;
   s.offset = 0.0;
-  for (double v : x) s.samples.push_back(static_cast<int32_t>(std::lround(v / scale)));
+  for (double v : x)
+    s.samples.push_back(static_cast<int32_t>(std::lround(v / scale)));
   return s;
 }
 
@@ -146,8 +147,8 @@ TEST(EegFeaturesTest, WindowsAndSegmentsOfASignal) {
                      (*windows)[1].features.absolute[b]);
   }
   // The integer coding (0.01 uV steps) changes band powers negligibly.
-  auto direct = ComputeEegFeatures(
-      std::span<const double>(x).subspan(320, 640), SampleRate(160, 1));
+  auto direct = ComputeEegFeatures(std::span<const double>(x).subspan(320, 640),
+                                   SampleRate(160, 1));
   ASSERT_TRUE(direct.ok());
   EXPECT_NEAR(seg->features.absolute[2], direct->absolute[2],
               1e-4 * direct->absolute[2]);

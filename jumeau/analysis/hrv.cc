@@ -37,8 +37,8 @@ Status Validate(std::span<const RrInterval> rr) {
           "HRV: RR interval {} is {} ms, not a positive length", i, rr[i].ms));
     }
     if (i > 0 && rr[i].end < rr[i - 1].end) {
-      return InvalidArgumentError(fmt::format(
-          "HRV: RR interval {} ends before interval {}", i, i - 1));
+      return InvalidArgumentError(
+          fmt::format("HRV: RR interval {} ends before interval {}", i, i - 1));
     }
   }
   return Status::Ok();
@@ -70,8 +70,8 @@ void FrequencyDomain(std::span<const RrInterval> rr, const HrvOptions& options,
     const double ta = (rr[j].end - t0).seconds();
     const double tb = (rr[j + 1].end - t0).seconds();
     const double w = tb > ta ? (t - ta) / (tb - ta) : 0.0;
-    series[k] = rr[j].ms + std::min(1.0, std::max(0.0, w)) *
-                               (rr[j + 1].ms - rr[j].ms);
+    series[k] =
+        rr[j].ms + std::min(1.0, std::max(0.0, w)) * (rr[j + 1].ms - rr[j].ms);
   }
   WelchOptions welch;
   welch.segment_length = options.welch_segment;
@@ -138,8 +138,8 @@ void SegmentMetrics(std::span<const RrInterval> rr, Time origin,
       covered_ms += rr[i].ms;
       ++i;
     }
-    if (covered_ms * 1e6 <
-        options.min_segment_coverage * static_cast<double>(options.segment.ns)) {
+    if (covered_ms * 1e6 < options.min_segment_coverage *
+                               static_cast<double>(options.segment.ns)) {
       continue;
     }
     means.push_back(Mean(values));
@@ -155,8 +155,8 @@ void SegmentMetrics(std::span<const RrInterval> rr, Time origin,
 std::vector<RrInterval> RrIntervalsFromBeats(std::span<const Time> beats) {
   std::vector<RrInterval> out;
   for (size_t i = 1; i < beats.size(); ++i) {
-    out.push_back({beats[i], static_cast<double>((beats[i] - beats[i - 1]).ns) /
-                                 1e6});
+    out.push_back(
+        {beats[i], static_cast<double>((beats[i] - beats[i - 1]).ns) / 1e6});
   }
   return out;
 }

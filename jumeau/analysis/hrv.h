@@ -42,9 +42,9 @@ struct HrvOptions {
   double resample_hz = 4.0;
   int64_t welch_segment = 256;
   int64_t welch_fft_length = 1024;
-  double lf_low_hz = 0.04;   // LF band [0.04, 0.15) Hz
+  double lf_low_hz = 0.04;  // LF band [0.04, 0.15) Hz
   double lf_high_hz = 0.15;
-  double hf_low_hz = 0.15;   // HF band [0.15, 0.40) Hz
+  double hf_low_hz = 0.15;  // HF band [0.15, 0.40) Hz
   double hf_high_hz = 0.40;
   // SDANN / SDNN index: the series is cut into segments of this length [5
   // min] from the start of its first interval; intervals belong to the
