@@ -34,6 +34,13 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTSLIB REQUIRED IMPORTED_TARGET htslib)
 pkg_check_modules(SIMDJSON REQUIRED IMPORTED_TARGET simdjson)
 find_package(fmt REQUIRED)
+# kissfft (BSD-3, Debian libkissfft-dev): analysis/dsp uses its header-only
+# C++ template kissfft<double> (kissfft.hh); Debian's compiled library is
+# float-only and is not linked.
+pkg_check_modules(KISSFFT REQUIRED kissfft-float)
+find_path(KISSFFT_HH_DIR kissfft.hh HINTS ${KISSFFT_INCLUDE_DIRS} PATH_SUFFIXES kissfft REQUIRED)
+add_library(jumeau_kissfft INTERFACE)
+target_include_directories(jumeau_kissfft SYSTEM INTERFACE ${KISSFFT_HH_DIR})
 find_package(CLI11 QUIET)
 find_library(EDFLIB_LIBRARY NAMES edf REQUIRED)
 find_path(EDFLIB_INCLUDE_DIR edflib.h REQUIRED)
