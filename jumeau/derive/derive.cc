@@ -68,11 +68,39 @@ Status DerivedSource::AddSeries(const std::string& label,
   return Status::Ok();
 }
 
+Status DerivedSource::AddGriddedSeries(const std::string& label,
+                                       const std::string& unit, Duration step,
+                                       std::span<const Time> times,
+                                       std::span<const double> values,
+                                       double resolution) {
+  if (step.ns <= 0 || times.size() != values.size())
+    return InvalidArgumentError(label + ": malformed series");
+  const SampleRate rate(1000000000, step.ns);
+  size_t first = 0;
+  while (first < times.size()) {
+    if (!std::isfinite(values[first])) {
+      ++first;
+      continue;
+    }
+    size_t end = first + 1;
+    while (end < times.size() && std::isfinite(values[end]) &&
+           times[end] - times[end - 1] == step)
+      ++end;
+    JUMEAU_RETURN_IF_ERROR(AddSeries(label, unit, rate, times[first],
+                                     values.subspan(first, end - first),
+                                     resolution));
+    first = end;
+  }
+  return Status::Ok();
+}
+
 Status DerivedSource::Commit() { return txn_->Commit(); }
 
 }  // namespace internal
 
-std::vector<std::string> AnalysisNames() { return {"abp", "risk", "rollup"}; }
+std::vector<std::string> AnalysisNames() {
+  return {"ecg", "hrv", "eeg", "abp", "risk", "rollup"};
+}
 
 Result<std::vector<AnalysisRun>> Analyze(store::Store& store,
                                          const store::PatientInfo& patient,
@@ -95,7 +123,13 @@ Result<std::vector<AnalysisRun>> Analyze(store::Store& store,
     AnalysisRun run;
     run.name = name;
     run.version = "1";
-    if (name == "abp") {
+    if (name == "ecg") {
+      JUMEAU_RETURN_IF_ERROR(internal::RunEcg(store, patient, options, &run));
+    } else if (name == "hrv") {
+      JUMEAU_RETURN_IF_ERROR(internal::RunHrv(store, patient, options, &run));
+    } else if (name == "eeg") {
+      JUMEAU_RETURN_IF_ERROR(internal::RunEeg(store, patient, options, &run));
+    } else if (name == "abp") {
       JUMEAU_RETURN_IF_ERROR(internal::RunAbp(store, patient, options, &run));
     } else if (name == "risk") {
       JUMEAU_RETURN_IF_ERROR(internal::RunRisk(store, patient, options, &run));

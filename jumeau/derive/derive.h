@@ -18,9 +18,13 @@
 namespace jumeau::derive {
 
 // The analyses, in the order they run (later ones read earlier results).
-// "abp": pressure beats of arterial-pressure streams; "risk": SCORE2 and
-// Framingham 2008 from the record's latest inputs; "rollup": minute, hour,
-// day and year summaries of the derived numeric series.
+// "ecg": QRS detection on ECG streams (beats with their instantaneous heart
+// rate, noisy segments, rhythm flags); "hrv": heart-rate variability per
+// 5-minute window from the ecg beats; "eeg": band powers, alpha peak and
+// spectral edge per window and per annotated segment; "abp": pressure beats
+// of arterial-pressure streams; "risk": SCORE2 and Framingham 2008 from the
+// record's latest inputs; "rollup": minute, hour, day and year summaries of
+// the derived numeric series.
 std::vector<std::string> AnalysisNames();
 
 struct AnalyzeOptions {

@@ -35,6 +35,12 @@ class DerivedSource {
   Status AddSeries(const std::string& label, const std::string& unit,
                    SampleRate rate, Time start, std::span<const double> values,
                    double resolution);
+  // A series of values at times `start + k * step` (`times` sorted, each
+  // on that grid): stored as one stream per run of consecutive grid points
+  // with finite values (a missing point or a NaN starts a new stream).
+  Status AddGriddedSeries(const std::string& label, const std::string& unit,
+                          Duration step, std::span<const Time> times,
+                          std::span<const double> values, double resolution);
   Status Commit();
 
  private:
@@ -52,6 +58,12 @@ Status RunAbp(store::Store& store, const store::PatientInfo& patient,
               const AnalyzeOptions& options, AnalysisRun* run);
 Status RunRisk(store::Store& store, const store::PatientInfo& patient,
                const AnalyzeOptions& options, AnalysisRun* run);
+Status RunEcg(store::Store& store, const store::PatientInfo& patient,
+              const AnalyzeOptions& options, AnalysisRun* run);
+Status RunHrv(store::Store& store, const store::PatientInfo& patient,
+              const AnalyzeOptions& options, AnalysisRun* run);
+Status RunEeg(store::Store& store, const store::PatientInfo& patient,
+              const AnalyzeOptions& options, AnalysisRun* run);
 Status RunRollup(store::Store& store, const store::PatientInfo& patient,
                  const AnalyzeOptions& options, AnalysisRun* run);
 
