@@ -20,7 +20,9 @@ class CountingSink final : public jumeau::io::FhirSink {
   }
   jumeau::Status OnEvent(jumeau::io::FhirEvent event) override {
     bytes_ += event.patient_ref.size() + event.event.code.code.size() +
-              event.event.unit.size() + event.related.size();
+              event.event.unit.size() + event.event.source_unit.size() +
+              event.event.status.size() + event.event.source_ref.size() +
+              event.related.size();
     return jumeau::Status::Ok();
   }
 

@@ -27,25 +27,6 @@ std::string PatientIdOf(std::string_view ref) {
   return std::string(ref.substr(slash + 1));
 }
 
-// The store event of a FHIR fact: the reader's event plus its clinical
-// detail and where it sits in the source.
-Event ToEvent(io::FhirEvent&& fe) {
-  Event e = std::move(fe.event);
-  e.origin = fe.resource_type;
-  e.source_ref = fe.resource_type + "/" + fe.resource_id;
-  e.status = std::move(fe.status);
-  e.time_precision = fe.time_precision;
-  if (fe.original_value &&
-      (!e.value || *e.value != *fe.original_value || e.unit != fe.original_unit)) {
-    e.source_value = fe.original_value;
-    e.source_unit = std::move(fe.original_unit);
-  }
-  e.reference_low = fe.reference_low;
-  e.reference_high = fe.reference_high;
-  e.value_code = std::move(fe.value_code);
-  return e;
-}
-
 class StoreSink final : public io::FhirSink {
  public:
   StoreSink(store::SourceTransaction* txn, IngestReport* report)
@@ -70,7 +51,7 @@ class StoreSink final : public io::FhirSink {
       // About no patient (a Device on its own, a reference to a Group):
       // counted as skipped.
       if (fhir_event.component <= 0)
-        ++report_->skipped_by_type[fhir_event.resource_type + " (no patient)"];
+        ++report_->skipped_by_type[fhir_event.event.origin + " (no patient)"];
       return Status::Ok();
     }
     store::PatientId patient;
@@ -82,8 +63,10 @@ class StoreSink final : public io::FhirSink {
       JUMEAU_ASSIGN_OR_RETURN(patient, txn_->Patient(identity));
       by_patient_id_[patient_id] = patient;
     }
-    const Event e = ToEvent(std::move(fhir_event));
-    JUMEAU_RETURN_IF_ERROR(txn_->AddEvents(patient, std::span(&e, 1)));
+    // The reader fills the event as the store keeps it (clinical detail,
+    // origin, source_ref).
+    JUMEAU_RETURN_IF_ERROR(
+        txn_->AddEvents(patient, std::span(&fhir_event.event, 1)));
     ++report_->events;
     return Status::Ok();
   }

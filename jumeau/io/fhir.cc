@@ -788,7 +788,7 @@ class FhirReader::Impl {
     if (sink_ == nullptr) {
       for (const FhirEvent& e : out.events) {
         if (!e.patient_resolved && !e.patient_ref.empty()) {
-          ++unresolved[e.resource_type];
+          ++unresolved[e.event.origin];
         }
       }
     } else {
@@ -1268,7 +1268,7 @@ class FhirReader::Impl {
     }
     if (!start) return false;
     ev->event.time = start->time;
-    ev->time_precision = start->precision;
+    ev->event.time_precision = start->precision;
     if (end) {
       ev->event.end = end->time;
       ev->end_precision = end->precision;
@@ -1282,8 +1282,8 @@ class FhirReader::Impl {
     FhirEvent ev;
     ev.patient_ref = r.patient_ref;
     ev.patient_resolved = r.patient_resolved;
-    ev.resource_type = std::string(r.type);
-    ev.resource_id = std::string(r.id);
+    ev.event.origin = std::string(r.type);
+    ev.event.source_ref = ev.event.origin + "/" + std::string(r.id);
     return ev;
   }
 
@@ -1298,7 +1298,7 @@ class FhirReader::Impl {
     }
     if (sink_ != nullptr) {
       if (!ev.patient_resolved && !ev.patient_ref.empty()) {
-        ++sink_unresolved_[ev.resource_type];
+        ++sink_unresolved_[ev.event.origin];
       }
       return sink_->OnEvent(std::move(ev));
     }
@@ -1316,8 +1316,8 @@ class FhirReader::Impl {
   // A Quantity: the unit's UCUM code and the value as written.
   struct Quantity {
     std::optional<double> value;
-    std::string ucum;           // UCUM code (mapped when not UCUM-coded)
-    std::string original_unit;  // as written
+    std::string ucum;         // UCUM code (mapped when not UCUM-coded)
+    std::string source_unit;  // as written: UCUM code, else the unit text
     std::string_view comparator;
   };
 
@@ -1330,10 +1330,10 @@ class FhirReader::Impl {
     out.comparator = json.String(q, Loc(loc, "comparator"));
     if (system == code_system::kUcum && !code.empty()) {
       out.ucum = std::string(code);
-      out.original_unit = std::string(code);
+      out.source_unit = std::string(code);
     } else {
       const std::string_view text = unit.empty() ? code : unit;
-      out.original_unit = std::string(text);
+      out.source_unit = std::string(text);
       out.ucum = ToUcum(text);
       if (!out.ucum.empty() && out.ucum.front() == '{' &&
           UcumConversionKnowsUnit(text)) {
@@ -1343,11 +1343,20 @@ class FhirReader::Impl {
     return out;
   }
 
+  // Keeps the quantity as the source wrote it (`value` in `unit`) in e's
+  // source_value/source_unit when e's value or unit differ from it, that is
+  // when they hold a conversion or a mapped unit; otherwise leaves them
+  // unset. REQUIRES: e's value and unit are final.
+  static void KeepSourceQuantity(double value, std::string_view unit,
+                                 Event* e) {
+    if (e->value && *e->value == value && e->unit == unit) return;
+    e->source_value = value;
+    e->source_unit = std::string(unit);
+  }
+
   // Sets ev's value from a Quantity, converting to the canonical unit.
   void ApplyQuantity(const Quantity& q, std::string_view analyte,
                      FhirEvent* ev) {
-    ev->original_value = q.value;
-    ev->original_unit = q.original_unit;
     ev->event.text = std::string(q.comparator);
     ev->event.unit = q.ucum;
     if (!q.value) return;
@@ -1357,6 +1366,7 @@ class FhirReader::Impl {
     } else {
       ev->event.value = q.value;
     }
+    KeepSourceQuantity(*q.value, q.source_unit, &ev->event);
   }
 
   // value[x] of an Observation or component into ev. Returns the UCUM code
@@ -1380,8 +1390,10 @@ class FhirReader::Impl {
       }
     } else if (s == "CodeableConcept") {
       if (const auto cc = json.AsObject(choice->value, v_loc)) {
-        ev->value_code = ReadCodeableConcept(json, *cc, v_loc);
-        if (ev->value_code) ev->event.text = ev->value_code->display;
+        ev->event.value_code = ReadCodeableConcept(json, *cc, v_loc);
+        if (ev->event.value_code) {
+          ev->event.text = ev->event.value_code->display;
+        }
       }
     } else if (s == "String" || s == "DateTime" || s == "Time") {
       ev->event.text =
@@ -1395,8 +1407,9 @@ class FhirReader::Impl {
     } else if (s == "Integer") {
       if (const auto n = json.AsInteger(choice->value, v_loc)) {
         ev->event.value = static_cast<double>(*n);
-        ev->original_value = ev->event.value;
         ev->event.unit = "1";
+        // The source gave no unit: kept as written (value, unit "").
+        KeepSourceQuantity(*ev->event.value, "", &ev->event);
       }
     } else {
       Notice("Observation values of type value" + std::string(s) +
@@ -1428,17 +1441,17 @@ class FhirReader::Impl {
       if (!bq.value) return std::nullopt;
       if (ev->event.unit.empty()) return bq.value;
       const std::string_view from =
-          bq.original_unit.empty() ? value_ucum : std::string_view(bq.ucum);
+          bq.source_unit.empty() ? value_ucum : std::string_view(bq.ucum);
       return ConvertUcum(analyte, *bq.value, from, ev->event.unit);
     };
-    ev->reference_low = bound("low");
-    ev->reference_high = bound("high");
+    ev->event.reference_low = bound("low");
+    ev->event.reference_high = bound("high");
   }
 
   Status ReadObservation(ResourceCtx& r) {
     Json& json = r.json;
     FhirEvent base = NewEvent(r);
-    base.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
+    base.event.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
     const bool timed = ReadWhen(r, "effective", "issued", &base);
     if (!timed) return NoTime(r);
     const auto code =
@@ -1491,7 +1504,7 @@ class FhirReader::Impl {
 
   Status ReadCondition(ResourceCtx& r) {
     FhirEvent ev = NewEvent(r);
-    ev.status = StatusCode(r, "clinicalStatus");
+    ev.event.status = StatusCode(r, "clinicalStatus");
     if (!ReadWhen(r, "onset", "recordedDate", &ev)) return NoTime(r);
     if (const auto abatement = FindChoice(r.obj, "abatement")) {
       const Loc a_loc(r.loc, abatement->key);
@@ -1519,7 +1532,7 @@ class FhirReader::Impl {
   Status ReadSimple(ResourceCtx& r, std::string_view code_member,
                     std::string_view time_prefix, std::string_view fallback) {
     FhirEvent ev = NewEvent(r);
-    ev.status = std::string(r.json.String(r.obj, Loc(r.loc, "status")));
+    ev.event.status = std::string(r.json.String(r.obj, Loc(r.loc, "status")));
     if (!ReadWhen(r, time_prefix, fallback, &ev)) return NoTime(r);
     if (auto code =
             ReadCodeableConceptMember(r.json, r.obj, Loc(r.loc, code_member))) {
@@ -1532,14 +1545,14 @@ class FhirReader::Impl {
   Status ReadEncounter(ResourceCtx& r) {
     Json& json = r.json;
     FhirEvent ev = NewEvent(r);
-    ev.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
+    ev.event.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
     const Loc period_loc(r.loc, "period");
     if (const auto period = json.Member(r.obj, period_loc)) {
       auto [start, end] = ReadPeriod(json, *period, period_loc);
       if (!start) std::swap(start, end);
       if (start) {
         ev.event.time = start->time;
-        ev.time_precision = start->precision;
+        ev.event.time_precision = start->precision;
       }
       if (end) {
         ev.event.end = end->time;
@@ -1551,8 +1564,8 @@ class FhirReader::Impl {
     }
     const Loc class_loc(r.loc, "class");
     if (const auto cls = json.Object(r.obj, class_loc)) {
-      ev.value_code = ReadCoding(json, *cls, class_loc);
-      if (ev.value_code) ev.event.text = ev.value_code->code;
+      ev.event.value_code = ReadCoding(json, *cls, class_loc);
+      if (ev.event.value_code) ev.event.text = ev.event.value_code->code;
     }
     const Loc types_loc(r.loc, "type");
     if (const auto types = json.Array(r.obj, types_loc)) {
@@ -1567,8 +1580,8 @@ class FhirReader::Impl {
         }
       }
     }
-    if (ev.event.code.code.empty() && ev.value_code) {
-      ev.event.code = *ev.value_code;
+    if (ev.event.code.code.empty() && ev.event.value_code) {
+      ev.event.code = *ev.event.value_code;
     }
     if (json.failed()) return json.status();
     return Emit(r, std::move(ev));
@@ -1577,13 +1590,13 @@ class FhirReader::Impl {
   Status ReadAllergy(ResourceCtx& r) {
     Json& json = r.json;
     FhirEvent ev = NewEvent(r);
-    ev.status = StatusCode(r, "clinicalStatus");
+    ev.event.status = StatusCode(r, "clinicalStatus");
     if (!ReadWhen(r, "onset", "recordedDate", &ev)) {
       const Loc last_loc(r.loc, "lastOccurrence");
       const auto last = ReadDateTimeMember(json, r.obj, last_loc);
       if (!last) return NoTime(r);
       ev.event.time = last->time;
-      ev.time_precision = last->precision;
+      ev.event.time_precision = last->precision;
     }
     if (auto code =
             ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"))) {
@@ -1601,7 +1614,7 @@ class FhirReader::Impl {
             ms && ms->at(0).get(e) == simdjson::SUCCESS) {
           const Loc m0(m_loc, 0);
           if (const auto cc = json.AsObject(e, m0)) {
-            ev.value_code = ReadCodeableConcept(json, *cc, m0);
+            ev.event.value_code = ReadCodeableConcept(json, *cc, m0);
           }
         }
       }
@@ -1671,7 +1684,7 @@ class FhirReader::Impl {
 
   Status ReadMedicationUse(ResourceCtx& r, bool request) {
     FhirEvent ev = NewEvent(r);
-    ev.status = std::string(r.json.String(r.obj, Loc(r.loc, "status")));
+    ev.event.status = std::string(r.json.String(r.obj, Loc(r.loc, "status")));
     const bool timed = request ? ReadWhen(r, {}, "authoredOn", &ev)
                                : ReadWhen(r, "effective", "dateAsserted", &ev);
     if (!timed) return NoTime(r);
@@ -1683,7 +1696,7 @@ class FhirReader::Impl {
   Status ReadDiagnosticReport(ResourceCtx& r) {
     Json& json = r.json;
     FhirEvent ev = NewEvent(r);
-    ev.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
+    ev.event.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
     if (!ReadWhen(r, "effective", "issued", &ev)) return NoTime(r);
     if (auto code =
             ReadCodeableConceptMember(json, r.obj, Loc(r.loc, "code"))) {
@@ -1718,7 +1731,7 @@ class FhirReader::Impl {
   Status ReadDevice(ResourceCtx& r) {
     Json& json = r.json;
     FhirEvent ev = NewEvent(r);
-    ev.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
+    ev.event.status = std::string(json.String(r.obj, Loc(r.loc, "status")));
     if (!ReadWhen(r, {}, "manufactureDate", &ev)) return NoTime(r);
     if (const auto end =
             ReadDateTimeMember(json, r.obj, Loc(r.loc, "expirationDate"))) {

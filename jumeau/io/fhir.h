@@ -61,7 +61,8 @@ struct FhirPatient {
 // One clinical fact read from a FHIR resource. A resource gives one event,
 // except an Observation with components, which gives one per component (the
 // blood-pressure panel gives systolic 8480-6 and diastolic 8462-4) plus one
-// for its own value when it has one.
+// for its own value when it has one. What the core Event can say lives in
+// `event`; the members beside it are what only FHIR has.
 struct FhirEvent {
   // The resource id of the Patient the resource is about (subject, else
   // patient) when it resolves to a Patient of the source; otherwise the raw
@@ -70,37 +71,34 @@ struct FhirEvent {
   std::string patient_ref;
   bool patient_resolved = false;
 
-  // time: UTC, the first instant of a partial date; end: for periods
-  // (effectivePeriod.end, Condition abatement, Encounter period end...).
-  // code: the chosen coding (see docs: LOINC, SNOMED CT, RxNorm, CVX first)
-  // with its display. value/unit: the quantity in its canonical UCUM unit
-  // (converted with jumeau/core/ucum_conversion.h where a row applies, else
-  // as given, the unit mapped to UCUM). text: valueString, the display of a
-  // coded value, a comparator ("<"), a report's conclusion, a device name.
+  // The fact, filled by the reader as the store keeps it:
+  //   time: UTC, the first instant of a partial date; time_precision: how
+  //     much of it the source gave. end: for periods (effectivePeriod.end,
+  //     Condition abatement, Encounter period end...).
+  //   code: the chosen coding (see docs: LOINC, SNOMED CT, RxNorm, CVX
+  //     first) with its display.
+  //   value/unit: the quantity in its canonical UCUM unit (converted with
+  //     jumeau/core/ucum_conversion.h where a row applies, else as given, the
+  //     unit mapped to UCUM). source_value/source_unit: the quantity exactly
+  //     as the source gave it — value, and unit as its UCUM code
+  //     (Quantity.code when Quantity.system is UCUM) else the unit text — set
+  //     only when it differs from value/unit (a conversion or a mapped unit).
+  //   text: valueString, the display of a coded value, a comparator ("<"), a
+  //     report's conclusion, a device name.
+  //   value_code: a coded value: valueCodeableConcept, Encounter.class, the
+  //     first manifestation of an AllergyIntolerance reaction.
+  //   reference_low/high: Observation.referenceRange[0] low/high in `unit`
+  //     (converted like the value); unset when absent or in a unit that does
+  //     not convert.
+  //   status: Observation/Procedure/... .status; Condition and
+  //     AllergyIntolerance: the clinicalStatus code ("active", "resolved").
+  //   origin: the resource type ("Observation"); source_ref: "<type>/<id>"
+  //     with Resource.id (in a bundle without one, the fullUrl's id).
   Event event;
-  DatePrecision time_precision = DatePrecision::kSecond;
   DatePrecision end_precision = DatePrecision::kSecond;
 
-  std::string resource_type;  // "Observation"
-  std::string resource_id;    // Observation.id (bundle: from the fullUrl)
   // Index in Observation.component, or -1 for the resource's own value.
   int component = -1;
-  // Observation/Procedure/... .status; Condition and AllergyIntolerance:
-  // the clinicalStatus code ("active", "resolved").
-  std::string status;
-
-  // The quantity exactly as the source gave it: value, and unit as its UCUM
-  // code (Quantity.code when Quantity.system is UCUM) else the unit text.
-  std::optional<double> original_value;
-  std::string original_unit;
-  // A coded value: valueCodeableConcept, Encounter.class, the first
-  // manifestation of an AllergyIntolerance reaction.
-  std::optional<Code> value_code;
-
-  // Observation.referenceRange[0] low/high, in event.unit (converted like
-  // the value); unset when absent or in a unit that does not convert.
-  std::optional<double> reference_low;
-  std::optional<double> reference_high;
   std::string reference_text;  // referenceRange[0].text
 
   // Resources this one points to: DiagnosticReport.result, as "Type/id"

@@ -107,7 +107,9 @@ FhirReadResult ReadAndCompare(const std::filesystem::path& path) {
   // Every resource of an event type gave events, under its patient.
   std::map<std::string, std::map<std::string, std::set<std::string>>> seen;
   for (const FhirEvent& e : result->events) {
-    seen[e.patient_ref][e.resource_type].insert(e.resource_id);
+    // One source_ref ("Type/id") per resource, components included.
+    EXPECT_THAT(e.event.source_ref, StartsWith(e.event.origin + "/"));
+    seen[e.patient_ref][e.event.origin].insert(e.event.source_ref);
   }
   for (const auto& [patient, by_type] : expected.by_patient) {
     for (const auto& [type, n] : by_type) {
@@ -125,7 +127,8 @@ FhirReadResult ReadAndCompare(const std::filesystem::path& path) {
 const FhirEvent* FindEvent(const FhirReadResult& r, std::string_view type,
                            std::string_view id, int component = -1) {
   for (const FhirEvent& e : r.events) {
-    if (e.resource_type == type && e.resource_id == id &&
+    if (e.event.origin == type &&
+        e.event.source_ref == std::string(type) + "/" + std::string(id) &&
         e.component == component) {
       return &e;
     }
@@ -149,11 +152,10 @@ TEST(FhirRealDataTest, SyntheaBundlesMatchIndependentCount) {
     EXPECT_GT(r.skipped_by_type.at("Organization"), 0);
     // Every event resolves to the bundle's Patient and has a time and code.
     for (const FhirEvent& e : r.events) {
-      EXPECT_TRUE(e.patient_resolved)
-          << e.resource_type << " " << e.resource_id;
+      EXPECT_TRUE(e.patient_resolved) << e.event.source_ref;
       EXPECT_EQ(e.patient_ref, r.patients[0].resource_id);
       EXPECT_FALSE(e.event.code.code.empty());
-      EXPECT_EQ(e.time_precision, DatePrecision::kSecond);
+      EXPECT_EQ(e.event.time_precision, DatePrecision::kSecond);
     }
     EXPECT_THAT(r.warnings, ::testing::IsEmpty());
   }
@@ -182,9 +184,13 @@ TEST(FhirRealDataTest, BloodPressurePanelGivesSystolicAndDiastolic) {
   EXPECT_EQ(diastolic->event.unit, "mm[Hg]");
   EXPECT_DOUBLE_EQ(*systolic->event.value, 124.134551400282);
   EXPECT_DOUBLE_EQ(*diastolic->event.value, 83.14531190501731);
-  EXPECT_EQ(systolic->original_unit, "mm[Hg]");
+  // Already canonical: no source quantity beside the value.
+  EXPECT_FALSE(systolic->event.source_value.has_value());
+  EXPECT_EQ(systolic->event.source_unit, "");
   EXPECT_EQ(systolic->event.time, At("2012-02-27T05:28:45Z"));
-  EXPECT_EQ(systolic->status, "final");
+  EXPECT_EQ(systolic->event.status, "final");
+  EXPECT_EQ(systolic->event.origin, "Observation");
+  EXPECT_EQ(systolic->event.source_ref, "Observation/" + id);
   EXPECT_EQ(systolic->patient_ref, "4e8ed886-fd5f-40bb-8feb-f339b04d853a");
   // Every panel of the three bundles gives exactly one of each.
   int panels = 0;
@@ -208,8 +214,9 @@ TEST(FhirRealDataTest, LipidsGetCanonicalMmolPerLitre) {
       FindEvent(*r, "Observation", "93feb948-c936-4c37-b2db-a41a5f8f1ab7");
   ASSERT_NE(chol, nullptr);
   EXPECT_EQ(chol->event.code.code, "2093-3");
-  EXPECT_DOUBLE_EQ(*chol->original_value, 193.35554829791818);
-  EXPECT_EQ(chol->original_unit, "mg/dL");
+  ASSERT_TRUE(chol->event.source_value.has_value());
+  EXPECT_DOUBLE_EQ(*chol->event.source_value, 193.35554829791818);
+  EXPECT_EQ(chol->event.source_unit, "mg/dL");
   EXPECT_EQ(chol->event.unit, "mmol/L");
   EXPECT_NEAR(*chol->event.value, 193.35554829791818 / 38.67, 1e-12);
   const FhirEvent* tg =
@@ -220,7 +227,8 @@ TEST(FhirRealDataTest, LipidsGetCanonicalMmolPerLitre) {
   for (const FhirEvent& e : r->events) {
     if (e.event.code.code == "8302-2") {
       EXPECT_EQ(e.event.unit, "cm");
-      EXPECT_EQ(e.event.value, e.original_value);
+      EXPECT_FALSE(e.event.source_value.has_value());
+      EXPECT_EQ(e.event.source_unit, "");
     }
   }
 }
@@ -234,7 +242,7 @@ TEST(FhirRealDataTest, BulkExportFolderMatchesIndependentCount) {
   EXPECT_THAT(r.skipped_by_type, ::testing::IsEmpty());
   // References across files all resolve; log.ndjson is skipped by name.
   for (const FhirEvent& e : r.events) {
-    ASSERT_TRUE(e.patient_resolved) << e.resource_type << " " << e.resource_id;
+    ASSERT_TRUE(e.patient_resolved) << e.event.source_ref;
   }
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_THAT(r.warnings[0], StartsWith("log.ndjson: skipped"));
@@ -247,7 +255,7 @@ TEST(FhirRealDataTest, BulkExportFolderMatchesIndependentCount) {
   EXPECT_EQ(med->event.code.system, fhir_code_system::kRxNorm);
   EXPECT_EQ(med->event.code.code, "314076");
   EXPECT_EQ(med->event.code.display, "lisinopril 10 MG Oral Tablet");
-  EXPECT_EQ(med->status, "stopped");
+  EXPECT_EQ(med->event.status, "stopped");
   EXPECT_EQ(med->patient_ref, "79a66c97-6131-3213-f3c9-4606946ab056");
 
   const FhirEvent* cond =
@@ -256,7 +264,7 @@ TEST(FhirRealDataTest, BulkExportFolderMatchesIndependentCount) {
   EXPECT_EQ(cond->event.time, At("2014-05-18T05:06:23Z"));
   ASSERT_TRUE(cond->event.end.has_value());
   EXPECT_EQ(*cond->event.end, At("2015-03-01T05:08:25Z"));
-  EXPECT_EQ(cond->status, "resolved");
+  EXPECT_EQ(cond->event.status, "resolved");
   EXPECT_EQ(cond->event.code.system, code_system::kSnomed);
   EXPECT_EQ(cond->event.code.code, "423315002");
 
@@ -270,10 +278,10 @@ TEST(FhirRealDataTest, BulkExportFolderMatchesIndependentCount) {
   const FhirEvent* allergy = FindEvent(r, "AllergyIntolerance",
                                        "1e4c4ad8-677b-2ddc-8fb7-44ad5b7c2aa9");
   ASSERT_NE(allergy, nullptr);
-  EXPECT_EQ(allergy->status, "active");
+  EXPECT_EQ(allergy->event.status, "active");
   EXPECT_EQ(allergy->event.text, "low");
-  ASSERT_TRUE(allergy->value_code.has_value());
-  EXPECT_EQ(allergy->value_code->code, "247472004");
+  ASSERT_TRUE(allergy->event.value_code.has_value());
+  EXPECT_EQ(allergy->event.value_code->code, "247472004");
 
   const FhirEvent* device =
       FindEvent(r, "Device", "031165b5-6fd0-d716-ccc3-bbaba3ab379a");
@@ -373,14 +381,17 @@ TEST(FhirRealDataTest, Hl7ObservationPoundsGetKilograms) {
   EXPECT_EQ(e.event.code.system, code_system::kLoinc);
   EXPECT_EQ(e.event.code.code, "29463-7");
   EXPECT_EQ(e.event.code.display, "Body Weight");
-  EXPECT_DOUBLE_EQ(*e.original_value, 185.0);
-  EXPECT_EQ(e.original_unit, "[lb_av]");
+  ASSERT_TRUE(e.event.source_value.has_value());
+  EXPECT_DOUBLE_EQ(*e.event.source_value, 185.0);
+  EXPECT_EQ(e.event.source_unit, "[lb_av]");
   EXPECT_EQ(e.event.unit, "kg");
   EXPECT_NEAR(*e.event.value, 83.9, 0.05);
   EXPECT_NEAR(*e.event.value, 185 * 0.45359237, 1e-12);
   EXPECT_EQ(e.event.time, At("2016-03-28T00:00:00Z"));
-  EXPECT_EQ(e.time_precision, DatePrecision::kDay);
-  EXPECT_EQ(e.status, "final");
+  EXPECT_EQ(e.event.time_precision, DatePrecision::kDay);
+  EXPECT_EQ(e.event.status, "final");
+  EXPECT_EQ(e.event.origin, "Observation");
+  EXPECT_EQ(e.event.source_ref, "Observation/example");
   EXPECT_FALSE(e.patient_resolved);
   EXPECT_EQ(e.patient_ref, "Patient/example");
 }
@@ -480,7 +491,7 @@ TEST(FhirReaderTest, PartialDatesKeepTheirPrecision) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->events.size(), 1u);
     EXPECT_EQ(r->events[0].event.time, At(c.utc));
-    EXPECT_EQ(r->events[0].time_precision, c.precision);
+    EXPECT_EQ(r->events[0].event.time_precision, c.precision);
     EXPECT_FALSE(r->events[0].event.end.has_value());
   }
   // A period with both ends; a Condition's abatement as end.
@@ -500,10 +511,10 @@ TEST(FhirReaderTest, PartialDatesKeepTheirPrecision) {
   EXPECT_EQ(r->events[0].event.end, At("2019-03-02T10:30:00Z"));
   const FhirEvent& cond = r->events[1];
   EXPECT_EQ(cond.event.time, At("2019-03-01T00:00:00Z"));
-  EXPECT_EQ(cond.time_precision, DatePrecision::kMonth);
+  EXPECT_EQ(cond.event.time_precision, DatePrecision::kMonth);
   EXPECT_EQ(cond.event.end, At("2020-01-01T00:00:00Z"));
   EXPECT_EQ(cond.end_precision, DatePrecision::kYear);
-  EXPECT_EQ(cond.status, "resolved");
+  EXPECT_EQ(cond.event.status, "resolved");
   EXPECT_EQ(cond.event.code.system, fhir_code_system::kText);
   EXPECT_EQ(cond.event.code.code, "Sore throat");
   // The Patient's partial birth date.
@@ -660,21 +671,26 @@ TEST(FhirReaderTest, ValuesUnitsAndReferenceRanges) {
   // Glucose: the code is 8310-5 in this helper, so use a glucose code: the
   // conversion is per analyte, hence none here.
   EXPECT_EQ(ev[0].event.unit, "mg/dL");
-  EXPECT_EQ(ev[0].reference_low, 70.0);
-  EXPECT_EQ(ev[0].reference_high, 99.0);
+  EXPECT_EQ(ev[0].event.reference_low, 70.0);
+  EXPECT_EQ(ev[0].event.reference_high, 99.0);
+  EXPECT_FALSE(ev[0].event.source_value.has_value());
   EXPECT_EQ(ev[0].reference_text, "normal");
   EXPECT_EQ(ev[1].event.unit, "Cel");
   EXPECT_NEAR(*ev[1].event.value, 37.0, 1e-9);
-  EXPECT_EQ(ev[1].original_unit, "degF");
+  EXPECT_EQ(ev[1].event.source_value, 98.6);
+  EXPECT_EQ(ev[1].event.source_unit, "degF");
+  // A unit mapped to UCUM keeps the text as written.
   EXPECT_EQ(ev[2].event.unit, "{widgets}");
+  EXPECT_EQ(ev[2].event.source_value, 5.0);
+  EXPECT_EQ(ev[2].event.source_unit, "widgets");
   EXPECT_EQ(ev[2].event.text, "<");
   EXPECT_EQ(ev[3].event.text, "negative");
   EXPECT_FALSE(ev[3].event.value.has_value());
   EXPECT_EQ(ev[4].event.value, 1.0);
   EXPECT_EQ(ev[4].event.unit, "{Boolean}");
   EXPECT_EQ(ev[5].event.value, 7.0);
-  ASSERT_TRUE(ev[6].value_code.has_value());
-  EXPECT_EQ(ev[6].value_code->code, "10828004");
+  ASSERT_TRUE(ev[6].event.value_code.has_value());
+  EXPECT_EQ(ev[6].event.value_code->code, "10828004");
   EXPECT_EQ(ev[6].event.text, "Positive");
   EXPECT_FALSE(ev[7].event.value.has_value());
   EXPECT_EQ(ev[8].event.text, "patient refused");
@@ -694,9 +710,11 @@ TEST(FhirReaderTest, ValuesUnitsAndReferenceRanges) {
   ASSERT_EQ(g->events.size(), 1u);
   EXPECT_EQ(g->events[0].event.unit, "mmol/L");
   EXPECT_NEAR(*g->events[0].event.value, 5.0, 1e-9);
-  EXPECT_NEAR(*g->events[0].reference_low, 70 / 18.016, 1e-9);
-  EXPECT_NEAR(*g->events[0].reference_high, 99 / 18.016, 1e-9);
-  EXPECT_DOUBLE_EQ(*g->events[0].original_value, 90.08);
+  EXPECT_NEAR(*g->events[0].event.reference_low, 70 / 18.016, 1e-9);
+  EXPECT_NEAR(*g->events[0].event.reference_high, 99 / 18.016, 1e-9);
+  ASSERT_TRUE(g->events[0].event.source_value.has_value());
+  EXPECT_DOUBLE_EQ(*g->events[0].event.source_value, 90.08);
+  EXPECT_EQ(g->events[0].event.source_unit, "mg/dL");
 }
 
 TEST(FhirReaderTest, EncounterAndSkippedTypes) {
@@ -724,11 +742,13 @@ TEST(FhirReaderTest, EncounterAndSkippedTypes) {
   ASSERT_EQ(r->events.size(), 2u);
   const FhirEvent& enc = r->events[0];
   EXPECT_EQ(enc.event.code.code, "185349003");
-  ASSERT_TRUE(enc.value_code.has_value());
-  EXPECT_EQ(enc.value_code->code, "AMB");
+  ASSERT_TRUE(enc.event.value_code.has_value());
+  EXPECT_EQ(enc.event.value_code->code, "AMB");
   EXPECT_EQ(enc.event.end, At("2019-01-01T11:00:00Z"));
-  EXPECT_EQ(enc.status, "finished");
-  EXPECT_EQ(r->events[1].resource_type, "Procedure");
+  EXPECT_EQ(enc.event.status, "finished");
+  EXPECT_EQ(enc.event.source_ref, "Encounter/e");
+  EXPECT_EQ(r->events[1].event.origin, "Procedure");
+  EXPECT_EQ(r->events[1].event.source_ref, "Procedure/pr");
   EXPECT_EQ(r->events[1].patient_ref, "p1");
   EXPECT_EQ(r->resources_by_type.at("Bundle"), 2);
   EXPECT_EQ(r->skipped_by_type,

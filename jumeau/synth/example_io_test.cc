@@ -291,7 +291,7 @@ TEST(ExampleIoTest, HistoryReadsBackThroughTheFhirReader) {
     if (code == "8462-4") diastolic.emplace_back(e.event.time, *e.event.value);
     if (code == "38341003") diagnosis = e.event.time;
     if (code == "314076") medication = e.event.time;
-    if (e.resource_type == "Procedure") holter = e.event.time;
+    if (e.event.origin == "Procedure") holter = e.event.time;
   }
   ASSERT_EQ(systolic.size(), static_cast<size_t>(n));
   ASSERT_TRUE(diagnosis && medication && holter);

@@ -232,9 +232,9 @@ TEST(HistoryTest, ReadsBackThroughTheFhirReader) {
   EXPECT_EQ(by_code["8302-2"].front()->event.unit, "cm");
   EXPECT_EQ(by_code["39156-5"].front()->event.unit, "kg/m2");
   ASSERT_FALSE(by_code["2093-3"].empty());
-  EXPECT_EQ(by_code["2093-3"].front()->original_unit, "mg/dL");
+  EXPECT_EQ(by_code["2093-3"].front()->event.source_unit, "mg/dL");
   ASSERT_FALSE(by_code["2339-0"].empty());
-  EXPECT_EQ(by_code["2339-0"].front()->original_unit, "mg/dL");
+  EXPECT_EQ(by_code["2339-0"].front()->event.source_unit, "mg/dL");
 
   // Diagnosis at the first BP >= 140/90, the medication from then.
   Time first_high;
@@ -251,7 +251,7 @@ TEST(HistoryTest, ReadsBackThroughTheFhirReader) {
   const io::FhirEvent& condition = *by_code["38341003"][0];
   EXPECT_EQ(condition.event.code.system, code_system::kSnomed);
   EXPECT_EQ(condition.event.time, first_high);
-  EXPECT_EQ(condition.status, "active");
+  EXPECT_EQ(condition.event.status, "active");
   ASSERT_EQ(by_code["314076"].size(), 1u);
   const io::FhirEvent& medication = *by_code["314076"][0];
   EXPECT_EQ(medication.event.code.system, io::fhir_code_system::kRxNorm);
@@ -275,7 +275,7 @@ TEST(HistoryTest, ReadsBackThroughTheFhirReader) {
   ASSERT_TRUE(mean->event.end.has_value());
   EXPECT_EQ(*mean->event.end, o.holter->start + o.holter->duration);
   EXPECT_DOUBLE_EQ(*mean->event.value, 70.4);
-  EXPECT_EQ(report.related[0], "Observation/" + mean->resource_id);
+  EXPECT_EQ(report.related[0], mean->event.source_ref);
 }
 
 TEST(HistoryTest, InvalidOptionsAreRefused) {
