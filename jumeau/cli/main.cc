@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   jumeau::cli::AddScoreVerb(app, &action);
   jumeau::cli::AddTimelineVerb(app, &action);
   jumeau::cli::AddAnalyzeVerb(app, &action);
+  jumeau::cli::AddScoreBeatsVerb(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,6 @@
 // "ecg": QRS detection (analysis/qrs.h) on every ECG recording of the
-// patient: streams in mV at 100-2000 Hz, grouped by source, rate, start and
+// patient: streams in mV at 100-2000 Hz whose label is not another kind of
+// signal (RESP, PLETH, ABP...), grouped by source, rate, start and
 // length (the leads of one record), the first two leads used (the second
 // fills the first's gaps). Stores:
 //   - one event per beat: WFDB code "Q" (a beat, not classified), value =
@@ -13,6 +14,7 @@
 //     atrial fibrillation, not a diagnosis).
 // Memory: the samples of two leads of one recording (a 24-hour 500 Hz
 // record: about 350 MB).
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -22,6 +24,17 @@
 
 namespace jumeau::derive::internal {
 namespace {
+
+// Labels of signals recorded in mV that are not ECG leads (WFDB's default
+// unit is mV, so a respiration or plethysmograph channel may claim it).
+bool NotAnEcgLead(std::string label) {
+  for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const char* other : {"RESP", "PLETH", "PPG", "SPO2", "ABP", "ART", "PAP",
+                            "CVP", "ICP", "CO2", "EEG", "EMG", "EOG", "PULSE"}) {
+    if (label.find(other) != std::string::npos) return true;
+  }
+  return false;
+}
 
 struct Flag {
   const char* code;
@@ -96,7 +109,9 @@ Status RunEcg(store::Store& store, const store::PatientInfo& patient,
       recordings;
   for (const auto& s : streams) {
     const Signal& sig = s.signal;
-    if (derived[s.source_id] || sig.unit != "mV" || !sig.rate.valid()) continue;
+    if (derived[s.source_id] || sig.unit != "mV" || !sig.rate.valid() ||
+        NotAnEcgLead(sig.label))
+      continue;
     const double hz = static_cast<double>(sig.rate.numerator()) /
                       static_cast<double>(sig.rate.denominator());
     if (hz < 100 || hz > 2000 || s.sample_count < 2 * static_cast<int64_t>(hz))

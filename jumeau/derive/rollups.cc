@@ -1,13 +1,15 @@
-// "rollup": every numeric series derived by another analysis of the patient
-// (events whose origin is "<analysis>/<version>", e.g. the per-beat
-// pressures of "abp/1") summarised per UTC minute, hour, day and year
-// (analysis/rollup.h) as derived streams named "<code> <stat>/<scale>"
-// ("76215-4 mean/hour"), stat = mean, min, max, count. A stream holds a run
+// "rollup": the derived numeric series of the patient summarised per UTC
+// minute, hour, day and year (analysis/rollup.h) as derived streams named
+// "<series> <stat>/<scale>" ("heart rate mean/hour"), stat = mean, min,
+// max, count. The series: the heart rate of the "ecg" beats, the per-beat
+// pressures of "abp" (SBP, DBP, MAP), and the 5-minute streams of "hrv"
+// ("MLII SDNN"; rolled up to hours and coarser only). A stream holds a run
 // of consecutive buckets; a gap (an empty bucket) starts a new stream, as an
 // EDF+D discontinuity does. Minute, hour and day streams sample exactly at
 // the bucket starts; year streams at the mean Gregorian year (365.2425 d)
 // from January 1st of their first year, so their sample times drift from
 // later January 1sts by up to about a day (the bucket values are exact).
+#include <algorithm>
 #include <map>
 
 #include "jumeau/analysis/rollup.h"
@@ -34,38 +36,77 @@ SampleRate RateOf(analysis::RollupScale scale) {
 
 Status RunRollup(store::Store& store, const store::PatientInfo& patient,
                  const AnalyzeOptions&, AnalysisRun* run) {
-  JUMEAU_ASSIGN_OR_RETURN(const auto events,
-                          store.Events(patient.id, store::EventQuery{}));
-  // (origin, code) -> (times, values, unit): derived numeric series only.
   struct Series {
     std::vector<Time> times;
     std::vector<double> values;
     std::string unit;
+    Duration step;  // the series' own spacing, for stream series
   };
-  std::map<std::pair<std::string, std::string>, Series> series;
-  for (const auto& se : events) {
-    const Event& e = se.event;
-    const size_t slash = e.origin.find('/');
-    if (!e.value || slash == std::string::npos ||
-        e.origin.compare(0, slash, "rollup") == 0)
-      continue;
-    bool derived = false;
-    for (const auto& name : AnalysisNames())
-      derived = derived || e.origin.compare(0, slash, name) == 0;
-    if (!derived) continue;
-    Series& s = series[{e.origin, e.code.code}];
-    s.times.push_back(e.time);
-    s.values.push_back(*e.value);
-    s.unit = e.unit;
+  std::map<std::string, Series> series;
+  // Per-beat series from events.
+  const struct {
+    const char* origin;
+    const char* code;
+    const char* name;
+  } kEventSeries[] = {{"ecg/1", "Q", "heart rate"},
+                      {"abp/1", "76215-4", "SBP"},
+                      {"abp/1", "76214-7", "DBP"},
+                      {"abp/1", "76213-9", "MAP"}};
+  for (const auto& wanted : kEventSeries) {
+    store::EventQuery q;
+    q.origin = wanted.origin;
+    q.code = wanted.code;
+    q.limit = INT64_MAX;
+    JUMEAU_ASSIGN_OR_RETURN(const auto events, store.Events(patient.id, q));
+    for (const auto& se : events) {
+      if (!se.event.value) continue;
+      // One series per channel when a patient has several recordings.
+      Series& s = series[std::string(wanted.name) +
+                         (se.event.channel.empty() ? "" : " (" + se.event.channel + ")")];
+      s.times.push_back(se.event.time);
+      s.values.push_back(*se.event.value);
+      s.unit = se.event.unit;
+    }
+  }
+  // Window series from the hrv analysis's streams.
+  JUMEAU_ASSIGN_OR_RETURN(const auto sources, store.Sources(patient.id));
+  JUMEAU_ASSIGN_OR_RETURN(const auto streams, store.Streams(patient.id));
+  for (const auto& src : sources) {
+    if (src.reader != "jumeau.analysis.hrv") continue;
+    for (const auto& st : streams) {
+      if (st.source_id != src.id) continue;
+      JUMEAU_ASSIGN_OR_RETURN(const auto digital,
+                              store.ReadSamples(st.id, 0, st.sample_count));
+      Series& s = series[st.name];
+      s.unit = st.signal.unit;
+      s.step = st.signal.rate.OffsetOfSample(1);
+      for (size_t i = 0; i < digital.size(); ++i) {
+        s.times.push_back(st.signal.TimeOfSample(static_cast<int64_t>(i)));
+        s.values.push_back(digital[i] * st.signal.scale + st.signal.offset);
+      }
+    }
   }
   JUMEAU_ASSIGN_OR_RETURN(DerivedSource out,
                           DerivedSource::Begin(store, patient, run));
-  for (const auto& [key, s] : series) {
+  for (auto& [name, s] : series) {
+    // Streams of one series may interleave (segments): sort by time.
+    std::vector<size_t> order(s.times.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return s.times[a] < s.times[b]; });
+    std::vector<Time> times;
+    std::vector<double> values;
+    for (size_t i : order) {
+      times.push_back(s.times[i]);
+      values.push_back(s.values[i]);
+    }
     for (auto scale :
          {analysis::RollupScale::kMinute, analysis::RollupScale::kHour,
           analysis::RollupScale::kDay, analysis::RollupScale::kYear}) {
+      const SampleRate rate = RateOf(scale);
+      if (s.step.ns > 0 && rate.OffsetOfSample(1) <= s.step) continue;
       JUMEAU_ASSIGN_OR_RETURN(const auto buckets,
-                              analysis::Rollup(s.times, s.values, scale));
+                              analysis::Rollup(times, values, scale));
       const std::string suffix =
           "/" + std::string(analysis::RollupScaleName(scale));
       size_t first = 0;
@@ -82,21 +123,18 @@ Status RunRollup(store::Store& store, const store::PatientInfo& patient,
           count.push_back(static_cast<double>(buckets[b].count));
         }
         const Time start = buckets[first].start;
-        const SampleRate rate = RateOf(scale);
-        const std::string& code = key.second;
-        JUMEAU_RETURN_IF_ERROR(out.AddSeries(code + " mean" + suffix, s.unit,
+        JUMEAU_RETURN_IF_ERROR(out.AddSeries(name + " mean" + suffix, s.unit,
                                              rate, start, mean, 0.001));
-        JUMEAU_RETURN_IF_ERROR(out.AddSeries(code + " min" + suffix, s.unit,
+        JUMEAU_RETURN_IF_ERROR(out.AddSeries(name + " min" + suffix, s.unit,
                                              rate, start, min, 0.001));
-        JUMEAU_RETURN_IF_ERROR(out.AddSeries(code + " max" + suffix, s.unit,
+        JUMEAU_RETURN_IF_ERROR(out.AddSeries(name + " max" + suffix, s.unit,
                                              rate, start, max, 0.001));
-        JUMEAU_RETURN_IF_ERROR(out.AddSeries(code + " count" + suffix, "1",
+        JUMEAU_RETURN_IF_ERROR(out.AddSeries(name + " count" + suffix, "1",
                                              rate, start, count, 1));
         first = end;
       }
     }
-    run->results.push_back(key.first + " " + key.second + ": " +
-                           std::to_string(s.values.size()) +
+    run->results.push_back(name + ": " + std::to_string(values.size()) +
                            " values rolled up");
   }
   if (series.empty()) run->notes.push_back("no derived numeric series");
