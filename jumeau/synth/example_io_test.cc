@@ -270,10 +270,10 @@ TEST(ExampleIoTest, HistoryReadsBackThroughTheFhirReader) {
   const int64_t n = static_cast<int64_t>(h.check_ups.size());
   EXPECT_EQ(n, 2021 - 1976 + 1);
   int64_t labs = 0;
-  for (const CheckUp& c : h.check_ups) labs += c.glucose_mg_dl ? 2 : 0;
+  for (const CheckUp& c : h.check_ups) labs += c.glucose_mg_dl ? 3 : 0;
   const std::map<std::string, int64_t> expected = {
       {"Bundle", 1},    {"Patient", 1},
-      {"Encounter", n}, {"Observation", 5 * n + labs + 1},
+      {"Encounter", n}, {"Observation", 6 * n + labs + 1},
       {"Condition", 1}, {"MedicationRequest", 1},
       {"Procedure", 1}, {"DiagnosticReport", 1}};
   EXPECT_EQ(r->resources_by_type, expected);

@@ -286,6 +286,9 @@ Result<ClinicalHistory> BuildHistory(const HistoryOptions& o) {
     if (c.age_years >= kLabsFromAge) {
       c.cholesterol_mg_dl = RoundInt(cholesterol);
       c.glucose_mg_dl = RoundInt(glucose);
+      // HDL follows total cholesterol without a draw of its own, so that the
+      // other values of the seed stay as they were.
+      c.hdl_mg_dl = RoundInt(30.0 + 0.1 * cholesterol);
     }
     if (h.diagnosis_index < 0 &&
         (c.systolic_mmhg >= 140 || c.diastolic_mmhg >= 90)) {
@@ -392,6 +395,22 @@ std::string FormatHistoryBundle(const ClinicalHistory& h, uint64_t seed) {
     }
     if (c.glucose_mg_dl) {
       lab("2339-0", "Glucose [Mass/volume] in Blood", *c.glucose_mg_dl);
+    }
+    if (c.hdl_mg_dl) {
+      lab("2085-9", "Cholesterol in HDL [Mass/volume] in Serum or Plasma",
+          *c.hdl_mg_dl);
+    }
+    {
+      // Smoking status at every check-up, as Synthea records it.
+      Json smoking = Observation(
+          patient, encounter, {t, t}, "social-history", "Social History",
+          Concept(code_system::kLoinc, "72166-2", "Tobacco smoking status",
+                  "Tobacco smoking status"),
+          std::nullopt, Json::array());
+      smoking["valueCodeableConcept"] =
+          Concept(code_system::kSnomed, "266919005",
+                  "Never smoked tobacco (finding)", "Never smoker");
+      b.Add("Observation", b.NewId(), std::move(smoking));
     }
 
     if (static_cast<int>(i) == h.diagnosis_index) {

@@ -15,7 +15,10 @@
 //              up to age 60, then flat, + N(0, 0.8), one decimal; height
 //              176 cm, -0.1 cm a year after 50, one decimal; BMI from both.
 //   labs       from age 30: total cholesterol 165 + 1.1 (a - 30) + N(0, 10)
-//              mg/dL, fasting glucose 86 + 0.25 (a - 30) + N(0, 5) mg/dL.
+//              mg/dL, fasting glucose 86 + 0.25 (a - 30) + N(0, 5) mg/dL,
+//              HDL cholesterol 30 + 0.1 x total cholesterol mg/dL.
+//   smoking    "never smoker" (LOINC 72166-2, SNOMED CT 266919005) at every
+//              check-up.
 // Diagnosis: at the first check-up with systolic >= 140 or diastolic >= 90.
 // The numbers are plausible adult values, not fitted to any dataset.
 #ifndef JUMEAU_SYNTH_HISTORY_H_
@@ -80,6 +83,7 @@ struct CheckUp {
   double bmi_kg_m2 = 0;
   // Labs, from age 30 only.
   std::optional<int> cholesterol_mg_dl;
+  std::optional<int> hdl_mg_dl;  // HDL cholesterol, mg/dL (with the labs)
   std::optional<int> glucose_mg_dl;
   bool on_medication = false;  // the antihypertensive was taken before it
 };

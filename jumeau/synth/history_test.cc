@@ -184,12 +184,12 @@ TEST(HistoryTest, ReadsBackThroughTheFhirReader) {
 
   const size_t n = h->check_ups.size();
   size_t labs = 0;
-  for (const CheckUp& c : h->check_ups) labs += c.cholesterol_mg_dl ? 2 : 0;
+  for (const CheckUp& c : h->check_ups) labs += c.cholesterol_mg_dl ? 3 : 0;
   EXPECT_EQ(r->resources_by_type.at("Bundle"), 1);
   EXPECT_EQ(r->resources_by_type.at("Patient"), 1);
   EXPECT_EQ(r->resources_by_type.at("Encounter"), static_cast<int64_t>(n));
   EXPECT_EQ(r->resources_by_type.at("Observation"),
-            static_cast<int64_t>(5 * n + labs + 1));
+            static_cast<int64_t>(6 * n + labs + 1));
   EXPECT_EQ(r->resources_by_type.at("Condition"), 1);
   EXPECT_EQ(r->resources_by_type.at("MedicationRequest"), 1);
   EXPECT_EQ(r->resources_by_type.at("Procedure"), 1);
