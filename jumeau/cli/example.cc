@@ -1,6 +1,7 @@
-// `jumeau example --out DIR`: write the synthetic example patient (WFDB ECG
-// with beat annotations, EDF+ EEG with annotations, a BDF), every file
-// labelled synthetic.
+// `jumeau example --out DIR [--seed N] [--ecg-minutes M] [--ecg-rate HZ]`:
+// write the synthetic example patient (WFDB ECG with beat annotations, EDF+
+// EEG with annotations, a BDF, decades of FHIR history, a genome with a
+// score file, a wearable week), every file labelled synthetic.
 #include "jumeau/synth/example.h"
 
 #include <cstdio>
@@ -15,15 +16,23 @@ void AddExampleVerb(CLI::App& app, Action* action) {
   struct Args {
     std::string out;
     uint64_t seed = 1;
+    int64_t ecg_minutes = 30;
+    int ecg_rate_hz = 360;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--out", args->out, "Output folder (created)")->required();
   cmd->add_option("--seed", args->seed,
                   "Random seed (default 1): same seed, same bytes");
+  cmd->add_option("--ecg-minutes", args->ecg_minutes,
+                  "Length of the ECG in minutes (default 30; up to 1440)");
+  cmd->add_option("--ecg-rate", args->ecg_rate_hz,
+                  "ECG sampling rate in Hz (default 360; 100-1000)");
   cmd->callback([=] {
     *action = [=]() -> Status {
       synth::ExampleOptions options;
       options.seed = args->seed;
+      options.ecg_duration = Duration::Minutes(args->ecg_minutes);
+      options.ecg_sample_rate_hz = args->ecg_rate_hz;
       JUMEAU_RETURN_IF_ERROR(synth::WriteExamplePatient(args->out, options));
       std::printf(
           "wrote the synthetic example patient to %s (see README.txt there)\n",
