@@ -4,8 +4,11 @@
 // Patient.identifier) and writes events as they come: memory stays bounded
 // by the reader's, whatever the number of resources.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "jumeau/ingest/internal/sources.h"
 #include "jumeau/io/fhir.h"
@@ -15,17 +18,26 @@ namespace {
 
 // The Patient id a reference names: "123" for "123", "Patient/123",
 // "https://server/fhir/Patient/123", "urn:uuid:123"; "" for a reference to
-// something else ("Group/7").
-std::string PatientIdOf(std::string_view ref) {
+// something else ("Group/7"). A view into `ref`.
+std::string_view PatientIdOf(std::string_view ref) {
   constexpr std::string_view kUuid = "urn:uuid:";
-  if (ref.substr(0, kUuid.size()) == kUuid) return std::string(ref.substr(kUuid.size()));
+  if (ref.substr(0, kUuid.size()) == kUuid) return ref.substr(kUuid.size());
   const size_t slash = ref.rfind('/');
-  if (slash == std::string_view::npos) return std::string(ref);
+  if (slash == std::string_view::npos) return ref;
   const std::string_view head = ref.substr(0, slash);
   const size_t type_start = head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1;
   if (head.substr(type_start) != "Patient") return "";
-  return std::string(ref.substr(slash + 1));
+  return ref.substr(slash + 1);
 }
+
+// Hash for string keys that also takes string_views (heterogeneous lookup:
+// no string is built per event to find its patient).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const {
+    return std::hash<std::string_view>{}(s);
+  }
+};
 
 // The store event of a FHIR fact: the reader's event plus its clinical
 // detail and where it sits in the source.
@@ -65,7 +77,7 @@ class StoreSink final : public io::FhirSink {
   }
 
   Status OnEvent(io::FhirEvent fhir_event) override {
-    const std::string patient_id = PatientIdOf(fhir_event.patient_ref);
+    const std::string_view patient_id = PatientIdOf(fhir_event.patient_ref);
     if (patient_id.empty()) {
       // About no patient (a Device on its own, a reference to a Group):
       // counted as skipped.
@@ -78,9 +90,9 @@ class StoreSink final : public io::FhirSink {
       patient = it->second;
     } else {
       store::PatientIdentity identity;
-      identity.keys = {"fhir-patient:" + patient_id};
+      identity.keys = {"fhir-patient:" + std::string(patient_id)};
       JUMEAU_ASSIGN_OR_RETURN(patient, txn_->Patient(identity));
-      by_patient_id_[patient_id] = patient;
+      by_patient_id_.emplace(std::string(patient_id), patient);
     }
     const Event e = ToEvent(std::move(fhir_event));
     JUMEAU_RETURN_IF_ERROR(txn_->AddEvents(patient, std::span(&e, 1)));
@@ -107,7 +119,10 @@ class StoreSink final : public io::FhirSink {
  private:
   store::SourceTransaction* txn_;
   IngestReport* report_;
-  std::map<std::string, store::PatientId> by_patient_id_;
+  // Patient.id -> store patient, for every patient met.
+  std::unordered_map<std::string, store::PatientId, StringHash,
+                     std::equal_to<>>
+      by_patient_id_;
 };
 
 // The files of a FHIR source, in the order they are hashed: the file, or
@@ -159,7 +174,7 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
     report.skipped_by_type[type] += n;
   JUMEAU_ASSIGN_OR_RETURN(const auto pseudonyms, sink.Pseudonyms());
   for (auto& [ref, by_type] : result.resources_by_patient) {
-    const auto it = pseudonyms.find(PatientIdOf(ref));
+    const auto it = pseudonyms.find(std::string(PatientIdOf(ref)));
     // Resources whose patient produced nothing storable (only skipped
     // types) are reported under "(no stored patient)".
     const std::string key =
