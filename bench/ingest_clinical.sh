@@ -97,7 +97,7 @@ rm -f "$STORE" "$STORE-wal" "$STORE-shm"
 n=$(fhir_resources "$FHIR_1X")
 if [ -x "$FHIR_BENCH" ]; then
   for b in BM_FhirReaderFolder BM_SimdjsonFolder; do
-    timed "$b" env JUMEAU_BENCH_FHIR_DIR="$FHIR_1X" "$FHIR_BENCH" --benchmark_filter="^$b\$"
+    timed "$b" env JUMEAU_BENCH_FHIR_DIR="$FHIR_1X" "$FHIR_BENCH" --benchmark_filter="^$b/"
     what="our reader alone (FhirReader::AddFolder to a counting sink, fhir_bench)"
     [ "$b" = BM_SimdjsonFolder ] && what="simdjson load_many parse alone (no FHIR extraction, fhir_bench)"
     row "$what, same $(commas "$n") resources" "$n"

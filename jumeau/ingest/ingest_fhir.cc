@@ -162,25 +162,36 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
   JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
   if (!txn) return report;
   StoreSink sink(txn.get(), &report);
-  io::FhirReader reader(&sink);
-  if (std::filesystem::is_directory(source.path)) {
-    JUMEAU_RETURN_IF_ERROR(reader.AddFolder(source.path));
-  } else {
-    JUMEAU_RETURN_IF_ERROR(reader.AddFile(source.path));
-  }
-  io::FhirReadResult result = reader.Finish();
+  io::FhirReadResult result;
+  {
+    io::FhirReader reader(&sink);
+    if (std::filesystem::is_directory(source.path)) {
+      JUMEAU_RETURN_IF_ERROR(reader.AddFolder(source.path));
+    } else {
+      JUMEAU_RETURN_IF_ERROR(reader.AddFile(source.path));
+    }
+    result = reader.Finish();
+  }  // The reader's per-patient tables are freed before the report is built.
   report.resources_by_type = std::move(result.resources_by_type);
   for (const auto& [type, n] : result.skipped_by_type)
     report.skipped_by_type[type] += n;
   JUMEAU_ASSIGN_OR_RETURN(const auto pseudonyms, sink.Pseudonyms());
-  for (auto& [ref, by_type] : result.resources_by_patient) {
-    const auto it = pseudonyms.find(std::string(PatientIdOf(ref)));
+  // Each patient's counts move into the report and leave the result, so
+  // that the two per-patient tables are not both whole at the peak.
+  auto& by_patient = result.resources_by_patient;
+  for (auto at = by_patient.begin(); at != by_patient.end();
+       at = by_patient.erase(at)) {
+    const auto it = pseudonyms.find(std::string(PatientIdOf(at->first)));
     // Resources whose patient produced nothing storable (only skipped
     // types) are reported under "(no stored patient)".
     const std::string key =
         it == pseudonyms.end() ? "(no stored patient)" : it->second;
-    for (const auto& [type, n] : by_type)
-      report.resources_by_patient[key][type] += n;
+    auto& dst = report.resources_by_patient[key];
+    if (dst.empty()) {
+      dst = std::move(at->second);
+    } else {
+      for (const auto& [type, n] : at->second) dst[type] += n;
+    }
   }
   report.patients = static_cast<int64_t>(sink.patient_count());
   if (report.patients == 1) report.patient = pseudonyms.begin()->second;
