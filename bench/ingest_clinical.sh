@@ -72,7 +72,7 @@ fresh_store() {
 }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t <= 0) t = 0.01; r = n / t;
   if (r >= 1e6) printf "%.2f M", r / 1e6; else printf "%.0f k", r / 1e3 }'; }
-commas() { printf "%'d" "$1" 2>/dev/null || echo "$1"; }
+commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
 ROWS=()
 # row WHAT COUNT: one table line from ELAPSED, CPU and RSS_MB.
