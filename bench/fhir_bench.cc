@@ -6,6 +6,10 @@
 // collecting) against references in the same run: simdjson parsing alone
 // (the floor under any simdjson-based reader) and nlohmann::json parsing
 // alone (the usual C++ JSON library; no FHIR extraction at all).
+// With JUMEAU_BENCH_FHIR_DIR=<Bulk Data folder> (bench/ingest_clinical.sh
+// sets it to the make_fhir_bulk.py output), two more run on that folder's
+// files as they are on disk: FhirReader::AddFolder into a counting sink, and
+// simdjson's load_many over every .ndjson file.
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
 #include <sys/resource.h>
@@ -299,6 +303,83 @@ BENCHMARK(BM_ReadFhirNdjsonCollect)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
 
+// Ours on a folder on disk: FhirReader::AddFolder streaming to a sink, the
+// reader part of `jumeau ingest` without the store.
+void BM_FhirReaderFolder(benchmark::State& state,
+                         const std::filesystem::path& dir) {
+  CountingSink sink;
+  int64_t resources = 0;
+  for (auto _ : state) {
+    sink = CountingSink();
+    jumeau::io::FhirReader reader(&sink);
+    const jumeau::Status s = reader.AddFolder(dir);
+    if (!s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      return;
+    }
+    const auto summary = reader.Finish();
+    resources = 0;
+    for (const auto& [type, n] : summary.resources_by_type) resources += n;
+  }
+  state.SetItemsProcessed(state.iterations() * resources);
+  state.counters["resources"] = static_cast<double>(resources);
+  state.counters["events"] = static_cast<double>(sink.events);
+  state.counters["maxrss_MB"] = MaxRssMb();
+}
+
+// Reference on the same files: simdjson's NDJSON API (load_many: the file
+// read whole into memory, then every document parsed), no FHIR extraction.
+void BM_SimdjsonFolder(benchmark::State& state,
+                       const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".ndjson" &&
+        entry.path().filename() != "log.ndjson") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  int64_t documents = 0;
+  for (auto _ : state) {
+    documents = 0;
+    simdjson::dom::parser parser;
+    for (const auto& f : files) {
+      simdjson::dom::document_stream stream;
+      if (parser.load_many(f.string()).get(stream) != simdjson::SUCCESS) {
+        state.SkipWithError(("simdjson cannot load " + f.string()).c_str());
+        return;
+      }
+      for (auto doc : stream) {
+        simdjson::dom::element root;
+        if (doc.get(root) == simdjson::SUCCESS) ++documents;
+      }
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * documents);
+  state.counters["resources"] = static_cast<double>(documents);
+  state.counters["maxrss_MB"] = MaxRssMb();
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (const char* dir = std::getenv("JUMEAU_BENCH_FHIR_DIR"); dir && *dir) {
+    const std::filesystem::path folder(dir);
+    benchmark::RegisterBenchmark("BM_FhirReaderFolder", BM_FhirReaderFolder,
+                                 folder)
+        ->Iterations(1)
+        ->Unit(benchmark::kSecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark("BM_SimdjsonFolder", BM_SimdjsonFolder,
+                                 folder)
+        ->Iterations(1)
+        ->Unit(benchmark::kSecond)
+        ->UseRealTime();
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

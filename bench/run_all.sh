@@ -16,3 +16,5 @@ if [ -x bench/compression_compare.sh ]; then
 fi
 echo "== ingest_memory"
 bench/ingest_memory.sh "$BUILD"
+echo "== ingest_clinical"
+bench/ingest_clinical.sh "$BUILD"

@@ -4,8 +4,11 @@
 // Patient.identifier) and writes events as they come: memory stays bounded
 // by the reader's, whatever the number of resources.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "jumeau/ingest/internal/sources.h"
 #include "jumeau/io/fhir.h"
@@ -15,17 +18,26 @@ namespace {
 
 // The Patient id a reference names: "123" for "123", "Patient/123",
 // "https://server/fhir/Patient/123", "urn:uuid:123"; "" for a reference to
-// something else ("Group/7").
-std::string PatientIdOf(std::string_view ref) {
+// something else ("Group/7"). A view into `ref`.
+std::string_view PatientIdOf(std::string_view ref) {
   constexpr std::string_view kUuid = "urn:uuid:";
-  if (ref.substr(0, kUuid.size()) == kUuid) return std::string(ref.substr(kUuid.size()));
+  if (ref.substr(0, kUuid.size()) == kUuid) return ref.substr(kUuid.size());
   const size_t slash = ref.rfind('/');
-  if (slash == std::string_view::npos) return std::string(ref);
+  if (slash == std::string_view::npos) return ref;
   const std::string_view head = ref.substr(0, slash);
   const size_t type_start = head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1;
   if (head.substr(type_start) != "Patient") return "";
-  return std::string(ref.substr(slash + 1));
+  return ref.substr(slash + 1);
 }
+
+// Hash for string keys that also takes string_views (heterogeneous lookup:
+// no string is built per event to find its patient).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const {
+    return std::hash<std::string_view>{}(s);
+  }
+};
 
 class StoreSink final : public io::FhirSink {
  public:
@@ -46,7 +58,7 @@ class StoreSink final : public io::FhirSink {
   }
 
   Status OnEvent(io::FhirEvent fhir_event) override {
-    const std::string patient_id = PatientIdOf(fhir_event.patient_ref);
+    const std::string_view patient_id = PatientIdOf(fhir_event.patient_ref);
     if (patient_id.empty()) {
       // About no patient (a Device on its own, a reference to a Group):
       // counted as skipped.
@@ -59,9 +71,9 @@ class StoreSink final : public io::FhirSink {
       patient = it->second;
     } else {
       store::PatientIdentity identity;
-      identity.keys = {"fhir-patient:" + patient_id};
+      identity.keys = {"fhir-patient:" + std::string(patient_id)};
       JUMEAU_ASSIGN_OR_RETURN(patient, txn_->Patient(identity));
-      by_patient_id_[patient_id] = patient;
+      by_patient_id_.emplace(std::string(patient_id), patient);
     }
     // The reader fills the event as the store keeps it (clinical detail,
     // origin, source_ref).
@@ -90,7 +102,10 @@ class StoreSink final : public io::FhirSink {
  private:
   store::SourceTransaction* txn_;
   IngestReport* report_;
-  std::map<std::string, store::PatientId> by_patient_id_;
+  // Patient.id -> store patient, for every patient met.
+  std::unordered_map<std::string, store::PatientId, StringHash,
+                     std::equal_to<>>
+      by_patient_id_;
 };
 
 // The files of a FHIR source, in the order they are hashed: the file, or
@@ -130,25 +145,36 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
   JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
   if (!txn) return report;
   StoreSink sink(txn.get(), &report);
-  io::FhirReader reader(&sink);
-  if (std::filesystem::is_directory(source.path)) {
-    JUMEAU_RETURN_IF_ERROR(reader.AddFolder(source.path));
-  } else {
-    JUMEAU_RETURN_IF_ERROR(reader.AddFile(source.path));
-  }
-  io::FhirReadResult result = reader.Finish();
+  io::FhirReadResult result;
+  {
+    io::FhirReader reader(&sink);
+    if (std::filesystem::is_directory(source.path)) {
+      JUMEAU_RETURN_IF_ERROR(reader.AddFolder(source.path));
+    } else {
+      JUMEAU_RETURN_IF_ERROR(reader.AddFile(source.path));
+    }
+    result = reader.Finish();
+  }  // The reader's per-patient tables are freed before the report is built.
   report.resources_by_type = std::move(result.resources_by_type);
   for (const auto& [type, n] : result.skipped_by_type)
     report.skipped_by_type[type] += n;
   JUMEAU_ASSIGN_OR_RETURN(const auto pseudonyms, sink.Pseudonyms());
-  for (auto& [ref, by_type] : result.resources_by_patient) {
-    const auto it = pseudonyms.find(PatientIdOf(ref));
+  // Each patient's counts move into the report and leave the result, so
+  // that the two per-patient tables are not both whole at the peak.
+  auto& by_patient = result.resources_by_patient;
+  for (auto at = by_patient.begin(); at != by_patient.end();
+       at = by_patient.erase(at)) {
+    const auto it = pseudonyms.find(std::string(PatientIdOf(at->first)));
     // Resources whose patient produced nothing storable (only skipped
     // types) are reported under "(no stored patient)".
     const std::string key =
         it == pseudonyms.end() ? "(no stored patient)" : it->second;
-    for (const auto& [type, n] : by_type)
-      report.resources_by_patient[key][type] += n;
+    auto& dst = report.resources_by_patient[key];
+    if (dst.empty()) {
+      dst = std::move(at->second);
+    } else {
+      for (const auto& [type, n] : at->second) dst[type] += n;
+    }
   }
   report.patients = static_cast<int64_t>(sink.patient_count());
   if (report.patients == 1) report.patient = pseudonyms.begin()->second;

@@ -5,6 +5,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <memory>
 
 #include "jumeau/store/internal/bit_io.h"
 
@@ -36,8 +37,16 @@ void PutString(std::string_view s, std::string* out) {
 
 void Compress(const std::string& raw, std::string* out) {
   std::string z(ZSTD_compressBound(raw.size()), '\0');
+  // One context per thread, reused: ZSTD_compress would make and initialise
+  // a fresh one per block (most of the cost for blocks of a few hundred
+  // bytes). Same output bytes.
+  thread_local const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(
+      ZSTD_createCCtx(), ZSTD_freeCCtx);
   const size_t n =
-      ZSTD_compress(z.data(), z.size(), raw.data(), raw.size(), kZstdLevel);
+      cctx ? ZSTD_compressCCtx(cctx.get(), z.data(), z.size(), raw.data(),
+                               raw.size(), kZstdLevel)
+           : ZSTD_compress(z.data(), z.size(), raw.data(), raw.size(),
+                           kZstdLevel);
   const bool use_zstd = !ZSTD_isError(n) && n < raw.size();
   out->push_back(use_zstd ? kZstd : kRaw);
   PutVarint(raw.size(), out);

@@ -11,6 +11,7 @@
 #include <set>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "jumeau/store/codec.h"
 #include "jumeau/store/genotype_codec.h"
@@ -204,9 +205,14 @@ class SqliteTransaction final : public SourceTransaction {
       JUMEAU_RETURN_IF_ERROR(patients_.SetLink(h, patient));
     JUMEAU_RETURN_IF_ERROR(patients_.SetDemographics(patient, identity));
     if (resolved_.emplace(primary, patient).second) {
-      JUMEAU_ASSIGN_OR_RETURN(
-          auto link, db_->Prepare("INSERT OR IGNORE INTO source_patients("
-                                  "source_id, patient_id) VALUES(?, ?)"));
+      if (!insert_source_patient_) {
+        JUMEAU_ASSIGN_OR_RETURN(
+            insert_source_patient_,
+            db_->Prepare("INSERT OR IGNORE INTO source_patients("
+                         "source_id, patient_id) VALUES(?, ?)"));
+      }
+      Statement& link = *insert_source_patient_;
+      link.Reset();
       JUMEAU_RETURN_IF_ERROR(link.Bind(1, source_).Bind(2, patient).Run());
     }
     return patient;
@@ -397,6 +403,7 @@ class SqliteTransaction final : public SourceTransaction {
           update.Bind(1, variant_count_).Bind(2, variant_set_).Run());
     }
     insert_event_.reset();
+    insert_source_patient_.reset();
     select_code_.reset();
     insert_code_.reset();
     insert_variant_block_.reset();
@@ -408,9 +415,14 @@ class SqliteTransaction final : public SourceTransaction {
 
  private:
   // The id of `code` in the codes table, inserted when new. Cached per
-  // transaction.
+  // transaction (hashed: keys share long system URLs, and this runs once
+  // per event).
   Result<int64_t> CodeId(const Code& code) {
-    const std::string key = code.system + '\0' + code.code + '\0' + code.display;
+    std::string& key = code_key_;
+    key.clear();
+    key.append(code.system).push_back('\0');
+    key.append(code.code).push_back('\0');
+    key.append(code.display);
     if (auto it = code_ids_.find(key); it != code_ids_.end()) return it->second;
     if (!select_code_) {
       JUMEAU_ASSIGN_OR_RETURN(
@@ -448,7 +460,9 @@ class SqliteTransaction final : public SourceTransaction {
   std::optional<Statement> insert_event_;
   std::optional<Statement> select_code_;
   std::optional<Statement> insert_code_;
-  std::map<std::string, int64_t> code_ids_;
+  std::unordered_map<std::string, int64_t> code_ids_;
+  std::string code_key_;  // CodeId's key buffer, reused
+  std::optional<Statement> insert_source_patient_;
   int64_t variant_set_ = 0;
   bool set_has_dosages_ = false;
   int64_t variant_blocks_ = 0;
