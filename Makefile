@@ -40,6 +40,8 @@ demo: build
 	$(JUMEAU) signal $(DEMO)/patient.jumeau example MLII --points 6
 	$(JUMEAU) genotype $(DEMO)/patient.jumeau example --region chr1:1-5000000
 	$(JUMEAU) score $(DEMO)/patient.jumeau example --pgs $(DEMO)/example/score.txt
+	$(JUMEAU) analyze $(DEMO)/patient.jumeau example
+	$(JUMEAU) score-beats $(DEMO)/patient.jumeau example --reference atr --test ecg/1
 
 bench: build
 	bench/run_all.sh $(BUILD)
