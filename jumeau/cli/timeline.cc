@@ -2,6 +2,7 @@
 // patient across scales — clinical history by resource type and years,
 // recordings by source (signals, length, rate, day), annotations, genotypes
 // — then the events of the window when one is given.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -84,14 +85,30 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
       JUMEAU_ASSIGN_OR_RETURN(const auto streams, store->Streams(patient.id));
       JUMEAU_ASSIGN_OR_RETURN(const auto sets, store->GenotypeSets(patient.id));
       std::map<store::SourceId, std::string> format_of;
-      for (const auto& s : sources) format_of[s.id] = s.format;
+      // Derived sources: "ecg/1" from reader jumeau.analysis.ecg, version 1.
+      std::map<store::SourceId, std::string> analysis_of;
+      for (const auto& s : sources) {
+        format_of[s.id] = s.format;
+        if (s.format == "derived") {
+          analysis_of[s.id] =
+              s.reader.substr(s.reader.rfind('.') + 1) + "/" + s.reader_version;
+        }
+      }
       std::map<store::SourceId, Recorded> recorded;
+      std::map<std::string, int64_t> derived_streams;  // analysis -> count
       for (const auto& s : streams) {
         if (from && s.end() <= *from) continue;
         if (to && s.signal.start >= *to) continue;
+        if (auto it = analysis_of.find(s.source_id); it != analysis_of.end()) {
+          ++derived_streams[it->second];
+          continue;
+        }
         Recorded& r = recorded[s.source_id];
         r.format = format_of[s.source_id];
-        r.labels.push_back(s.name);
+        // Labels once each: a signal with gaps is stored as several streams.
+        if (std::find(r.labels.begin(), r.labels.end(), s.signal.label) ==
+            r.labels.end())
+          r.labels.push_back(s.signal.label);
         r.rates.insert(HumanRate(s.signal.rate));
         r.start = std::min(r.start, s.signal.start);
         r.end = std::max(r.end, s.end());
@@ -135,6 +152,7 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
                {"start", FormatIso8601(r.start)},
                {"end", FormatIso8601(r.end)}});
         }
+        out["derived_streams"] = derived_streams;
         out["genotypes"] = nlohmann::json::array();
         for (const auto& s : sets) {
           out["genotypes"].push_back({{"source_id", s.source_id},
@@ -202,6 +220,16 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
                     g.code_system.c_str(), Day(g.first).c_str());
         if (Day(g.last) != Day(g.first)) std::printf(" to %s", Day(g.last).c_str());
         std::printf("\n");
+      }
+      if (!derived_streams.empty()) {
+        std::string list;
+        int64_t total = 0;
+        for (const auto& [name, n] : derived_streams) {
+          list += (list.empty() ? "" : ", ") + name + " " + std::to_string(n);
+          total += n;
+        }
+        std::printf("  %lld derived streams (%s)\n",
+                    static_cast<long long>(total), list.c_str());
       }
       for (const auto& s : sets) {
         std::printf("  genotype %lld variants (%s), %lld called\n",
