@@ -42,13 +42,6 @@ CREATE TABLE sources(
   ingested_ns INTEGER NOT NULL,
   warnings TEXT NOT NULL DEFAULT ''
 );
--- The patients each source is about (a Bulk Data export: many).
-CREATE TABLE source_patients(
-  source_id INTEGER NOT NULL REFERENCES sources(id),
-  patient_id INTEGER NOT NULL REFERENCES patients(id),
-  PRIMARY KEY(source_id, patient_id)
-) WITHOUT ROWID;
-CREATE INDEX source_patients_by_patient ON source_patients(patient_id);
 CREATE TABLE streams(
   id INTEGER PRIMARY KEY,
   patient_id INTEGER NOT NULL REFERENCES patients(id),
@@ -118,6 +111,18 @@ CREATE TABLE events(
 );
 CREATE INDEX events_by_time ON events(patient_id, time_ns);
 CREATE INDEX events_by_code ON events(patient_id, code_id, time_ns);
+)sql";
+
+// Tables of version 2 that version 1 did not have: created by a new store
+// and by the migration alike.
+constexpr char kTablesSinceV2[] = R"sql(
+-- The patients each source is about (a Bulk Data export: many).
+CREATE TABLE source_patients(
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  PRIMARY KEY(source_id, patient_id)
+) WITHOUT ROWID;
+CREATE INDEX source_patients_by_patient ON source_patients(patient_id);
 -- Genotypes: a source's variants in blocks that never span a chromosome
 -- (data: jumeau/store/genotype_codec.h), and per patient the calls of each
 -- block.
@@ -147,17 +152,12 @@ CREATE TABLE genotype_blocks(
 ) WITHOUT ROWID;
 )sql";
 
-// Version 1 -> 2: sources may concern several patients (source_patients),
-// patients carry a generalised birth date and sex, events carry clinical
-// detail, genotypes get their tables. SQLite cannot drop a NOT NULL column
-// with a foreign key, so `sources` is rebuilt. REQUIRES: foreign keys off.
+// Version 1 -> 2 (after kTablesSinceV2): sources may concern several
+// patients (source_patients, filled from sources.patient_id), patients carry
+// a generalised birth date and sex, events carry clinical detail. SQLite
+// cannot drop a NOT NULL column with a foreign key, so `sources` is rebuilt.
+// REQUIRES: foreign keys off.
 constexpr char kMigrateV1ToV2[] = R"sql(
-CREATE TABLE source_patients(
-  source_id INTEGER NOT NULL REFERENCES sources(id),
-  patient_id INTEGER NOT NULL REFERENCES patients(id),
-  PRIMARY KEY(source_id, patient_id)
-) WITHOUT ROWID;
-CREATE INDEX source_patients_by_patient ON source_patients(patient_id);
 INSERT INTO source_patients(source_id, patient_id) SELECT id, patient_id FROM sources;
 CREATE TABLE sources_v2(
   id INTEGER PRIMARY KEY,
@@ -184,30 +184,6 @@ ALTER TABLE events ADD COLUMN reference_low REAL;
 ALTER TABLE events ADD COLUMN reference_high REAL;
 ALTER TABLE events ADD COLUMN value_code_id INTEGER REFERENCES codes(id);
 ALTER TABLE events ADD COLUMN source_ref TEXT NOT NULL DEFAULT '';
-CREATE TABLE variant_sets(
-  id INTEGER PRIMARY KEY,
-  source_id INTEGER NOT NULL REFERENCES sources(id),
-  genome_build TEXT NOT NULL,
-  has_dosages INTEGER NOT NULL,
-  variant_count INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE variant_blocks(
-  set_id INTEGER NOT NULL REFERENCES variant_sets(id),
-  block INTEGER NOT NULL,
-  chrom TEXT NOT NULL,
-  first_position INTEGER NOT NULL,
-  last_position INTEGER NOT NULL,
-  variant_count INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY(set_id, block)
-) WITHOUT ROWID;
-CREATE TABLE genotype_blocks(
-  patient_id INTEGER NOT NULL REFERENCES patients(id),
-  set_id INTEGER NOT NULL REFERENCES variant_sets(id),
-  block INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY(patient_id, set_id, block)
-) WITHOUT ROWID;
 )sql";
 
 }  // namespace
@@ -228,6 +204,7 @@ Result<int> ReadSchemaVersion(internal::Database& db) {
 Status CreateSchema(internal::Database& db) {
   if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
   JUMEAU_RETURN_IF_ERROR(db.Exec(kSchema));
+  JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV2));
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
   JUMEAU_ASSIGN_OR_RETURN(
@@ -257,6 +234,7 @@ Status MigrateSchema(internal::Database& db) {
                                    std::to_string(version));
   }
   if (version < 2) {
+    JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV2));
     JUMEAU_RETURN_IF_ERROR(db.Exec(kMigrateV1ToV2));
   }
   if (version < kSchemaVersion) {
