@@ -16,7 +16,10 @@ ALLOWED = {
     "synth": {"core", "io", "synth"},
     "ingest": {"core", "io", "store", "ingest"},
     "derive": {"core", "store", "analysis", "derive"},
-    "cli": {"core", "io", "store", "analysis", "synth", "ingest", "derive", "cli"},
+    "models": {"core", "models"},
+    "assimilation": {"core", "models", "assimilation"},
+    "cli": {"core", "io", "store", "analysis", "synth", "ingest", "derive", "models",
+            "assimilation", "cli"},
     "testing": {"core", "testing"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"jumeau/([a-z_]+)/')
