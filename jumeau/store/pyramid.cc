@@ -115,7 +115,17 @@ void Reduce(const int32_t* samples, size_t n, int32_t* lo, int32_t* hi,
   ReduceScalar(samples, n, lo, hi, sum);
 }
 
+// sum / count rounded half away from zero (std::llround of the quotient).
+// Power-of-two counts (every full bucket) take an exact integer path; the
+// double quotient is exact there too, so both paths agree.
 int32_t RoundedMean(int64_t sum, int64_t count) {
+  constexpr int64_t kExact = int64_t{1} << 53;
+  if ((count & (count - 1)) == 0 && sum > -kExact && sum < kExact) {
+    const int shift = __builtin_ctzll(static_cast<uint64_t>(count));
+    const int64_t half = count >> 1;
+    return static_cast<int32_t>(sum >= 0 ? (sum + half) >> shift
+                                         : -((half - sum) >> shift));
+  }
   return static_cast<int32_t>(
       std::llround(static_cast<double>(sum) / static_cast<double>(count)));
 }
