@@ -71,8 +71,8 @@ void ReduceScalar(const int32_t* samples, size_t n, int32_t* lo, int32_t* hi,
           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(samples + k));
       vlo = _mm256_min_epi32(vlo, x);
       vhi = _mm256_max_epi32(vhi, x);
-      s0 = _mm256_add_epi64(
-          s0, _mm256_cvtepi32_epi64(_mm256_castsi256_si128(x)));
+      s0 = _mm256_add_epi64(s0,
+                            _mm256_cvtepi32_epi64(_mm256_castsi256_si128(x)));
       s1 = _mm256_add_epi64(
           s1, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(x, 1)));
     }

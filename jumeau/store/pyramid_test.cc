@@ -105,12 +105,11 @@ TEST(PyramidTest, ExtremeValuesAndHalfwayMeans) {
   const PyramidBlock& b = blocks.front();
   ASSERT_EQ(b.level, 1);
   ASSERT_EQ(b.min.size(), 6u);
-  EXPECT_EQ(b.min, (std::vector<int32_t>{INT32_MAX, INT32_MIN, INT32_MIN, 0,
-                                         -1, 1}));
-  EXPECT_EQ(b.max, (std::vector<int32_t>{INT32_MAX, INT32_MIN, INT32_MAX, 1,
-                                         0, 2}));
-  EXPECT_EQ(b.mean,
-            (std::vector<int32_t>{INT32_MAX, INT32_MIN, -1, 1, -1, 2}));
+  EXPECT_EQ(b.min,
+            (std::vector<int32_t>{INT32_MAX, INT32_MIN, INT32_MIN, 0, -1, 1}));
+  EXPECT_EQ(b.max,
+            (std::vector<int32_t>{INT32_MAX, INT32_MIN, INT32_MAX, 1, 0, 2}));
+  EXPECT_EQ(b.mean, (std::vector<int32_t>{INT32_MAX, INT32_MIN, -1, 1, -1, 2}));
 }
 
 TEST(PyramidTest, DecodeRejectsGarbage) {
