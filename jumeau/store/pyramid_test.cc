@@ -70,6 +70,48 @@ TEST(PyramidTest, BuilderMatchesBruteForce) {
   EXPECT_FALSE(blocks.count({levels + 1, 0}));
 }
 
+// Extreme samples (sums far beyond int32) and means exactly halfway between
+// two integers, through both the vector reduction and its scalar tail.
+TEST(PyramidTest, ExtremeValuesAndHalfwayMeans) {
+  std::vector<PyramidBlock> blocks;
+  PyramidBuilder builder([&](const PyramidBlock& b) {
+    blocks.push_back(b);
+    return Status::Ok();
+  });
+  std::vector<int32_t> x;
+  // Bucket 0: all INT32_MAX. Bucket 1: all INT32_MIN. Bucket 2: min and max
+  // alternating (mean -0.5 -> -1). Bucket 3: 64 ones then 64 zeros (mean
+  // 0.5 -> 1). Bucket 4: 64 minus ones, 64 zeros (-0.5 -> -1). Bucket 5
+  // (partial, 3 samples): 1, 2, 2 (mean 5/3 -> 2).
+  x.insert(x.end(), 128, INT32_MAX);
+  x.insert(x.end(), 128, INT32_MIN);
+  for (int i = 0; i < 64; ++i) {
+    x.push_back(INT32_MIN);
+    x.push_back(INT32_MAX);
+  }
+  x.insert(x.end(), 64, 1);
+  x.insert(x.end(), 64, 0);
+  x.insert(x.end(), 64, -1);
+  x.insert(x.end(), 64, 0);
+  x.insert(x.end(), {1, 2, 2});
+  // Odd piece sizes so that buckets straddle Add() calls.
+  for (size_t pos = 0; pos < x.size();) {
+    const size_t n = std::min<size_t>(37, x.size() - pos);
+    ASSERT_TRUE(builder.Add(std::span<const int32_t>(x.data() + pos, n)).ok());
+    pos += n;
+  }
+  ASSERT_TRUE(builder.Finish().ok());
+  ASSERT_FALSE(blocks.empty());
+  const PyramidBlock& b = blocks.front();
+  ASSERT_EQ(b.level, 1);
+  ASSERT_EQ(b.min.size(), 6u);
+  EXPECT_EQ(b.min,
+            (std::vector<int32_t>{INT32_MAX, INT32_MIN, INT32_MIN, 0, -1, 1}));
+  EXPECT_EQ(b.max,
+            (std::vector<int32_t>{INT32_MAX, INT32_MIN, INT32_MAX, 1, 0, 2}));
+  EXPECT_EQ(b.mean, (std::vector<int32_t>{INT32_MAX, INT32_MIN, -1, 1, -1, 2}));
+}
+
 TEST(PyramidTest, DecodeRejectsGarbage) {
   PyramidBlock b;
   EXPECT_FALSE(DecodePyramidBlock("", &b).ok());
