@@ -409,7 +409,9 @@ TEST(EnkfLorenz63Test, Sakov2012SquareRoot) {
 
 // rho of Lorenz-63 recovered from noisy observations of x, y, z: state
 // [x, y, z, rho], prior rho ~ N(22, 3^2) (truth 28), the Sakov 2012
-// observation setup, 20 members, small jitter on rho.
+// observation setup, 20 members, small jitter on rho. Checked beforehand on
+// 8 other seeds (both variants, 400 cycles): |rho - 28| <= 0.15 and within
+// 1.4 posterior standard deviations (0.11-0.26) every time.
 TEST(EnkfParameterTest, RecoversRhoByStateAugmentation) {
   Lorenz63 truth_model;
   VectorXd truth(3);
