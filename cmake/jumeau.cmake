@@ -30,6 +30,8 @@ endif()
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+# Eigen 3 (Debian libeigen3-dev, header-only): linear algebra of assimilation/.
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTSLIB REQUIRED IMPORTED_TARGET htslib)
 pkg_check_modules(SIMDJSON REQUIRED IMPORTED_TARGET simdjson)
