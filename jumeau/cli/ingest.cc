@@ -54,6 +54,8 @@ void AddIngestVerb(CLI::App& app, Action* action) {
         options.patient = args->patient;
         options.csv_mapping = args->mapping;
         options.vcf_sample = args->sample;
+        // Per-patient FHIR counts are printed only with --json.
+        options.resources_by_patient = args->json;
         ProgressBar bar(source.path.filename().string());
         options.progress = [&bar](uint64_t done, uint64_t total) {
           bar.Update(done, total);

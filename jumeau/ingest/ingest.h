@@ -63,6 +63,11 @@ struct IngestOptions {
   // VCF: the one sample to ingest. Empty (default): every sample, each its
   // own patient ("vcf-sample:<name>" identity).
   std::string vcf_sample;
+  // FHIR: fill IngestReport::resources_by_patient. Default true. When
+  // false (`jumeau ingest` without --json, which does not print it) the
+  // reader keeps no per-patient counts, so memory grows with the number of
+  // patients only by their ids.
+  bool resources_by_patient = true;
   // Called now and then with bytes read so far and in all. May be empty.
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -82,7 +87,8 @@ struct IngestReport {
   uint64_t bytes = 0;
   // FHIR: every resource read, by type; those not handled (Claim,
   // Organization...) or about no patient, by type; and per patient
-  // pseudonym, resources by type, handled or skipped.
+  // pseudonym, resources by type, handled or skipped (empty unless
+  // IngestOptions::resources_by_patient).
   std::map<std::string, int64_t> resources_by_type;
   std::map<std::string, int64_t> skipped_by_type;
   std::map<std::string, std::map<std::string, int64_t>> resources_by_patient;

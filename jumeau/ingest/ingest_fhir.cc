@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <set>
+#include <vector>
 #include <string_view>
 #include <unordered_map>
 
@@ -94,9 +94,17 @@ class StoreSink final : public io::FhirSink {
   }
 
   size_t patient_count() const {
-    std::set<store::PatientId> distinct;
-    for (const auto& [ref, id] : by_patient_id_) distinct.insert(id);
-    return distinct.size();
+    std::vector<store::PatientId> ids;
+    ids.reserve(by_patient_id_.size());
+    for (const auto& [ref, id] : by_patient_id_) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    return static_cast<size_t>(std::unique(ids.begin(), ids.end()) -
+                               ids.begin());
+  }
+
+  // The pseudonym of one patient met. REQUIRES: patient_count() > 0.
+  Result<std::string> AnyPseudonym() {
+    return txn_->Pseudonym(by_patient_id_.begin()->second);
   }
 
  private:
@@ -147,7 +155,9 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
   StoreSink sink(txn.get(), &report);
   io::FhirReadResult result;
   {
-    io::FhirReader reader(&sink);
+    io::FhirReaderOptions reader_options;
+    reader_options.count_by_patient = options.resources_by_patient;
+    io::FhirReader reader(&sink, reader_options);
     if (std::filesystem::is_directory(source.path)) {
       JUMEAU_RETURN_IF_ERROR(reader.AddFolder(source.path));
     } else {
@@ -158,6 +168,15 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
   report.resources_by_type = std::move(result.resources_by_type);
   for (const auto& [type, n] : result.skipped_by_type)
     report.skipped_by_type[type] += n;
+  report.patients = static_cast<int64_t>(sink.patient_count());
+  if (report.patients == 1) {
+    JUMEAU_ASSIGN_OR_RETURN(report.patient, sink.AnyPseudonym());
+  }
+  report.warnings = std::move(result.warnings);
+  if (!options.resources_by_patient) {
+    JUMEAU_RETURN_IF_ERROR(Commit(*txn, &report));
+    return report;
+  }
   JUMEAU_ASSIGN_OR_RETURN(const auto pseudonyms, sink.Pseudonyms());
   // Each patient's counts move into the report and leave the result, so
   // that the two per-patient tables are not both whole at the peak.
@@ -176,9 +195,6 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
       for (const auto& [type, n] : at->second) dst[type] += n;
     }
   }
-  report.patients = static_cast<int64_t>(sink.patient_count());
-  if (report.patients == 1) report.patient = pseudonyms.begin()->second;
-  report.warnings = std::move(result.warnings);
   JUMEAU_RETURN_IF_ERROR(Commit(*txn, &report));
   return report;
 }

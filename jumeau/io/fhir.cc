@@ -11,11 +11,13 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
-#include <set>
+#include <functional>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "jumeau/core/ucum_conversion.h"
 #include "jumeau/core/units.h"
@@ -198,6 +200,43 @@ bool IsR4ResourceType(std::string_view type) {
   return std::binary_search(kR4ResourceTypes.begin(), kR4ResourceTypes.end(),
                             type);
 }
+
+// The position of `type` in kR4ResourceTypes. REQUIRES: IsR4ResourceType.
+uint8_t R4TypeIndex(std::string_view type) {
+  return static_cast<uint8_t>(std::lower_bound(kR4ResourceTypes.begin(),
+                                               kR4ResourceTypes.end(), type) -
+                              kR4ResourceTypes.begin());
+}
+
+// Hash for string keys that also takes string_views (heterogeneous lookup).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// What the reader keeps per patient reference: whether a Patient resource
+// has this id, and its resources by type as packed (type index << 56 |
+// count) words — a patient has resources of a dozen or so types, so this is
+// ~8 bytes per type instead of a map node with a type string (~100 bytes).
+struct PatientEntry {
+  static constexpr int kTypeShift = 56;
+  static constexpr uint64_t kCountMask = (uint64_t{1} << kTypeShift) - 1;
+  std::vector<uint64_t> counts;
+  bool known = false;
+
+  void Add(uint8_t type, uint64_t n) {
+    const uint64_t tag = uint64_t{type} << kTypeShift;
+    for (uint64_t& c : counts) {
+      if ((c & ~kCountMask) == tag) {
+        c += n;  // 2^56 resources of one type would be needed to overflow
+        return;
+      }
+    }
+    counts.push_back(tag | n);
+  }
+};
 
 // The resource types that give events (or, for Patient and Medication, feed
 // them). Everything else is counted and skipped.
@@ -702,7 +741,8 @@ struct ResourceCtx {
 
 class FhirReader::Impl {
  public:
-  explicit Impl(FhirSink* sink) : sink_(sink) {}
+  Impl(FhirSink* sink, const FhirReaderOptions& options)
+      : sink_(sink), options_(options) {}
 
   Status AddJson(std::string_view bytes, std::string_view file_name,
                  bool in_folder) {
@@ -779,10 +819,17 @@ class FhirReader::Impl {
     out.events = std::move(events_);
     for (auto& [type, n] : resources_by_type_) out.resources_by_type[type] = n;
     for (auto& [type, n] : skipped_by_type_) out.skipped_by_type[type] = n;
-    for (auto& [patient, by_type] : resources_by_patient_) {
+    // Converted entry by entry, each entry's counts freed as it goes.
+    for (auto& [patient, entry] : patients_by_ref_) {
+      if (entry.counts.empty()) continue;
       auto& dst = out.resources_by_patient[patient];
-      for (auto& [type, n] : by_type) dst[type] += n;
+      for (const uint64_t c : entry.counts) {
+        dst[std::string(kR4ResourceTypes[c >> PatientEntry::kTypeShift])] +=
+            static_cast<int64_t>(c & PatientEntry::kCountMask);
+      }
+      std::vector<uint64_t>().swap(entry.counts);
     }
+    patients_by_ref_.clear();
     // Unresolved subjects, counted from what was handed out.
     std::map<std::string, int64_t> unresolved;
     if (sink_ == nullptr) {
@@ -1149,7 +1196,7 @@ class FhirReader::Impl {
       }
     }
     if (json.failed()) return json.status();
-    if (!p.resource_id.empty()) known_patients_.insert(p.resource_id);
+    if (!p.resource_id.empty()) Entry(p.resource_id).known = true;
     if (sink_ != nullptr) return sink_->OnPatient(std::move(p));
     patients_.push_back(std::move(p));
     return Status::Ok();
@@ -1169,8 +1216,7 @@ class FhirReader::Impl {
       return it->second;
     }
     if (const auto split = SplitReference(ref)) {
-      if (split->first == "Patient" &&
-          known_patients_.find(split->second) != known_patients_.end()) {
+      if (split->first == "Patient" && IsKnownPatient(split->second)) {
         return std::string(split->second);
       }
     }
@@ -1765,12 +1811,23 @@ class FhirReader::Impl {
     ++it->second;
   }
 
-  void Attribute(const std::string& patient, std::string_view type) {
-    auto it = resources_by_patient_.find(patient);
-    if (it == resources_by_patient_.end()) {
-      it = resources_by_patient_.emplace(patient, Counts()).first;
+  PatientEntry& Entry(std::string_view patient) {
+    auto it = patients_by_ref_.find(patient);
+    if (it == patients_by_ref_.end()) {
+      it = patients_by_ref_.emplace(std::string(patient), PatientEntry()).first;
     }
-    Count(&it->second, type);
+    return it->second;
+  }
+
+  bool IsKnownPatient(std::string_view id) const {
+    const auto it = patients_by_ref_.find(id);
+    return it != patients_by_ref_.end() && it->second.known;
+  }
+
+  // Counts a resource of `type` (an R4 type) for `patient`.
+  void Attribute(std::string_view patient, std::string_view type) {
+    if (!options_.count_by_patient) return;
+    Entry(patient).Add(R4TypeIndex(type), 1);
   }
 
   void Warn(std::string message) {
@@ -1797,32 +1854,38 @@ class FhirReader::Impl {
       }
     }
     std::vector<std::string> late;
-    for (const auto& [key, counts] : resources_by_patient_) {
-      if (known_patients_.find(key) != known_patients_.end()) continue;
+    for (const auto& [key, entry] : patients_by_ref_) {
+      if (entry.known || entry.counts.empty()) continue;
       if (ResolvePatient(key, nullptr)) late.push_back(key);
     }
     for (const std::string& key : late) {
       const std::string id = *ResolvePatient(key, nullptr);
-      Counts moved = std::move(resources_by_patient_[key]);
-      resources_by_patient_.erase(key);
-      Counts& dst = resources_by_patient_[id];
-      for (const auto& [type, n] : moved) {
-        auto it = dst.find(type);
-        if (it == dst.end()) it = dst.emplace(type, 0).first;
-        it->second += n;
+      const auto it = patients_by_ref_.find(key);
+      const std::vector<uint64_t> moved = std::move(it->second.counts);
+      patients_by_ref_.erase(it);
+      PatientEntry& dst = Entry(id);
+      for (const uint64_t c : moved) {
+        dst.Add(static_cast<uint8_t>(c >> PatientEntry::kTypeShift),
+                c & PatientEntry::kCountMask);
       }
     }
   }
 
   FhirSink* sink_ = nullptr;
+  FhirReaderOptions options_;
   dom::parser parser_;
   std::vector<FhirPatient> patients_;
   std::vector<FhirEvent> events_;
   Counts resources_by_type_;
   Counts skipped_by_type_;
-  std::map<std::string, Counts, std::less<>> resources_by_patient_;
-  // Patient ids read so far, and Patient fullUrls of bundles read so far.
-  std::set<std::string, std::less<>> known_patients_;
+  // By patient reference (a Patient id, else the reference as written):
+  // whether a Patient of that id was read, and the resources counted for it
+  // (options_.count_by_patient). The known Patient ids are what resolving
+  // references across files needs: this table grows with the number of
+  // patients (~150 bytes each, ~250 with their counts), not of resources.
+  std::unordered_map<std::string, PatientEntry, StringHash, std::equal_to<>>
+      patients_by_ref_;
+  // Patient fullUrls of bundles read so far.
   std::unordered_map<std::string, std::string> patient_by_full_url_;
   // Medication codes read so far, by "Medication/id".
   std::unordered_map<std::string, Code> medications_;
@@ -1832,7 +1895,10 @@ class FhirReader::Impl {
   int64_t dropped_warnings_ = 0;
 };
 
-FhirReader::FhirReader(FhirSink* sink) : impl_(new Impl(sink)) {}
+FhirReader::FhirReader(FhirSink* sink) : FhirReader(sink, FhirReaderOptions()) {}
+
+FhirReader::FhirReader(FhirSink* sink, const FhirReaderOptions& options)
+    : impl_(new Impl(sink, options)) {}
 FhirReader::~FhirReader() = default;
 
 Status FhirReader::AddJson(std::string_view bytes, std::string_view file_name) {

@@ -139,6 +139,15 @@ class FhirSink {
   virtual Status OnEvent(FhirEvent event) = 0;
 };
 
+// How a FhirReader reads.
+struct FhirReaderOptions {
+  // Count resources per patient and type (FhirReadResult::
+  // resources_by_patient). Default true. When false that table stays empty
+  // and the reader keeps per patient only its id (what resolving references
+  // across files needs).
+  bool count_by_patient = true;
+};
+
 // Reads FHIR inputs one after the other, resolving references across them
 // (a Bulk Data folder's Observation file refers to its Patient file). Not
 // thread-safe; one reader per thread.
@@ -160,6 +169,7 @@ class FhirReader {
   // and the result's vectors stay empty. REQUIRES: `sink`, when given,
   // outlives the reader.
   explicit FhirReader(FhirSink* sink = nullptr);
+  FhirReader(FhirSink* sink, const FhirReaderOptions& options);
   ~FhirReader();
   FhirReader(const FhirReader&) = delete;
   FhirReader& operator=(const FhirReader&) = delete;

@@ -334,6 +334,22 @@ TEST(FhirRealDataTest, BulkExportSinkStreamsTheSameData) {
   EXPECT_EQ(streamed->resources_by_type, collected->resources_by_type);
   EXPECT_EQ(streamed->resources_by_patient, collected->resources_by_patient);
 
+  // Without per-patient counts: the same events, resolved the same way
+  // across files, and an empty per-patient table.
+  CountingSink uncounted_sink;
+  FhirReaderOptions uncounted;
+  uncounted.count_by_patient = false;
+  FhirReader reader(&uncounted_sink, uncounted);
+  ASSERT_TRUE(reader.AddFolder(dir).ok());
+  const FhirReadResult without = reader.Finish();
+  EXPECT_TRUE(without.resources_by_patient.empty());
+  EXPECT_EQ(without.resources_by_type, collected->resources_by_type);
+  EXPECT_EQ(without.skipped_by_type, collected->skipped_by_type);
+  EXPECT_EQ(without.warnings, streamed->warnings);
+  EXPECT_EQ(uncounted_sink.events, sink.events);
+  EXPECT_EQ(uncounted_sink.unresolved, 0);
+  EXPECT_EQ(uncounted_sink.ids, sink.ids);
+
   // A sink error stops the read with that error.
   struct FailingSink : FhirSink {
     Status OnPatient(FhirPatient) override { return Status::Ok(); }

@@ -169,17 +169,22 @@ class SqliteTransaction final : public SourceTransaction {
       return InvalidArgumentError("a patient identity needs at least one key");
     const std::string& primary = identity.keys.front();
     PatientId patient = 0;
-    if (auto it = resolved_.find(primary); it != resolved_.end())
-      patient = it->second;
-    if (!explicit_pseudonym_.empty() && patient == 0) {
-      if (!resolved_.empty()) {
+    if (!explicit_pseudonym_.empty()) {
+      if (explicit_patient_ == 0) {
+        JUMEAU_ASSIGN_OR_RETURN(explicit_patient_,
+                                patients_.FindOrCreate(explicit_pseudonym_));
+        explicit_primary_ = primary;
+      } else if (primary != explicit_primary_) {
         return InvalidArgumentError(
             "the source describes more than one person; --patient applies "
             "only to a source about one person");
       }
-      JUMEAU_ASSIGN_OR_RETURN(patient,
-                              patients_.FindOrCreate(explicit_pseudonym_));
+      patient = explicit_patient_;
     }
+    // Otherwise the identity's keys find the patient: every key met in this
+    // transaction is linked (SetLink below, kept up to date by Merge), so no
+    // table of the identities met is kept here (it would grow with the
+    // number of patients of the source).
     // Keys already linked elsewhere: the first designates the patient, any
     // other patient they designate is the same person and merged into it.
     std::vector<std::string> hashes;
@@ -190,9 +195,6 @@ class SqliteTransaction final : public SourceTransaction {
         patient = *linked;
       } else if (linked && *linked != patient) {
         JUMEAU_RETURN_IF_ERROR(patients_.Merge(*linked, patient));
-        for (auto& entry : resolved_) {
-          if (entry.second == *linked) entry.second = patient;
-        }
       }
       hashes.push_back(std::move(h));
     }
@@ -204,17 +206,15 @@ class SqliteTransaction final : public SourceTransaction {
     for (const auto& h : hashes)
       JUMEAU_RETURN_IF_ERROR(patients_.SetLink(h, patient));
     JUMEAU_RETURN_IF_ERROR(patients_.SetDemographics(patient, identity));
-    if (resolved_.emplace(primary, patient).second) {
-      if (!insert_source_patient_) {
-        JUMEAU_ASSIGN_OR_RETURN(
-            insert_source_patient_,
-            db_->Prepare("INSERT OR IGNORE INTO source_patients("
-                         "source_id, patient_id) VALUES(?, ?)"));
-      }
-      Statement& link = *insert_source_patient_;
-      link.Reset();
-      JUMEAU_RETURN_IF_ERROR(link.Bind(1, source_).Bind(2, patient).Run());
+    if (!insert_source_patient_) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          insert_source_patient_,
+          db_->Prepare("INSERT OR IGNORE INTO source_patients("
+                       "source_id, patient_id) VALUES(?, ?)"));
     }
+    Statement& link = *insert_source_patient_;
+    link.Reset();
+    JUMEAU_RETURN_IF_ERROR(link.Bind(1, source_).Bind(2, patient).Run());
     return patient;
   }
 
@@ -454,8 +454,10 @@ class SqliteTransaction final : public SourceTransaction {
   SourceId source_;
   std::string explicit_pseudonym_;
   bool committed_ = false;
-  // Primary identity key -> patient, for identities met in this source.
-  std::map<std::string, PatientId> resolved_;
+  // With an explicit pseudonym: the one identity's primary key and its
+  // patient, once met.
+  std::string explicit_primary_;
+  PatientId explicit_patient_ = 0;
   std::vector<std::unique_ptr<SqliteStreamWriter>> writers_;
   std::optional<Statement> insert_event_;
   std::optional<Statement> select_code_;

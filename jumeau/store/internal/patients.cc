@@ -78,30 +78,49 @@ Result<std::string> Patients::DerivedPseudonym(std::string_view key) {
              .substr(0, 10);
 }
 
+Result<Statement*> Patients::Cached(std::optional<Statement>* slot,
+                                    std::string_view sql) {
+  if (!*slot) {
+    JUMEAU_ASSIGN_OR_RETURN(*slot, db_->Prepare(sql));
+  } else {
+    (*slot)->Reset();
+  }
+  return &**slot;
+}
+
 Result<std::optional<PatientId>> Patients::Linked(const std::string& hash) {
   JUMEAU_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare(
-                  "SELECT patient_id FROM patient_links WHERE identity_hash = ?"));
-  q.BindBlob(1, hash);
-  JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-  if (!row) return std::optional<PatientId>();
-  return std::optional<PatientId>(q.Int(0));
+      Statement* q,
+      Cached(&linked_,
+             "SELECT patient_id FROM patient_links WHERE identity_hash = ?"));
+  q->BindBlob(1, hash);
+  JUMEAU_ASSIGN_OR_RETURN(const bool row, q->Step());
+  std::optional<PatientId> out;
+  if (row) out = q->Int(0);
+  q->Reset();  // ends the read; `hash` was bound without a copy
+  return out;
 }
 
 Status Patients::SetLink(const std::string& hash, PatientId patient) {
   JUMEAU_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare("INSERT OR REPLACE INTO patient_links(identity_hash, "
-                           "patient_id) VALUES(?, ?)"));
-  return q.BindBlob(1, hash).Bind(2, patient).Run();
+      Statement* q,
+      Cached(&set_link_, "INSERT OR REPLACE INTO patient_links(identity_hash, "
+                         "patient_id) VALUES(?, ?)"));
+  const Status status = q->BindBlob(1, hash).Bind(2, patient).Run();
+  q->Reset();
+  return status;
 }
 
 Result<std::optional<PatientId>> Patients::Find(std::string_view pseudonym) {
   JUMEAU_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare("SELECT id FROM patients WHERE pseudonym = ?"));
-  q.Bind(1, pseudonym);
-  JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-  if (!row) return std::optional<PatientId>();
-  return std::optional<PatientId>(q.Int(0));
+      Statement* q,
+      Cached(&find_, "SELECT id FROM patients WHERE pseudonym = ?"));
+  q->Bind(1, pseudonym);
+  JUMEAU_ASSIGN_OR_RETURN(const bool row, q->Step());
+  std::optional<PatientId> out;
+  if (row) out = q->Int(0);
+  q->Reset();
+  return out;
 }
 
 Result<PatientId> Patients::FindOrCreate(const std::string& pseudonym,
@@ -110,20 +129,26 @@ Result<PatientId> Patients::FindOrCreate(const std::string& pseudonym,
   if (created != nullptr) *created = !found.has_value();
   if (found) return *found;
   JUMEAU_ASSIGN_OR_RETURN(
-      auto ins,
-      db_->Prepare("INSERT INTO patients(pseudonym, created_ns) VALUES(?, ?)"));
-  JUMEAU_RETURN_IF_ERROR(
-      ins.Bind(1, pseudonym).Bind(2, clock_->Now().ns_since_epoch).Run());
+      Statement* ins,
+      Cached(&insert_,
+             "INSERT INTO patients(pseudonym, created_ns) VALUES(?, ?)"));
+  const Status status =
+      ins->Bind(1, pseudonym).Bind(2, clock_->Now().ns_since_epoch).Run();
+  ins->Reset();
+  JUMEAU_RETURN_IF_ERROR(status);
   return db_->LastInsertId();
 }
 
 Result<std::string> Patients::Pseudonym(PatientId patient) {
   JUMEAU_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare("SELECT pseudonym FROM patients WHERE id = ?"));
-  q.Bind(1, patient);
-  JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      Statement* q,
+      Cached(&pseudonym_, "SELECT pseudonym FROM patients WHERE id = ?"));
+  q->Bind(1, patient);
+  JUMEAU_ASSIGN_OR_RETURN(const bool row, q->Step());
   if (!row) return NotFoundError("no patient " + std::to_string(patient));
-  return q.Text(0);
+  std::string out = q->Text(0);
+  q->Reset();
+  return out;
 }
 
 Status Patients::SetDemographics(PatientId patient,
@@ -144,15 +169,17 @@ Status Patients::SetDemographics(PatientId patient,
         GeneralisedDate(*identity.birth_date, identity.birth_date_precision,
                         *birth_precision_);
     JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_->Prepare("UPDATE patients SET birth = ? WHERE id = ? AND birth = ''"));
-    JUMEAU_RETURN_IF_ERROR(q.Bind(1, birth).Bind(2, patient).Run());
+        Statement* q,
+        Cached(&set_birth_,
+               "UPDATE patients SET birth = ? WHERE id = ? AND birth = ''"));
+    JUMEAU_RETURN_IF_ERROR(q->Bind(1, birth).Bind(2, patient).Run());
   }
   if (!identity.sex.empty()) {
     JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_->Prepare("UPDATE patients SET sex = ? WHERE id = ? AND sex = ''"));
-    JUMEAU_RETURN_IF_ERROR(q.Bind(1, identity.sex).Bind(2, patient).Run());
+        Statement* q,
+        Cached(&set_sex_,
+               "UPDATE patients SET sex = ? WHERE id = ? AND sex = ''"));
+    JUMEAU_RETURN_IF_ERROR(q->Bind(1, identity.sex).Bind(2, patient).Run());
   }
   return Status::Ok();
 }

@@ -16,6 +16,9 @@
 
 namespace jumeau::store::internal {
 
+// The patient table's operations, on one connection. Prepares each of its
+// statements once and keeps them (a transaction resolves thousands of
+// patients). Not thread-safe.
 class Patients {
  public:
   // REQUIRES: `db` (a store at the current schema) and `clock` outlive this.
@@ -51,11 +54,22 @@ class Patients {
 
  private:
   Result<std::string> SecretKey();
+  // The statement in `slot`, prepared from `sql` on first use, reset and
+  // with its bindings cleared.
+  Result<Statement*> Cached(std::optional<Statement>* slot,
+                            std::string_view sql);
 
   Database* db_;
   const Clock* clock_;
   std::string key_;
   std::optional<DatePrecision> birth_precision_;
+  std::optional<Statement> linked_;
+  std::optional<Statement> set_link_;
+  std::optional<Statement> find_;
+  std::optional<Statement> insert_;
+  std::optional<Statement> pseudonym_;
+  std::optional<Statement> set_birth_;
+  std::optional<Statement> set_sex_;
 };
 
 // The store setting for birth dates ("birth_date_precision" in meta).
