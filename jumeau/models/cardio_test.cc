@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -205,6 +206,46 @@ TEST(Regazzoni2022Cardio, ReportsNonConvergence) {
   EXPECT_EQ(sim.status().code(), StatusCode::kOutOfRange);
   EXPECT_NE(sim.status().message().find("not reached after 3"),
             std::string::npos) << sim.status().message();
+}
+
+// The right-hand side evaluates the valve law far from the switch with a
+// power series (cardio.cc ValveFlow); it must agree with the documented
+// formula Q = dp / (Rmin (Rmax/Rmin)^(1/2 + atan(200 pi/2 (p_down - p_up))/pi))
+// on both sides of the series threshold, for default and extreme Rmax/Rmin.
+TEST(Regazzoni2022Cardio, ValveFlowMatchesDocumentedFormula) {
+  const Regazzoni2022Cardio model;
+  const std::size_t r_min = *FindParameter(model, "r_min_mv");
+  const std::size_t r_max = *FindParameter(model, "r_max_mv");
+  const std::size_t e_passive_la = *FindParameter(model, "e_passive_la");
+  const std::size_t e_passive_lv = *FindParameter(model, "e_passive_lv");
+  const double kPi = 3.14159265358979323846;
+  for (double rmax_scale : {1.0, 1e-3, 1e3}) {
+    for (double rmin_scale : {1.0, 1e-3, 1e3}) {
+      std::vector<double> p = DefaultParameters(model);
+      p[r_max] *= rmax_scale;
+      p[r_min] *= rmin_scale;
+      double worst = 0;
+      for (int sign = -1; sign <= 1; sign += 2) {
+        for (double dp = 1e-5; dp < 1e3; dp *= 1.05) {
+          // t = 0.7 s: every chamber relaxed, p = EB (V - V0).
+          const double p_lv = 10.0, p_la = p_lv + sign * dp;
+          std::vector<double> y(kCardioStateCount, 0.0), dydt(kCardioStateCount);
+          y[kVLa] = p_la / p[e_passive_la] + 4.0;
+          y[kVLv] = p_lv / p[e_passive_lv] + 5.0;
+          y[kVRa] = 4.0;
+          y[kVRv] = 10.0;
+          model.Rhs(0.7, y, p, dydt);
+          const double q_mv = -dydt[kVLa];  // q_ven_pul = 0
+          const double h =
+              0.5 + std::atan(kPi / 2 * 200 * (p_lv - p_la)) / kPi;
+          const double r = p[r_min] * std::pow(p[r_max] / p[r_min], h);
+          const double expected = (p_la - p_lv) / r;
+          worst = std::max(worst, std::abs(q_mv - expected) / std::abs(expected));
+        }
+      }
+      EXPECT_LT(worst, 1e-12) << "Rmax x" << rmax_scale << " Rmin x" << rmin_scale;
+    }
+  }
 }
 
 TEST(Regazzoni2022Cardio, RhsContractMatchesInternalSimulation) {

@@ -1,5 +1,6 @@
-// Dormand-Prince 5(4) with standard step-size control, cubic Hermite output,
-// output at requested times, and periodic steady state detection.
+// Dormand-Prince 5(4) entry points (the stepping loop is the template at the
+// end of ode.h), cubic Hermite output, output at requested times, and
+// periodic steady state detection.
 #include "jumeau/models/ode.h"
 
 #include <algorithm>
@@ -11,28 +12,6 @@
 
 namespace jumeau::models {
 namespace {
-
-// Dormand & Prince (1980) coefficients, the pair used by DOPRI5 and
-// MATLAB's ode45. Row i of A gives stage i+1 from stages 1..i.
-constexpr double kC2 = 1.0 / 5, kC3 = 3.0 / 10, kC4 = 4.0 / 5, kC5 = 8.0 / 9;
-constexpr double kA21 = 1.0 / 5;
-constexpr double kA31 = 3.0 / 40, kA32 = 9.0 / 40;
-constexpr double kA41 = 44.0 / 45, kA42 = -56.0 / 15, kA43 = 32.0 / 9;
-constexpr double kA51 = 19372.0 / 6561, kA52 = -25360.0 / 2187,
-                 kA53 = 64448.0 / 6561, kA54 = -212.0 / 729;
-constexpr double kA61 = 9017.0 / 3168, kA62 = -355.0 / 33,
-                 kA63 = 46732.0 / 5247, kA64 = 49.0 / 176,
-                 kA65 = -5103.0 / 18656;
-// Fifth-order weights (also row 7: first same as last).
-constexpr double kB1 = 35.0 / 384, kB3 = 500.0 / 1113, kB4 = 125.0 / 192,
-                 kB5 = -2187.0 / 6784, kB6 = 11.0 / 84;
-// Error weights: fifth-order minus fourth-order weights.
-constexpr double kE1 = 71.0 / 57600, kE3 = -71.0 / 16695, kE4 = 71.0 / 1920,
-                 kE5 = -17253.0 / 339200, kE6 = 22.0 / 525, kE7 = -1.0 / 40;
-
-constexpr double kSafety = 0.9;
-constexpr double kMinFactor = 0.2;
-constexpr double kMaxFactor = 10.0;
 
 // Hermite basis on s in [0, 1] for step length h.
 inline double Hermite(double y0, double y1, double f0, double f1, double h,
@@ -112,42 +91,8 @@ void DormandPrince54::Reset() {
   summary_ = OdeSummary{};
 }
 
-double DormandPrince54::InitialStep(const OdeRhs& rhs, double t0,
-                                    std::span<const double> y,
-                                    std::span<const double> f0, double span) {
-  // Hairer, Norsett & Wanner, Solving ODEs I, II.4 "Starting step size".
-  const double rtol = options_.relative_tolerance;
-  const double atol = options_.absolute_tolerance;
-  double d0 = 0, d1 = 0;
-  for (std::size_t i = 0; i < n_; ++i) {
-    const double sc = atol + rtol * std::abs(y[i]);
-    d0 += (y[i] / sc) * (y[i] / sc);
-    d1 += (f0[i] / sc) * (f0[i] / sc);
-  }
-  d0 = std::sqrt(d0 / n_);
-  d1 = std::sqrt(d1 / n_);
-  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
-  h0 = std::min(h0, span);
-  for (std::size_t i = 0; i < n_; ++i) y_stage_[i] = y[i] + h0 * f0[i];
-  std::vector<double>& f1 = k_[1];  // scratch; overwritten by the first step
-  rhs(t0 + h0, y_stage_, f1);
-  ++summary_.rhs_evaluations;
-  double d2 = 0;
-  for (std::size_t i = 0; i < n_; ++i) {
-    const double sc = atol + rtol * std::abs(y[i]);
-    const double diff = (f1[i] - f0[i]) / sc;
-    d2 += diff * diff;
-  }
-  d2 = std::sqrt(d2 / n_) / h0;
-  const double dmax = std::max(d1, d2);
-  const double h1 = dmax <= 1e-15 ? std::max(1e-6, h0 * 1e-3)
-                                  : std::pow(0.01 / dmax, 1.0 / 5.0);
-  return std::min({100 * h0, h1, span});
-}
-
-Status DormandPrince54::Integrate(const OdeRhs& rhs, double t0, double t1,
-                                  std::span<double> y,
-                                  const OdeStepObserver& observer) {
+Status DormandPrince54::CheckArguments(double t0, double t1,
+                                       std::span<const double> y) const {
   if (y.size() != n_) {
     return InvalidArgumentError(fmt::format(
         "ode: state has {} values, the solver was built for {}", y.size(), n_));
@@ -162,112 +107,33 @@ Status DormandPrince54::Integrate(const OdeRhs& rhs, double t0, double t1,
           fmt::format("ode: initial state component {} is not finite", i));
     }
   }
-  const double rtol = options_.relative_tolerance;
-  const double atol = options_.absolute_tolerance;
-  const double max_step = options_.max_step > 0 ? options_.max_step : t1 - t0;
-  std::vector<double>& k1 = k_[0];
-  std::vector<double>& k2 = k_[1];
-  std::vector<double>& k3 = k_[2];
-  std::vector<double>& k4 = k_[3];
-  std::vector<double>& k5 = k_[4];
-  std::vector<double>& k6 = k_[5];
-  std::vector<double>& k7 = k_[6];
-  double* ys = y_stage_.data();
-  double* yn = y_new_.data();
-
-  rhs(t0, y, k1);
-  ++summary_.rhs_evaluations;
-  double h = options_.initial_step > 0 ? options_.initial_step : last_step_;
-  if (!(h > 0)) h = InitialStep(rhs, t0, y, k1, t1 - t0);
-  h = std::min(h, max_step);
-
-  double t = t0;
-  bool last_rejected = false;
-  std::int64_t steps = 0;
-  while (t < t1) {
-    if (++steps > options_.max_steps) {
-      return OutOfRangeError(fmt::format(
-          "ode: more than {} steps between t={} and t={} (stopped at t={})",
-          options_.max_steps, t0, t1, t));
-    }
-    bool final_step = false;
-    const double h_proposed = h;
-    if (t + 1.01 * h >= t1) {  // do not leave a sliver
-      h = t1 - t;
-      final_step = true;
-    }
-    if (h <= 16 * std::numeric_limits<double>::epsilon() * std::abs(t)) {
-      return OutOfRangeError(
-          fmt::format("ode: step size underflow at t={} (h={})", t, h));
-    }
-    for (std::size_t i = 0; i < n_; ++i) ys[i] = y[i] + h * kA21 * k1[i];
-    rhs(t + kC2 * h, y_stage_, k2);
-    for (std::size_t i = 0; i < n_; ++i)
-      ys[i] = y[i] + h * (kA31 * k1[i] + kA32 * k2[i]);
-    rhs(t + kC3 * h, y_stage_, k3);
-    for (std::size_t i = 0; i < n_; ++i)
-      ys[i] = y[i] + h * (kA41 * k1[i] + kA42 * k2[i] + kA43 * k3[i]);
-    rhs(t + kC4 * h, y_stage_, k4);
-    for (std::size_t i = 0; i < n_; ++i)
-      ys[i] = y[i] + h * (kA51 * k1[i] + kA52 * k2[i] + kA53 * k3[i] +
-                          kA54 * k4[i]);
-    rhs(t + kC5 * h, y_stage_, k5);
-    for (std::size_t i = 0; i < n_; ++i)
-      ys[i] = y[i] + h * (kA61 * k1[i] + kA62 * k2[i] + kA63 * k3[i] +
-                          kA64 * k4[i] + kA65 * k5[i]);
-    const double t_new = final_step ? t1 : t + h;
-    rhs(t_new, y_stage_, k6);
-    for (std::size_t i = 0; i < n_; ++i)
-      yn[i] = y[i] + h * (kB1 * k1[i] + kB3 * k3[i] + kB4 * k4[i] +
-                          kB5 * k5[i] + kB6 * k6[i]);
-    rhs(t_new, y_new_, k7);
-    summary_.rhs_evaluations += 6;
-
-    double err = 0;
-    bool finite = true;
-    for (std::size_t i = 0; i < n_; ++i) {
-      const double e = h * (kE1 * k1[i] + kE3 * k3[i] + kE4 * k4[i] +
-                            kE5 * k5[i] + kE6 * k6[i] + kE7 * k7[i]);
-      const double sc =
-          atol + rtol * std::max(std::abs(y[i]), std::abs(yn[i]));
-      err += (e / sc) * (e / sc);
-      finite = finite && std::isfinite(yn[i]) && std::isfinite(k7[i]);
-    }
-    err = std::sqrt(err / n_);
-    if (!finite) err = std::numeric_limits<double>::infinity();
-
-    if (err <= 1.0) {
-      ++summary_.accepted_steps;
-      if (observer) {
-        OdeStep step{t, t_new, y, y_new_, k1, k7};
-        observer(step);
-      }
-      std::copy(y_new_.begin(), y_new_.end(), y.begin());
-      std::swap(k1, k7);  // first same as last
-      t = t_new;
-      double factor =
-          err == 0.0 ? kMaxFactor : kSafety * std::pow(err, -1.0 / 5.0);
-      factor = std::clamp(factor, kMinFactor, last_rejected ? 1.0 : kMaxFactor);
-      const double h_next = std::min(h * factor, max_step);
-      // After a final step shortened to reach t1, remember the step the
-      // controller had proposed, not the sliver.
-      last_step_ = final_step ? std::max(h_next, std::min(h_proposed, h_next * 10))
-                              : h_next;
-      h = h_next;
-      last_rejected = false;
-    } else {
-      ++summary_.rejected_steps;
-      if (!std::isfinite(err)) {
-        h *= kMinFactor;
-      } else {
-        h *= std::max(kMinFactor, kSafety * std::pow(err, -1.0 / 5.0));
-      }
-      last_rejected = true;
-    }
-  }
-  // k1/k7 may have been swapped an odd number of times: harmless, both are
-  // scratch between calls.
   return Status::Ok();
+}
+
+Status DormandPrince54::TooManySteps(std::int64_t max_steps, double t0,
+                                     double t1, double t) {
+  return OutOfRangeError(fmt::format(
+      "ode: more than {} steps between t={} and t={} (stopped at t={})",
+      max_steps, t0, t1, t));
+}
+
+Status DormandPrince54::StepUnderflow(double t, double h) {
+  return OutOfRangeError(
+      fmt::format("ode: step size underflow at t={} (h={})", t, h));
+}
+
+Status DormandPrince54::Integrate(const OdeRhs& rhs, double t0, double t1,
+                                  std::span<double> y,
+                                  const OdeStepObserver& observer) {
+  const std::size_t n = n_;
+  return IntegrateInline(
+      [&rhs, n](double t, const double* yy, double* dydt) {
+        rhs(t, std::span<const double>(yy, n), std::span<double>(dydt, n));
+      },
+      t0, t1, y,
+      [&observer](const OdeStep& step) {
+        if (observer) observer(step);
+      });
 }
 
 Result<std::vector<double>> SolveAtTimes(const OdeRhs& rhs, double t0,
@@ -302,44 +168,46 @@ Result<std::vector<double>> SolveAtTimes(const OdeRhs& rhs, double t0,
   return out;
 }
 
-Result<PeriodicSteadyStateSummary> FindPeriodicSteadyState(
-    DormandPrince54& solver, const OdeRhs& rhs, double t0, std::span<double> y,
-    const PeriodicSteadyStateOptions& options, const OdeStepObserver& observer,
-    const std::function<void(int)>& on_period_end) {
+Status CheckPeriodicSteadyStateOptions(const PeriodicSteadyStateOptions& options,
+                                       std::size_t dimension) {
   if (!(options.period > 0) || !std::isfinite(options.period)) {
     return InvalidArgumentError(
         fmt::format("periodic steady state: period {} is not positive",
                     options.period));
   }
   if (!options.absolute_floor.empty() &&
-      options.absolute_floor.size() != y.size()) {
+      options.absolute_floor.size() != dimension) {
     return InvalidArgumentError(
         "periodic steady state: absolute_floor must have one value per state");
   }
-  std::vector<double> previous(y.begin(), y.end());
-  PeriodicSteadyStateSummary summary;
-  for (int k = 0; k < options.max_periods; ++k) {
-    const double start = t0 + k * options.period;
-    JUMEAU_RETURN_IF_ERROR(
-        solver.Integrate(rhs, start, start + options.period, y, observer));
-    if (on_period_end) on_period_end(k);
-    double change = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) {
-      const double floor =
-          options.absolute_floor.empty() ? 1.0 : options.absolute_floor[i];
-      change = std::max(change, std::abs(y[i] - previous[i]) /
-                                    std::max(std::abs(y[i]), floor));
-    }
-    summary.periods = k + 1;
-    summary.relative_change = change;
-    if (change <= options.relative_tolerance) return summary;
-    std::copy(y.begin(), y.end(), previous.begin());
-  }
+  return Status::Ok();
+}
+
+Status PeriodicSteadyStateNotReached(const PeriodicSteadyStateOptions& options,
+                                     const PeriodicSteadyStateSummary& last) {
   return OutOfRangeError(fmt::format(
       "periodic steady state: not reached after {} periods (last relative "
       "change {:.3g}, tolerance {:.3g})",
-      options.max_periods, summary.relative_change,
-      options.relative_tolerance));
+      options.max_periods, last.relative_change, options.relative_tolerance));
+}
+
+Result<PeriodicSteadyStateSummary> FindPeriodicSteadyState(
+    DormandPrince54& solver, const OdeRhs& rhs, double t0, std::span<double> y,
+    const PeriodicSteadyStateOptions& options, const OdeStepObserver& observer,
+    const std::function<void(int)>& on_period_end) {
+  const std::size_t n = y.size();
+  return FindPeriodicSteadyStateInline(
+      solver,
+      [&rhs, n](double t, const double* yy, double* dydt) {
+        rhs(t, std::span<const double>(yy, n), std::span<double>(dydt, n));
+      },
+      t0, y, options,
+      [&observer](const OdeStep& step) {
+        if (observer) observer(step);
+      },
+      [&on_period_end](int k) {
+        if (on_period_end) on_period_end(k);
+      });
 }
 
 }  // namespace jumeau::models

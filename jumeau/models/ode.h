@@ -6,9 +6,12 @@
 #ifndef JUMEAU_MODELS_ODE_H_
 #define JUMEAU_MODELS_ODE_H_
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <utility>
@@ -88,6 +91,17 @@ class DormandPrince54 {
   Status Integrate(const OdeRhs& rhs, double t0, double t1, std::span<double> y,
                    const OdeStepObserver& observer = nullptr);
 
+  // The same integration with the right-hand side and the observer as
+  // template arguments, so that a hot loop (a model simulated for many
+  // beats) pays no std::function call per evaluation. Gives bit-identical
+  // results to Integrate for the same rhs.
+  // rhs(double t, const double* y, double* dydt): y, dydt hold dimension()
+  // values; must not keep the pointers. observer(const OdeStep&), called
+  // after each accepted step. Returns as Integrate.
+  template <typename Rhs, typename Observer>
+  Status IntegrateInline(Rhs&& rhs, double t0, double t1, std::span<double> y,
+                         Observer&& observer);
+
   const OdeSummary& summary() const { return summary_; }
   const OdeOptions& options() const { return options_; }
   std::size_t dimension() const { return n_; }
@@ -95,13 +109,22 @@ class DormandPrince54 {
   void Reset();
 
  private:
-  double InitialStep(const OdeRhs& rhs, double t0, std::span<const double> y,
-                     std::span<const double> f0, double span);
+  // Hairer's starting step; uses y_stage_ and k_[1] as scratch.
+  template <typename Rhs>
+  double InitialStep(Rhs& rhs, double t0, const double* y, const double* f0,
+                     double span);
+  // Checks sizes and finiteness for Integrate*.
+  Status CheckArguments(double t0, double t1, std::span<const double> y) const;
+  static Status TooManySteps(std::int64_t max_steps, double t0, double t1,
+                             double t);
+  static Status StepUnderflow(double t, double h);
 
   std::size_t n_;
   OdeOptions options_;
   OdeSummary summary_;
   double last_step_ = 0.0;  // 0: choose anew
+  // Error norm of the last accepted step, for the PI step-size controller.
+  double last_error_ = 1e-4;
   // Work arrays, n_ each: stages k1..k7, the trial state, the error.
   std::vector<double> k_[7];
   std::vector<double> y_new_, y_stage_;
@@ -148,6 +171,230 @@ Result<PeriodicSteadyStateSummary> FindPeriodicSteadyState(
     const PeriodicSteadyStateOptions& options,
     const OdeStepObserver& observer = nullptr,
     const std::function<void(int)>& on_period_end = nullptr);
+
+// Used by the template below: InvalidArgument for a non-positive period or
+// an absolute_floor of the wrong size; the OutOfRange status returned when
+// max_periods pass without convergence.
+Status CheckPeriodicSteadyStateOptions(const PeriodicSteadyStateOptions& options,
+                                       std::size_t dimension);
+Status PeriodicSteadyStateNotReached(const PeriodicSteadyStateOptions& options,
+                                     const PeriodicSteadyStateSummary& last);
+
+// The same with rhs, observer and on_period_end as template arguments (see
+// DormandPrince54::IntegrateInline for rhs); bit-identical results.
+template <typename Rhs, typename Observer, typename OnPeriodEnd>
+Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateInline(
+    DormandPrince54& solver, Rhs&& rhs, double t0, std::span<double> y,
+    const PeriodicSteadyStateOptions& options, Observer&& observer,
+    OnPeriodEnd&& on_period_end);
+
+// ---------------------------------------------------------------------------
+// Implementation of the templates above. Not part of the API.
+
+namespace ode_internal {
+
+// Dormand & Prince (1980) coefficients, the pair used by DOPRI5 and
+// MATLAB's ode45. Row i of A gives stage i+1 from stages 1..i.
+inline constexpr double kC2 = 1.0 / 5, kC3 = 3.0 / 10, kC4 = 4.0 / 5,
+                        kC5 = 8.0 / 9;
+inline constexpr double kA21 = 1.0 / 5;
+inline constexpr double kA31 = 3.0 / 40, kA32 = 9.0 / 40;
+inline constexpr double kA41 = 44.0 / 45, kA42 = -56.0 / 15, kA43 = 32.0 / 9;
+inline constexpr double kA51 = 19372.0 / 6561, kA52 = -25360.0 / 2187,
+                        kA53 = 64448.0 / 6561, kA54 = -212.0 / 729;
+inline constexpr double kA61 = 9017.0 / 3168, kA62 = -355.0 / 33,
+                        kA63 = 46732.0 / 5247, kA64 = 49.0 / 176,
+                        kA65 = -5103.0 / 18656;
+// Fifth-order weights (also row 7: first same as last).
+inline constexpr double kB1 = 35.0 / 384, kB3 = 500.0 / 1113,
+                        kB4 = 125.0 / 192, kB5 = -2187.0 / 6784,
+                        kB6 = 11.0 / 84;
+// Error weights: fifth-order minus fourth-order weights.
+inline constexpr double kE1 = 71.0 / 57600, kE3 = -71.0 / 16695,
+                        kE4 = 71.0 / 1920, kE5 = -17253.0 / 339200,
+                        kE6 = 22.0 / 525, kE7 = -1.0 / 40;
+
+inline constexpr double kSafety = 0.9;
+inline constexpr double kMinFactor = 0.2;
+inline constexpr double kMaxFactor = 10.0;
+
+}  // namespace ode_internal
+
+template <typename Rhs>
+double DormandPrince54::InitialStep(Rhs& rhs, double t0, const double* y,
+                                    const double* f0, double span) {
+  // Hairer, Norsett & Wanner, Solving ODEs I, II.4 "Starting step size".
+  const double rtol = options_.relative_tolerance;
+  const double atol = options_.absolute_tolerance;
+  double d0 = 0, d1 = 0;
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double sc = atol + rtol * std::abs(y[i]);
+    d0 += (y[i] / sc) * (y[i] / sc);
+    d1 += (f0[i] / sc) * (f0[i] / sc);
+  }
+  d0 = std::sqrt(d0 / n_);
+  d1 = std::sqrt(d1 / n_);
+  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+  h0 = std::min(h0, span);
+  double* ys = y_stage_.data();
+  for (std::size_t i = 0; i < n_; ++i) ys[i] = y[i] + h0 * f0[i];
+  double* f1 = k_[1].data();  // scratch; overwritten by the first step
+  rhs(t0 + h0, static_cast<const double*>(ys), f1);
+  ++summary_.rhs_evaluations;
+  double d2 = 0;
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double sc = atol + rtol * std::abs(y[i]);
+    const double diff = (f1[i] - f0[i]) / sc;
+    d2 += diff * diff;
+  }
+  d2 = std::sqrt(d2 / n_) / h0;
+  const double dmax = std::max(d1, d2);
+  const double h1 = dmax <= 1e-15 ? std::max(1e-6, h0 * 1e-3)
+                                  : std::pow(0.01 / dmax, 1.0 / 5.0);
+  return std::min({100 * h0, h1, span});
+}
+
+template <typename Rhs, typename Observer>
+Status DormandPrince54::IntegrateInline(Rhs&& rhs, double t0, double t1,
+                                        std::span<double> y,
+                                        Observer&& observer) {
+  using namespace ode_internal;  // NOLINT: the tableau, local to this body
+  JUMEAU_RETURN_IF_ERROR(CheckArguments(t0, t1, y));
+  const std::size_t n = n_;
+  const double rtol = options_.relative_tolerance;
+  const double atol = options_.absolute_tolerance;
+  const double max_step = options_.max_step > 0 ? options_.max_step : t1 - t0;
+  double* k1 = k_[0].data();
+  double* k2 = k_[1].data();
+  double* k3 = k_[2].data();
+  double* k4 = k_[3].data();
+  double* k5 = k_[4].data();
+  double* k6 = k_[5].data();
+  double* k7 = k_[6].data();
+  double* ys = y_stage_.data();
+  double* yn = y_new_.data();
+  double* yy = y.data();
+
+  rhs(t0, static_cast<const double*>(yy), k1);
+  ++summary_.rhs_evaluations;
+  double h = options_.initial_step > 0 ? options_.initial_step : last_step_;
+  if (!(h > 0)) h = InitialStep(rhs, t0, yy, k1, t1 - t0);
+  h = std::min(h, max_step);
+
+  double t = t0;
+  bool last_rejected = false;
+  std::int64_t steps = 0;
+  while (t < t1) {
+    if (++steps > options_.max_steps) {
+      return TooManySteps(options_.max_steps, t0, t1, t);
+    }
+    bool final_step = false;
+    const double h_proposed = h;
+    if (t + 1.01 * h >= t1) {  // do not leave a sliver
+      h = t1 - t;
+      final_step = true;
+    }
+    if (h <= 16 * std::numeric_limits<double>::epsilon() * std::abs(t)) {
+      return StepUnderflow(t, h);
+    }
+    const double* cys = ys;
+    for (std::size_t i = 0; i < n; ++i) ys[i] = yy[i] + h * kA21 * k1[i];
+    rhs(t + kC2 * h, cys, k2);
+    for (std::size_t i = 0; i < n; ++i)
+      ys[i] = yy[i] + h * (kA31 * k1[i] + kA32 * k2[i]);
+    rhs(t + kC3 * h, cys, k3);
+    for (std::size_t i = 0; i < n; ++i)
+      ys[i] = yy[i] + h * (kA41 * k1[i] + kA42 * k2[i] + kA43 * k3[i]);
+    rhs(t + kC4 * h, cys, k4);
+    for (std::size_t i = 0; i < n; ++i)
+      ys[i] = yy[i] + h * (kA51 * k1[i] + kA52 * k2[i] + kA53 * k3[i] +
+                           kA54 * k4[i]);
+    rhs(t + kC5 * h, cys, k5);
+    for (std::size_t i = 0; i < n; ++i)
+      ys[i] = yy[i] + h * (kA61 * k1[i] + kA62 * k2[i] + kA63 * k3[i] +
+                           kA64 * k4[i] + kA65 * k5[i]);
+    const double t_new = final_step ? t1 : t + h;
+    rhs(t_new, cys, k6);
+    for (std::size_t i = 0; i < n; ++i)
+      yn[i] = yy[i] + h * (kB1 * k1[i] + kB3 * k3[i] + kB4 * k4[i] +
+                           kB5 * k5[i] + kB6 * k6[i]);
+    rhs(t_new, static_cast<const double*>(yn), k7);
+    summary_.rhs_evaluations += 6;
+
+    double err = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double e = h * (kE1 * k1[i] + kE3 * k3[i] + kE4 * k4[i] +
+                            kE5 * k5[i] + kE6 * k6[i] + kE7 * k7[i]);
+      const double sc =
+          atol + rtol * std::max(std::abs(yy[i]), std::abs(yn[i]));
+      err += (e / sc) * (e / sc);
+    }
+    // A non-finite yn or k7 makes err NaN or infinite.
+    err = std::sqrt(err / n);
+    if (!std::isfinite(err)) err = std::numeric_limits<double>::infinity();
+
+    if (err <= 1.0) {
+      ++summary_.accepted_steps;
+      observer(OdeStep{t, t_new, std::span<const double>(yy, n),
+                       std::span<const double>(yn, n),
+                       std::span<const double>(k1, n),
+                       std::span<const double>(k7, n)});
+      std::copy(yn, yn + n, yy);
+      std::swap(k1, k7);  // first same as last
+      t = t_new;
+      double factor =
+          err == 0.0 ? kMaxFactor : kSafety * std::pow(err, -1.0 / 5.0);
+      factor = std::clamp(factor, kMinFactor, last_rejected ? 1.0 : kMaxFactor);
+      const double h_next = std::min(h * factor, max_step);
+      // After a final step shortened to reach t1, remember the step the
+      // controller had proposed, not the sliver.
+      last_step_ = final_step
+                       ? std::max(h_next, std::min(h_proposed, h_next * 10))
+                       : h_next;
+      h = h_next;
+      last_rejected = false;
+    } else {
+      ++summary_.rejected_steps;
+      if (!std::isfinite(err)) {
+        h *= kMinFactor;
+      } else {
+        h *= std::max(kMinFactor, kSafety * std::pow(err, -1.0 / 5.0));
+      }
+      last_rejected = true;
+    }
+  }
+  // k1 may now point at the array of k_[6] and vice versa: both are scratch
+  // between calls, and the next call starts by evaluating k_[0].
+  return Status::Ok();
+}
+
+template <typename Rhs, typename Observer, typename OnPeriodEnd>
+Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateInline(
+    DormandPrince54& solver, Rhs&& rhs, double t0, std::span<double> y,
+    const PeriodicSteadyStateOptions& options, Observer&& observer,
+    OnPeriodEnd&& on_period_end) {
+  JUMEAU_RETURN_IF_ERROR(CheckPeriodicSteadyStateOptions(options, y.size()));
+  std::vector<double> previous(y.begin(), y.end());
+  PeriodicSteadyStateSummary summary;
+  for (int k = 0; k < options.max_periods; ++k) {
+    const double start = t0 + k * options.period;
+    JUMEAU_RETURN_IF_ERROR(solver.IntegrateInline(
+        rhs, start, start + options.period, y, observer));
+    on_period_end(k);
+    double change = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const double floor =
+          options.absolute_floor.empty() ? 1.0 : options.absolute_floor[i];
+      change = std::max(change, std::abs(y[i] - previous[i]) /
+                                    std::max(std::abs(y[i]), floor));
+    }
+    summary.periods = k + 1;
+    summary.relative_change = change;
+    if (change <= options.relative_tolerance) return summary;
+    std::copy(y.begin(), y.end(), previous.begin());
+  }
+  return PeriodicSteadyStateNotReached(options, summary);
+}
 
 }  // namespace jumeau::models
 
