@@ -11,7 +11,7 @@
 #include <functional>
 #include <string>
 
-#include "jumeau/assimilation/internal/random.h"
+#include "jumeau/core/random.h"
 #include "jumeau/core/status.h"
 
 namespace jumeau::assimilation {
@@ -194,7 +194,7 @@ class EnsembleKalmanFilter {
 
   Eigen::MatrixXd members_;
   EnkfOptions options_;
-  internal::Rng rng_;
+  Rng rng_;
 };
 
 }  // namespace jumeau::assimilation

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "jumeau/assimilation/internal/random.h"
+#include "jumeau/core/random.h"
 
 namespace jumeau::assimilation {
 namespace {
@@ -306,7 +306,7 @@ L63Result RunSakov2012(EnkfVariant variant, double inflation, int cycles,
   x0 << 1.509, -1.531, 25.46;
   const MatrixXd r = 2.0 * MatrixXd::Identity(3, 3);
   const MatrixXd h = MatrixXd::Identity(3, 3);
-  internal::Rng truth_rng(seed ^ 0x5eedULL);
+  Rng truth_rng(seed ^ 0x5eedULL);
   VectorXd truth(3);
   for (int k = 0; k < 3; ++k)
     truth[k] = x0[k] + std::sqrt(2.0) * truth_rng.Normal();
@@ -416,7 +416,7 @@ TEST(EnkfParameterTest, RecoversRhoByStateAugmentation) {
   Lorenz63 truth_model;
   VectorXd truth(3);
   truth << 1.509, -1.531, 25.46;
-  internal::Rng rng(2024);
+  Rng rng(2024);
   VectorXd mean(4);
   mean << 1.509, -1.531, 25.46, 22.0;
   MatrixXd cov = MatrixXd::Zero(4, 4);
@@ -475,7 +475,7 @@ TEST(EnkfParameterTest, ParametersOnlyWithNonlinearObservation) {
     return Status::Ok();
   };
   const MatrixXd r = 0.01 * MatrixXd::Identity(3, 3);
-  internal::Rng rng(77);
+  Rng rng(77);
   for (int update = 0; update < 10; ++update) {
     ASSERT_TRUE(
         filter

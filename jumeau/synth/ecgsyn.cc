@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "jumeau/synth/internal/fft.h"
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 namespace jumeau::synth {
 namespace {
@@ -150,7 +150,7 @@ StateVector InitialState(const Dynamics& dynamics) {
 // `used` samples.
 std::vector<double> MakeTachogram(const EcgSynOptions& o, size_t used,
                                   double rr_mean_s, double rr_std_s,
-                                  internal::Rng* rng) {
+                                  Rng* rng) {
   const size_t n =
       std::max(kMinTachogramLength, internal::NextPowerOfTwo(used));
   std::vector<std::complex<double>> spectrum(n);
@@ -339,7 +339,7 @@ struct EcgSynGenerator::State {
   int64_t step = 0;  // internal steps taken; t = step * step_s
   double omega = 0.0;
   double phase = 0.0;  // atan2(y, x) of `state`
-  internal::Rng noise_rng{0};
+  Rng noise_rng{0};
   std::vector<int64_t> pending_peaks;
 
   // RR (s) at time t by linear interpolation of the tachogram.
@@ -446,14 +446,14 @@ Result<EcgSynGenerator> EcgSynGenerator::Create(const EcgSynOptions& options) {
                           (o.heart_rate_mean_bpm * o.heart_rate_mean_bpm);
   const size_t used = static_cast<size_t>(
       std::ceil((o.duration.seconds() + kTachogramMarginS) * kTachogramRateHz));
-  internal::Rng phase_rng(internal::DeriveSeed(o.seed, 1));
+  Rng phase_rng(DeriveSeed(o.seed, 1));
   s->tachogram = MakeTachogram(o, used, rr_mean_s, rr_std_s, &phase_rng);
 
   s->dynamics.baseline_mv = o.baseline_wander_mv;
   s->state = InitialState(s->dynamics);
   s->phase = std::atan2(s->state[kY], s->state[kX]);
   s->omega = kTwoPi / s->RrAt(0.0);
-  s->noise_rng = internal::Rng(internal::DeriveSeed(o.seed, 2));
+  s->noise_rng = Rng(DeriveSeed(o.seed, 2));
   return EcgSynGenerator(std::move(s));
 }
 

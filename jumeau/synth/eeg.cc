@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "jumeau/synth/internal/fft.h"
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 namespace jumeau::synth {
 namespace {
@@ -76,7 +76,7 @@ bool InRange(double v, double lo, double hi) {
 // Returns zeros when the spectrum is empty.
 std::vector<double> ShapedNoise(size_t n, double rate_hz,
                                 const std::function<double(double)>& power,
-                                internal::Rng* rng) {
+                                Rng* rng) {
   const size_t len = std::max<size_t>(2, internal::NextPowerOfTwo(n));
   std::vector<std::complex<double>> spectrum(len);
   double total = 0.0;
@@ -240,7 +240,7 @@ Result<EegOutput> GenerateEeg(const EegOptions& o) {
     return std::pow(f, -beta) / (1.0 + r2 * r2);
   };
   for (size_t c = 0; c < channel_count; ++c) {
-    internal::Rng rng(internal::DeriveSeed(o.seed, 100 + c));
+    Rng rng(DeriveSeed(o.seed, 100 + c));
     sources[c] = ShapedNoise(n, fs, background_power, &rng);
   }
   out.samples_uv.assign(channel_count, std::vector<double>(n, 0.0));
@@ -302,9 +302,9 @@ Result<EegOutput> GenerateEeg(const EegOptions& o) {
       const double d = (f - f0) / spread;
       return d * d > 64.0 ? 0.0 : std::exp(-0.5 * d * d);
     };
-    internal::Rng common_rng(internal::DeriveSeed(o.seed, 10));
-    internal::Rng left_rng(internal::DeriveSeed(o.seed, 11));
-    internal::Rng right_rng(internal::DeriveSeed(o.seed, 12));
+    Rng common_rng(DeriveSeed(o.seed, 10));
+    Rng left_rng(DeriveSeed(o.seed, 11));
+    Rng right_rng(DeriveSeed(o.seed, 12));
     const std::vector<double> common =
         ShapedNoise(n, fs, alpha_power, &common_rng);
     const std::vector<double> left = ShapedNoise(n, fs, alpha_power, &left_rng);
@@ -331,7 +331,7 @@ Result<EegOutput> GenerateEeg(const EegOptions& o) {
 
   // Blinks with eyes open.
   if (o.blinks_per_minute > 0.0 && o.blink_amplitude_uv > 0.0) {
-    internal::Rng rng(internal::DeriveSeed(o.seed, 3));
+    Rng rng(DeriveSeed(o.seed, 3));
     const double mean_gap_s = 60.0 / o.blinks_per_minute;
     for (const EegSegment& segment : out.segments) {
       if (segment.eyes_closed) continue;

@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 namespace jumeau::synth {
 namespace {
@@ -456,7 +456,7 @@ Status ValidateExampleOptions(const ExampleOptions& o) {
 
 HistoryOptions ExampleHistoryOptions(const ExampleOptions& o) {
   HistoryOptions h;
-  h.seed = internal::DeriveSeed(o.seed, kHistoryStream);
+  h.seed = DeriveSeed(o.seed, kHistoryStream);
   h.birth_year = o.birth_year;
   h.end_year = o.history_end_year;
   h.resting_heart_rate_bpm = o.heart_rate_mean_bpm;
@@ -470,7 +470,7 @@ HistoryOptions ExampleHistoryOptions(const ExampleOptions& o) {
 
 GenomeOptions ExampleGenomeOptions(const ExampleOptions& o) {
   GenomeOptions g;
-  g.seed = internal::DeriveSeed(o.seed, kGenomeStream);
+  g.seed = DeriveSeed(o.seed, kGenomeStream);
   g.snp_count = o.genome_snp_count;
   g.score_variant_count = o.score_variant_count;
   return g;
@@ -478,7 +478,7 @@ GenomeOptions ExampleGenomeOptions(const ExampleOptions& o) {
 
 WearableOptions ExampleWearableOptions(const ExampleOptions& o) {
   WearableOptions w;
-  w.seed = internal::DeriveSeed(o.seed, kWearableStream);
+  w.seed = DeriveSeed(o.seed, kWearableStream);
   w.utc_offset = o.utc_offset;
   w.days = o.wearable_days;
   const int64_t local = (o.start + o.utc_offset).ns_since_epoch;
@@ -504,7 +504,7 @@ EcgSynOptions ExampleEcgOptions(const ExampleOptions& o) {
   e.noise_std_mv = o.ecg_noise_mv;
   e.baseline_wander_mv = o.ecg_baseline_wander_mv;
   e.leads = DefaultEcgLeads();  // MLII, V2
-  e.seed = internal::DeriveSeed(o.seed, kEcgStream);
+  e.seed = DeriveSeed(o.seed, kEcgStream);
   return e;
 }
 
@@ -515,7 +515,7 @@ EegOptions ExampleEegOptions(const ExampleOptions& o) {
   e.duration = o.eeg_duration;
   e.segment_duration = o.eeg_segment_duration;
   e.start_eyes_closed = false;
-  e.seed = internal::DeriveSeed(o.seed, kEegStream);
+  e.seed = DeriveSeed(o.seed, kEegStream);
   return e;
 }
 
@@ -526,7 +526,7 @@ EegOptions ExampleBdfOptions(const ExampleOptions& o) {
   e.duration = o.bdf_duration;
   e.segment_duration = std::min(o.eeg_segment_duration, o.bdf_duration);
   e.start_eyes_closed = false;
-  e.seed = internal::DeriveSeed(o.seed, kBdfStream);
+  e.seed = DeriveSeed(o.seed, kBdfStream);
   return e;
 }
 
@@ -622,7 +622,7 @@ Result<ExamplePatient> BuildExamplePatient(const ExampleOptions& options) {
   }
   JUMEAU_ASSIGN_OR_RETURN(p.history, BuildHistory(history_options));
   p.history_json = FormatHistoryBundle(
-      p.history, internal::DeriveSeed(options.seed, kHistoryUuidStream));
+      p.history, DeriveSeed(options.seed, kHistoryUuidStream));
 
   // Genome and score.
   const GenomeOptions genome_options = ExampleGenomeOptions(options);

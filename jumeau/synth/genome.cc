@@ -10,7 +10,7 @@
 #include <string>
 #include <utility>
 
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 namespace jumeau::synth {
 namespace {
@@ -57,7 +57,7 @@ bool Ambiguous(char ref, char alt) { return Complement(ref) == alt; }
 
 double Round4(double v) { return std::round(v * 1e4) / 1e4; }
 
-size_t Below(internal::Rng& rng, size_t n) {
+size_t Below(Rng& rng, size_t n) {
   return std::min(n - 1, static_cast<size_t>(rng.Uniform() * n));
 }
 
@@ -68,7 +68,7 @@ std::string Fixed4(double v) {
 }
 
 // One allele index drawn from the site's frequencies.
-int DrawAllele(internal::Rng& rng, const std::vector<double>& frequencies) {
+int DrawAllele(Rng& rng, const std::vector<double>& frequencies) {
   double u = rng.Uniform();
   for (size_t k = 0; k < frequencies.size(); ++k) {
     if (u < frequencies[k]) return static_cast<int>(k + 1);
@@ -114,7 +114,7 @@ Status ValidateGenomeOptions(const GenomeOptions& o) {
 
 Result<SyntheticGenome> BuildGenome(const GenomeOptions& o) {
   JUMEAU_RETURN_IF_ERROR(ValidateGenomeOptions(o));
-  internal::Rng rng(o.seed);
+  Rng rng(o.seed);
   SyntheticGenome g;
 
   // Positions: per chromosome in proportion to its length, distinct.

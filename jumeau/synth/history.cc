@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "jumeau/core/event.h"
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 namespace jumeau::synth {
 namespace {
@@ -44,7 +44,7 @@ Time DayOfYear(int year, int day_of_year) {
 }
 
 // A version 4 UUID from two raw draws.
-std::string Uuid(internal::Rng& rng) {
+std::string Uuid(Rng& rng) {
   uint64_t hi = rng.NextBits();
   uint64_t lo = rng.NextBits();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
@@ -126,7 +126,7 @@ class BundleBuilder {
   }
 
  private:
-  internal::Rng rng_;
+  Rng rng_;
   Json entries_ = Json::array();
 };
 
@@ -202,7 +202,7 @@ Status ValidateHistoryOptions(const HistoryOptions& o) {
 
 Result<ClinicalHistory> BuildHistory(const HistoryOptions& o) {
   JUMEAU_RETURN_IF_ERROR(ValidateHistoryOptions(o));
-  internal::Rng rng(o.seed);
+  Rng rng(o.seed);
   ClinicalHistory h;
 
   // Identity. Synthea-style names with digits: plainly not a real person,

@@ -13,7 +13,7 @@
 #include <system_error>
 
 #include "jumeau/core/event.h"
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 namespace jumeau::synth {
 namespace {
@@ -112,7 +112,7 @@ Status ValidateWearableOptions(const WearableOptions& o) {
 Result<WearableWeek> BuildWearable(const WearableOptions& o) {
   JUMEAU_RETURN_IF_ERROR(ValidateWearableOptions(o));
   const int64_t n = int64_t{o.days} * kMinutesPerDay;
-  internal::Rng rng(o.seed);
+  Rng rng(o.seed);
 
   // Local minutes since the epoch of minute 0, and helpers on local days.
   const int64_t local0 = (o.start + o.utc_offset).ns_since_epoch / kMinuteNs;

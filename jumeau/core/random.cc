@@ -1,10 +1,10 @@
 // Seed derivation and variates over mt19937_64. See random.h.
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 #include <cmath>
 #include <numbers>
 
-namespace jumeau::synth::internal {
+namespace jumeau {
 
 uint64_t DeriveSeed(uint64_t seed, uint64_t stream) {
   // SplitMix64 (Steele, Lea & Flood 2014) applied twice so that nearby seeds
@@ -40,4 +40,4 @@ double Rng::Exponential(double mean) {
   return -mean * std::log(1.0 - Uniform());
 }
 
-}  // namespace jumeau::synth::internal
+}  // namespace jumeau

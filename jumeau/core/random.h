@@ -1,14 +1,15 @@
-// Deterministic random numbers for the synthetic generators in jumeau/synth.
+// Deterministic random numbers for the synthetic generators (jumeau/synth)
+// and the ensemble filters (jumeau/assimilation).
 // std::mt19937_64 is fully specified by the C++ standard, but the standard
 // distributions are not, so uniform and normal variates are derived here from
 // the raw 64-bit outputs (53-bit uniforms, Box-Muller normals).
-#ifndef JUMEAU_SYNTH_INTERNAL_RANDOM_H_
-#define JUMEAU_SYNTH_INTERNAL_RANDOM_H_
+#ifndef JUMEAU_CORE_RANDOM_H_
+#define JUMEAU_CORE_RANDOM_H_
 
 #include <cstdint>
 #include <random>
 
-namespace jumeau::synth::internal {
+namespace jumeau {
 
 // Returns a well-mixed 64-bit seed for sub-stream `stream` of `seed`
 // (SplitMix64 finaliser over seed and stream), so that one user seed feeds
@@ -38,6 +39,6 @@ class Rng {
   double spare_ = 0.0;
 };
 
-}  // namespace jumeau::synth::internal
+}  // namespace jumeau
 
-#endif  // JUMEAU_SYNTH_INTERNAL_RANDOM_H_
+#endif  // JUMEAU_CORE_RANDOM_H_

@@ -1,12 +1,12 @@
 // Tests of the deterministic variates (jumeau/synth/internal/random.h).
-#include "jumeau/synth/internal/random.h"
+#include "jumeau/core/random.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-namespace jumeau::synth::internal {
+namespace jumeau {
 namespace {
 
 TEST(RandomTest, Mt19937_64IsTheStandardEngine) {
@@ -63,4 +63,4 @@ TEST(RandomTest, DerivedSeedsDiffer) {
 }
 
 }  // namespace
-}  // namespace jumeau::synth::internal
+}  // namespace jumeau
