@@ -33,7 +33,8 @@ struct AnalyzeOptions {
   // SCORE2 recalibration region. Default low (e.g. France, Spain, Belgium).
   analysis::Score2Region region = analysis::Score2Region::kLow;
   // The instant risk is computed for (the patient's age then, the latest
-  // inputs before it). Unset: the patient's last recorded instant.
+  // inputs before it). Unset: the time of the latest measured input
+  // (systolic pressure, total or HDL cholesterol).
   std::optional<Time> as_of;
 };
 

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "jumeau/analysis/risk.h"
 #include "jumeau/core/ucum_conversion.h"
@@ -121,7 +122,20 @@ std::string Percent(double fraction) {
 
 Status RunRisk(store::Store& store, const store::PatientInfo& patient,
                const AnalyzeOptions& options, AnalysisRun* run) {
-  const Time as_of = options.as_of.value_or(patient.last.value_or(Time{0}));
+  // As of the given instant, else of the latest of the measured inputs
+  // (derived results such as a stored polygenic score do not move it).
+  Time as_of = options.as_of.value_or(Time{std::numeric_limits<int64_t>::max() - 1});
+  JUMEAU_ASSIGN_OR_RETURN(auto sbp, Latest(store, patient.id, "8480-6", "mm[Hg]", as_of));
+  JUMEAU_ASSIGN_OR_RETURN(auto tc, Latest(store, patient.id, "2093-3", "mmol/L", as_of));
+  JUMEAU_ASSIGN_OR_RETURN(auto hdl, Latest(store, patient.id, "2085-9", "mmol/L", as_of));
+  if (!options.as_of) {
+    as_of = patient.last.value_or(Time{0});
+    std::optional<Time> latest;
+    for (const auto* input : {&sbp, &tc, &hdl}) {
+      if (*input && (!latest || (*input)->time > *latest)) latest = (*input)->time;
+    }
+    if (latest) as_of = *latest;
+  }
   std::vector<std::string> missing;
   // Age: the birth date as the store keeps it (the year by default: the
   // age is then exact to within a year, counted from mid-year).
@@ -142,9 +156,6 @@ Status RunRisk(store::Store& store, const store::PatientInfo& patient,
   }
   const bool male = patient.sex == "male";
   if (patient.sex != "male" && patient.sex != "female") missing.push_back("sex");
-  JUMEAU_ASSIGN_OR_RETURN(auto sbp, Latest(store, patient.id, "8480-6", "mm[Hg]", as_of));
-  JUMEAU_ASSIGN_OR_RETURN(auto tc, Latest(store, patient.id, "2093-3", "mmol/L", as_of));
-  JUMEAU_ASSIGN_OR_RETURN(auto hdl, Latest(store, patient.id, "2085-9", "mmol/L", as_of));
   JUMEAU_ASSIGN_OR_RETURN(auto smoking, Smoking(store, patient.id, as_of));
   JUMEAU_ASSIGN_OR_RETURN(
       auto diabetes,
