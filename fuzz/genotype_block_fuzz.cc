@@ -71,8 +71,9 @@ void RoundTrip(std::string_view bytes) {
     Check(gb.call_flags[v] == table.call_flags(v, 0), "call flags");
     if (dosages) {
       const float want = table.dosage(v, 0);
-      Check(std::isnan(want) ? std::isnan(gb.dosages[v]) : gb.dosages[v] == want,
-            "dosage");
+      Check(
+          std::isnan(want) ? std::isnan(gb.dosages[v]) : gb.dosages[v] == want,
+          "dosage");
     }
   }
 }
@@ -91,10 +92,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 1: {
       if (rest.size() < 2) return 0;
-      const size_t count = static_cast<uint8_t>(rest[0]) |
-                           (static_cast<size_t>(static_cast<uint8_t>(rest[1])) << 8);
+      const size_t count =
+          static_cast<uint8_t>(rest[0]) |
+          (static_cast<size_t>(static_cast<uint8_t>(rest[1])) << 8);
       jumeau::store::GenotypeBlock block;
-      CheckStatus(jumeau::store::DecodeGenotypeBlock(rest.substr(2), count, &block));
+      CheckStatus(
+          jumeau::store::DecodeGenotypeBlock(rest.substr(2), count, &block));
       break;
     }
     default:

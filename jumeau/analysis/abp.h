@@ -19,12 +19,12 @@ namespace jumeau::analysis {
 
 // One pressure pulse: samples [onset, next_onset) of the input.
 struct PressureBeat {
-  int64_t onset = 0;        // sample index of the pulse's foot
-  int64_t systole = 0;      // sample index of its maximum
-  int64_t end = 0;          // next onset (exclusive), or the end of data
-  double systolic = 0;      // maximum pressure, input unit (mm[Hg])
-  double diastolic = 0;     // minimum pressure over [onset, end)
-  double mean = 0;          // average over [onset, end)
+  int64_t onset = 0;     // sample index of the pulse's foot
+  int64_t systole = 0;   // sample index of its maximum
+  int64_t end = 0;       // next onset (exclusive), or the end of data
+  double systolic = 0;   // maximum pressure, input unit (mm[Hg])
+  double diastolic = 0;  // minimum pressure over [onset, end)
+  double mean = 0;       // average over [onset, end)
 };
 
 struct AbpOptions {

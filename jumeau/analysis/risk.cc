@@ -44,19 +44,19 @@ struct FraminghamModel {
   double ln_age, ln_tchol, ln_hdl, ln_sbp_untreated, ln_sbp_treated, smoker,
       diabetes, baseline_survival, mean;
 };
-constexpr FraminghamModel kFraminghamMen = {
-    3.06117, 1.12370, -0.93263, 1.93303, 1.99881, 0.65451, 0.57367,
-    0.88936, 23.9802};
-constexpr FraminghamModel kFraminghamWomen = {
-    2.32888, 1.20904, -0.70833, 2.76157, 2.82263, 0.52873, 0.69154,
-    0.95012, 26.1931};
+constexpr FraminghamModel kFraminghamMen = {3.06117, 1.12370, -0.93263,
+                                            1.93303, 1.99881, 0.65451,
+                                            0.57367, 0.88936, 23.9802};
+constexpr FraminghamModel kFraminghamWomen = {2.32888, 1.20904, -0.70833,
+                                              2.76157, 2.82263, 0.52873,
+                                              0.69154, 0.95012, 26.1931};
 // The BMI form: ln_tchol is the coefficient of ln(BMI), ln_hdl unused.
-constexpr FraminghamModel kFraminghamBmiMen = {
-    3.11296, 0.79277, 0.0, 1.85508, 1.92672, 0.70953, 0.53160,
-    0.88431, 23.9388};
-constexpr FraminghamModel kFraminghamBmiWomen = {
-    2.72107, 0.51125, 0.0, 2.81291, 2.88267, 0.61868, 0.77763,
-    0.94833, 26.0145};
+constexpr FraminghamModel kFraminghamBmiMen = {3.11296, 0.79277, 0.0,
+                                               1.85508, 1.92672, 0.70953,
+                                               0.53160, 0.88431, 23.9388};
+constexpr FraminghamModel kFraminghamBmiWomen = {2.72107, 0.51125, 0.0,
+                                                 2.81291, 2.88267, 0.61868,
+                                                 0.77763, 0.94833, 26.0145};
 
 Status CheckFramingham(const FraminghamInputs& in) {
   JUMEAU_RETURN_IF_ERROR(InRange(in.age_years, 30, 74, "age (years)"));
@@ -119,8 +119,8 @@ Result<double> Framingham2008Risk(const FraminghamInputs& in) {
   JUMEAU_RETURN_IF_ERROR(CheckFramingham(in));
   JUMEAU_RETURN_IF_ERROR(InRange(in.total_cholesterol_mg_per_dl, 50, 600,
                                  "total cholesterol (mg/dL)"));
-  JUMEAU_RETURN_IF_ERROR(InRange(in.hdl_cholesterol_mg_per_dl, 5, 200,
-                                 "HDL cholesterol (mg/dL)"));
+  JUMEAU_RETURN_IF_ERROR(
+      InRange(in.hdl_cholesterol_mg_per_dl, 5, 200, "HDL cholesterol (mg/dL)"));
   const FraminghamModel& m =
       in.sex == Sex::kMale ? kFraminghamMen : kFraminghamWomen;
   return FraminghamFromSum(

@@ -23,10 +23,10 @@ enum class Score2Region { kLow, kModerate, kHigh, kVeryHigh };
 Result<Score2Region> ParseScore2Region(std::string_view name);
 
 struct Score2Inputs {
-  double age_years = 0;        // valid 40-69 (SCORE2's range)
+  double age_years = 0;  // valid 40-69 (SCORE2's range)
   Sex sex = Sex::kMale;
   bool current_smoker = false;
-  double systolic_mmhg = 0;    // valid 60-250
+  double systolic_mmhg = 0;                 // valid 60-250
   double total_cholesterol_mmol_per_l = 0;  // valid 1-20
   double hdl_cholesterol_mmol_per_l = 0;    // valid 0.2-5
   // SCORE2 is not meant for people with diabetes (the model has the term
@@ -50,7 +50,7 @@ struct FraminghamInputs {
   Sex sex = Sex::kMale;
   bool current_smoker = false;
   bool diabetes = false;
-  double systolic_mmhg = 0;     // valid 60-250
+  double systolic_mmhg = 0;  // valid 60-250
   bool treated_hypertension = false;
   // The laboratory form: both cholesterols, mg/dL (valid 50-600 and 5-200).
   double total_cholesterol_mg_per_dl = 0;

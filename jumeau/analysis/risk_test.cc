@@ -58,9 +58,9 @@ TEST(RiskTest, Framingham2008TestVector) {
   // Treatment, smoking and diabetes each raise the risk.
   for (int k = 0; k < 3; ++k) {
     FraminghamInputs more = in;
-    (k == 0 ? more.treated_hypertension
-            : k == 1 ? more.current_smoker
-                     : more.diabetes) = true;
+    (k == 0   ? more.treated_hypertension
+     : k == 1 ? more.current_smoker
+              : more.diabetes) = true;
     EXPECT_GT(*Framingham2008Risk(more), *Framingham2008Risk(in));
   }
   // The BMI form is in the same range for the same person (BMI 27).

@@ -74,7 +74,8 @@ Result<std::vector<RollupBucket>> Rollup(std::span<const Time> times,
     if (!std::isfinite(v)) continue;
     const Time start = BucketStart(times[i], scale);
     if (out.empty() || out.back().start != start) {
-      if (!out.empty()) out.back().mean = sum / static_cast<double>(out.back().count);
+      if (!out.empty())
+        out.back().mean = sum / static_cast<double>(out.back().count);
       RollupBucket b;
       b.start = start;
       b.end = NextBucketStart(start, scale);
@@ -88,7 +89,8 @@ Result<std::vector<RollupBucket>> Rollup(std::span<const Time> times,
     sum += v;
     ++b.count;
   }
-  if (!out.empty()) out.back().mean = sum / static_cast<double>(out.back().count);
+  if (!out.empty())
+    out.back().mean = sum / static_cast<double>(out.back().count);
   return out;
 }
 

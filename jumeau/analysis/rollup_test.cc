@@ -26,11 +26,10 @@ TEST(RollupTest, CalendarBucketsInUtc) {
 }
 
 TEST(RollupTest, MeanMinMaxCountPerBucketSkippingGapsAndNan) {
-  const std::vector<Time> t = {At("2019-03-02T08:00:10Z"),
-                               At("2019-03-02T08:00:50Z"),
-                               At("2019-03-02T08:01:00Z"),
-                               At("2019-03-02T08:03:59Z"),
-                               At("2019-03-02T08:03:59.5Z")};
+  const std::vector<Time> t = {
+      At("2019-03-02T08:00:10Z"), At("2019-03-02T08:00:50Z"),
+      At("2019-03-02T08:01:00Z"), At("2019-03-02T08:03:59Z"),
+      At("2019-03-02T08:03:59.5Z")};
   const std::vector<double> v = {60, 70, 80, std::nan(""), 90};
   auto r = Rollup(t, v, RollupScale::kMinute);
   ASSERT_TRUE(r.ok());

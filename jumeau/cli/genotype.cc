@@ -52,13 +52,11 @@ void AddGenotypeVerb(CLI::App& app, Action* action) {
                               {"genome_build", t.genome_build()},
                               {"variants", nlohmann::json::array()}};
         for (size_t v = 0; v < t.variant_count(); ++v) {
-          nlohmann::json j = {{"chrom", t.chrom(v)},
-                              {"pos", t.position(v)},
-                              {"id", t.id(v)},
-                              {"ref", t.ref(v)},
-                              {"alt", t.alt(v)},
-                              {"gt", CallText(t, v)}};
-          if (t.alt_count(v, 0) != kMissingCall) j["alt_count"] = t.alt_count(v, 0);
+          nlohmann::json j = {{"chrom", t.chrom(v)}, {"pos", t.position(v)},
+                              {"id", t.id(v)},       {"ref", t.ref(v)},
+                              {"alt", t.alt(v)},     {"gt", CallText(t, v)}};
+          if (t.alt_count(v, 0) != kMissingCall)
+            j["alt_count"] = t.alt_count(v, 0);
           if (!std::isnan(t.dosage(v, 0))) j["ds"] = t.dosage(v, 0);
           if (t.multiallelic(v)) j["multiallelic"] = true;
           if (t.phased(v, 0)) j["phased"] = true;
@@ -67,9 +65,9 @@ void AddGenotypeVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      std::printf("# %zu variants, genome build %s\n", t.variant_count(),
-                  t.genome_build().empty() ? "unknown"
-                                           : t.genome_build().c_str());
+      std::printf(
+          "# %zu variants, genome build %s\n", t.variant_count(),
+          t.genome_build().empty() ? "unknown" : t.genome_build().c_str());
       std::printf("%-6s %11s %-14s %-6s %-6s %-5s %s\n", "CHROM", "POS", "ID",
                   "REF", "ALT", "GT", "DS");
       for (size_t v = 0; v < t.variant_count(); ++v) {

@@ -41,7 +41,8 @@ void AddScoreVerb(CLI::App& app, Action* action) {
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));
-      JUMEAU_ASSIGN_OR_RETURN(const ScoringFile scoring, io::ReadPgs(args->pgs));
+      JUMEAU_ASSIGN_OR_RETURN(const ScoringFile scoring,
+                              io::ReadPgs(args->pgs));
       JUMEAU_ASSIGN_OR_RETURN(const GenotypeTable genotypes,
                               store->Genotypes(patient.id, {}));
       if (genotypes.variant_count() == 0) {
@@ -54,20 +55,20 @@ void AddScoreVerb(CLI::App& app, Action* action) {
       // One sample: a missing genotype contributes nothing (there is no
       // cohort to take a mean from).
       options.missing = analysis::MissingGenotypes::kZero;
-      JUMEAU_ASSIGN_OR_RETURN(
-          const analysis::PgsScores scores,
-          analysis::ScorePgs(scoring, genotypes, options));
+      JUMEAU_ASSIGN_OR_RETURN(const analysis::PgsScores scores,
+                              analysis::ScorePgs(scoring, genotypes, options));
       const std::string pgs_id =
-          scoring.pgs_id.empty() ? std::filesystem::path(args->pgs).stem().string()
-                                 : scoring.pgs_id;
+          scoring.pgs_id.empty()
+              ? std::filesystem::path(args->pgs).stem().string()
+              : scoring.pgs_id;
 
       // Provenance: a derived source keyed by the scoring file's content,
       // the patient, the genotype sources and the options.
       JUMEAU_ASSIGN_OR_RETURN(const std::string file_hash,
                               ingest::HashFiles({args->pgs}));
       JUMEAU_ASSIGN_OR_RETURN(const auto sets, store->GenotypeSets(patient.id));
-      std::string key = "pgs-score:" + file_hash + ":" + patient.pseudonym +
-                        ":sources";
+      std::string key =
+          "pgs-score:" + file_hash + ":" + patient.pseudonym + ":sources";
       for (const auto& s : sets) key += "," + std::to_string(s.source_id);
       key += ":overlap=" + FormatValue(args->min_overlap) +
              ":ambiguous=" + (args->keep_ambiguous ? "1" : "0");
@@ -106,30 +107,31 @@ void AddScoreVerb(CLI::App& app, Action* action) {
         JUMEAU_RETURN_IF_ERROR((*txn)->Commit());
       }
       if (args->json) {
-        nlohmann::json j = {
-            {"patient", patient.pseudonym},
-            {"pgs_id", pgs_id},
-            {"trait", scoring.trait_reported},
-            {"sum", sum},
-            {"average", average},
-            {"allele_count", scores.allele_counts.at(0)},
-            {"variants_total", scores.match.variants_total},
-            {"variants_matched", scores.match.variants_matched},
-            {"overlap", scores.match.overlap()},
-            {"flipped", scores.match.flipped},
-            {"already_stored", already_stored},
-            {"warnings", d.warnings}};
+        nlohmann::json j = {{"patient", patient.pseudonym},
+                            {"pgs_id", pgs_id},
+                            {"trait", scoring.trait_reported},
+                            {"sum", sum},
+                            {"average", average},
+                            {"allele_count", scores.allele_counts.at(0)},
+                            {"variants_total", scores.match.variants_total},
+                            {"variants_matched", scores.match.variants_matched},
+                            {"overlap", scores.match.overlap()},
+                            {"flipped", scores.match.flipped},
+                            {"already_stored", already_stored},
+                            {"warnings", d.warnings}};
         std::printf("%s\n", j.dump(2).c_str());
         return Status::Ok();
       }
       std::printf("%s\n", scores.match.BriefReport().c_str());
-      std::printf("patient %s: %s score %s (sum of weight x dosage; average "
-                  "%s over %lld alleles)%s\n",
-                  patient.pseudonym.c_str(), pgs_id.c_str(),
-                  FormatValue(sum).c_str(), FormatValue(average).c_str(),
-                  static_cast<long long>(scores.allele_counts.at(0)),
-                  already_stored ? "; already stored" : "; stored");
-      for (const auto& w : d.warnings) std::printf("  warning: %s\n", w.c_str());
+      std::printf(
+          "patient %s: %s score %s (sum of weight x dosage; average "
+          "%s over %lld alleles)%s\n",
+          patient.pseudonym.c_str(), pgs_id.c_str(), FormatValue(sum).c_str(),
+          FormatValue(average).c_str(),
+          static_cast<long long>(scores.allele_counts.at(0)),
+          already_stored ? "; already stored" : "; stored");
+      for (const auto& w : d.warnings)
+        std::printf("  warning: %s\n", w.c_str());
       return Status::Ok();
     };
   });

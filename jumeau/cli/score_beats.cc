@@ -87,8 +87,8 @@ void AddScoreBeatsVerb(CLI::App& app, Action* action) {
           found = true;
         }
         if (!found) options.record_start = ref_events.front().time;
-        rows.push_back({p.pseudonym,
-                        analysis::MatchBeats(reference, detected, options)});
+        rows.push_back(
+            {p.pseudonym, analysis::MatchBeats(reference, detected, options)});
       }
       if (rows.empty()) {
         return NotFoundError("no patient has beats from origin '" +

@@ -116,9 +116,11 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
       // Clinical history: events of record sources (FHIR resource types),
       // the rest are annotations of recordings or derived results.
       static const std::set<std::string> kClinical = {
-          "Observation", "Condition", "MedicationRequest",
-          "MedicationStatement", "Procedure", "Encounter",
-          "AllergyIntolerance", "Immunization", "DiagnosticReport", "Device"};
+          "Observation",        "Condition",
+          "MedicationRequest",  "MedicationStatement",
+          "Procedure",          "Encounter",
+          "AllergyIntolerance", "Immunization",
+          "DiagnosticReport",   "Device"};
 
       std::optional<std::vector<store::StoredEvent>> window;
       if (from || to) {
@@ -135,12 +137,13 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
                               {"sex", patient.sex}};
         out["events"] = nlohmann::json::array();
         for (const auto& g : groups) {
-          out["events"].push_back({{"origin", g.origin},
-                                   {"system", g.code_system},
-                                   {"count", g.count},
-                                   {"first", FormatIso8601(g.first)},
-                                   {"last", FormatIso8601(g.last)},
-                                   {"clinical", kClinical.count(g.origin) > 0}});
+          out["events"].push_back(
+              {{"origin", g.origin},
+               {"system", g.code_system},
+               {"count", g.count},
+               {"first", FormatIso8601(g.first)},
+               {"last", FormatIso8601(g.last)},
+               {"clinical", kClinical.count(g.origin) > 0}});
         }
         out["recordings"] = nlohmann::json::array();
         for (const auto& [id, r] : recorded) {
@@ -148,7 +151,8 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
               {{"source_id", id},
                {"format", r.format},
                {"signals", r.labels},
-               {"rates", std::vector<std::string>(r.rates.begin(), r.rates.end())},
+               {"rates",
+                std::vector<std::string>(r.rates.begin(), r.rates.end())},
                {"start", FormatIso8601(r.start)},
                {"end", FormatIso8601(r.end)}});
         }
@@ -181,7 +185,8 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
       }
 
       std::printf("patient %s", patient.pseudonym.c_str());
-      if (!patient.birth.empty()) std::printf(", born %s", patient.birth.c_str());
+      if (!patient.birth.empty())
+        std::printf(", born %s", patient.birth.c_str());
       if (!patient.sex.empty()) std::printf(", %s", patient.sex.c_str());
       std::printf("\n");
       // Clinical history in one line, then the other event groups.
@@ -202,7 +207,8 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
       }
       for (const auto& [id, r] : recorded) {
         std::string rates;
-        for (const auto& rate : r.rates) rates += (rates.empty() ? "" : ", ") + rate;
+        for (const auto& rate : r.rates)
+          rates += (rates.empty() ? "" : ", ") + rate;
         std::string labels;
         for (size_t i = 0; i < r.labels.size() && i < 4; ++i)
           labels += (i ? ", " : "") + r.labels[i];
@@ -214,11 +220,11 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
       }
       for (const auto& g : groups) {
         if (kClinical.count(g.origin)) continue;
-        std::printf("  %lld events %s(%s) %s",
-                    static_cast<long long>(g.count),
+        std::printf("  %lld events %s(%s) %s", static_cast<long long>(g.count),
                     g.origin.empty() ? "" : (g.origin + " ").c_str(),
                     g.code_system.c_str(), Day(g.first).c_str());
-        if (Day(g.last) != Day(g.first)) std::printf(" to %s", Day(g.last).c_str());
+        if (Day(g.last) != Day(g.first))
+          std::printf(" to %s", Day(g.last).c_str());
         std::printf("\n");
       }
       if (!derived_streams.empty()) {
@@ -232,11 +238,11 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
                     static_cast<long long>(total), list.c_str());
       }
       for (const auto& s : sets) {
-        std::printf("  genotype %lld variants (%s), %lld called\n",
-                    static_cast<long long>(s.variant_count),
-                    s.genome_build.empty() ? "build unknown"
-                                           : s.genome_build.c_str(),
-                    static_cast<long long>(s.called));
+        std::printf(
+            "  genotype %lld variants (%s), %lld called\n",
+            static_cast<long long>(s.variant_count),
+            s.genome_build.empty() ? "build unknown" : s.genome_build.c_str(),
+            static_cast<long long>(s.called));
       }
       if (window) {
         std::printf("events %s to %s:\n",

@@ -110,8 +110,8 @@ Result<std::vector<AnalysisRun>> Analyze(store::Store& store,
     if (std::find(all.begin(), all.end(), w) == all.end()) {
       std::string known;
       for (const auto& a : all) known += (known.empty() ? "" : ", ") + a;
-      return InvalidArgumentError("unknown analysis '" + w + "' (known: " +
-                                  known + ")");
+      return InvalidArgumentError("unknown analysis '" + w +
+                                  "' (known: " + known + ")");
     }
   }
   std::vector<AnalysisRun> runs;

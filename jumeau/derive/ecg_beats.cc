@@ -28,9 +28,11 @@ namespace {
 // Labels of signals recorded in mV that are not ECG leads (WFDB's default
 // unit is mV, so a respiration or plethysmograph channel may claim it).
 bool NotAnEcgLead(std::string label) {
-  for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (const char* other : {"RESP", "PLETH", "PPG", "SPO2", "ABP", "ART", "PAP",
-                            "CVP", "ICP", "CO2", "EEG", "EMG", "EOG", "PULSE"}) {
+  for (char& c : label)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const char* other :
+       {"RESP", "PLETH", "PPG", "SPO2", "ABP", "ART", "PAP", "CVP", "ICP",
+        "CO2", "EEG", "EMG", "EOG", "PULSE"}) {
     if (label.find(other) != std::string::npos) return true;
   }
   return false;
@@ -40,10 +42,13 @@ struct Flag {
   const char* code;
   const char* display;
 };
-constexpr Flag kBradycardia = {"bradycardia", "Bradycardia (mean heart rate below 50 /min)"};
-constexpr Flag kTachycardia = {"tachycardia", "Tachycardia (mean heart rate above 100 /min)"};
-constexpr Flag kIrregular = {"irregular-rr",
-                             "Irregular RR intervals (suggestive of atrial fibrillation)"};
+constexpr Flag kBradycardia = {"bradycardia",
+                               "Bradycardia (mean heart rate below 50 /min)"};
+constexpr Flag kTachycardia = {"tachycardia",
+                               "Tachycardia (mean heart rate above 100 /min)"};
+constexpr Flag kIrregular = {
+    "irregular-rr",
+    "Irregular RR intervals (suggestive of atrial fibrillation)"};
 
 // Rhythm flags of the beats at `times`, per window of `window` from `start`.
 std::vector<Event> RhythmFlags(const std::vector<Time>& times, Time start,
@@ -128,13 +133,14 @@ Status RunEcg(store::Store& store, const store::PatientInfo& patient,
     std::vector<analysis::QrsLead> qrs_leads;
     for (size_t l = 0; l < leads.size() && l < 2; ++l) {
       JUMEAU_ASSIGN_OR_RETURN(
-          auto lead, store.ReadSamples(leads[l]->id, 0, leads[l]->sample_count));
+          auto lead,
+          store.ReadSamples(leads[l]->id, 0, leads[l]->sample_count));
       samples.push_back(std::move(lead));
     }
     for (size_t l = 0; l < samples.size(); ++l)
       qrs_leads.push_back({samples[l], leads[l]->signal.scale});
-    JUMEAU_ASSIGN_OR_RETURN(
-        const auto result, analysis::DetectQrs(qrs_leads, first.signal.rate));
+    JUMEAU_ASSIGN_OR_RETURN(const auto result,
+                            analysis::DetectQrs(qrs_leads, first.signal.rate));
     std::vector<Event> events;
     std::vector<Time> times;
     events.reserve(result.beats.size());
@@ -176,7 +182,8 @@ Status RunEcg(store::Store& store, const store::PatientInfo& patient,
                   result.noisy.size(), flag_count);
     run->results.push_back(line);
   }
-  if (recordings.empty()) run->notes.push_back("no ECG streams (mV, 100-2000 Hz)");
+  if (recordings.empty())
+    run->notes.push_back("no ECG streams (mV, 100-2000 Hz)");
   return out.Commit();
 }
 

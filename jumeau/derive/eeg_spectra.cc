@@ -41,8 +41,8 @@ Status RunEeg(store::Store& store, const store::PatientInfo& patient,
                       static_cast<double>(meta.rate.denominator());
     if (hz < 64) continue;
     Signal signal = meta;
-    JUMEAU_ASSIGN_OR_RETURN(signal.samples,
-                            store.ReadSamples(stream.id, 0, stream.sample_count));
+    JUMEAU_ASSIGN_OR_RETURN(
+        signal.samples, store.ReadSamples(stream.id, 0, stream.sample_count));
     JUMEAU_ASSIGN_OR_RETURN(
         const auto windows,
         analysis::ComputeEegFeaturesPerWindow(signal, window, window));
@@ -72,8 +72,8 @@ Status RunEeg(store::Store& store, const store::PatientInfo& patient,
     }
     JUMEAU_RETURN_IF_ERROR(out.AddGriddedSeries(stream.name + " alpha peak",
                                                 "Hz", window, t, peak, 1e-4));
-    JUMEAU_RETURN_IF_ERROR(
-        out.AddGriddedSeries(stream.name + " SEF95", "Hz", window, t, edge, 1e-4));
+    JUMEAU_RETURN_IF_ERROR(out.AddGriddedSeries(stream.name + " SEF95", "Hz",
+                                                window, t, edge, 1e-4));
     std::vector<Event> events;
     if (2 * line_noise > static_cast<int>(windows.size())) {
       ++noisy;

@@ -31,10 +31,11 @@ Status RunHrv(store::Store& store, const store::PatientInfo& patient,
     if (rr.size() < 10) continue;
     const Time start =
         analysis::BucketStart(times.front(), analysis::RollupScale::kMinute);
-    const Time end = start + Duration{((times.back() - start).ns / window.ns + 1) *
-                                      window.ns};
-    JUMEAU_ASSIGN_OR_RETURN(const auto windows,
-                            analysis::ComputeHrvWindows(rr, start, end, window));
+    const Time end =
+        start +
+        Duration{((times.back() - start).ns / window.ns + 1) * window.ns};
+    JUMEAU_ASSIGN_OR_RETURN(const auto windows, analysis::ComputeHrvWindows(
+                                                    rr, start, end, window));
     std::vector<Time> t;
     struct Column {
       const char* name;
@@ -57,21 +58,18 @@ Status RunHrv(store::Store& store, const store::PatientInfo& patient,
         columns[c].values.push_back(v[c]);
     }
     for (const auto& c : columns) {
-      JUMEAU_RETURN_IF_ERROR(out.AddGriddedSeries(lead + " " + c.name, c.unit,
-                                                  window, t, c.values,
-                                                  c.resolution));
+      JUMEAU_RETURN_IF_ERROR(out.AddGriddedSeries(
+          lead + " " + c.name, c.unit, window, t, c.values, c.resolution));
     }
     JUMEAU_ASSIGN_OR_RETURN(const auto whole, analysis::ComputeHrv(rr));
     const struct {
       const char* code;
       const char* unit;
       double value;
-    } overall[] = {{"SDNN", "ms", whole.sdnn_ms},
-                   {"RMSSD", "ms", whole.rmssd_ms},
-                   {"pNN50", "%", whole.pnn50_percent},
-                   {"SDANN", "ms", whole.sdann_ms},
-                   {"LF", "ms2", whole.lf_ms2},
-                   {"HF", "ms2", whole.hf_ms2}};
+    } overall[] = {
+        {"SDNN", "ms", whole.sdnn_ms},       {"RMSSD", "ms", whole.rmssd_ms},
+        {"pNN50", "%", whole.pnn50_percent}, {"SDANN", "ms", whole.sdann_ms},
+        {"LF", "ms2", whole.lf_ms2},         {"HF", "ms2", whole.hf_ms2}};
     std::vector<Event> events;
     for (const auto& o : overall) {
       if (!std::isfinite(o.value)) continue;
@@ -87,10 +85,11 @@ Status RunHrv(store::Store& store, const store::PatientInfo& patient,
     }
     JUMEAU_RETURN_IF_ERROR(out.AddEvents(std::move(events)));
     char line[200];
-    std::snprintf(line, sizeof line,
-                  "%s: %zu windows; SDNN %.1f ms, RMSSD %.1f ms, LF/HF %.2f",
-                  lead.c_str(), windows.size(), whole.sdnn_ms, whole.rmssd_ms,
-                  whole.hf_ms2 > 0 ? whole.lf_ms2 / whole.hf_ms2 : std::nan(""));
+    std::snprintf(
+        line, sizeof line,
+        "%s: %zu windows; SDNN %.1f ms, RMSSD %.1f ms, LF/HF %.2f",
+        lead.c_str(), windows.size(), whole.sdnn_ms, whole.rmssd_ms,
+        whole.hf_ms2 > 0 ? whole.lf_ms2 / whole.hf_ms2 : std::nan(""));
     run->results.push_back(line);
   }
   if (by_lead.empty())

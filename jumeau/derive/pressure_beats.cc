@@ -39,7 +39,8 @@ Status RunAbp(store::Store& store, const store::PatientInfo& patient,
                       static_cast<double>(s.rate.denominator());
     if (hz < 50) continue;
     JUMEAU_ASSIGN_OR_RETURN(
-        const auto digital, store.ReadSamples(stream.id, 0, stream.sample_count));
+        const auto digital,
+        store.ReadSamples(stream.id, 0, stream.sample_count));
     const std::vector<double> pressure = Physical(digital, s);
     JUMEAU_ASSIGN_OR_RETURN(const auto beats,
                             analysis::DetectPressureBeats(pressure, s.rate));
@@ -53,9 +54,10 @@ Status RunAbp(store::Store& store, const store::PatientInfo& patient,
         const char* code;
         const char* display;
         double value;
-      } parts[] = {{"76215-4", "Invasive Systolic blood pressure", b.systolic},
-                   {"76214-7", "Invasive Diastolic blood pressure", b.diastolic},
-                   {"76213-9", "Invasive Mean blood pressure", b.mean}};
+      } parts[] = {
+          {"76215-4", "Invasive Systolic blood pressure", b.systolic},
+          {"76214-7", "Invasive Diastolic blood pressure", b.diastolic},
+          {"76213-9", "Invasive Mean blood pressure", b.mean}};
       for (const auto& part : parts) {
         Event e;
         e.time = onset;

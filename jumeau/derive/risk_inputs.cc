@@ -21,7 +21,8 @@ namespace jumeau::derive::internal {
 namespace {
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -68,13 +69,13 @@ Result<std::optional<Input>> Smoking(store::Store& store, store::PatientId p,
   const Event& e = events.back().event;
   const std::string code = e.value_code ? e.value_code->code : "";
   const std::string text = Lower(e.value_code ? e.value_code->display : e.text);
-  const bool current =
-      code == "449868002" || code == "428041000124106" || code == "77176002" ||
-      code == "428071000124103" || code == "428061000124105" ||
-      (text.find("smoker") != std::string::npos &&
-       text.find("never") == std::string::npos &&
-       text.find("former") == std::string::npos &&
-       text.find("ex-") == std::string::npos);
+  const bool current = code == "449868002" || code == "428041000124106" ||
+                       code == "77176002" || code == "428071000124103" ||
+                       code == "428061000124105" ||
+                       (text.find("smoker") != std::string::npos &&
+                        text.find("never") == std::string::npos &&
+                        text.find("former") == std::string::npos &&
+                        text.find("ex-") == std::string::npos);
   return std::optional<Input>(
       Input{current ? 1.0 : 0.0, e.time,
             std::string(current ? "current smoker" : "not a current smoker") +
@@ -104,8 +105,7 @@ Result<std::optional<Input>> FirstMatching(
       for (const char* w : words)
         match = match || display.find(w) != std::string::npos;
       if (match && (!found || e.time < found->time)) {
-        found = Input{1.0, e.time,
-                      e.code.display + " (" + Day(e.time) + ")"};
+        found = Input{1.0, e.time, e.code.display + " (" + Day(e.time) + ")"};
       }
     }
   }
@@ -124,15 +124,20 @@ Status RunRisk(store::Store& store, const store::PatientInfo& patient,
                const AnalyzeOptions& options, AnalysisRun* run) {
   // As of the given instant, else of the latest of the measured inputs
   // (derived results such as a stored polygenic score do not move it).
-  Time as_of = options.as_of.value_or(Time{std::numeric_limits<int64_t>::max() - 1});
-  JUMEAU_ASSIGN_OR_RETURN(auto sbp, Latest(store, patient.id, "8480-6", "mm[Hg]", as_of));
-  JUMEAU_ASSIGN_OR_RETURN(auto tc, Latest(store, patient.id, "2093-3", "mmol/L", as_of));
-  JUMEAU_ASSIGN_OR_RETURN(auto hdl, Latest(store, patient.id, "2085-9", "mmol/L", as_of));
+  Time as_of =
+      options.as_of.value_or(Time{std::numeric_limits<int64_t>::max() - 1});
+  JUMEAU_ASSIGN_OR_RETURN(auto sbp,
+                          Latest(store, patient.id, "8480-6", "mm[Hg]", as_of));
+  JUMEAU_ASSIGN_OR_RETURN(auto tc,
+                          Latest(store, patient.id, "2093-3", "mmol/L", as_of));
+  JUMEAU_ASSIGN_OR_RETURN(auto hdl,
+                          Latest(store, patient.id, "2085-9", "mmol/L", as_of));
   if (!options.as_of) {
     as_of = patient.last.value_or(Time{0});
     std::optional<Time> latest;
     for (const auto* input : {&sbp, &tc, &hdl}) {
-      if (*input && (!latest || (*input)->time > *latest)) latest = (*input)->time;
+      if (*input && (!latest || (*input)->time > *latest))
+        latest = (*input)->time;
     }
     if (latest) as_of = *latest;
   }
@@ -143,19 +148,22 @@ Status RunRisk(store::Store& store, const store::PatientInfo& patient,
   if (patient.birth.size() >= 4) {
     const int year = std::stoi(patient.birth.substr(0, 4));
     const CivilTime now = ToCivil(as_of);
-    const double day_of_year = (as_of - FromCivil(CivilTime{now.year, 1, 1})).seconds() / 86400.0;
+    const double day_of_year =
+        (as_of - FromCivil(CivilTime{now.year, 1, 1})).seconds() / 86400.0;
     double born_day = 182.5;  // mid-year when only the year is kept
     if (patient.birth.size() >= 10) {
       const CivilTime b{year, std::stoi(patient.birth.substr(5, 2)),
                         std::stoi(patient.birth.substr(8, 2))};
-      born_day = (FromCivil(b) - FromCivil(CivilTime{year, 1, 1})).seconds() / 86400.0;
+      born_day =
+          (FromCivil(b) - FromCivil(CivilTime{year, 1, 1})).seconds() / 86400.0;
     }
     age = (now.year - year) + (day_of_year - born_day) / 365.25;
   } else {
     missing.push_back("birth date");
   }
   const bool male = patient.sex == "male";
-  if (patient.sex != "male" && patient.sex != "female") missing.push_back("sex");
+  if (patient.sex != "male" && patient.sex != "female")
+    missing.push_back("sex");
   JUMEAU_ASSIGN_OR_RETURN(auto smoking, Smoking(store, patient.id, as_of));
   JUMEAU_ASSIGN_OR_RETURN(
       auto diabetes,
@@ -163,13 +171,13 @@ Status RunRisk(store::Store& store, const store::PatientInfo& patient,
                     {"44054006", "46635009", "73211009"}, {"diabet"}));
   JUMEAU_ASSIGN_OR_RETURN(
       auto treatment,
-      FirstMatching(store, patient.id, as_of,
-                    {"MedicationRequest", "MedicationStatement"}, {},
-                    {"lisinopril", "enalapril", "ramipril", "perindopril",
-                     "losartan", "valsartan", "candesartan", "irbesartan",
-                     "amlodipine", "nifedipine", "hydrochlorothiazide",
-                     "chlorthalidone", "indapamide", "metoprolol", "atenolol",
-                     "bisoprolol", "carvedilol"}));
+      FirstMatching(
+          store, patient.id, as_of,
+          {"MedicationRequest", "MedicationStatement"}, {},
+          {"lisinopril", "enalapril", "ramipril", "perindopril", "losartan",
+           "valsartan", "candesartan", "irbesartan", "amlodipine", "nifedipine",
+           "hydrochlorothiazide", "chlorthalidone", "indapamide", "metoprolol",
+           "atenolol", "bisoprolol", "carvedilol"}));
   if (!sbp) missing.push_back("systolic pressure (LOINC 8480-6)");
   if (!tc) missing.push_back("total cholesterol (LOINC 2093-3)");
   if (!hdl) missing.push_back("HDL cholesterol (LOINC 2085-9)");
@@ -189,7 +197,8 @@ Status RunRisk(store::Store& store, const store::PatientInfo& patient,
   const std::string inputs =
       std::string(age_text) + ", " + patient.sex + ", systolic " + sbp->text +
       ", total cholesterol " + tc->text + ", HDL " + hdl->text + ", " +
-      smoking->text + ", diabetes: " + (diabetes ? diabetes->text : "none recorded") +
+      smoking->text +
+      ", diabetes: " + (diabetes ? diabetes->text : "none recorded") +
       ", antihypertensive: " + (treatment ? treatment->text : "none recorded");
   std::vector<Event> events;
   analysis::Score2Inputs s2;

@@ -61,8 +61,10 @@ Status RunRollup(store::Store& store, const store::PatientInfo& patient,
     for (const auto& se : events) {
       if (!se.event.value) continue;
       // One series per channel when a patient has several recordings.
-      Series& s = series[std::string(wanted.name) +
-                         (se.event.channel.empty() ? "" : " (" + se.event.channel + ")")];
+      Series& s =
+          series[std::string(wanted.name) +
+                 (se.event.channel.empty() ? ""
+                                           : " (" + se.event.channel + ")")];
       s.times.push_back(se.event.time);
       s.values.push_back(*se.event.value);
       s.unit = se.event.unit;
@@ -92,8 +94,9 @@ Status RunRollup(store::Store& store, const store::PatientInfo& patient,
     // Streams of one series may interleave (segments): sort by time.
     std::vector<size_t> order(s.times.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return s.times[a] < s.times[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return s.times[a] < s.times[b];
+    });
     std::vector<Time> times;
     std::vector<double> values;
     for (size_t i : order) {

@@ -345,10 +345,10 @@ Result<IngestReport> IngestRecording(store::Store& store,
                           ReadRecordAnnotations(source, header, &files));
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe(files, header.format,
-               source.kind == SourceKind::kEdf ? "jumeau.io.edf"
-                                               : "jumeau.io.wfdb",
-               options, &report));
+      Describe(
+          files, header.format,
+          source.kind == SourceKind::kEdf ? "jumeau.io.edf" : "jumeau.io.wfdb",
+          options, &report));
   d.warnings = header.warnings;
   std::string key;
   if (source.kind == SourceKind::kWfdb) {

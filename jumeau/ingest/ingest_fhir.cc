@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <vector>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "jumeau/ingest/internal/sources.h"
 #include "jumeau/io/fhir.h"
@@ -25,7 +25,8 @@ std::string_view PatientIdOf(std::string_view ref) {
   const size_t slash = ref.rfind('/');
   if (slash == std::string_view::npos) return ref;
   const std::string_view head = ref.substr(0, slash);
-  const size_t type_start = head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1;
+  const size_t type_start =
+      head.rfind('/') == std::string_view::npos ? 0 : head.rfind('/') + 1;
   if (head.substr(type_start) != "Patient") return "";
   return ref.substr(slash + 1);
 }
@@ -111,8 +112,7 @@ class StoreSink final : public io::FhirSink {
   store::SourceTransaction* txn_;
   IngestReport* report_;
   // Patient.id -> store patient, for every patient met.
-  std::unordered_map<std::string, store::PatientId, StringHash,
-                     std::equal_to<>>
+  std::unordered_map<std::string, store::PatientId, StringHash, std::equal_to<>>
       by_patient_id_;
 };
 
@@ -147,8 +147,9 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
   JUMEAU_ASSIGN_OR_RETURN(const auto files, FhirFiles(source.path));
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe(files, std::filesystem::is_directory(source.path) ? "FHIR Bulk Data"
-                                                                 : "FHIR R4",
+      Describe(files,
+               std::filesystem::is_directory(source.path) ? "FHIR Bulk Data"
+                                                          : "FHIR R4",
                "jumeau.io.fhir", options, &report));
   JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
   if (!txn) return report;

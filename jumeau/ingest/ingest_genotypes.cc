@@ -48,8 +48,9 @@ Result<IngestReport> IngestVcf(store::Store& store, const SourcePath& source,
   }
   report.warnings = reader->warnings();
   if (reader->genome_build().empty())
-    report.warnings.push_back("genome build unknown (no ##reference, no "
-                              "##contig assembly or length of chromosome 1)");
+    report.warnings.push_back(
+        "genome build unknown (no ##reference, no "
+        "##contig assembly or length of chromosome 1)");
   JUMEAU_RETURN_IF_ERROR(Commit(*txn, &report));
   return report;
 }

@@ -42,11 +42,10 @@ void Compress(const std::string& raw, std::string* out) {
   // bytes). Same output bytes.
   thread_local const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(
       ZSTD_createCCtx(), ZSTD_freeCCtx);
-  const size_t n =
-      cctx ? ZSTD_compressCCtx(cctx.get(), z.data(), z.size(), raw.data(),
-                               raw.size(), kZstdLevel)
-           : ZSTD_compress(z.data(), z.size(), raw.data(), raw.size(),
-                           kZstdLevel);
+  const size_t n = cctx ? ZSTD_compressCCtx(cctx.get(), z.data(), z.size(),
+                                            raw.data(), raw.size(), kZstdLevel)
+                        : ZSTD_compress(z.data(), z.size(), raw.data(),
+                                        raw.size(), kZstdLevel);
   const bool use_zstd = !ZSTD_isError(n) && n < raw.size();
   out->push_back(use_zstd ? kZstd : kRaw);
   PutVarint(raw.size(), out);
@@ -96,9 +95,8 @@ void EncodeVariantBlock(const GenotypeTable& table, size_t first, size_t count,
     PutString(table.id(v), &raw);
     PutString(table.ref(v), &raw);
     PutString(table.alt(v), &raw);
-    raw.push_back(static_cast<char>(table.multiallelic(v)
-                                        ? kVariantMultiallelic
-                                        : 0));
+    raw.push_back(
+        static_cast<char>(table.multiallelic(v) ? kVariantMultiallelic : 0));
   }
   Compress(raw, out);
 }
@@ -152,8 +150,9 @@ Status DecodeVariantBlock(std::string_view encoded, VariantBlock* block) {
   block->positions.resize(n);
   int64_t previous = 0;
   for (size_t v = 0; v < n; ++v) {
-    previous = static_cast<int64_t>(static_cast<uint64_t>(previous) +
-                                    static_cast<uint64_t>(UnZigZag64(r.Varint())));
+    previous =
+        static_cast<int64_t>(static_cast<uint64_t>(previous) +
+                             static_cast<uint64_t>(UnZigZag64(r.Varint())));
     block->positions[v] = previous;
   }
   auto take = [&r]() { return std::string(r.Take(r.Varint())); };

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "jumeau/store/codec.h"
@@ -319,8 +319,7 @@ class SqliteTransaction final : public SourceTransaction {
   Status AddGenotypes(const GenotypeTable& batch,
                       std::span<const PatientId> sample_patients) override {
     if (sample_patients.size() != batch.sample_count())
-      return InvalidArgumentError(
-          "genotypes: one patient per sample expected");
+      return InvalidArgumentError("genotypes: one patient per sample expected");
     if (variant_set_ == 0) {
       JUMEAU_ASSIGN_OR_RETURN(
           auto insert,
@@ -398,7 +397,8 @@ class SqliteTransaction final : public SourceTransaction {
     if (variant_set_ != 0) {
       JUMEAU_ASSIGN_OR_RETURN(
           auto update,
-          db_->Prepare("UPDATE variant_sets SET variant_count = ? WHERE id = ?"));
+          db_->Prepare(
+              "UPDATE variant_sets SET variant_count = ? WHERE id = ?"));
       JUMEAU_RETURN_IF_ERROR(
           update.Bind(1, variant_count_).Bind(2, variant_set_).Run());
     }
@@ -425,11 +425,13 @@ class SqliteTransaction final : public SourceTransaction {
     key.append(code.display);
     if (auto it = code_ids_.find(key); it != code_ids_.end()) return it->second;
     if (!select_code_) {
+      JUMEAU_ASSIGN_OR_RETURN(select_code_,
+                              db_->Prepare("SELECT id FROM codes WHERE system "
+                                           "= ? AND code = ? AND display = ?"));
       JUMEAU_ASSIGN_OR_RETURN(
-          select_code_,
-          db_->Prepare("SELECT id FROM codes WHERE system = ? AND code = ? AND display = ?"));
-      JUMEAU_ASSIGN_OR_RETURN(
-          insert_code_, db_->Prepare("INSERT INTO codes(system, code, display) VALUES(?, ?, ?)"));
+          insert_code_,
+          db_->Prepare(
+              "INSERT INTO codes(system, code, display) VALUES(?, ?, ?)"));
     }
     select_code_->Reset();
     select_code_->Bind(1, code.system).Bind(2, code.code).Bind(3, code.display);
@@ -439,8 +441,10 @@ class SqliteTransaction final : public SourceTransaction {
       id = select_code_->Int(0);
     } else {
       insert_code_->Reset();
-      JUMEAU_RETURN_IF_ERROR(
-          insert_code_->Bind(1, code.system).Bind(2, code.code).Bind(3, code.display).Run());
+      JUMEAU_RETURN_IF_ERROR(insert_code_->Bind(1, code.system)
+                                 .Bind(2, code.code)
+                                 .Bind(3, code.display)
+                                 .Run());
       id = db_->LastInsertId();
     }
     select_code_->Reset();
@@ -500,11 +504,11 @@ class SqliteStore final : public Store {
       Status s = CreateSchema(db_);
       if (s.ok()) {
         auto put = db_.Prepare("INSERT INTO meta(key, value) VALUES(?, ?)");
-        s = put.ok() ? put->Bind(1, internal::kBirthDatePrecisionKey)
-                           .Bind(2, DatePrecisionName(
-                                        options.birth_date_precision))
-                           .Run()
-                     : put.status();
+        s = put.ok()
+                ? put->Bind(1, internal::kBirthDatePrecisionKey)
+                      .Bind(2, DatePrecisionName(options.birth_date_precision))
+                      .Run()
+                : put.status();
       }
       if (!s.ok()) {
         (void)db_.Exec("ROLLBACK");
@@ -823,13 +827,17 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> Events(PatientId patient,
                                           const EventQuery& query) override {
     std::string sql =
-        "SELECT e.id, e.patient_id, e.source_id, e.time_ns, e.end_ns, c.system, c.code, "
-        "c.display, e.value, e.unit, e.text, e.channel, e.subtype, e.number, e.origin, "
-        "e.time_precision, e.status, e.source_value, e.source_unit, e.reference_low, "
+        "SELECT e.id, e.patient_id, e.source_id, e.time_ns, e.end_ns, "
+        "c.system, c.code, "
+        "c.display, e.value, e.unit, e.text, e.channel, e.subtype, e.number, "
+        "e.origin, "
+        "e.time_precision, e.status, e.source_value, e.source_unit, "
+        "e.reference_low, "
         "e.reference_high, v.system, v.code, v.display, e.source_ref "
         "FROM events e JOIN codes c ON c.id = e.code_id "
         "LEFT JOIN codes v ON v.id = e.value_code_id WHERE e.patient_id = ?";
-    if (query.code) sql += " AND e.code_id IN (SELECT id FROM codes WHERE code = ?)";
+    if (query.code)
+      sql += " AND e.code_id IN (SELECT id FROM codes WHERE code = ?)";
     if (query.code_system) sql += " AND c.system = ?";
     if (query.origin) sql += " AND e.origin = ?";
     if (query.from) sql += " AND e.time_ns >= ?";
@@ -862,8 +870,8 @@ class SqliteStore final : public Store {
       e.event.subtype = static_cast<int>(q.Int(12));
       e.event.number = static_cast<int>(q.Int(13));
       e.event.origin = q.Text(14);
-      e.event.time_precision = static_cast<DatePrecision>(
-          std::clamp<int64_t>(q.Int(15), 0, 3));
+      e.event.time_precision =
+          static_cast<DatePrecision>(std::clamp<int64_t>(q.Int(15), 0, 3));
       e.event.status = q.Text(16);
       if (!q.IsNull(17)) e.event.source_value = q.Double(17);
       e.event.source_unit = q.Text(18);
@@ -887,14 +895,15 @@ class SqliteStore final : public Store {
       WHERE e.patient_id = ? AND e.time_ns >= ? AND e.time_ns < ?
       GROUP BY e.origin, c.system ORDER BY e.origin, c.system)sql"));
     q.Bind(1, patient)
-        .Bind(2, from ? from->ns_since_epoch : std::numeric_limits<int64_t>::min())
+        .Bind(2,
+              from ? from->ns_since_epoch : std::numeric_limits<int64_t>::min())
         .Bind(3, to ? to->ns_since_epoch : std::numeric_limits<int64_t>::max());
     std::vector<EventGroup> out;
     while (true) {
       JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
       if (!row) break;
-      out.push_back({q.Text(0), q.Text(1), q.Int(2), Time{q.Int(3)},
-                     Time{q.Int(4)}});
+      out.push_back(
+          {q.Text(0), q.Text(1), q.Int(2), Time{q.Int(3)}, Time{q.Int(4)}});
     }
     return out;
   }
@@ -916,7 +925,8 @@ class SqliteStore final : public Store {
     return result;
   }
 
-  Result<std::vector<GenotypeSetInfo>> GenotypeSets(PatientId patient) override {
+  Result<std::vector<GenotypeSetInfo>> GenotypeSets(
+      PatientId patient) override {
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
       SELECT s.source_id, s.genome_build, s.variant_count, s.has_dosages, s.id
       FROM variant_sets s WHERE s.id IN
@@ -939,9 +949,10 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < out.size(); ++i) {
       JUMEAU_ASSIGN_OR_RETURN(
           auto blocks,
-          db_.Prepare("SELECT b.variant_count, g.data FROM genotype_blocks g JOIN "
-                      "variant_blocks b ON b.set_id = g.set_id AND b.block = "
-                      "g.block WHERE g.patient_id = ? AND g.set_id = ?"));
+          db_.Prepare(
+              "SELECT b.variant_count, g.data FROM genotype_blocks g JOIN "
+              "variant_blocks b ON b.set_id = g.set_id AND b.block = "
+              "g.block WHERE g.patient_id = ? AND g.set_id = ?"));
       blocks.Bind(1, patient).Bind(2, set_ids[i]);
       GenotypeBlock calls;
       while (true) {
@@ -974,13 +985,15 @@ class SqliteStore final : public Store {
     // Blocks of the region; with ids as well, every block (an id may lie
     // outside the region).
     if (by_region && !by_id)
-      sql += " AND b.chrom = ? AND b.last_position >= ? AND b.first_position <= ?";
+      sql +=
+          " AND b.chrom = ? AND b.last_position >= ? AND b.first_position <= ?";
     sql += " ORDER BY g.set_id, g.block";
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(sql));
     q.Bind(1, patient);
     if (by_region && !by_id) q.Bind(2, chrom).Bind(3, from).Bind(4, to);
-    JUMEAU_ASSIGN_OR_RETURN(const std::string pseudonym,
-                            internal::Patients(&db_, &clock_).Pseudonym(patient));
+    JUMEAU_ASSIGN_OR_RETURN(
+        const std::string pseudonym,
+        internal::Patients(&db_, &clock_).Pseudonym(patient));
     std::optional<GenotypeTable> table;
     VariantBlock variants;
     GenotypeBlock calls;
@@ -1051,7 +1064,8 @@ class SqliteStore final : public Store {
     }
     for (StreamId id : streams) {
       JUMEAU_ASSIGN_OR_RETURN(
-          auto chunks, db_.Prepare("DELETE FROM chunks WHERE key >= ? AND key < ?"));
+          auto chunks,
+          db_.Prepare("DELETE FROM chunks WHERE key >= ? AND key < ?"));
       JUMEAU_RETURN_IF_ERROR(
           chunks.Bind(1, ChunkKey(id, 0)).Bind(2, ChunkKey(id + 1, 0)).Run());
       JUMEAU_ASSIGN_OR_RETURN(

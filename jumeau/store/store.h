@@ -210,9 +210,9 @@ struct SourceDescription {
 
 // What Store::Link did.
 struct LinkResult {
-  std::string pseudonym;     // the patient the key now designates
-  bool created = false;      // the patient was created
-  std::string merged_from;   // a patient merged into it, or ""
+  std::string pseudonym;    // the patient the key now designates
+  bool created = false;     // the patient was created
+  std::string merged_from;  // a patient merged into it, or ""
 };
 
 // Which genotypes to read. Unset fields do not filter; both set: either.
@@ -230,7 +230,7 @@ struct GenotypeSetInfo {
   std::string genome_build;  // "GRCh38", "GRCh37" or ""
   int64_t variant_count = 0;
   bool has_dosages = false;
-  int64_t called = 0;   // variants with a non-missing call for the patient
+  int64_t called = 0;  // variants with a non-missing call for the patient
 };
 
 // A Store is the patient record. Implementations are safe for use by one

@@ -2,13 +2,14 @@
 // v131l's ABP onsets against PhysioNet wabp's (v131l.wabp2), and 03700181's
 // ABP beats against its ECG beats (gqrsl: one pulse per QRS, 0.1-0.4 s
 // later), with plausible systolic/diastolic/mean pressures.
+#include "jumeau/analysis/abp.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "jumeau/analysis/abp.h"
 #include "jumeau/io/wfdb.h"
 #include "jumeau/io/wfdb_annotation.h"
 #include "jumeau/io/wfdb_header.h"
@@ -48,8 +49,7 @@ std::vector<double> BeatTimes(const std::filesystem::path& hea,
                               const std::filesystem::path& file,
                               const Loaded& rec) {
   auto header = io::ReadWfdbHeader(hea);
-  auto events =
-      io::ReadWfdbAnnotations(file, header->frequency, rec.start, {});
+  auto events = io::ReadWfdbAnnotations(file, header->frequency, rec.start, {});
   EXPECT_TRUE(events.ok()) << events.status().ToString();
   std::vector<double> t;
   for (const Event& e : *events) {
@@ -93,7 +93,8 @@ TEST(AbpTest, OnsetsOfV131lMatchWabp) {
     const bool found = std::any_of(onsets.begin(), onsets.end(), [&](double o) {
       return std::abs(o - r) <= 0.15;
     });
-    if (!found && shown++ < 8) std::printf("  missed wabp onset at %.3f s\n", r);
+    if (!found && shown++ < 8)
+      std::printf("  missed wabp onset at %.3f s\n", r);
   }
   std::printf("v131l: %zu wabp onsets, %zu ours; Se %.2f%%, +P %.2f%%\n",
               wabp.size(), onsets.size(), 100.0 * se / wabp.size(),
@@ -135,9 +136,10 @@ TEST(AbpTest, PulsesOf03700181FollowItsQrs) {
   }
   const double n = static_cast<double>(beats->size());
   const int se = Matched(shifted, onsets, 0.2);
-  std::printf("03700181: %zu QRS, %zu pulses, %d paired; mean SBP %.1f, DBP "
-              "%.1f, MAP %.1f mm[Hg]\n",
-              qrs.size(), beats->size(), se, sbp / n, dbp / n, map / n);
+  std::printf(
+      "03700181: %zu QRS, %zu pulses, %d paired; mean SBP %.1f, DBP "
+      "%.1f, MAP %.1f mm[Hg]\n",
+      qrs.size(), beats->size(), se, sbp / n, dbp / n, map / n);
   EXPECT_GE(se, static_cast<int>(0.95 * qrs.size()));
   EXPECT_GT(sbp / n, dbp / n + 10);
   EXPECT_GT(map / n, dbp / n);

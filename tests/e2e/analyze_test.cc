@@ -27,8 +27,8 @@ TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
   ASSERT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
   ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
   ASSERT_EQ(RunJumeau({"ingest", store, (ex / "ecg.hea").string(),
-                       (ex / "eeg.edf").string(), (ex / "history.json").string(),
-                       "--patient", "example"})
+                       (ex / "eeg.edf").string(),
+                       (ex / "history.json").string(), "--patient", "example"})
                 .exit_code,
             0);
   const auto first = Json(RunJumeau({"analyze", store, "example", "--json"}));
@@ -37,9 +37,9 @@ TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
   for (const auto& r : first) run[r["analysis"]] = r;
   // ecg: the synthetic record's beats, scored against its true R peaks.
   EXPECT_GT(run["ecg"]["events"], 2000);
-  const auto score = Json(RunJumeau({"score-beats", store, "example",
-                                     "--reference", "atr", "--test", "ecg/1",
-                                     "--json"}));
+  const auto score =
+      Json(RunJumeau({"score-beats", store, "example", "--reference", "atr",
+                      "--test", "ecg/1", "--json"}));
   EXPECT_GE(score["pooled"]["se"].get<double>(), 99.5);
   EXPECT_GE(score["pooled"]["ppv"].get<double>(), 99.5);
   EXPECT_EQ(run["hrv"]["streams"], 8);
@@ -49,8 +49,8 @@ TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
   EXPECT_EQ(run["risk"]["events"], 2);
   EXPECT_GT(run["rollup"]["streams"], 10);
   // Risk with its inputs and their dates.
-  const auto risk = Json(RunJumeau({"events", store, "example", "--origin",
-                                    "risk/1", "--json"}));
+  const auto risk = Json(
+      RunJumeau({"events", store, "example", "--origin", "risk/1", "--json"}));
   ASSERT_EQ(risk.size(), 2u);
   for (const auto& e : risk) {
     EXPECT_EQ(e["unit"], "%");
@@ -67,12 +67,11 @@ TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
   EXPECT_EQ(patient_after[0]["streams"], patient_before[0]["streams"]);
   EXPECT_EQ(patient_after[0]["sources"], patient_before[0]["sources"]);
   // Bad arguments.
-  EXPECT_EQ(RunJumeau({"analyze", store, "example", "--what", "ecg,nope"})
-                .exit_code,
-            2);
-  EXPECT_EQ(RunJumeau({"analyze", store, "example", "--region", "mid"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      RunJumeau({"analyze", store, "example", "--what", "ecg,nope"}).exit_code,
+      2);
+  EXPECT_EQ(
+      RunJumeau({"analyze", store, "example", "--region", "mid"}).exit_code, 2);
   auto s = store::OpenSqliteStore(store);
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE((*s)->CheckIntegrity().ok());
@@ -83,23 +82,24 @@ TEST(AnalyzeTest, MitBihBeatsThroughTheStoreScoreAboveGoal) {
   const auto dir = testing::ScratchDir();
   const std::string store = (dir / "mitdb.jumeau").string();
   ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"ingest", store, mitdb.parent_path().string()}).exit_code,
-            0);
+  ASSERT_EQ(
+      RunJumeau({"ingest", store, mitdb.parent_path().string()}).exit_code, 0);
   const auto patients = Json(RunJumeau({"patients", store, "--json"}));
   ASSERT_EQ(patients.size(), 19u);
   for (const auto& p : patients) {
-    ASSERT_EQ(RunJumeau({"analyze", store, p["patient"], "--what", "ecg"})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        RunJumeau({"analyze", store, p["patient"], "--what", "ecg"}).exit_code,
+        0);
   }
   const auto score = Json(RunJumeau({"score-beats", store, "--json"}));
   ASSERT_EQ(score["records"].size(), 19u);
   const auto pooled = score["pooled"];
-  std::printf("MIT-BIH through the store: TP %lld FN %lld FP %lld, Se %.2f%% "
-              "+P %.2f%%\n",
-              pooled["tp"].get<long long>(), pooled["fn"].get<long long>(),
-              pooled["fp"].get<long long>(), pooled["se"].get<double>(),
-              pooled["ppv"].get<double>());
+  std::printf(
+      "MIT-BIH through the store: TP %lld FN %lld FP %lld, Se %.2f%% "
+      "+P %.2f%%\n",
+      pooled["tp"].get<long long>(), pooled["fn"].get<long long>(),
+      pooled["fp"].get<long long>(), pooled["se"].get<double>(),
+      pooled["ppv"].get<double>());
   EXPECT_GE(pooled["se"].get<double>(), 99.8);
   EXPECT_GE(pooled["ppv"].get<double>(), 99.8);
 }

@@ -26,11 +26,10 @@ std::string Base32(const unsigned char* bytes, size_t n) {
 
 std::string KeyedHash(std::string_view text, const std::string& key) {
   unsigned char h[32];
-  crypto_generichash(h, sizeof h,
-                     reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(),
-                     reinterpret_cast<const unsigned char*>(key.data()),
-                     key.size());
+  crypto_generichash(
+      h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()),
+      text.size(), reinterpret_cast<const unsigned char*>(key.data()),
+      key.size());
   return std::string(reinterpret_cast<char*>(h), sizeof h);
 }
 
@@ -57,7 +56,8 @@ Result<std::string> Patients::SecretKey() {
   if (!key_.empty()) return key_;
   if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
   JUMEAU_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare("SELECT value FROM meta WHERE key = 'pseudonym_key'"));
+      auto q,
+      db_->Prepare("SELECT value FROM meta WHERE key = 'pseudonym_key'"));
   JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
   if (!row || q.Blob(0).size() != 32)
     return DataLossError(db_->path() + ": pseudonym key missing");
@@ -73,9 +73,8 @@ Result<std::string> Patients::KeyHash(std::string_view key) {
 Result<std::string> Patients::DerivedPseudonym(std::string_view key) {
   JUMEAU_ASSIGN_OR_RETURN(const std::string secret, SecretKey());
   const std::string h = KeyedHash("pseudonym:" + std::string(key), secret);
-  return "p-" +
-         Base32(reinterpret_cast<const unsigned char*>(h.data()), 8)
-             .substr(0, 10);
+  return "p-" + Base32(reinterpret_cast<const unsigned char*>(h.data()), 8)
+                    .substr(0, 10);
 }
 
 Result<Statement*> Patients::Cached(std::optional<Statement>* slot,
@@ -90,7 +89,7 @@ Result<Statement*> Patients::Cached(std::optional<Statement>* slot,
 
 Result<std::optional<PatientId>> Patients::Linked(const std::string& hash) {
   JUMEAU_ASSIGN_OR_RETURN(
-      Statement* q,
+      Statement * q,
       Cached(&linked_,
              "SELECT patient_id FROM patient_links WHERE identity_hash = ?"));
   q->BindBlob(1, hash);
@@ -103,9 +102,10 @@ Result<std::optional<PatientId>> Patients::Linked(const std::string& hash) {
 
 Status Patients::SetLink(const std::string& hash, PatientId patient) {
   JUMEAU_ASSIGN_OR_RETURN(
-      Statement* q,
-      Cached(&set_link_, "INSERT OR REPLACE INTO patient_links(identity_hash, "
-                         "patient_id) VALUES(?, ?)"));
+      Statement * q,
+      Cached(&set_link_,
+             "INSERT OR REPLACE INTO patient_links(identity_hash, "
+             "patient_id) VALUES(?, ?)"));
   const Status status = q->BindBlob(1, hash).Bind(2, patient).Run();
   q->Reset();
   return status;
@@ -113,7 +113,7 @@ Status Patients::SetLink(const std::string& hash, PatientId patient) {
 
 Result<std::optional<PatientId>> Patients::Find(std::string_view pseudonym) {
   JUMEAU_ASSIGN_OR_RETURN(
-      Statement* q,
+      Statement * q,
       Cached(&find_, "SELECT id FROM patients WHERE pseudonym = ?"));
   q->Bind(1, pseudonym);
   JUMEAU_ASSIGN_OR_RETURN(const bool row, q->Step());
@@ -129,7 +129,7 @@ Result<PatientId> Patients::FindOrCreate(const std::string& pseudonym,
   if (created != nullptr) *created = !found.has_value();
   if (found) return *found;
   JUMEAU_ASSIGN_OR_RETURN(
-      Statement* ins,
+      Statement * ins,
       Cached(&insert_,
              "INSERT INTO patients(pseudonym, created_ns) VALUES(?, ?)"));
   const Status status =
@@ -141,7 +141,7 @@ Result<PatientId> Patients::FindOrCreate(const std::string& pseudonym,
 
 Result<std::string> Patients::Pseudonym(PatientId patient) {
   JUMEAU_ASSIGN_OR_RETURN(
-      Statement* q,
+      Statement * q,
       Cached(&pseudonym_, "SELECT pseudonym FROM patients WHERE id = ?"));
   q->Bind(1, patient);
   JUMEAU_ASSIGN_OR_RETURN(const bool row, q->Step());
@@ -165,18 +165,17 @@ Status Patients::SetDemographics(PatientId patient,
     }
   }
   if (identity.birth_date) {
-    const std::string birth =
-        GeneralisedDate(*identity.birth_date, identity.birth_date_precision,
-                        *birth_precision_);
+    const std::string birth = GeneralisedDate(
+        *identity.birth_date, identity.birth_date_precision, *birth_precision_);
     JUMEAU_ASSIGN_OR_RETURN(
-        Statement* q,
+        Statement * q,
         Cached(&set_birth_,
                "UPDATE patients SET birth = ? WHERE id = ? AND birth = ''"));
     JUMEAU_RETURN_IF_ERROR(q->Bind(1, birth).Bind(2, patient).Run());
   }
   if (!identity.sex.empty()) {
     JUMEAU_ASSIGN_OR_RETURN(
-        Statement* q,
+        Statement * q,
         Cached(&set_sex_,
                "UPDATE patients SET sex = ? WHERE id = ? AND sex = ''"));
     JUMEAU_RETURN_IF_ERROR(q->Bind(1, identity.sex).Bind(2, patient).Run());
@@ -190,7 +189,8 @@ Status Patients::Merge(PatientId from, PatientId into) {
   {
     JUMEAU_ASSIGN_OR_RETURN(
         auto q,
-        db_->Prepare("SELECT id, label FROM streams WHERE patient_id = ? ORDER BY id"));
+        db_->Prepare(
+            "SELECT id, label FROM streams WHERE patient_id = ? ORDER BY id"));
     q.Bind(1, from);
     while (true) {
       JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
@@ -203,7 +203,8 @@ Status Patients::Merge(PatientId from, PatientId into) {
                             UniqueStreamName(*db_, into, label));
     JUMEAU_ASSIGN_OR_RETURN(
         auto q,
-        db_->Prepare("UPDATE streams SET patient_id = ?, name = ? WHERE id = ?"));
+        db_->Prepare(
+            "UPDATE streams SET patient_id = ?, name = ? WHERE id = ?"));
     JUMEAU_RETURN_IF_ERROR(q.Bind(1, into).Bind(2, name).Bind(3, id).Run());
   }
   for (const char* sql : {
@@ -213,7 +214,8 @@ Status Patients::Merge(PatientId from, PatientId into) {
            "INSERT OR IGNORE INTO source_patients(source_id, patient_id) "
            "SELECT source_id, ?1 FROM source_patients WHERE patient_id = ?2",
            "DELETE FROM source_patients WHERE patient_id = ?2",
-           "UPDATE patients SET birth = (SELECT birth FROM patients WHERE id = ?2) "
+           "UPDATE patients SET birth = (SELECT birth FROM patients WHERE id = "
+           "?2) "
            "WHERE id = ?1 AND birth = ''",
            "UPDATE patients SET sex = (SELECT sex FROM patients WHERE id = ?2) "
            "WHERE id = ?1 AND sex = ''",
