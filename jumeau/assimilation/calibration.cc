@@ -51,8 +51,8 @@ double NormalQuantile(double p) {
 struct Coordinate {
   std::size_t index;
   bool log_space;
-  double prior_mean;  // transformed space
-  double prior_sd;    // transformed space
+  double prior_mean;    // transformed space
+  double prior_sd;      // transformed space
   double lower, upper;  // transformed bounds
 };
 
@@ -94,7 +94,8 @@ class Problem {
     VectorXd h(m());
     for (std::size_t k = 0; k < m(); ++k) {
       if (rows_[k] >= out.size()) {
-        return InternalError("calibration: observation function returned too few outputs");
+        return InternalError(
+            "calibration: observation function returned too few outputs");
       }
       h[k] = out[rows_[k]];
       if (!std::isfinite(h[k])) {
@@ -186,9 +187,9 @@ Result<CalibrationSummary> Calibrate(const models::Model& model,
   const auto& specs = model.parameters();
   const auto& outputs = model.outputs();
   if (base_parameters.size() != specs.size()) {
-    return InvalidArgumentError(fmt::format(
-        "calibration: {} base parameters, model {} declares {}",
-        base_parameters.size(), model.name(), specs.size()));
+    return InvalidArgumentError(
+        fmt::format("calibration: {} base parameters, model {} declares {}",
+                    base_parameters.size(), model.name(), specs.size()));
   }
   JUMEAU_RETURN_IF_ERROR(models::ValidateParameters(model, base_parameters));
   if (observations.empty()) {
@@ -198,7 +199,8 @@ Result<CalibrationSummary> Calibrate(const models::Model& model,
     return InvalidArgumentError("calibration: no parameter to estimate");
   }
   if (!(options.credible_level > 0 && options.credible_level < 1)) {
-    return InvalidArgumentError("calibration: credible_level must be in (0, 1)");
+    return InvalidArgumentError(
+        "calibration: credible_level must be in (0, 1)");
   }
   // Observations -> output rows.
   std::vector<std::size_t> rows;
@@ -277,10 +279,10 @@ Result<CalibrationSummary> Calibrate(const models::Model& model,
   }
   const ObservationFunction default_observe =
       [&model](std::span<const double> p) { return model.Observe(p); };
-  Problem problem(coords, rows, y, sd,
-                  std::vector<double>(base_parameters.begin(),
-                                      base_parameters.end()),
-                  observe ? observe : default_observe);
+  Problem problem(
+      coords, rows, y, sd,
+      std::vector<double>(base_parameters.begin(), base_parameters.end()),
+      observe ? observe : default_observe);
   const std::size_t n = problem.n();
   const std::size_t m = problem.m();
 
@@ -309,8 +311,8 @@ Result<CalibrationSummary> Calibrate(const models::Model& model,
   int it = 0;
   for (; it < options.max_iterations; ++it) {
     if (need_jacobian) {
-      JUMEAU_ASSIGN_OR_RETURN(jh, problem.Jacobian(theta, h,
-                                                   options.finite_difference_step));
+      JUMEAU_ASSIGN_OR_RETURN(
+          jh, problem.Jacobian(theta, h, options.finite_difference_step));
       need_jacobian = false;
     }
     MatrixXd j(m + n, n);
@@ -350,7 +352,7 @@ Result<CalibrationSummary> Calibrate(const models::Model& model,
       if (step_norm < options.step_tolerance || lambda > 1e10) {
         // No decrease even for a tiny step: at a minimum to tolerance.
         summary.converged = step_norm < options.step_tolerance ||
-                           g.cwiseProduct(prior_sd).norm() < 1e-3;
+                            g.cwiseProduct(prior_sd).norm() < 1e-3;
         break;
       }
     }
@@ -358,8 +360,8 @@ Result<CalibrationSummary> Calibrate(const models::Model& model,
   summary.iterations = it;
   summary.final_cost = cost;
   if (need_jacobian) {
-    JUMEAU_ASSIGN_OR_RETURN(jh, problem.Jacobian(theta, h,
-                                                 options.finite_difference_step));
+    JUMEAU_ASSIGN_OR_RETURN(
+        jh, problem.Jacobian(theta, h, options.finite_difference_step));
   }
 
   // Laplace posterior: (J^T R^-1 J + prior precision)^-1, J whitened.
@@ -382,7 +384,8 @@ Result<CalibrationSummary> Calibrate(const models::Model& model,
     if (!e.informed) summary.not_informed.push_back(e.name);
   }
   // Identifiability: eigen-directions of the prior-scaled Fisher information.
-  const MatrixXd scaled = prior_sd.asDiagonal() * fisher * prior_sd.asDiagonal();
+  const MatrixXd scaled =
+      prior_sd.asDiagonal() * fisher * prior_sd.asDiagonal();
   Eigen::SelfAdjointEigenSolver<MatrixXd> eig(scaled);
   for (std::size_t i = 0; i < n; ++i) {
     const double lambda_i = eig.eigenvalues()[static_cast<Eigen::Index>(i)];
@@ -422,16 +425,18 @@ std::string CalibrationSummary::BriefReport() const {
         e.posterior_sd / e.prior_sd, e.informed ? "" : "  NOT INFORMED");
   }
   for (const ObservationResidual& r : residuals) {
-    s += fmt::format("  {:<24} observed {:.4g}, predicted {:.4g} ({:+.2f} sd)\n",
-                     r.output, r.observed, r.predicted, r.standardized);
+    s +=
+        fmt::format("  {:<24} observed {:.4g}, predicted {:.4g} ({:+.2f} sd)\n",
+                    r.output, r.observed, r.predicted, r.standardized);
   }
   if (not_informed.empty() && weak_directions.empty()) {
     s += "  all estimated parameters are informed by the data\n";
   }
   for (const WeakDirection& w : weak_directions) {
-    s += fmt::format("  weakly informed direction (Fisher eigenvalue {:.3g} in "
-                     "prior-sd units): {}\n",
-                     w.eigenvalue, w.description);
+    s += fmt::format(
+        "  weakly informed direction (Fisher eigenvalue {:.3g} in "
+        "prior-sd units): {}\n",
+        w.eigenvalue, w.description);
   }
   return s;
 }
@@ -463,7 +468,8 @@ ObservationFunction MakeWarmStartedCardioObservation(
       model.InitialState(p, y0);
       start = *cache;
       if (p[ven_sys] > 0) {
-        start[models::kPVenSys] += (volume(y0, p) - volume(start, p)) / p[ven_sys];
+        start[models::kPVenSys] +=
+            (volume(y0, p) - volume(start, p)) / p[ven_sys];
       }
     }
     Result<models::CardioSimulation> sim =

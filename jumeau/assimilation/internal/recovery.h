@@ -21,28 +21,33 @@ struct RecoveryOptions {
   double cardiac_output_sd_l_per_min = 0.3;
   bool observe_ejection_fraction = true;
   bool observe_cardiac_output = true;
+  // Cuff readings per pressure (each its own observation, independent
+  // noise; guidelines ask for the mean of 2-3). [1]
+  int cuff_readings = 1;
+  // Echo LV end-diastolic volume sd in mL; 0 = not observed. [0]
+  double end_diastolic_volume_sd_ml = 0.0;
   // True parameters: log-normal prior draws truncated to +- this many sds.
   double truth_truncation_sd = 2.0;
 };
 
 struct RecoveryRow {
   std::string name;
-  int informed = 0;               // patients where it was reported informed
+  int informed = 0;                  // patients where it was reported informed
   double median_relative_error = 0;  // |MAP - truth| / truth, median
-  double coverage = 0;            // fraction of credible intervals with truth
-  double median_sd_ratio = 0;     // posterior / prior sd, median
+  double coverage = 0;         // fraction of credible intervals with truth
+  double median_sd_ratio = 0;  // posterior / prior sd, median
 };
 
 struct RecoveryResult {
   std::vector<RecoveryRow> rows;
   int patients = 0;
-  int failures = 0;               // calibrations that returned an error
+  int failures = 0;  // calibrations that returned an error
   int not_converged = 0;
-  double seconds_per_patient = 0; // wall time / patients * threads
+  double seconds_per_patient = 0;  // wall time / patients * threads
   double wall_seconds = 0;
-  double mean_evaluations = 0;    // model evaluations per patient
+  double mean_evaluations = 0;  // model evaluations per patient
   std::string first_error;
-  std::string Table() const;      // markdown table
+  std::string Table() const;  // markdown table
 };
 
 RecoveryResult RunRecovery(const RecoveryOptions& options);
