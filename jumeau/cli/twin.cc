@@ -1,11 +1,12 @@
 // `jumeau twin build STORE PATIENT [--model cardio] [--as-of T] [--json]`:
 // calibrates the patient's twin to the record and stores a snapshot;
 // `jumeau twin show STORE PATIENT [--json]`: the snapshot history.
+#include "jumeau/derive/twin.h"
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
-#include "jumeau/derive/twin.h"
 
 namespace jumeau::cli {
 namespace {
@@ -23,11 +24,10 @@ void Print(const derive::TwinReport& r) {
   std::printf("twin snapshot %lld: %s %s, created %s\n",
               static_cast<long long>(r.snapshot_id), r.model.c_str(),
               r.model_version.c_str(), FormatIso8601(r.created).c_str());
-  std::printf("  data %s .. %s; heart rate %s /min (input: %s)\n",
-              FormatIso8601(r.data_from).c_str(),
-              FormatIso8601(r.data_to).c_str(),
-              FormatValue(r.heart_rate_per_min).c_str(),
-              r.heart_rate_source.c_str());
+  std::printf(
+      "  data %s .. %s; heart rate %s /min (input: %s)\n",
+      FormatIso8601(r.data_from).c_str(), FormatIso8601(r.data_to).c_str(),
+      FormatValue(r.heart_rate_per_min).c_str(), r.heart_rate_source.c_str());
   std::printf("  parameters (MAP, 90%% credible interval)%s:\n",
               r.converged ? "" : " [calibration did not converge]");
   for (const auto& p : r.parameters) {
@@ -53,7 +53,8 @@ void Print(const derive::TwinReport& r) {
 
 void AddTwinVerb(CLI::App& app, Action* action) {
   auto* cmd = app.add_subcommand(
-      "twin", "Build the patient's twin (calibrated model) and show its history");
+      "twin",
+      "Build the patient's twin (calibrated model) and show its history");
   cmd->require_subcommand(1);
   struct Args {
     std::string store, patient, model = "cardio", as_of;
@@ -106,9 +107,10 @@ void AddTwinVerb(CLI::App& app, Action* action) {
         return Status::Ok();
       }
       if (history.empty())
-        std::printf("no twin snapshot for %s (build one with `jumeau twin "
-                    "build`)\n",
-                    patient.pseudonym.c_str());
+        std::printf(
+            "no twin snapshot for %s (build one with `jumeau twin "
+            "build`)\n",
+            patient.pseudonym.c_str());
       for (const auto& r : history) Print(r);
       return Status::Ok();
     };

@@ -32,8 +32,7 @@ std::string Describe(const store::StoredEvent& se,
 }
 
 // The model output whose code is `code`. REQUIRES: it exists.
-const models::OutputSpec& Output(const models::Model& model,
-                                 const char* code) {
+const models::OutputSpec& Output(const models::Model& model, const char* code) {
   for (const auto& o : model.outputs()) {
     if (o.code.code == code) return o;
   }
@@ -156,9 +155,10 @@ Result<AbpObservations> AbpBeats(store::Store& store, store::PatientId patient,
 
 json ToJsonObservation(const TwinObservation& o) {
   return {{"output", o.output},
-          {"code", {{"system", o.code.system},
-                    {"code", o.code.code},
-                    {"display", o.code.display}}},
+          {"code",
+           {{"system", o.code.system},
+            {"code", o.code.code},
+            {"display", o.code.display}}},
           {"value", o.value},
           {"unit", o.unit},
           {"sd", o.sd},
@@ -236,8 +236,7 @@ Result<TwinReport> TwinReport::FromSnapshot(const store::TwinSnapshot& s) {
       t.informed = p.at("informed").get<bool>();
       r.parameters.push_back(std::move(t));
     }
-    r.covariance =
-        doc.at("covariance").get<std::vector<std::vector<double>>>();
+    r.covariance = doc.at("covariance").get<std::vector<std::vector<double>>>();
     for (const auto& o : doc.at("observations")) {
       TwinObservation t;
       t.output = o.at("output").get<std::string>();
@@ -297,9 +296,9 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
     for (const char* code : {"8480-6", "8462-4"}) {
       const models::OutputSpec& spec = Output(model, code);
       JUMEAU_ASSIGN_OR_RETURN(
-          auto o, Latest(store, patient.id, code, spec.name, spec.unit,
-                         options.as_of, options.cuff_pressure_sd_mmhg,
-                         sources));
+          auto o,
+          Latest(store, patient.id, code, spec.name, spec.unit, options.as_of,
+                 options.cuff_pressure_sd_mmhg, sources));
       if (o) observed.push_back(std::move(*o));
     }
   }
@@ -332,9 +331,9 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
                                        options.ejection_fraction_sd_percent},
         {"8741-1", options.cardiac_output_sd_l_per_min}}) {
     const models::OutputSpec& spec = Output(model, code);
-    JUMEAU_ASSIGN_OR_RETURN(auto o,
-                            Latest(store, patient.id, code, spec.name,
-                                   spec.unit, options.as_of, sd, sources));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto o, Latest(store, patient.id, code, spec.name, spec.unit,
+                       options.as_of, sd, sources));
     if (o) observed.push_back(std::move(*o));
   }
 
@@ -343,11 +342,26 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
   const std::size_t hr_index = *models::FindParameter(model, "heart_rate");
   const models::ParameterSpec& hr_spec = model.parameters()[hr_index];
   if (!(heart_rate >= hr_spec.lower && heart_rate <= hr_spec.upper)) {
-    return InvalidArgumentError(
-        "heart rate " + std::to_string(heart_rate) + " /min from " +
-        heart_rate_source + " is outside the model's range [" +
-        std::to_string(hr_spec.lower) + ", " + std::to_string(hr_spec.upper) +
-        "] /min");
+    return InvalidArgumentError("heart rate " + std::to_string(heart_rate) +
+                                " /min from " + heart_rate_source +
+                                " is outside the model's range [" +
+                                std::to_string(hr_spec.lower) + ", " +
+                                std::to_string(hr_spec.upper) + "] /min");
+  }
+  // The chambers' activation timings are given at the default heart rate
+  // (75 /min, T0 = 0.8 s) in seconds; at another rate the contraction and
+  // relaxation durations scale as sqrt(T / T0) (systole shortens less than
+  // diastole, as QT does by Bazett's rule) and the onsets as T / T0, so that
+  // a ventricle's contraction + relaxation (0.51 s) fits a short beat.
+  const double period_ratio = base[hr_index] / heart_rate;  // T / T0
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    const std::string& name = model.parameters()[i].name;
+    if (name.starts_with("t_onset_")) {
+      base[i] *= period_ratio;
+    } else if (name.starts_with("t_contraction_") ||
+               name.starts_with("t_relaxation_")) {
+      base[i] *= std::sqrt(period_ratio);
+    }
   }
   base[hr_index] = heart_rate;
   std::vector<assimilation::Observation> obs;

@@ -44,14 +44,14 @@ struct TwinOptions {
 struct TwinParameter {
   std::string name;
   std::string unit;
-  double map = 0.0;           // in unit
-  double lower = 0.0;         // 90% credible interval, in unit
+  double map = 0.0;    // in unit
+  double lower = 0.0;  // 90% credible interval, in unit
   double upper = 0.0;
   double prior_median = 0.0;  // in unit
   bool log_space = false;     // sds below are of log(value) when true
   double prior_sd = 0.0;
   double posterior_sd = 0.0;
-  bool informed = false;      // the data narrowed the prior (see Calibrate)
+  bool informed = false;  // the data narrowed the prior (see Calibrate)
 };
 
 // One observation used by a twin, with its residual at the MAP.
@@ -113,8 +113,10 @@ struct TwinReport {
 // the heart rate from those beats' durations; otherwise the latest cuff
 // systolic (8480-6) and diastolic (8462-4) pressures and the latest heart
 // rate (8867-4). The latest ejection fraction (10230-1) and cardiac output
-// (8741-1) are added when present. The heart rate is an input (fixed), the
-// parameters of assimilation::CardioCalibrationParameters() are estimated.
+// (8741-1) are added when present. The heart rate is an input (fixed), with
+// the chambers' activation timings scaled to it (durations by sqrt(T/T0),
+// onsets by T/T0, T0 = 0.8 s), and the parameters of
+// assimilation::CardioCalibrationParameters() are estimated.
 // Returns the stored twin on success. Nothing is stored on failure:
 // kInvalidArgument for an unknown model, no systolic/diastolic pressure in
 // the record ("no systolic/diastolic pressure in the record"), no heart
