@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   jumeau::cli::AddTimelineVerb(app, &action);
   jumeau::cli::AddAnalyzeVerb(app, &action);
   jumeau::cli::AddScoreBeatsVerb(app, &action);
+  jumeau::cli::AddTwinVerb(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

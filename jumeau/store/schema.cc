@@ -1,4 +1,4 @@
-// Schema version 1 and the migration ladder.
+// Schema version 3 and the migration ladder (1 -> 2 -> 3).
 #include "jumeau/store/schema.h"
 
 #include <sodium.h>
@@ -152,6 +152,26 @@ CREATE TABLE genotype_blocks(
 ) WITHOUT ROWID;
 )sql";
 
+// Tables of version 3 that version 2 did not have: created by a new store
+// and by the migration alike.
+constexpr char kTablesSinceV3[] = R"sql(
+-- Twin snapshots: a calibrated model of one patient (jumeau/derive/twin.h).
+-- data_from_ns/data_to_ns: the window of the observations used; data: JSON
+-- (parameters with their posterior, covariance, observations with their
+-- residuals, summary outputs), written and read by the twin layer.
+CREATE TABLE twin_snapshots(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  model TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  created_ns INTEGER NOT NULL,
+  data_from_ns INTEGER NOT NULL,
+  data_to_ns INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX twin_snapshots_by_patient ON twin_snapshots(patient_id, created_ns);
+)sql";
+
 // Version 1 -> 2 (after kTablesSinceV2): sources may concern several
 // patients (source_patients, filled from sources.patient_id), patients carry
 // a generalised birth date and sex, events carry clinical detail. SQLite
@@ -205,6 +225,7 @@ Status CreateSchema(internal::Database& db) {
   if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
   JUMEAU_RETURN_IF_ERROR(db.Exec(kSchema));
   JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV2));
+  JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV3));
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
   JUMEAU_ASSIGN_OR_RETURN(
@@ -237,6 +258,7 @@ Status MigrateSchema(internal::Database& db) {
     JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV2));
     JUMEAU_RETURN_IF_ERROR(db.Exec(kMigrateV1ToV2));
   }
+  if (version < 3) JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV3));
   if (version < kSchemaVersion) {
     JUMEAU_ASSIGN_OR_RETURN(
         auto put,

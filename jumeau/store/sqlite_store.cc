@@ -1033,6 +1033,69 @@ class SqliteStore final : public Store {
     return std::move(*table);
   }
 
+  Result<int64_t> AddTwinSnapshot(PatientId patient,
+                                  const TwinSnapshot& snapshot) override {
+    if (snapshot.model.empty())
+      return InvalidArgumentError("twin snapshot: empty model name");
+    if (snapshot.data_to < snapshot.data_from)
+      return InvalidArgumentError(
+          "twin snapshot: data window ends before it starts");
+    if (txn_open_)
+      return FailedPreconditionError("a source ingest is open on this store");
+    {
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto q, db_.Prepare("SELECT 1 FROM patients WHERE id = ?"));
+      q.Bind(1, patient);
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row)
+        return NotFoundError("no patient with id " + std::to_string(patient));
+    }
+    JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    auto insert = db_.Prepare(R"sql(
+      INSERT INTO twin_snapshots(patient_id, model, model_version, created_ns,
+        data_from_ns, data_to_ns, data) VALUES(?,?,?,?,?,?,?))sql");
+    Status s = insert.ok() ? insert->Bind(1, patient)
+                                 .Bind(2, snapshot.model)
+                                 .Bind(3, snapshot.model_version)
+                                 .Bind(4, clock_.Now().ns_since_epoch)
+                                 .Bind(5, snapshot.data_from.ns_since_epoch)
+                                 .Bind(6, snapshot.data_to.ns_since_epoch)
+                                 .Bind(7, snapshot.data_json)
+                                 .Run()
+                           : insert.status();
+    if (!s.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return s;
+    }
+    const int64_t id = db_.LastInsertId();
+    JUMEAU_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+    return id;
+  }
+
+  Result<std::vector<TwinSnapshot>> TwinSnapshots(PatientId patient) override {
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
+      SELECT id, patient_id, model, model_version, created_ns, data_from_ns,
+        data_to_ns, data FROM twin_snapshots WHERE patient_id = ?
+      ORDER BY created_ns, id)sql"));
+    q.Bind(1, patient);
+    std::vector<TwinSnapshot> out;
+    while (true) {
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row) break;
+      TwinSnapshot t;
+      t.id = q.Int(0);
+      t.patient_id = q.Int(1);
+      t.model = q.Text(2);
+      t.model_version = q.Text(3);
+      t.created = Time{q.Int(4)};
+      t.data_from = Time{q.Int(5)};
+      t.data_to = Time{q.Int(6)};
+      t.data_json = q.Text(7);
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
   Status CheckIntegrity() override {
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("PRAGMA integrity_check"));
     std::string report;

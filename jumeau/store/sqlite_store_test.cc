@@ -7,6 +7,7 @@
 #include <random>
 
 #include "jumeau/store/internal/sqlite.h"
+#include "jumeau/store/schema.h"
 #include "jumeau/testing/test_data.h"
 
 namespace jumeau::store {
@@ -641,7 +642,97 @@ TEST(SqliteStoreMigrationTest, Version1StoreMigratesAndKeepsItsRecords) {
   auto version = db.Prepare(
       "SELECT value FROM meta WHERE key = 'schema_version'");
   ASSERT_TRUE(version->Step().value());
-  EXPECT_EQ(version->Int(0), 2);
+  EXPECT_EQ(version->Int(0), kSchemaVersion);
+}
+
+// A version-2 store (today's schema without the twin_snapshots table of
+// version 3) opens, migrates and takes twin snapshots.
+TEST(SqliteStoreMigrationTest, Version2StoreMigratesAndTakesTwinSnapshots) {
+  const auto path = testing::ScratchDir() / "v2.jumeau";
+  std::filesystem::remove(path);
+  PatientId alice = 0;
+  {
+    auto store = CreateSqliteStore(path);
+    ASSERT_TRUE(store.ok());
+    Open o = Begin(**store, Describe("h1"), "fhir:alice");
+    alice = o.patient;
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  {
+    internal::Database db;
+    ASSERT_TRUE(db.Open(path.string(), false).ok());
+    ASSERT_TRUE(db.Exec(R"sql(
+      DROP TABLE twin_snapshots;
+      UPDATE meta SET value = 2 WHERE key = 'schema_version';
+    )sql").ok());
+  }
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->Patients()->size(), 1u);
+    EXPECT_TRUE((*store)->TwinSnapshots(alice)->empty());
+    TwinSnapshot t;
+    t.model = "m";
+    t.model_version = "1";
+    t.data_json = "{}";
+    EXPECT_TRUE((*store)->AddTwinSnapshot(alice, t).ok());
+    EXPECT_EQ((*store)->TwinSnapshots(alice)->size(), 1u);
+    EXPECT_TRUE((*store)->CheckIntegrity().ok());
+  }
+  internal::Database db;
+  ASSERT_TRUE(db.Open(path.string(), false).ok());
+  auto version =
+      db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  ASSERT_TRUE(version->Step().value());
+  EXPECT_EQ(version->Int(0), 3);
+}
+
+TEST_F(SqliteStoreTest, TwinSnapshotsRoundTripInOrderAndFollowMerges) {
+  Open o = Begin(*store_, Describe("h1"), "fhir:a");
+  const PatientId a = o.patient;
+  ASSERT_TRUE(o.txn->Commit().ok());
+  o.txn.reset();
+  TwinSnapshot t;
+  t.model = "regazzoni2022_cardio";
+  t.model_version = "1.0.0";
+  t.data_from = Time{5};
+  t.data_to = Time{9};
+  t.data_json = R"({"parameters":[]})";
+  auto first = store_->AddTwinSnapshot(a, t);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  t.data_json = "{}";
+  auto second = store_->AddTwinSnapshot(a, t);
+  ASSERT_TRUE(second.ok());
+  auto got = store_->TwinSnapshots(a);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].id, *first);
+  EXPECT_EQ((*got)[1].id, *second);
+  EXPECT_EQ((*got)[0].patient_id, a);
+  EXPECT_EQ((*got)[0].model, "regazzoni2022_cardio");
+  EXPECT_EQ((*got)[0].model_version, "1.0.0");
+  EXPECT_EQ((*got)[0].created, clock_.Now());
+  EXPECT_EQ((*got)[0].data_from, Time{5});
+  EXPECT_EQ((*got)[0].data_to, Time{9});
+  EXPECT_EQ((*got)[0].data_json, R"({"parameters":[]})");
+  // Bad input stores nothing.
+  EXPECT_EQ(store_->AddTwinSnapshot(a + 100, t).status().code(),
+            StatusCode::kNotFound);
+  TwinSnapshot bad = t;
+  bad.model = "";
+  EXPECT_EQ(store_->AddTwinSnapshot(a, bad).status().code(),
+            StatusCode::kInvalidArgument);
+  bad = t;
+  bad.data_to = Time{1};
+  EXPECT_EQ(store_->AddTwinSnapshot(a, bad).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->TwinSnapshots(a)->size(), 2u);
+  // A merge moves the snapshots with the rest of the record.
+  ASSERT_TRUE(store_->Link("fhir:a", "b").ok());
+  auto b = store_->FindPatient("b");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(store_->TwinSnapshots(b->id)->size(), 2u);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
 }  // namespace

@@ -233,6 +233,23 @@ struct GenotypeSetInfo {
   int64_t called = 0;  // variants with a non-missing call for the patient
 };
 
+// A twin snapshot: one calibration of a model to a patient's record (see
+// DESIGN.md "The twin"). The store keeps the model's results as an opaque
+// JSON document written and read by the twin layer (jumeau/derive/twin.h),
+// so that the store knows nothing of models.
+struct TwinSnapshot {
+  int64_t id = 0;             // set by the store
+  PatientId patient_id = 0;   // set by the store
+  std::string model;          // "regazzoni2022_cardio"
+  std::string model_version;  // "1.0.0"
+  Time created;               // set by the store (its clock) when added
+  Time data_from;             // earliest observation used
+  Time data_to;               // latest observation used
+  // JSON object: parameters (name, unit, MAP, sd, credible interval,
+  // informed), covariance, observations (time, source, residual), outputs.
+  std::string data_json;
+};
+
 // A Store is the patient record. Implementations are safe for use by one
 // thread at a time per Store object; open one Store per thread (SQLite WAL
 // lets readers run beside one writer).
@@ -295,6 +312,17 @@ class Store {
   // kInvalidArgument for a malformed region.
   virtual Result<GenotypeTable> Genotypes(PatientId patient,
                                           const GenotypeQuery& query) = 0;
+
+  // Stores `snapshot` for `patient` in its own transaction, stamped with the
+  // store's clock (snapshot.id, patient_id and created are ignored). Returns
+  // the new snapshot's id; kNotFound for an unknown patient;
+  // kInvalidArgument for an empty model name or data_to < data_from;
+  // kFailedPrecondition while a source ingest is open.
+  virtual Result<int64_t> AddTwinSnapshot(PatientId patient,
+                                          const TwinSnapshot& snapshot) = 0;
+  // The patient's twin snapshots, oldest first (by created, then id).
+  virtual Result<std::vector<TwinSnapshot>> TwinSnapshots(
+      PatientId patient) = 0;
 
   // Runs SQLite's integrity check (or the backend's equivalent). Returns ok
   // or kDataLoss with what the check reported.

@@ -1,0 +1,120 @@
+// `jumeau twin build STORE PATIENT [--model cardio] [--as-of T] [--json]`:
+// calibrates the patient's twin to the record and stores a snapshot;
+// `jumeau twin show STORE PATIENT [--json]`: the snapshot history.
+#include "jumeau/derive/twin.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "jumeau/cli/cli.h"
+
+namespace jumeau::cli {
+namespace {
+
+nlohmann::json ToJson(const derive::TwinReport& r) {
+  nlohmann::json j = nlohmann::json::parse(r.ToJson());
+  j["snapshot_id"] = r.snapshot_id;
+  j["created"] = FormatIso8601(r.created);
+  j["data_from"] = FormatIso8601(r.data_from);
+  j["data_to"] = FormatIso8601(r.data_to);
+  return j;
+}
+
+void Print(const derive::TwinReport& r) {
+  std::printf("twin snapshot %lld: %s %s, created %s\n",
+              static_cast<long long>(r.snapshot_id), r.model.c_str(),
+              r.model_version.c_str(), FormatIso8601(r.created).c_str());
+  std::printf(
+      "  data %s .. %s; heart rate %s /min (input: %s)\n",
+      FormatIso8601(r.data_from).c_str(), FormatIso8601(r.data_to).c_str(),
+      FormatValue(r.heart_rate_per_min).c_str(), r.heart_rate_source.c_str());
+  std::printf("  parameters (MAP, 90%% credible interval)%s:\n",
+              r.converged ? "" : " [calibration did not converge]");
+  for (const auto& p : r.parameters) {
+    std::printf("    %-12s %10.4g %-12s [%.4g, %.4g]  %s\n", p.name.c_str(),
+                p.map, p.unit.c_str(), p.lower, p.upper,
+                p.informed ? "informed" : "NOT informed by the data");
+  }
+  std::printf("  observations (observed, predicted, standardized residual):\n");
+  for (const auto& o : r.observations) {
+    std::printf("    %-22s %8.2f %-7s %8.2f  %+6.2f  (LOINC %s, %s)\n",
+                o.output.c_str(), o.value, o.unit.c_str(), o.predicted,
+                o.standardized, o.code.code.c_str(), o.source.c_str());
+  }
+  std::printf("  outputs:");
+  for (const auto& o : r.outputs)
+    std::printf(" %s %.4g %s;", o.name.c_str(), o.value, o.unit.c_str());
+  std::printf("\n");
+  for (const auto& w : r.weak_directions)
+    std::printf("  weakly informed direction: %s\n", w.c_str());
+}
+
+}  // namespace
+
+void AddTwinVerb(CLI::App& app, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "twin",
+      "Build the patient's twin (calibrated model) and show its history");
+  cmd->require_subcommand(1);
+  struct Args {
+    std::string store, patient, model = "cardio", as_of;
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto* build = cmd->add_subcommand(
+      "build", "Calibrate the model to the record and store a snapshot");
+  build->add_option("STORE", args->store, "Store file")->required();
+  build->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
+  build->add_option("--model", args->model, "Model: cardio (default)");
+  build->add_option("--as-of", args->as_of,
+                    "Use observations up to this instant (ISO 8601)");
+  build->add_flag("--json", args->json, "Machine-readable output");
+  build->callback([=] {
+    *action = [=]() -> Status {
+      JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient,
+                              store->FindPatient(args->patient));
+      derive::TwinOptions options;
+      options.model = args->model;
+      if (!args->as_of.empty()) {
+        JUMEAU_ASSIGN_OR_RETURN(options.as_of, ParseIso8601(args->as_of));
+      }
+      JUMEAU_ASSIGN_OR_RETURN(
+          const auto twin, derive::BuildCardioTwin(*store, patient, options));
+      if (args->json) {
+        std::printf("%s\n", ToJson(twin).dump(2).c_str());
+      } else {
+        Print(twin);
+      }
+      return Status::Ok();
+    };
+  });
+  auto* show = cmd->add_subcommand("show", "The patient's twin snapshots");
+  show->add_option("STORE", args->store, "Store file")->required();
+  show->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
+  show->add_flag("--json", args->json, "Machine-readable output");
+  show->callback([=] {
+    *action = [=]() -> Status {
+      JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient,
+                              store->FindPatient(args->patient));
+      JUMEAU_ASSIGN_OR_RETURN(const auto history,
+                              derive::TwinHistory(*store, patient));
+      if (args->json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : history) out.push_back(ToJson(r));
+        std::printf("%s\n", out.dump(2).c_str());
+        return Status::Ok();
+      }
+      if (history.empty())
+        std::printf(
+            "no twin snapshot for %s (build one with `jumeau twin "
+            "build`)\n",
+            patient.pseudonym.c_str());
+      for (const auto& r : history) Print(r);
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace jumeau::cli

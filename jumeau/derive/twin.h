@@ -1,0 +1,138 @@
+// The patient's twin built from the stored record: observations gathered
+// from the record (cuff or invasive pressures, heart rate, ejection fraction,
+// cardiac output), a calibration of the model (jumeau/assimilation/), and a
+// twin snapshot stored with its posterior, residuals and outputs. Layer:
+// derive (above store/, models/ and assimilation/), below cli/ and server/.
+#ifndef JUMEAU_DERIVE_TWIN_H_
+#define JUMEAU_DERIVE_TWIN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jumeau/core/event.h"
+#include "jumeau/core/status.h"
+#include "jumeau/core/time.h"
+#include "jumeau/store/store.h"
+
+namespace jumeau::derive {
+
+// Options of BuildCardioTwin; defaults in brackets.
+struct TwinOptions {
+  // The model: only "cardio" (Regazzoni et al. 2022) for now. ["cardio"]
+  std::string model = "cardio";
+  // Use only observations at or before this instant. Unset: all. [unset]
+  std::optional<Time> as_of;
+  // Invasive pressures (abp analysis beats) are averaged over this much time
+  // ending at the latest beat. [5 min]
+  Duration abp_window = Duration::Seconds(300);
+  // Measurement sds (Gaussian errors) given to the calibration:
+  // one cuff systolic or diastolic reading (the ISO 81060-2 limit is a mean
+  // error <= 5 mmHg with sd <= 8 mmHg; we take 5) [5 mm[Hg]];
+  double cuff_pressure_sd_mmhg = 5.0;
+  // an invasive pressure averaged over many beats (transducer zero and
+  // calibration dominate, not beat-to-beat noise) [2 mm[Hg]];
+  double invasive_pressure_sd_mmhg = 2.0;
+  // an echo ejection fraction (inter-observer spread) [5 %];
+  double ejection_fraction_sd_percent = 5.0;
+  // a cardiac output (thermodilution or echo) [0.5 L/min].
+  double cardiac_output_sd_l_per_min = 0.5;
+};
+
+// One estimated parameter of a twin, at the maximum a posteriori.
+struct TwinParameter {
+  std::string name;
+  std::string unit;
+  double map = 0.0;    // in unit
+  double lower = 0.0;  // 90% credible interval, in unit
+  double upper = 0.0;
+  double prior_median = 0.0;  // in unit
+  bool log_space = false;     // sds below are of log(value) when true
+  double prior_sd = 0.0;
+  double posterior_sd = 0.0;
+  bool informed = false;  // the data narrowed the prior (see Calibrate)
+};
+
+// One observation used by a twin, with its residual at the MAP.
+struct TwinObservation {
+  std::string output;  // model output: "systolic_pressure"
+  Code code;           // the code in the record: LOINC 8480-6 or 76215-4
+  double value = 0.0;  // observed (a mean for averaged beats), in unit
+  std::string unit;    // the model output's unit
+  double sd = 0.0;     // measurement sd given to the calibration
+  Time from;           // time of the (first) event used
+  Time to;             // time of the last event used
+  int64_t count = 1;   // events averaged
+  std::string source;  // "source 3 (jumeau.io.fhir) Observation/17" or
+                       // "abp/1 (derived, channel ABP)"
+  double predicted = 0.0;
+  double standardized = 0.0;  // (value - predicted) / sd
+};
+
+// One model output at the MAP.
+struct TwinOutput {
+  std::string name;  // "lv_end_diastolic_volume"
+  std::string unit;
+  double value = 0.0;
+};
+
+// A twin: what a snapshot holds, readable back from the store.
+struct TwinReport {
+  int64_t snapshot_id = 0;  // 0 until stored
+  Time created;             // when stored
+  std::string model;        // "regazzoni2022_cardio"
+  std::string model_version;
+  Time data_from;
+  Time data_to;
+  double heart_rate_per_min = 0.0;  // the input taken from the record
+  std::string heart_rate_source;
+  std::vector<TwinParameter> parameters;  // the estimated ones
+  // Laplace posterior covariance, parameters order, in the transformed
+  // space (log of the value for log_space parameters).
+  std::vector<std::vector<double>> covariance;
+  std::vector<TwinObservation> observations;
+  std::vector<TwinOutput> outputs;  // all model outputs at the MAP
+  std::vector<std::string> not_informed;
+  std::vector<std::string> weak_directions;  // "0.71 c_ar_sys - 0.70 r_ar_sys"
+  bool converged = false;
+  int iterations = 0;
+
+  // The JSON document stored as TwinSnapshot::data_json (and printed by
+  // `jumeau twin ... --json`, with the snapshot fields added).
+  std::string ToJson() const;
+  // Reads a stored snapshot back. Returns kDataLoss naming the snapshot
+  // when its JSON is malformed or lacks a field.
+  static Result<TwinReport> FromSnapshot(const store::TwinSnapshot& snapshot);
+};
+
+// Builds the cardiovascular twin of `patient` and stores it as a snapshot.
+// Observations: when the record holds abp analysis beats (origin "abp/1",
+// LOINC 76215-4/76214-7/76213-9), their systolic, diastolic and mean
+// pressures averaged over options.abp_window ending at the latest beat, and
+// the heart rate from those beats' durations; otherwise the latest cuff
+// systolic (8480-6) and diastolic (8462-4) pressures and the latest heart
+// rate (8867-4). The latest ejection fraction (10230-1) and cardiac output
+// (8741-1) are added when present. The heart rate is an input (fixed), with
+// the chambers' activation timings scaled to it (durations by sqrt(T/T0),
+// onsets by T/T0, T0 = 0.8 s), and the parameters of
+// assimilation::CardioCalibrationParameters() are estimated.
+// Returns the stored twin on success. Nothing is stored on failure:
+// kInvalidArgument for an unknown model, no systolic/diastolic pressure in
+// the record ("no systolic/diastolic pressure in the record"), no heart
+// rate, a value whose unit does not convert to the model's (the message
+// names the code, the unit and the source), a heart rate outside the model's
+// bounds; kOutOfRange when the solver fails (the model's message); store
+// errors otherwise.
+Result<TwinReport> BuildCardioTwin(store::Store& store,
+                                   const store::PatientInfo& patient,
+                                   const TwinOptions& options = {});
+
+// The patient's stored twins, oldest first, read back from their snapshots.
+// Returns kDataLoss for a malformed snapshot; store errors otherwise.
+Result<std::vector<TwinReport>> TwinHistory(store::Store& store,
+                                            const store::PatientInfo& patient);
+
+}  // namespace jumeau::derive
+
+#endif  // JUMEAU_DERIVE_TWIN_H_
