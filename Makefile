@@ -42,6 +42,7 @@ demo: build
 	$(JUMEAU) score $(DEMO)/patient.jumeau example --pgs $(DEMO)/example/score.txt
 	$(JUMEAU) analyze $(DEMO)/patient.jumeau example
 	$(JUMEAU) score-beats $(DEMO)/patient.jumeau example --reference atr --test ecg/1
+	$(JUMEAU) twin build $(DEMO)/patient.jumeau example
 
 bench: build
 	bench/run_all.sh $(BUILD)
