@@ -1,6 +1,9 @@
 // `jumeau twin build STORE PATIENT [--model cardio] [--as-of T] [--json]`:
 // calibrates the patient's twin to the record and stores a snapshot;
-// `jumeau twin show STORE PATIENT [--json]`: the snapshot history.
+// `jumeau twin update STORE PATIENT [--as-of T] [--ensemble N] [--seed S]
+// [--json]`: updates the latest snapshot with the newer observations by an
+// ensemble Kalman filter; `jumeau twin show STORE PATIENT [--json]`: the
+// snapshot history.
 #include "jumeau/derive/twin.h"
 
 #include <cstdio>
@@ -28,7 +31,26 @@ void Print(const derive::TwinReport& r) {
       "  data %s .. %s; heart rate %s /min (input: %s)\n",
       FormatIso8601(r.data_from).c_str(), FormatIso8601(r.data_to).c_str(),
       FormatValue(r.heart_rate_per_min).c_str(), r.heart_rate_source.c_str());
-  std::printf("  parameters (MAP, 90%% credible interval)%s:\n",
+  if (r.update) {
+    const derive::TwinUpdate& u = *r.update;
+    std::printf(
+        "  method enkf: %d members (seed %llu, jitter %.3g prior sd) from "
+        "snapshot %lld; normalized innovation rms %.3g, spread %.3g -> "
+        "%.3g\n",
+        u.ensemble_size, static_cast<unsigned long long>(u.seed),
+        u.parameter_jitter, static_cast<long long>(u.prior_snapshot_id),
+        u.normalized_innovation_rms, u.forecast_spread, u.analysis_spread);
+    std::printf("  residuals (observed - predicted) before -> after:\n");
+    for (std::size_t k = 0; k < r.observations.size() &&
+                            k < u.innovation.size() && k < u.residual.size();
+         ++k) {
+      const auto& o = r.observations[k];
+      std::printf("    %-22s %+8.2f -> %+8.2f %s\n", o.output.c_str(),
+                  u.innovation[k], u.residual[k], o.unit.c_str());
+    }
+  }
+  std::printf("  parameters (%s, 90%% credible interval)%s:\n",
+              r.method == "enkf" ? "ensemble median" : "MAP",
               r.converged ? "" : " [calibration did not converge]");
   for (const auto& p : r.parameters) {
     std::printf("    %-12s %10.4g %-12s [%.4g, %.4g]  %s\n", p.name.c_str(),
@@ -59,6 +81,8 @@ void AddTwinVerb(CLI::App& app, Action* action) {
   struct Args {
     std::string store, patient, model = "cardio", as_of;
     bool json = false;
+    int ensemble = 40;
+    uint64_t seed = 1;
   };
   auto args = std::make_shared<Args>();
   auto* build = cmd->add_subcommand(
@@ -81,6 +105,40 @@ void AddTwinVerb(CLI::App& app, Action* action) {
       }
       JUMEAU_ASSIGN_OR_RETURN(
           const auto twin, derive::BuildCardioTwin(*store, patient, options));
+      if (args->json) {
+        std::printf("%s\n", ToJson(twin).dump(2).c_str());
+      } else {
+        Print(twin);
+      }
+      return Status::Ok();
+    };
+  });
+  auto* update = cmd->add_subcommand(
+      "update",
+      "Update the latest snapshot with newer observations (ensemble Kalman "
+      "filter) and store a new one");
+  update->add_option("STORE", args->store, "Store file")->required();
+  update->add_option("PATIENT", args->patient, "Patient pseudonym")
+      ->required();
+  update->add_option("--as-of", args->as_of,
+                     "Use observations up to this instant (ISO 8601)");
+  update->add_option("--ensemble", args->ensemble,
+                     "Ensemble members (default 40)");
+  update->add_option("--seed", args->seed, "Random seed (default 1)");
+  update->add_flag("--json", args->json, "Machine-readable output");
+  update->callback([=] {
+    *action = [=]() -> Status {
+      JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient,
+                              store->FindPatient(args->patient));
+      derive::TwinOptions options;
+      options.ensemble_size = args->ensemble;
+      options.seed = args->seed;
+      if (!args->as_of.empty()) {
+        JUMEAU_ASSIGN_OR_RETURN(options.as_of, ParseIso8601(args->as_of));
+      }
+      JUMEAU_ASSIGN_OR_RETURN(
+          const auto twin, derive::UpdateCardioTwin(*store, patient, options));
       if (args->json) {
         std::printf("%s\n", ToJson(twin).dump(2).c_str());
       } else {

@@ -1,6 +1,7 @@
-// BuildCardioTwin and TwinReport's JSON: the record's observations gathered
-// for the Regazzoni model, the calibration (assimilation/calibration.h) and
-// the snapshot stored (store.h TwinSnapshot).
+// BuildCardioTwin, UpdateCardioTwin and TwinReport's JSON: the record's
+// observations gathered for the Regazzoni model, the calibration
+// (assimilation/calibration.h) or the ensemble Kalman filter update
+// (assimilation/enkf.h), and the snapshot stored (store.h TwinSnapshot).
 #include "jumeau/derive/twin.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "jumeau/assimilation/calibration.h"
 #include "jumeau/core/ucum_conversion.h"
+#include "jumeau/derive/internal/twin_enkf.h"
 #include "jumeau/models/cardio.h"
 #include "jumeau/models/model.h"
 
@@ -41,16 +43,17 @@ const models::OutputSpec& Output(const models::Model& model, const char* code) {
 }
 
 // The latest numeric event of `code` (not derived by the abp analysis) at or
-// before `as_of`, converted to `unit`. nullopt when there is none;
+// before `as_of` and (when set) strictly after `after`, converted to `unit`. nullopt when there is none;
 // InvalidArgument when its unit does not convert.
 Result<std::optional<TwinObservation>> Latest(
     store::Store& store, store::PatientId patient, const char* code,
     const std::string& output, const std::string& unit,
-    std::optional<Time> as_of, double sd,
+    std::optional<Time> as_of, std::optional<Time> after, double sd,
     const std::vector<store::SourceInfo>& sources) {
   store::EventQuery q;
   q.code = code;
   if (as_of) q.to = *as_of + Duration::Nanoseconds(1);
+  if (after) q.from = *after + Duration::Nanoseconds(1);
   JUMEAU_ASSIGN_OR_RETURN(const auto events, store.Events(patient, q));
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
     const Event& e = it->event;
@@ -76,7 +79,8 @@ Result<std::optional<TwinObservation>> Latest(
 }
 
 // The abp analysis beats: per code, the mean over the window ending at the
-// latest beat; and the heart rate from the beats' durations.
+// latest beat; and the heart rate from the beats' durations. Only beats
+// strictly after `after` when it is set.
 struct AbpObservations {
   std::vector<TwinObservation> pressures;
   std::optional<double> heart_rate;
@@ -85,10 +89,12 @@ struct AbpObservations {
 
 Result<AbpObservations> AbpBeats(store::Store& store, store::PatientId patient,
                                  const models::Model& model,
-                                 const TwinOptions& options) {
+                                 const TwinOptions& options,
+                                 std::optional<Time> after) {
   store::EventQuery q;
   q.origin = kAbpOrigin;
   if (options.as_of) q.to = *options.as_of + Duration::Nanoseconds(1);
+  if (after) q.from = *after + Duration::Nanoseconds(1);
   JUMEAU_ASSIGN_OR_RETURN(const auto events, store.Events(patient, q));
   AbpObservations out;
   if (events.empty()) return out;
@@ -153,6 +159,156 @@ Result<AbpObservations> AbpBeats(store::Store& store, store::PatientId patient,
   return out;
 }
 
+// The observations of a twin gathered from the record (see BuildCardioTwin).
+struct Gathered {
+  std::vector<TwinObservation> observed;  // pressures, then EF and CO
+  std::optional<double> heart_rate;       // the model's input
+  std::string heart_rate_source;
+};
+
+// Gathers the observations at or before options.as_of and, when `after` is
+// set, strictly after it. Missing ones are simply absent (the callers
+// decide what is required); InvalidArgument for a unit that does not
+// convert.
+Result<Gathered> Gather(store::Store& store, store::PatientId patient,
+                        const models::Model& model, const TwinOptions& options,
+                        std::optional<Time> after) {
+  JUMEAU_ASSIGN_OR_RETURN(const auto sources, store.Sources(patient));
+  Gathered g;
+  // Invasive beats when present, else the latest cuff reading.
+  JUMEAU_ASSIGN_OR_RETURN(AbpObservations abp,
+                          AbpBeats(store, patient, model, options, after));
+  if (!abp.pressures.empty()) {
+    g.observed = std::move(abp.pressures);
+    if (abp.heart_rate) {
+      g.heart_rate = *abp.heart_rate;
+      g.heart_rate_source = abp.heart_rate_source;
+    }
+  } else {
+    for (const char* code : {"8480-6", "8462-4"}) {
+      const models::OutputSpec& spec = Output(model, code);
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto o, Latest(store, patient, code, spec.name, spec.unit,
+                         options.as_of, after, options.cuff_pressure_sd_mmhg,
+                         sources));
+      if (o) g.observed.push_back(std::move(*o));
+    }
+  }
+  if (!g.heart_rate) {
+    const models::OutputSpec& spec = Output(model, "8867-4");
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto hr, Latest(store, patient, "8867-4", spec.name, spec.unit,
+                        options.as_of, after, 1.0, sources));
+    if (hr) {
+      g.heart_rate = hr->value;
+      g.heart_rate_source = hr->source + " at " + FormatIso8601(hr->from);
+    }
+  }
+  for (const auto& [code, sd] :
+       {std::pair<const char*, double>{"10230-1",
+                                       options.ejection_fraction_sd_percent},
+        {"8741-1", options.cardiac_output_sd_l_per_min}}) {
+    const models::OutputSpec& spec = Output(model, code);
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto o, Latest(store, patient, code, spec.name, spec.unit,
+                       options.as_of, after, sd, sources));
+    if (o) g.observed.push_back(std::move(*o));
+  }
+  return g;
+}
+
+// The model's default parameters with the heart rate input set and the
+// chambers' activation timings scaled to it. InvalidArgument when the heart
+// rate is outside the model's bounds.
+Result<std::vector<double>> BaseParameters(const models::Model& model,
+                                           double heart_rate,
+                                           const std::string& source) {
+  std::vector<double> base = models::DefaultParameters(model);
+  const std::size_t hr_index = *models::FindParameter(model, "heart_rate");
+  const models::ParameterSpec& hr_spec = model.parameters()[hr_index];
+  if (!(heart_rate >= hr_spec.lower && heart_rate <= hr_spec.upper)) {
+    return InvalidArgumentError("heart rate " + std::to_string(heart_rate) +
+                                " /min from " + source +
+                                " is outside the model's range [" +
+                                std::to_string(hr_spec.lower) + ", " +
+                                std::to_string(hr_spec.upper) + "] /min");
+  }
+  // The chambers' activation timings are given at the default heart rate
+  // (75 /min, T0 = 0.8 s) in seconds; at another rate the contraction and
+  // relaxation durations scale as sqrt(T / T0) (systole shortens less than
+  // diastole, as QT does by Bazett's rule) and the onsets as T / T0, so that
+  // a ventricle's contraction + relaxation (0.51 s) fits a short beat.
+  const double period_ratio = base[hr_index] / heart_rate;  // T / T0
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    const std::string& name = model.parameters()[i].name;
+    if (name.starts_with("t_onset_")) {
+      base[i] *= period_ratio;
+    } else if (name.starts_with("t_contraction_") ||
+               name.starts_with("t_relaxation_")) {
+      base[i] *= std::sqrt(period_ratio);
+    }
+  }
+  base[hr_index] = heart_rate;
+  return base;
+}
+
+std::vector<assimilation::Observation> ToCalibration(
+    const models::Model& model, const std::vector<TwinObservation>& observed) {
+  std::vector<assimilation::Observation> obs;
+  for (const auto& o : observed) {
+    const std::size_t index = *models::FindOutput(model, o.output);
+    obs.push_back({model.outputs()[index].code, o.value, o.sd, o.unit});
+  }
+  return obs;
+}
+
+std::vector<std::vector<double>> ToRows(const Eigen::MatrixXd& m) {
+  std::vector<std::vector<double>> rows;
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    std::vector<double> row(static_cast<std::size_t>(m.cols()));
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+      row[static_cast<std::size_t>(j)] = m(i, j);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Completes `r` (model, data window, observations, outputs at the estimate)
+// and stores it as a snapshot, setting its id and creation time.
+// REQUIRES: `observed` is not empty.
+Status StoreReport(store::Store& store, const store::PatientInfo& patient,
+                   const models::Model& model,
+                   std::vector<TwinObservation> observed,
+                   const std::vector<double>& outputs, TwinReport& r) {
+  r.model = std::string(model.name());
+  r.model_version = std::string(model.version());
+  r.data_from = observed.front().from;
+  r.data_to = observed.front().to;
+  for (const auto& o : observed) {
+    r.data_from = std::min(r.data_from, o.from);
+    r.data_to = std::max(r.data_to, o.to);
+  }
+  r.observations = std::move(observed);
+  for (std::size_t i = 0; i < model.outputs().size() && i < outputs.size();
+       ++i) {
+    r.outputs.push_back(
+        {model.outputs()[i].name, model.outputs()[i].unit, outputs[i]});
+  }
+  store::TwinSnapshot snapshot;
+  snapshot.model = r.model;
+  snapshot.model_version = r.model_version;
+  snapshot.data_from = r.data_from;
+  snapshot.data_to = r.data_to;
+  snapshot.data_json = r.ToJson();
+  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id,
+                          store.AddTwinSnapshot(patient.id, snapshot));
+  JUMEAU_ASSIGN_OR_RETURN(const auto stored, store.TwinSnapshots(patient.id));
+  for (const auto& s : stored) {
+    if (s.id == r.snapshot_id) r.created = s.created;
+  }
+  return Status::Ok();
+}
+
 json ToJsonObservation(const TwinObservation& o) {
   return {{"output", o.output},
           {"code",
@@ -203,7 +359,20 @@ std::string TwinReport::ToJson() const {
               {"not_informed", not_informed},
               {"weak_directions", weak_directions},
               {"converged", converged},
-              {"iterations", iterations}};
+              {"iterations", iterations},
+              {"method", method}};
+  if (update) {
+    doc["update"] = {
+        {"prior_snapshot_id", update->prior_snapshot_id},
+        {"ensemble_size", update->ensemble_size},
+        {"seed", update->seed},
+        {"parameter_jitter", update->parameter_jitter},
+        {"innovation", update->innovation},
+        {"residual", update->residual},
+        {"normalized_innovation_rms", update->normalized_innovation_rms},
+        {"forecast_spread", update->forecast_spread},
+        {"analysis_spread", update->analysis_spread}};
+  }
   return doc.dump();
 }
 
@@ -264,6 +433,22 @@ Result<TwinReport> TwinReport::FromSnapshot(const store::TwinSnapshot& s) {
         doc.at("weak_directions").get<std::vector<std::string>>();
     r.converged = doc.at("converged").get<bool>();
     r.iterations = doc.at("iterations").get<int>();
+    r.method = doc.value("method", "calibration");  // absent before updates
+    if (doc.contains("update")) {
+      const json& u = doc.at("update");
+      TwinUpdate t;
+      t.prior_snapshot_id = u.at("prior_snapshot_id").get<int64_t>();
+      t.ensemble_size = u.at("ensemble_size").get<int>();
+      t.seed = u.at("seed").get<uint64_t>();
+      t.parameter_jitter = u.at("parameter_jitter").get<double>();
+      t.innovation = u.at("innovation").get<std::vector<double>>();
+      t.residual = u.at("residual").get<std::vector<double>>();
+      t.normalized_innovation_rms =
+          u.at("normalized_innovation_rms").get<double>();
+      t.forecast_spread = u.at("forecast_spread").get<double>();
+      t.analysis_spread = u.at("analysis_spread").get<double>();
+      r.update = std::move(t);
+    }
   } catch (const json::exception& e) {
     return DataLossError(where + ": " + e.what());
   }
@@ -278,30 +463,9 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
                                 "' (known: cardio)");
   }
   const models::Regazzoni2022Cardio model;
-  JUMEAU_ASSIGN_OR_RETURN(const auto sources, store.Sources(patient.id));
-
-  // Observations: invasive beats when present, else the latest cuff reading.
-  std::vector<TwinObservation> observed;
-  double heart_rate = 0;
-  std::string heart_rate_source;
-  JUMEAU_ASSIGN_OR_RETURN(AbpObservations abp,
-                          AbpBeats(store, patient.id, model, options));
-  if (!abp.pressures.empty()) {
-    observed = std::move(abp.pressures);
-    if (abp.heart_rate) {
-      heart_rate = *abp.heart_rate;
-      heart_rate_source = abp.heart_rate_source;
-    }
-  } else {
-    for (const char* code : {"8480-6", "8462-4"}) {
-      const models::OutputSpec& spec = Output(model, code);
-      JUMEAU_ASSIGN_OR_RETURN(
-          auto o,
-          Latest(store, patient.id, code, spec.name, spec.unit, options.as_of,
-                 options.cuff_pressure_sd_mmhg, sources));
-      if (o) observed.push_back(std::move(*o));
-    }
-  }
+  JUMEAU_ASSIGN_OR_RETURN(
+      Gathered g, Gather(store, patient.id, model, options, std::nullopt));
+  std::vector<TwinObservation>& observed = g.observed;
   const auto has = [&](const char* output) {
     return std::any_of(observed.begin(), observed.end(),
                        [&](const auto& o) { return o.output == output; });
@@ -313,62 +477,16 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
         "8480-6/8462-4, or invasive 76215-4/76214-7 from `jumeau analyze "
         "--what abp`)");
   }
-  if (heart_rate_source.empty()) {
-    const models::OutputSpec& spec = Output(model, "8867-4");
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto hr, Latest(store, patient.id, "8867-4", spec.name, spec.unit,
-                        options.as_of, 1.0, sources));
-    if (!hr) {
-      return InvalidArgumentError("patient " + patient.pseudonym +
-                                  ": no heart rate (LOINC 8867-4) in the "
-                                  "record; the cardio twin needs it as input");
-    }
-    heart_rate = hr->value;
-    heart_rate_source = hr->source + " at " + FormatIso8601(hr->from);
+  if (!g.heart_rate) {
+    return InvalidArgumentError("patient " + patient.pseudonym +
+                                ": no heart rate (LOINC 8867-4) in the "
+                                "record; the cardio twin needs it as input");
   }
-  for (const auto& [code, sd] :
-       {std::pair<const char*, double>{"10230-1",
-                                       options.ejection_fraction_sd_percent},
-        {"8741-1", options.cardiac_output_sd_l_per_min}}) {
-    const models::OutputSpec& spec = Output(model, code);
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto o, Latest(store, patient.id, code, spec.name, spec.unit,
-                       options.as_of, sd, sources));
-    if (o) observed.push_back(std::move(*o));
-  }
-
-  // The heart rate is an input; the informed parameters are estimated.
-  std::vector<double> base = models::DefaultParameters(model);
-  const std::size_t hr_index = *models::FindParameter(model, "heart_rate");
-  const models::ParameterSpec& hr_spec = model.parameters()[hr_index];
-  if (!(heart_rate >= hr_spec.lower && heart_rate <= hr_spec.upper)) {
-    return InvalidArgumentError("heart rate " + std::to_string(heart_rate) +
-                                " /min from " + heart_rate_source +
-                                " is outside the model's range [" +
-                                std::to_string(hr_spec.lower) + ", " +
-                                std::to_string(hr_spec.upper) + "] /min");
-  }
-  // The chambers' activation timings are given at the default heart rate
-  // (75 /min, T0 = 0.8 s) in seconds; at another rate the contraction and
-  // relaxation durations scale as sqrt(T / T0) (systole shortens less than
-  // diastole, as QT does by Bazett's rule) and the onsets as T / T0, so that
-  // a ventricle's contraction + relaxation (0.51 s) fits a short beat.
-  const double period_ratio = base[hr_index] / heart_rate;  // T / T0
-  for (std::size_t i = 0; i < base.size(); ++i) {
-    const std::string& name = model.parameters()[i].name;
-    if (name.starts_with("t_onset_")) {
-      base[i] *= period_ratio;
-    } else if (name.starts_with("t_contraction_") ||
-               name.starts_with("t_relaxation_")) {
-      base[i] *= std::sqrt(period_ratio);
-    }
-  }
-  base[hr_index] = heart_rate;
-  std::vector<assimilation::Observation> obs;
-  for (const auto& o : observed) {
-    const std::size_t index = *models::FindOutput(model, o.output);
-    obs.push_back({model.outputs()[index].code, o.value, o.sd, o.unit});
-  }
+  JUMEAU_ASSIGN_OR_RETURN(
+      const std::vector<double> base,
+      BaseParameters(model, *g.heart_rate, g.heart_rate_source));
+  const std::vector<assimilation::Observation> obs =
+      ToCalibration(model, observed);
   assimilation::CalibrationOptions calib;
   calib.estimate = assimilation::CardioCalibrationParameters();
   auto observe = assimilation::MakeWarmStartedCardioObservation(model);
@@ -382,58 +500,203 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
                           observe(summary->parameters));
 
   TwinReport r;
-  r.model = std::string(model.name());
-  r.model_version = std::string(model.version());
-  r.heart_rate_per_min = heart_rate;
-  r.heart_rate_source = heart_rate_source;
-  r.data_from = observed.front().from;
-  r.data_to = observed.front().to;
+  r.heart_rate_per_min = *g.heart_rate;
+  r.heart_rate_source = g.heart_rate_source;
   for (std::size_t k = 0; k < observed.size(); ++k) {
-    TwinObservation& o = observed[k];
-    r.data_from = std::min(r.data_from, o.from);
-    r.data_to = std::max(r.data_to, o.to);
     if (k < summary->residuals.size()) {
-      o.predicted = summary->residuals[k].predicted;
-      o.standardized = summary->residuals[k].standardized;
+      observed[k].predicted = summary->residuals[k].predicted;
+      observed[k].standardized = summary->residuals[k].standardized;
     }
   }
-  r.observations = std::move(observed);
   for (const auto& e : summary->estimates) {
     r.parameters.push_back({e.name, e.unit, e.map, e.lower, e.upper,
                             e.prior_median, e.log_space, e.prior_sd,
                             e.posterior_sd, e.informed});
   }
-  const Eigen::MatrixXd& cov = summary->covariance;
-  for (Eigen::Index i = 0; i < cov.rows(); ++i) {
-    std::vector<double> row(static_cast<std::size_t>(cov.cols()));
-    for (Eigen::Index j = 0; j < cov.cols(); ++j)
-      row[static_cast<std::size_t>(j)] = cov(i, j);
-    r.covariance.push_back(std::move(row));
-  }
-  for (std::size_t i = 0; i < model.outputs().size() && i < at_map.size();
-       ++i) {
-    r.outputs.push_back(
-        {model.outputs()[i].name, model.outputs()[i].unit, at_map[i]});
-  }
+  r.covariance = ToRows(summary->covariance);
   r.not_informed = summary->not_informed;
   for (const auto& w : summary->weak_directions)
     r.weak_directions.push_back(w.description);
   r.converged = summary->converged;
   r.iterations = summary->iterations;
-
-  store::TwinSnapshot snapshot;
-  snapshot.model = r.model;
-  snapshot.model_version = r.model_version;
-  snapshot.data_from = r.data_from;
-  snapshot.data_to = r.data_to;
-  snapshot.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id,
-                          store.AddTwinSnapshot(patient.id, snapshot));
-  JUMEAU_ASSIGN_OR_RETURN(const auto stored, store.TwinSnapshots(patient.id));
-  for (const auto& s : stored) {
-    if (s.id == r.snapshot_id) r.created = s.created;
-  }
+  JUMEAU_RETURN_IF_ERROR(
+      StoreReport(store, patient, model, std::move(observed), at_map, r));
   return r;
+}
+
+Result<TwinReport> UpdateCardioTwin(store::Store& store,
+                                    const store::PatientInfo& patient,
+                                    const TwinOptions& options) {
+  if (options.model != "cardio") {
+    return InvalidArgumentError("unknown twin model '" + options.model +
+                                "' (known: cardio)");
+  }
+  if (options.ensemble_size < 2 || options.ensemble_size > 10000) {
+    return InvalidArgumentError("ensemble size " +
+                                std::to_string(options.ensemble_size) +
+                                " is outside [2, 10000]");
+  }
+  if (!std::isfinite(options.parameter_jitter) ||
+      options.parameter_jitter < 0) {
+    return InvalidArgumentError("parameter jitter must be finite and >= 0");
+  }
+  const models::Regazzoni2022Cardio model;
+  JUMEAU_ASSIGN_OR_RETURN(const auto history, TwinHistory(store, patient));
+  if (history.empty()) {
+    return FailedPreconditionError(
+        "patient " + patient.pseudonym +
+        ": no twin yet; run `jumeau twin build` first");
+  }
+  const TwinReport& prior = history.back();
+  if (prior.model != model.name()) {
+    return InvalidArgumentError("twin snapshot " +
+                                std::to_string(prior.snapshot_id) +
+                                ": model '" + prior.model + "' is not '" +
+                                std::string(model.name()) + "'");
+  }
+  JUMEAU_ASSIGN_OR_RETURN(
+      Gathered g, Gather(store, patient.id, model, options, prior.data_to));
+  if (g.observed.empty()) {
+    return FailedPreconditionError("patient " + patient.pseudonym +
+                                   ": no new observations since " +
+                                   FormatIso8601(prior.data_to));
+  }
+  const double heart_rate = g.heart_rate.value_or(prior.heart_rate_per_min);
+  const std::string heart_rate_source =
+      g.heart_rate ? g.heart_rate_source
+                   : prior.heart_rate_source + " (from snapshot " +
+                         std::to_string(prior.snapshot_id) + ")";
+  JUMEAU_ASSIGN_OR_RETURN(std::vector<double> base,
+                          BaseParameters(model, heart_rate, heart_rate_source));
+
+  // The prior ensemble in the transformed space of the snapshot.
+  const std::size_t n = prior.parameters.size();
+  const std::string where =
+      "twin snapshot " + std::to_string(prior.snapshot_id);
+  if (n == 0 || prior.covariance.size() != n) {
+    return DataLossError(where + ": no parameters or a covariance of " +
+                         std::to_string(prior.covariance.size()) + " rows");
+  }
+  Eigen::VectorXd mean(static_cast<Eigen::Index>(n));
+  Eigen::MatrixXd cov(static_cast<Eigen::Index>(n),
+                      static_cast<Eigen::Index>(n));
+  Eigen::VectorXd jitter(static_cast<Eigen::Index>(n));
+  std::vector<std::size_t> index(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const TwinParameter& p = prior.parameters[i];
+    const auto found = models::FindParameter(model, p.name);
+    if (!found) {
+      return DataLossError(where + ": unknown parameter '" + p.name + "'");
+    }
+    index[i] = *found;
+    if (p.log_space && !(p.map > 0)) {
+      return DataLossError(where + ": log-space parameter '" + p.name +
+                           "' is not positive");
+    }
+    const auto e = static_cast<Eigen::Index>(i);
+    mean(e) = p.log_space ? std::log(p.map) : p.map;
+    jitter(e) = options.parameter_jitter * p.prior_sd;
+    if (prior.covariance[i].size() != n) {
+      return DataLossError(where + ": covariance row " + std::to_string(i) +
+                           " has " +
+                           std::to_string(prior.covariance[i].size()) +
+                           " entries, not " + std::to_string(n));
+    }
+    for (std::size_t j = 0; j < n; ++j)
+      cov(e, static_cast<Eigen::Index>(j)) = prior.covariance[i][j];
+  }
+  // Observation function: the warm-started steady state at the member's
+  // parameters (projected onto the model's bounds), at the new outputs.
+  auto observe = assimilation::MakeWarmStartedCardioObservation(model);
+  std::vector<std::size_t> outputs;
+  const auto m = static_cast<Eigen::Index>(g.observed.size());
+  Eigen::VectorXd y(m);
+  Eigen::MatrixXd r = Eigen::MatrixXd::Zero(m, m);
+  for (std::size_t k = 0; k < g.observed.size(); ++k) {
+    const auto e = static_cast<Eigen::Index>(k);
+    outputs.push_back(*models::FindOutput(model, g.observed[k].output));
+    y(e) = g.observed[k].value;
+    r(e, e) = g.observed[k].sd * g.observed[k].sd;
+  }
+  const auto parameters_of = [&](const Eigen::Ref<const Eigen::VectorXd>& x) {
+    std::vector<double> p = base;
+    for (std::size_t i = 0; i < n; ++i) {
+      const models::ParameterSpec& spec = model.parameters()[index[i]];
+      const double v = x(static_cast<Eigen::Index>(i));
+      p[index[i]] = std::clamp(prior.parameters[i].log_space ? std::exp(v) : v,
+                               spec.lower, spec.upper);
+    }
+    return p;
+  };
+  const internal::ParameterObservation h =
+      [&](const Eigen::Ref<const Eigen::VectorXd>& x,
+          Eigen::VectorXd* out) -> Status {
+    JUMEAU_ASSIGN_OR_RETURN(const std::vector<double> all,
+                            observe(parameters_of(x)));
+    out->resize(m);
+    for (std::size_t k = 0; k < outputs.size(); ++k)
+      (*out)(static_cast<Eigen::Index>(k)) = all[outputs[k]];
+    return Status::Ok();
+  };
+  auto analysis = internal::EnkfParameterUpdate(
+      mean, cov, jitter, y, r, options.ensemble_size, options.seed, h);
+  if (!analysis.ok()) {
+    return Status(analysis.status().code(),
+                  "patient " + patient.pseudonym +
+                      ": ensemble analysis failed: " +
+                      analysis.status().message());
+  }
+
+  // The posterior: ensemble mean and covariance.
+  const Eigen::VectorXd& post_mean = analysis->mean;
+  const Eigen::MatrixXd& post_cov = analysis->covariance;
+  JUMEAU_ASSIGN_OR_RETURN(const std::vector<double> at_mean,
+                          observe(parameters_of(post_mean)));
+  TwinReport rep;
+  rep.method = "enkf";
+  rep.heart_rate_per_min = heart_rate;
+  rep.heart_rate_source = heart_rate_source;
+  TwinUpdate u;
+  u.prior_snapshot_id = prior.snapshot_id;
+  u.ensemble_size = options.ensemble_size;
+  u.seed = options.seed;
+  u.parameter_jitter = options.parameter_jitter;
+  u.normalized_innovation_rms = analysis->normalized_innovation_rms;
+  u.forecast_spread = analysis->forecast_spread;
+  u.analysis_spread = analysis->analysis_spread;
+  for (std::size_t k = 0; k < g.observed.size(); ++k) {
+    TwinObservation& o = g.observed[k];
+    o.predicted = at_mean[outputs[k]];
+    o.standardized = (o.value - o.predicted) / o.sd;
+    u.innovation.push_back(analysis->innovation(static_cast<Eigen::Index>(k)));
+    u.residual.push_back(o.value - o.predicted);
+  }
+  rep.update = std::move(u);
+  const double z =  // two-sided 90%, as the calibration's default
+      1.6448536269514722;
+  const double informed_ratio =
+      assimilation::CalibrationOptions{}.informed_sd_ratio;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto e = static_cast<Eigen::Index>(i);
+    TwinParameter p = prior.parameters[i];
+    const models::ParameterSpec& spec = model.parameters()[index[i]];
+    const auto value = [&](double x) {
+      return std::clamp(p.log_space ? std::exp(x) : x, spec.lower, spec.upper);
+    };
+    p.posterior_sd = std::sqrt(std::max(0.0, post_cov(e, e)));
+    p.map = value(post_mean(e));
+    p.lower = value(post_mean(e) - z * p.posterior_sd);
+    p.upper = value(post_mean(e) + z * p.posterior_sd);
+    p.informed = p.posterior_sd <= informed_ratio * p.prior_sd;
+    if (!p.informed) rep.not_informed.push_back(p.name);
+    rep.parameters.push_back(std::move(p));
+  }
+  rep.covariance = ToRows(post_cov);
+  rep.converged = true;
+  rep.iterations = 1;  // analyses
+  JUMEAU_RETURN_IF_ERROR(
+      StoreReport(store, patient, model, std::move(g.observed), at_mean, rep));
+  return rep;
 }
 
 Result<std::vector<TwinReport>> TwinHistory(store::Store& store,

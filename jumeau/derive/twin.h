@@ -38,6 +38,14 @@ struct TwinOptions {
   double ejection_fraction_sd_percent = 5.0;
   // a cardiac output (thermodilution or echo) [0.5 L/min].
   double cardiac_output_sd_l_per_min = 0.5;
+  // UpdateCardioTwin only: ensemble members [40], seed of the filter's
+  // random stream [1], and the persistence forecast's jitter on each
+  // parameter, as a fraction of its prior sd in the transformed space
+  // [0.05]. REQUIRES (checked): 2 <= ensemble_size <= 10000, jitter finite
+  // and >= 0.
+  int ensemble_size = 40;
+  uint64_t seed = 1;
+  double parameter_jitter = 0.05;
 };
 
 // One estimated parameter of a twin, at the maximum a posteriori.
@@ -77,10 +85,32 @@ struct TwinOutput {
   double value = 0.0;
 };
 
+// How a sequential update (UpdateCardioTwin) moved a twin: the ensemble
+// Kalman filter's settings and its residuals before and after the analysis.
+struct TwinUpdate {
+  int64_t prior_snapshot_id = 0;  // the snapshot the ensemble started from
+  int ensemble_size = 0;
+  uint64_t seed = 0;
+  double parameter_jitter = 0.0;  // fraction of the prior sd
+  // Per observation (TwinReport::observations order), in its unit:
+  // observed - forecast ensemble mean of the predictions, and observed -
+  // the model's prediction at the posterior mean.
+  std::vector<double> innovation;
+  std::vector<double> residual;
+  double normalized_innovation_rms = 0.0;  // ~1 when the filter is consistent
+  double forecast_spread = 0.0;  // rms ensemble sd, transformed space
+  double analysis_spread = 0.0;
+};
+
 // A twin: what a snapshot holds, readable back from the store.
 struct TwinReport {
   int64_t snapshot_id = 0;  // 0 until stored
   Time created;             // when stored
+  // "calibration" (BuildCardioTwin: MAP and Laplace covariance) or "enkf"
+  // (UpdateCardioTwin: ensemble mean and covariance; `map` then holds the
+  // back-transformed ensemble mean, the median for log-space parameters).
+  std::string method = "calibration";
+  std::optional<TwinUpdate> update;  // set when method is "enkf"
   std::string model;        // "regazzoni2022_cardio"
   std::string model_version;
   Time data_from;
@@ -127,6 +157,25 @@ struct TwinReport {
 Result<TwinReport> BuildCardioTwin(store::Store& store,
                                    const store::PatientInfo& patient,
                                    const TwinOptions& options = {});
+
+// Updates the patient's latest twin with the observations newer than its
+// data window (gathered as BuildCardioTwin does, each code's latest after
+// the window end and at or before options.as_of) by one analysis of an
+// ensemble Kalman filter on the estimated parameters: options.ensemble_size
+// members drawn from the snapshot's estimate and covariance in the
+// transformed space (log for log-space parameters), a persistence forecast
+// with options.parameter_jitter, the warm-started steady-state outputs as
+// observation function, the heart rate input from the new data (else the
+// snapshot's). Stores and returns a new snapshot (method "enkf").
+// Nothing is stored on failure: kFailedPrecondition when the patient has no
+// twin ("no twin yet; run `jumeau twin build` first") or when there is no
+// new observation ("no new observations since <data end>");
+// kInvalidArgument for bad options or as BuildCardioTwin; kDataLoss for a
+// malformed snapshot; kOutOfRange when the solver or the filter fails;
+// store errors otherwise.
+Result<TwinReport> UpdateCardioTwin(store::Store& store,
+                                    const store::PatientInfo& patient,
+                                    const TwinOptions& options = {});
 
 // The patient's stored twins, oldest first, read back from their snapshots.
 // Returns kDataLoss for a malformed snapshot; store errors otherwise.

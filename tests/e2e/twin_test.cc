@@ -1,7 +1,9 @@
 // `jumeau twin build` and `jumeau twin show` end to end: the example patient
 // (cuff pressures and heart rate from its FHIR history), the ICU record
 // 03700181 through the abp analysis (invasive pressures averaged over the
-// last minutes), and bad input that must store no snapshot.
+// last minutes), bad input that must store no snapshot, and `jumeau twin
+// update` (the ensemble Kalman filter) from a twin built as of an earlier
+// date.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -93,6 +95,92 @@ TEST(TwinTest, ExamplePatientBuildsFromCuffPressuresAndShowsHistory) {
             2);
   EXPECT_EQ(
       Json(RunJumeau({"twin", "show", store, "example", "--json"})).size(), 2u);
+}
+
+TEST(TwinTest, UpdateAssimilatesLaterCheckUpsThenReportsNothingNew) {
+  const auto dir = testing::ScratchDir();
+  const std::string store = (dir / "update.jumeau").string();
+  const auto ex = dir / "example";
+  ASSERT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
+  ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
+  ASSERT_EQ(RunJumeau({"ingest", store, (ex / "history.json").string(),
+                       "--patient", "example"})
+                .exit_code,
+            0);
+  // No twin yet: a clear error, nothing stored.
+  const auto none = RunJumeau({"twin", "update", store, "example"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("no twin yet; run `jumeau twin build` first"),
+            std::string::npos)
+      << none.err;
+  const auto first = Json(RunJumeau(
+      {"twin", "build", store, "example", "--as-of", "2015-01-01", "--json"}));
+  ASSERT_TRUE(first.is_object());
+  EXPECT_EQ(first["method"], "calibration");
+  const auto updated =
+      Json(RunJumeau({"twin", "update", store, "example", "--json"}));
+  ASSERT_TRUE(updated.is_object());
+  ExpectFits(updated, 2.0);
+  EXPECT_EQ(updated["method"], "enkf");
+  EXPECT_EQ(updated["update"]["ensemble_size"], 40);
+  EXPECT_EQ(updated["update"]["prior_snapshot_id"], first["snapshot_id"]);
+  EXPECT_GT(updated["data_to_ns"].get<int64_t>(),
+            first["data_to_ns"].get<int64_t>());
+  EXPECT_GT(updated["data_from_ns"].get<int64_t>(),
+            first["data_to_ns"].get<int64_t>());
+  ASSERT_EQ(updated["update"]["innovation"].size(),
+            updated["observations"].size());
+  ASSERT_EQ(updated["update"]["residual"].size(),
+            updated["observations"].size());
+  // The informed parameters' posterior sds do not increase.
+  int informed = 0;
+  for (std::size_t i = 0; i < first["parameters"].size(); ++i) {
+    const auto& before = first["parameters"][i];
+    const auto& after = updated["parameters"][i];
+    EXPECT_EQ(before["name"], after["name"]);
+    std::printf("update: %s %.4g -> %.4g (posterior sd %.4f -> %.4f)\n",
+                after["name"].get<std::string>().c_str(),
+                before["map"].get<double>(), after["map"].get<double>(),
+                before["posterior_sd"].get<double>(),
+                after["posterior_sd"].get<double>());
+    if (!before["informed"].get<bool>()) continue;
+    ++informed;
+    EXPECT_LE(after["posterior_sd"].get<double>(),
+              before["posterior_sd"].get<double>())
+        << after;
+  }
+  EXPECT_GE(informed, 1);
+  for (std::size_t k = 0; k < updated["observations"].size(); ++k) {
+    std::printf("update: %s residual %+.2f -> %+.2f\n",
+                updated["observations"][k]["output"].get<std::string>().c_str(),
+                updated["update"]["innovation"][k].get<double>(),
+                updated["update"]["residual"][k].get<double>());
+  }
+  PrintResiduals("update", updated);
+  // Read back from the store as stored.
+  auto history = Json(RunJumeau({"twin", "show", store, "example", "--json"}));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1]["update"], updated["update"]);
+  EXPECT_EQ(history[1]["parameters"], updated["parameters"]);
+  // Nothing new: a clear error naming the data end, no extra snapshot.
+  const auto again = RunJumeau({"twin", "update", store, "example"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("no new observations since " +
+                           updated["data_to"].get<std::string>()),
+            std::string::npos)
+      << again.err;
+  EXPECT_EQ(
+      Json(RunJumeau({"twin", "show", store, "example", "--json"})).size(), 2u);
+  // Human output shows the residuals before and after.
+  ASSERT_EQ(RunJumeau({"twin", "build", store, "example", "--as-of",
+                       "2015-01-01"})
+                .exit_code,
+            0);
+  const auto human = RunJumeau({"twin", "update", store, "example"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find("method enkf"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("before -> after"), std::string::npos)
+      << human.out;
 }
 
 TEST(TwinTest, PatientWithoutPressuresGetsAClearErrorAndNoSnapshot) {
