@@ -3,10 +3,14 @@
 // `jumeau twin update STORE PATIENT [--as-of T] [--ensemble N] [--seed S]
 // [--json]`: updates the latest snapshot with the newer observations by an
 // ensemble Kalman filter; `jumeau twin show STORE PATIENT [--json]`: the
-// snapshot history.
+// snapshot history; `jumeau twin simulate STORE PATIENT --scenario S
+// [--samples N] [--seed S] [--waveforms FILE.csv] [--json]`: steady-state
+// outputs of the latest snapshot under baseline and a what-if scenario, with
+// posterior bands (stores nothing).
 #include "jumeau/derive/twin.h"
 
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
@@ -71,6 +75,66 @@ void Print(const derive::TwinReport& r) {
     std::printf("  weakly informed direction: %s\n", w.c_str());
 }
 
+nlohmann::json ToJson(const derive::TwinSimulation& s) {
+  nlohmann::json j;
+  j["snapshot_id"] = s.snapshot_id;
+  j["scenario"] = s.scenario;
+  j["description"] = s.description;
+  j["baseline_heart_rate_per_min"] = s.baseline_heart_rate_per_min;
+  j["scenario_heart_rate_per_min"] = s.scenario_heart_rate_per_min;
+  j["samples"] = s.samples;
+  j["failed_samples"] = s.failed_samples;
+  j["seed"] = s.seed;
+  const auto band = [](const derive::TwinBand& b) {
+    return nlohmann::json{
+        {"map", b.map}, {"p5", b.p5}, {"median", b.median}, {"p95", b.p95}};
+  };
+  j["outputs"] = nlohmann::json::array();
+  for (const auto& o : s.outputs) {
+    j["outputs"].push_back({{"name", o.name},
+                            {"unit", o.unit},
+                            {"baseline", band(o.baseline)},
+                            {"scenario", band(o.scenario)}});
+  }
+  return j;
+}
+
+void Print(const derive::TwinSimulation& s) {
+  std::printf(
+      "twin snapshot %lld, scenario %s (%s); heart rate %s -> %s /min; %d "
+      "posterior samples (seed %llu, %d failed)\n",
+      static_cast<long long>(s.snapshot_id), s.scenario.c_str(),
+      s.description.c_str(), FormatValue(s.baseline_heart_rate_per_min).c_str(),
+      FormatValue(s.scenario_heart_rate_per_min).c_str(), s.samples,
+      static_cast<unsigned long long>(s.seed), s.failed_samples);
+  std::printf("  %-24s %-8s %9s [%8s, %8s]   %9s [%8s, %8s]\n", "output",
+              "unit", "baseline", "p5", "p95", "scenario", "p5", "p95");
+  for (const auto& o : s.outputs) {
+    std::printf("  %-24s %-8s %9.4g [%8.4g, %8.4g]   %9.4g [%8.4g, %8.4g]\n",
+                o.name.c_str(), o.unit.c_str(), o.baseline.map,
+                o.baseline.p5, o.baseline.p95, o.scenario.map, o.scenario.p5,
+                o.scenario.p95);
+  }
+}
+
+// Writes the scenario's MAP beat as CSV. Returns kInvalidArgument naming the
+// file when it cannot be written.
+Status WriteWaveforms(const std::string& path,
+                      const derive::TwinSimulation& s) {
+  std::ofstream f(path);
+  if (!f) return InvalidArgumentError(path + ": cannot open for writing");
+  f << "time_s,lv_pressure_mmhg,lv_volume_ml,aortic_pressure_mmhg\n";
+  char line[160];
+  for (std::size_t i = 0; i < s.time_s.size(); ++i) {
+    std::snprintf(line, sizeof line, "%.6f,%.6g,%.6g,%.6g\n", s.time_s[i],
+                  s.lv_pressure[i], s.lv_volume[i], s.aortic_pressure[i]);
+    f << line;
+  }
+  f.close();
+  if (!f) return InvalidArgumentError(path + ": write failed");
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddTwinVerb(CLI::App& app, Action* action) {
@@ -83,6 +147,8 @@ void AddTwinVerb(CLI::App& app, Action* action) {
     bool json = false;
     int ensemble = 40;
     uint64_t seed = 1;
+    std::string scenario, waveforms;
+    int samples = 30;
   };
   auto args = std::make_shared<Args>();
   auto* build = cmd->add_subcommand(
@@ -143,6 +209,50 @@ void AddTwinVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", ToJson(twin).dump(2).c_str());
       } else {
         Print(twin);
+      }
+      return Status::Ok();
+    };
+  });
+  auto* simulate = cmd->add_subcommand(
+      "simulate",
+      "Steady-state outputs of the latest twin under baseline and a "
+      "scenario, with 5-95% posterior bands (stores nothing)");
+  simulate->add_option("STORE", args->store, "Store file")->required();
+  simulate->add_option("PATIENT", args->patient, "Patient pseudonym")
+      ->required();
+  simulate
+      ->add_option("--scenario", args->scenario,
+                   "One of hr=+20 (change, /min), hr=110 (/min), "
+                   "resistance=-20% (systemic arterial resistance), "
+                   "contractility=-30% (LV active elastance), volume=-500 "
+                   "(mL of blood)")
+      ->required();
+  simulate->add_option("--samples", args->samples,
+                       "Posterior samples for the bands (default 30)");
+  simulate->add_option("--seed", args->seed, "Random seed (default 1)");
+  simulate->add_option("--waveforms", args->waveforms,
+                       "Write one beat of the scenario at the MAP to this CSV "
+                       "(time, LV pressure, LV volume, aortic pressure)");
+  simulate->add_flag("--json", args->json, "Machine-readable output");
+  simulate->callback([=] {
+    *action = [=]() -> Status {
+      JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
+      JUMEAU_ASSIGN_OR_RETURN(const auto patient,
+                              store->FindPatient(args->patient));
+      derive::TwinSimulationOptions options;
+      options.scenario = args->scenario;
+      options.samples = args->samples;
+      options.seed = args->seed;
+      if (!args->waveforms.empty()) options.waveform_points = 201;
+      JUMEAU_ASSIGN_OR_RETURN(
+          const auto sim, derive::SimulateCardioTwin(*store, patient, options));
+      if (!args->waveforms.empty()) {
+        JUMEAU_RETURN_IF_ERROR(WriteWaveforms(args->waveforms, sim));
+      }
+      if (args->json) {
+        std::printf("%s\n", ToJson(sim).dump(2).c_str());
+      } else {
+        Print(sim);
       }
       return Status::Ok();
     };

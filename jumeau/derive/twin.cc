@@ -6,10 +6,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <Eigen/Dense>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "jumeau/assimilation/calibration.h"
+#include "jumeau/core/random.h"
 #include "jumeau/core/ucum_conversion.h"
 #include "jumeau/derive/internal/twin_enkf.h"
 #include "jumeau/models/cardio.h"
@@ -707,6 +711,314 @@ Result<std::vector<TwinReport>> TwinHistory(store::Store& store,
   for (const auto& s : snapshots) {
     JUMEAU_ASSIGN_OR_RETURN(TwinReport r, TwinReport::FromSnapshot(s));
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
+
+// A parsed scenario of SimulateCardioTwin.
+struct Scenario {
+  std::string description;
+  std::optional<double> heart_rate;        // absolute, /min
+  std::string parameter;                   // scaled parameter, or empty
+  double factor = 1.0;
+  double volume_ml = 0.0;                  // added to the circulation
+};
+
+// A number in %g form: "0.8", "-500".
+std::string Brief(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// Parses the whole of `text` as a finite number.
+std::optional<double> Number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(v))
+    return std::nullopt;
+  return v;
+}
+
+Result<Scenario> ParseScenario(const std::string& text,
+                               double heart_rate) {
+  const auto bad = [&](const std::string& why) {
+    return InvalidArgumentError(
+        "scenario '" + text + "': " + why +
+        " (known: hr=+20, hr=110, resistance=-20%, contractility=-30%, "
+        "volume=-500)");
+  };
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) return bad("expected KEY=VALUE");
+  const std::string key = text.substr(0, eq);
+  const std::string value = text.substr(eq + 1);
+  Scenario sc;
+  if (key == "hr") {
+    const auto v = Number(value);
+    if (!v) return bad("heart rate '" + value + "' is not a number");
+    const bool relative = value[0] == '+' || value[0] == '-';
+    sc.heart_rate = relative ? heart_rate + *v : *v;
+    sc.description = "heart rate " + Brief(*sc.heart_rate) + " /min";
+    return sc;
+  }
+  if (key == "resistance" || key == "contractility") {
+    if (value.empty() || value.back() != '%')
+      return bad("expected a percentage such as -20%");
+    const auto v = Number(value.substr(0, value.size() - 1));
+    if (!v || !(*v > -100.0) || *v > 1000.0)
+      return bad("percentage '" + value + "' is not in (-100%, 1000%]");
+    sc.parameter = key == "resistance" ? "r_ar_sys" : "e_active_lv";
+    sc.factor = 1.0 + *v / 100.0;
+    sc.description = sc.parameter + " x " + Brief(sc.factor);
+    return sc;
+  }
+  if (key == "volume") {
+    const auto v = Number(value);
+    if (!v || std::abs(*v) > 5000.0)
+      return bad("volume '" + value + "' is not a number of mL in [-5000, 5000]");
+    sc.volume_ml = *v;
+    sc.description = "blood volume " + Brief(*v) + " mL";
+    return sc;
+  }
+  return bad("unknown scenario '" + key + "'");
+}
+
+// Circulating blood volume (mL) of state y under parameters p: chamber
+// volumes plus C p of each arterial and venous compartment.
+double BloodVolume(const models::Model& model, std::span<const double> y,
+                   std::span<const double> p) {
+  double v = y[models::kVLa] + y[models::kVLv] + y[models::kVRa] +
+             y[models::kVRv];
+  const std::pair<const char*, int> compartments[] = {
+      {"c_ar_sys", models::kPArSys}, {"c_ven_sys", models::kPVenSys},
+      {"c_ar_pul", models::kPArPul}, {"c_ven_pul", models::kPVenPul}};
+  for (const auto& [name, state] : compartments)
+    v += p[*models::FindParameter(model, name)] * y[state];
+  return v;
+}
+
+// Steady state at parameters p with `volume_ml` added to the default
+// circulating volume, warm-started from *cache (the previous converged
+// state, its systemic venous pressure shifted to the target volume) as
+// assimilation::MakeWarmStartedCardioObservation does; cold on failure.
+Result<models::CardioBeat> SteadyBeat(const models::Regazzoni2022Cardio& model,
+                                      std::span<const double> p,
+                                      double volume_ml,
+                                      std::vector<double>* cache) {
+  const std::size_t ven = *models::FindParameter(model, "c_ven_sys");
+  std::vector<double> y0(models::kCardioStateCount);
+  model.InitialState(p, y0);
+  y0[models::kPVenSys] += volume_ml / p[ven];
+  if (y0[models::kPVenSys] <= 0) {
+    return InvalidArgumentError(
+        "a blood volume change of " + std::to_string(volume_ml) +
+        " mL empties the systemic veins (initial pressure <= 0)");
+  }
+  const models::CardioOptions options =
+      assimilation::WarmStartedCardioOptions();
+  Result<models::CardioSimulation> sim = InvalidArgumentError("unset");
+  if (!cache->empty()) {
+    std::vector<double> start = *cache;
+    start[models::kPVenSys] +=
+        (BloodVolume(model, y0, p) - BloodVolume(model, start, p)) / p[ven];
+    sim = model.SimulateToSteadyState(p, options, start);
+  }
+  if (!sim.ok()) sim = model.SimulateToSteadyState(p, options, y0);
+  if (!sim.ok()) return sim.status();
+  *cache = sim->beat_start;
+  return sim->beat;
+}
+
+// Percentile q in [0, 1] of sorted values, linearly interpolated.
+double Percentile(const std::vector<double>& sorted, double q) {
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+}  // namespace
+
+Result<TwinSimulation> SimulateCardioTwin(
+    store::Store& store, const store::PatientInfo& patient,
+    const TwinSimulationOptions& options) {
+  if (options.samples < 2 || options.samples > 1000) {
+    return InvalidArgumentError("samples " + std::to_string(options.samples) +
+                                " is outside [2, 1000]");
+  }
+  if (options.waveform_points != 0 &&
+      (options.waveform_points < 3 || options.waveform_points > 100000)) {
+    return InvalidArgumentError("waveform points must be 0 or in [3, 100000]");
+  }
+  const models::Regazzoni2022Cardio model;
+  JUMEAU_ASSIGN_OR_RETURN(const auto history, TwinHistory(store, patient));
+  if (history.empty()) {
+    return FailedPreconditionError(
+        "patient " + patient.pseudonym +
+        ": no twin yet; run `jumeau twin build` first");
+  }
+  const TwinReport& twin = history.back();
+  const std::string where = "twin snapshot " + std::to_string(twin.snapshot_id);
+  if (twin.model != model.name()) {
+    return InvalidArgumentError(where + ": model '" + twin.model +
+                                "' is not '" + std::string(model.name()) + "'");
+  }
+  JUMEAU_ASSIGN_OR_RETURN(const Scenario sc,
+                          ParseScenario(options.scenario,
+                                        twin.heart_rate_per_min));
+  if (sc.volume_ml != 0 && options.waveform_points > 0) {
+    return InvalidArgumentError(
+        "scenario '" + options.scenario +
+        "': waveforms of a volume scenario are not supported yet");
+  }
+  JUMEAU_ASSIGN_OR_RETURN(
+      const std::vector<double> base,
+      BaseParameters(model, twin.heart_rate_per_min, where));
+  const double scenario_hr = sc.heart_rate.value_or(twin.heart_rate_per_min);
+  JUMEAU_ASSIGN_OR_RETURN(
+      std::vector<double> scenario_base,
+      BaseParameters(model, scenario_hr, "scenario '" + options.scenario + "'"));
+  std::optional<std::size_t> scaled;
+  if (!sc.parameter.empty()) scaled = *models::FindParameter(model, sc.parameter);
+
+  // The snapshot's estimate and covariance in the transformed space.
+  const std::size_t n = twin.parameters.size();
+  if (n == 0 || twin.covariance.size() != n) {
+    return DataLossError(where + ": no parameters or a covariance of " +
+                         std::to_string(twin.covariance.size()) + " rows");
+  }
+  const auto ni = static_cast<Eigen::Index>(n);
+  Eigen::VectorXd mean(ni);
+  Eigen::MatrixXd cov(ni, ni);
+  std::vector<std::size_t> index(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const TwinParameter& p = twin.parameters[i];
+    const auto found = models::FindParameter(model, p.name);
+    if (!found) {
+      return DataLossError(where + ": unknown parameter '" + p.name + "'");
+    }
+    index[i] = *found;
+    if (p.log_space && !(p.map > 0)) {
+      return DataLossError(where + ": log-space parameter '" + p.name +
+                           "' is not positive");
+    }
+    mean(static_cast<Eigen::Index>(i)) = p.log_space ? std::log(p.map) : p.map;
+    if (twin.covariance[i].size() != n) {
+      return DataLossError(where + ": covariance row " + std::to_string(i) +
+                           " has " + std::to_string(twin.covariance[i].size()) +
+                           " entries, not " + std::to_string(n));
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      const double c = twin.covariance[i][j];
+      if (!std::isfinite(c)) {
+        return DataLossError(where + ": covariance is not finite");
+      }
+      cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = c;
+    }
+  }
+  // A square root of the covariance (eigenvalues clamped at 0).
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(
+      0.5 * (cov + cov.transpose()));
+  const Eigen::MatrixXd root =
+      eig.eigenvectors() *
+      eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+
+  // Parameters at transformed x, over a base, with the scenario applied.
+  const auto parameters_of = [&](const Eigen::VectorXd& x, bool scenario) {
+    std::vector<double> p = scenario ? scenario_base : base;
+    for (std::size_t i = 0; i < n; ++i) {
+      const models::ParameterSpec& spec = model.parameters()[index[i]];
+      const double v = x(static_cast<Eigen::Index>(i));
+      p[index[i]] = std::clamp(twin.parameters[i].log_space ? std::exp(v) : v,
+                               spec.lower, spec.upper);
+    }
+    if (scenario && scaled) p[*scaled] *= sc.factor;
+    return p;
+  };
+  const double volume = sc.volume_ml;
+  std::vector<double> cache_base, cache_scenario;
+  JUMEAU_ASSIGN_OR_RETURN(
+      const models::CardioBeat map_base,
+      SteadyBeat(model, parameters_of(mean, false), 0.0, &cache_base));
+  const std::vector<double> map_scenario_params = parameters_of(mean, true);
+  Result<models::CardioBeat> map_scenario_beat =
+      SteadyBeat(model, map_scenario_params, volume, &cache_scenario);
+  if (!map_scenario_beat.ok()) {
+    return Status(map_scenario_beat.status().code(),
+                  "scenario '" + options.scenario +
+                      "': " + map_scenario_beat.status().message());
+  }
+
+  TwinSimulation out;
+  out.snapshot_id = twin.snapshot_id;
+  out.scenario = options.scenario;
+  out.description = sc.description;
+  out.baseline_heart_rate_per_min = twin.heart_rate_per_min;
+  out.scenario_heart_rate_per_min = scenario_hr;
+  out.samples = options.samples;
+  out.seed = options.seed;
+  const std::size_t k = models::kCardioOutputCount;
+  std::vector<std::vector<double>> base_values(k), scenario_values(k);
+  Rng rng(options.seed);
+  for (int s = 0; s < options.samples; ++s) {
+    Eigen::VectorXd z(ni);
+    for (Eigen::Index i = 0; i < ni; ++i) z(i) = rng.Normal();
+    const Eigen::VectorXd x = mean + root * z;
+    const auto b = SteadyBeat(model, parameters_of(x, false), 0.0, &cache_base);
+    const auto c =
+        SteadyBeat(model, parameters_of(x, true), volume, &cache_scenario);
+    if (!b.ok() || !c.ok()) {
+      ++out.failed_samples;
+      continue;
+    }
+    const auto bo = b->AsOutputs();
+    const auto co = c->AsOutputs();
+    for (std::size_t j = 0; j < k; ++j) {
+      base_values[j].push_back(bo[j]);
+      scenario_values[j].push_back(co[j]);
+    }
+  }
+  if (base_values[0].empty()) {
+    return OutOfRangeError("scenario '" + options.scenario +
+                           "': none of the " +
+                           std::to_string(options.samples) +
+                           " posterior samples simulated");
+  }
+  const auto band = [](double map, std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return TwinBand{map, Percentile(v, 0.05), Percentile(v, 0.5),
+                    Percentile(v, 0.95)};
+  };
+  const auto map_b = map_base.AsOutputs();
+  const auto map_s = map_scenario_beat->AsOutputs();
+  for (std::size_t j = 0; j < k; ++j) {
+    out.outputs.push_back({model.outputs()[j].name, model.outputs()[j].unit,
+                           band(map_b[j], base_values[j]),
+                           band(map_s[j], scenario_values[j])});
+  }
+  if (options.waveform_points > 0) {
+    const double period = 60.0 / scenario_hr;
+    std::vector<double> times(static_cast<std::size_t>(options.waveform_points));
+    for (std::size_t i = 0; i < times.size(); ++i)
+      times[i] = period * static_cast<double>(i) /
+                 static_cast<double>(times.size() - 1);
+    JUMEAU_ASSIGN_OR_RETURN(
+        const models::CardioWaveforms w,
+        model.SimulateWaveforms(map_scenario_params, times,
+                                assimilation::WarmStartedCardioOptions()));
+    const models::Trace* p_lv = w.Find("p_lv");
+    const models::Trace* v_lv = w.Find("v_lv");
+    const models::Trace* p_ao = w.Find("p_ar_sys");
+    if (!p_lv || !v_lv || !p_ao) {
+      return InternalError("cardio waveforms lack p_lv, v_lv or p_ar_sys");
+    }
+    out.time_s = w.time_s;
+    out.lv_pressure = p_lv->values;
+    out.lv_volume = v_lv->values;
+    out.aortic_pressure = p_ao->values;
   }
   return out;
 }

@@ -182,6 +182,77 @@ Result<TwinReport> UpdateCardioTwin(store::Store& store,
 Result<std::vector<TwinReport>> TwinHistory(store::Store& store,
                                             const store::PatientInfo& patient);
 
+// Options of SimulateCardioTwin; defaults in brackets.
+struct TwinSimulationOptions {
+  // One scenario (REQUIRED): "hr=+20" / "hr=-10" (heart rate change, /min)
+  // or "hr=110" (heart rate, /min); "resistance=-20%" (systemic arterial
+  // resistance r_ar_sys scaled, e.g. an antihypertensive);
+  // "contractility=-30%" (LV active elastance e_active_lv scaled, e.g.
+  // heart failure); "volume=-500" (mL of circulating blood added (+) or
+  // lost (-), taken from the systemic veins' initial pressure).
+  std::string scenario;
+  // Posterior samples for the uncertainty bands [30] and their seed [1].
+  // REQUIRES (checked): 2 <= samples <= 1000.
+  int samples = 30;
+  uint64_t seed = 1;
+  // Also sample one steady beat of the scenario at the MAP (the PV loop),
+  // at this many equally spaced instants including both ends (0: none) [0].
+  // REQUIRES (checked): 0 or 3..100000.
+  int waveform_points = 0;
+};
+
+// A steady-state output's value at the MAP (posterior median for an "enkf"
+// snapshot) and its 5th, 50th and 95th percentiles over the samples.
+struct TwinBand {
+  double map = 0.0;
+  double p5 = 0.0;
+  double median = 0.0;
+  double p95 = 0.0;
+};
+
+// One model output (models::CardioOutput order) under baseline and scenario.
+struct TwinSimulatedOutput {
+  std::string name;  // "mean_arterial_pressure"
+  std::string unit;
+  TwinBand baseline;
+  TwinBand scenario;
+};
+
+// The result of SimulateCardioTwin; nothing of it is stored.
+struct TwinSimulation {
+  int64_t snapshot_id = 0;  // the snapshot simulated
+  std::string scenario;     // as given
+  std::string description;  // "r_ar_sys x 0.8"
+  double baseline_heart_rate_per_min = 0.0;
+  double scenario_heart_rate_per_min = 0.0;
+  int samples = 0;          // requested
+  int failed_samples = 0;   // whose baseline or scenario did not simulate
+  uint64_t seed = 0;
+  std::vector<TwinSimulatedOutput> outputs;
+  // One steady beat of the scenario at the MAP when requested: seconds
+  // from the beat start, LV pressure (mm[Hg]), LV volume (mL), aortic
+  // pressure (mm[Hg]). Empty otherwise.
+  std::vector<double> time_s, lv_pressure, lv_volume, aortic_pressure;
+};
+
+// Simulates the patient's latest twin snapshot at its steady state under
+// the baseline (the snapshot's parameters and heart rate input) and under
+// options.scenario, at the MAP and for options.samples draws from the
+// snapshot's posterior (its estimate and covariance in the transformed
+// space: log for log-space parameters; the same draws for baseline and
+// scenario), with the chambers' timings scaled to the heart rate as
+// BuildCardioTwin does. Stores nothing.
+// Returns the simulation on success; kFailedPrecondition when the patient
+// has no twin; kInvalidArgument for an unknown or malformed scenario, bad
+// options, a scenario outside the model's bounds (heart rate, a parameter,
+// or a blood loss that empties the systemic veins), or waveforms requested
+// for a volume scenario (not supported yet); kDataLoss for a malformed
+// snapshot; kOutOfRange when the MAP does not simulate or every sample
+// fails; store errors otherwise.
+Result<TwinSimulation> SimulateCardioTwin(store::Store& store,
+                                          const store::PatientInfo& patient,
+                                          const TwinSimulationOptions& options);
+
 }  // namespace jumeau::derive
 
 #endif  // JUMEAU_DERIVE_TWIN_H_

@@ -3,11 +3,15 @@
 // 03700181 through the abp analysis (invasive pressures averaged over the
 // last minutes), bad input that must store no snapshot, and `jumeau twin
 // update` (the ensemble Kalman filter) from a twin built as of an earlier
-// date.
+// date; `jumeau twin simulate` (what-if scenarios with posterior bands and
+// the PV loop) on the example patient.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "jumeau/store/sqlite_store.h"
@@ -233,6 +237,126 @@ TEST(TwinTest, IcuRecordCalibratesToInvasivePressureBeats) {
               twin["heart_rate_source"].get<std::string>().c_str());
   EXPECT_EQ(Json(RunJumeau({"twin", "show", store, "icu", "--json"})).size(),
             1u);
+}
+
+// The band of output `name` ("baseline" or "scenario") of a simulation.
+nlohmann::json Band(const nlohmann::json& sim, const std::string& name,
+                    const char* which) {
+  for (const auto& o : sim["outputs"])
+    if (o["name"] == name) return o[which];
+  ADD_FAILURE() << "no output " << name;
+  return nlohmann::json{{"map", 0.0}, {"p5", 0.0}, {"median", 0.0},
+                        {"p95", 0.0}};
+}
+
+void ExpectOrdered(const nlohmann::json& band) {
+  EXPECT_LE(band["p5"].get<double>(), band["median"].get<double>()) << band;
+  EXPECT_LE(band["median"].get<double>(), band["p95"].get<double>()) << band;
+}
+
+TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
+  const auto dir = testing::ScratchDir();
+  const std::string store = (dir / "patient.jumeau").string();
+  const auto ex = dir / "example";
+  ASSERT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
+  ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
+  ASSERT_EQ(RunJumeau({"ingest", store, (ex / "ecg.hea").string(),
+                       (ex / "history.json").string(), "--patient", "example"})
+                .exit_code,
+            0);
+  // No twin yet: a clear error.
+  const auto none = RunJumeau(
+      {"twin", "simulate", store, "example", "--scenario", "hr=+20"});
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("no twin yet"), std::string::npos) << none.err;
+  ASSERT_EQ(RunJumeau({"twin", "build", store, "example"}).exit_code, 0);
+
+  // An antihypertensive: mean pressure falls; bands are ordered.
+  const auto res = Json(RunJumeau({"twin", "simulate", store, "example",
+                                   "--scenario", "resistance=-20%", "--json"}));
+  ASSERT_TRUE(res.is_object());
+  EXPECT_EQ(res["samples"], 30);
+  EXPECT_EQ(res["outputs"].size(), 9u);
+  for (const auto& o : res["outputs"]) {
+    ExpectOrdered(o["baseline"]);
+    ExpectOrdered(o["scenario"]);
+  }
+  const auto map_base = Band(res, "mean_arterial_pressure", "baseline");
+  const auto map_scen = Band(res, "mean_arterial_pressure", "scenario");
+  std::printf("resistance=-20%%: mean pressure %.1f [%.1f, %.1f] -> %.1f "
+              "[%.1f, %.1f] mmHg\n",
+              map_base["map"].get<double>(), map_base["p5"].get<double>(),
+              map_base["p95"].get<double>(), map_scen["map"].get<double>(),
+              map_scen["p5"].get<double>(), map_scen["p95"].get<double>());
+  EXPECT_LT(map_scen["map"].get<double>(), map_base["map"].get<double>() - 5);
+  EXPECT_LT(map_scen["median"].get<double>(),
+            map_base["median"].get<double>());
+
+  // Heart failure: ejection fraction falls; the PV loop closes.
+  const std::string csv = (dir / "pv.csv").string();
+  const auto hf = Json(RunJumeau({"twin", "simulate", store, "example",
+                                  "--scenario", "contractility=-30%",
+                                  "--waveforms", csv, "--json"}));
+  ASSERT_TRUE(hf.is_object());
+  const auto ef_base = Band(hf, "lv_ejection_fraction", "baseline");
+  const auto ef_scen = Band(hf, "lv_ejection_fraction", "scenario");
+  std::printf("contractility=-30%%: EF %.1f%% -> %.1f%%\n",
+              ef_base["map"].get<double>(), ef_scen["map"].get<double>());
+  EXPECT_LT(ef_scen["map"].get<double>(), ef_base["map"].get<double>() - 3);
+  ExpectOrdered(ef_scen);
+  std::ifstream in(csv);
+  ASSERT_TRUE(in) << csv;
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "time_s,lv_pressure_mmhg,lv_volume_ml,aortic_pressure_mmhg");
+  std::vector<std::array<double, 4>> rows;
+  while (std::getline(in, line)) {
+    std::array<double, 4> r{};
+    char c;
+    std::istringstream ss(line);
+    ss >> r[0] >> c >> r[1] >> c >> r[2] >> c >> r[3];
+    ASSERT_FALSE(ss.fail()) << line;
+    rows.push_back(r);
+  }
+  ASSERT_GE(rows.size(), 100u);
+  double v_min = 1e9, v_max = -1e9, p_max = -1e9;
+  for (const auto& r : rows) {
+    v_min = std::min(v_min, r[2]);
+    v_max = std::max(v_max, r[2]);
+    p_max = std::max(p_max, r[1]);
+  }
+  // Closed: the beat ends where it began; a loop, not a line.
+  EXPECT_NEAR(rows.front()[1], rows.back()[1], 0.5);
+  EXPECT_NEAR(rows.front()[2], rows.back()[2], 0.5);
+  EXPECT_GT(v_max - v_min, 20);
+  EXPECT_GT(p_max, 60);
+  EXPECT_NEAR(v_max - v_min, Band(hf, "stroke_volume", "scenario")["map"], 2);
+
+  // Blood loss lowers the end-diastolic volume; a faster heart rate shows.
+  const auto loss = Json(RunJumeau({"twin", "simulate", store, "example",
+                                    "--scenario", "volume=-500", "--json",
+                                    "--samples", "5"}));
+  ASSERT_TRUE(loss.is_object());
+  EXPECT_LT(Band(loss, "lv_end_diastolic_volume", "scenario")["map"],
+            Band(loss, "lv_end_diastolic_volume", "baseline")["map"]);
+  const auto hr = Json(RunJumeau({"twin", "simulate", store, "example",
+                                  "--scenario", "hr=110", "--json",
+                                  "--samples", "5"}));
+  ASSERT_TRUE(hr.is_object());
+  EXPECT_DOUBLE_EQ(Band(hr, "heart_rate", "scenario")["map"].get<double>(),
+                   110.0);
+
+  // Bad scenarios: clear errors.
+  for (const char* bad : {"foo=1", "resistance=-20", "hr=abc",
+                          "contractility=-100%", "volume=-4000"}) {
+    const auto r = RunJumeau(
+        {"twin", "simulate", store, "example", "--scenario", bad});
+    EXPECT_NE(r.exit_code, 0) << bad;
+    EXPECT_NE(r.err.find("scenario"), std::string::npos) << bad << r.err;
+  }
+  // Nothing stored by simulate.
+  const auto shown = Json(RunJumeau({"twin", "show", store, "example", "--json"}));
+  EXPECT_EQ(shown.size(), 1u);
 }
 
 }  // namespace
