@@ -111,9 +111,8 @@ void Print(const derive::TwinSimulation& s) {
               "unit", "baseline", "p5", "p95", "scenario", "p5", "p95");
   for (const auto& o : s.outputs) {
     std::printf("  %-24s %-8s %9.4g [%8.4g, %8.4g]   %9.4g [%8.4g, %8.4g]\n",
-                o.name.c_str(), o.unit.c_str(), o.baseline.map,
-                o.baseline.p5, o.baseline.p95, o.scenario.map, o.scenario.p5,
-                o.scenario.p95);
+                o.name.c_str(), o.unit.c_str(), o.baseline.map, o.baseline.p5,
+                o.baseline.p95, o.scenario.map, o.scenario.p5, o.scenario.p95);
   }
 }
 

@@ -4,11 +4,11 @@
 // (assimilation/enkf.h), and the snapshot stored (store.h TwinSnapshot).
 #include "jumeau/derive/twin.h"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <Eigen/Dense>
 #include <nlohmann/json.hpp>
 #include <utility>
 

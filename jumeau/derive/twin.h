@@ -225,8 +225,8 @@ struct TwinSimulation {
   std::string description;  // "r_ar_sys x 0.8"
   double baseline_heart_rate_per_min = 0.0;
   double scenario_heart_rate_per_min = 0.0;
-  int samples = 0;          // requested
-  int failed_samples = 0;   // whose baseline or scenario did not simulate
+  int samples = 0;         // requested
+  int failed_samples = 0;  // whose baseline or scenario did not simulate
   uint64_t seed = 0;
   std::vector<TwinSimulatedOutput> outputs;
   // One steady beat of the scenario at the MAP when requested: seconds
