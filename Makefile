@@ -43,6 +43,7 @@ demo: build
 	$(JUMEAU) analyze $(DEMO)/patient.jumeau example
 	$(JUMEAU) score-beats $(DEMO)/patient.jumeau example --reference atr --test ecg/1
 	$(JUMEAU) twin build $(DEMO)/patient.jumeau example
+	$(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resistance=-20%
 
 bench: build
 	bench/run_all.sh $(BUILD)
