@@ -280,6 +280,75 @@ std::vector<std::vector<double>> ToRows(const Eigen::MatrixXd& m) {
 // Completes `r` (model, data window, observations, outputs at the estimate)
 // and stores it as a snapshot, setting its id and creation time.
 // REQUIRES: `observed` is not empty.
+// A snapshot's estimate as a Gaussian in the calibration's space (log space
+// for log-normal parameters): mean, covariance, and where each parameter
+// sits in the model. kDataLoss naming `where` for a malformed snapshot.
+struct SnapshotPosterior {
+  Eigen::VectorXd mean;
+  Eigen::MatrixXd covariance;
+  std::vector<std::size_t> index;  // model parameter of each row
+};
+
+Result<SnapshotPosterior> PosteriorOf(const models::Model& model,
+                                      const TwinReport& twin,
+                                      const std::string& where) {
+  const std::size_t n = twin.parameters.size();
+  if (n == 0 || twin.covariance.size() != n) {
+    return DataLossError(where + ": no parameters or a covariance of " +
+                         std::to_string(twin.covariance.size()) + " rows");
+  }
+  const auto ni = static_cast<Eigen::Index>(n);
+  SnapshotPosterior out;
+  out.mean.resize(ni);
+  out.covariance.resize(ni, ni);
+  out.index.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const TwinParameter& p = twin.parameters[i];
+    const auto found = models::FindParameter(model, p.name);
+    if (!found) {
+      return DataLossError(where + ": unknown parameter '" + p.name + "'");
+    }
+    out.index[i] = *found;
+    if (p.log_space && !(p.map > 0)) {
+      return DataLossError(where + ": log-space parameter '" + p.name +
+                           "' is not positive");
+    }
+    out.mean(static_cast<Eigen::Index>(i)) =
+        p.log_space ? std::log(p.map) : p.map;
+    if (twin.covariance[i].size() != n) {
+      return DataLossError(where + ": covariance row " + std::to_string(i) +
+                           " has " + std::to_string(twin.covariance[i].size()) +
+                           " entries, not " + std::to_string(n));
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      const double c = twin.covariance[i][j];
+      if (!std::isfinite(c)) {
+        return DataLossError(where + ": covariance is not finite");
+      }
+      out.covariance(static_cast<Eigen::Index>(i),
+                     static_cast<Eigen::Index>(j)) = c;
+    }
+  }
+  return out;
+}
+
+// The model's parameters: `base`, with the snapshot's parameters set from
+// the transformed point `x` and clamped to their bounds.
+std::vector<double> ParametersAt(const models::Model& model,
+                                 const TwinReport& twin,
+                                 const SnapshotPosterior& posterior,
+                                 std::vector<double> base,
+                                 const Eigen::Ref<const Eigen::VectorXd>& x) {
+  for (std::size_t i = 0; i < posterior.index.size(); ++i) {
+    const models::ParameterSpec& spec = model.parameters()[posterior.index[i]];
+    const double v = x(static_cast<Eigen::Index>(i));
+    base[posterior.index[i]] =
+        std::clamp(twin.parameters[i].log_space ? std::exp(v) : v, spec.lower,
+                   spec.upper);
+  }
+  return base;
+}
+
 Status StoreReport(store::Store& store, const store::PatientInfo& patient,
                    const models::Model& model,
                    std::vector<TwinObservation> observed,
@@ -574,40 +643,18 @@ Result<TwinReport> UpdateCardioTwin(store::Store& store,
                           BaseParameters(model, heart_rate, heart_rate_source));
 
   // The prior ensemble in the transformed space of the snapshot.
-  const std::size_t n = prior.parameters.size();
   const std::string where =
       "twin snapshot " + std::to_string(prior.snapshot_id);
-  if (n == 0 || prior.covariance.size() != n) {
-    return DataLossError(where + ": no parameters or a covariance of " +
-                         std::to_string(prior.covariance.size()) + " rows");
-  }
-  Eigen::VectorXd mean(static_cast<Eigen::Index>(n));
-  Eigen::MatrixXd cov(static_cast<Eigen::Index>(n),
-                      static_cast<Eigen::Index>(n));
+  JUMEAU_ASSIGN_OR_RETURN(const SnapshotPosterior posterior,
+                          PosteriorOf(model, prior, where));
+  const std::size_t n = posterior.index.size();
+  const std::vector<std::size_t>& index = posterior.index;
+  const Eigen::VectorXd& mean = posterior.mean;
+  const Eigen::MatrixXd& cov = posterior.covariance;
   Eigen::VectorXd jitter(static_cast<Eigen::Index>(n));
-  std::vector<std::size_t> index(n);
   for (std::size_t i = 0; i < n; ++i) {
-    const TwinParameter& p = prior.parameters[i];
-    const auto found = models::FindParameter(model, p.name);
-    if (!found) {
-      return DataLossError(where + ": unknown parameter '" + p.name + "'");
-    }
-    index[i] = *found;
-    if (p.log_space && !(p.map > 0)) {
-      return DataLossError(where + ": log-space parameter '" + p.name +
-                           "' is not positive");
-    }
-    const auto e = static_cast<Eigen::Index>(i);
-    mean(e) = p.log_space ? std::log(p.map) : p.map;
-    jitter(e) = options.parameter_jitter * p.prior_sd;
-    if (prior.covariance[i].size() != n) {
-      return DataLossError(where + ": covariance row " + std::to_string(i) +
-                           " has " +
-                           std::to_string(prior.covariance[i].size()) +
-                           " entries, not " + std::to_string(n));
-    }
-    for (std::size_t j = 0; j < n; ++j)
-      cov(e, static_cast<Eigen::Index>(j)) = prior.covariance[i][j];
+    jitter(static_cast<Eigen::Index>(i)) =
+        options.parameter_jitter * prior.parameters[i].prior_sd;
   }
   // Observation function: the warm-started steady state at the member's
   // parameters (projected onto the model's bounds), at the new outputs.
@@ -623,14 +670,7 @@ Result<TwinReport> UpdateCardioTwin(store::Store& store,
     r(e, e) = g.observed[k].sd * g.observed[k].sd;
   }
   const auto parameters_of = [&](const Eigen::Ref<const Eigen::VectorXd>& x) {
-    std::vector<double> p = base;
-    for (std::size_t i = 0; i < n; ++i) {
-      const models::ParameterSpec& spec = model.parameters()[index[i]];
-      const double v = x(static_cast<Eigen::Index>(i));
-      p[index[i]] = std::clamp(prior.parameters[i].log_space ? std::exp(v) : v,
-                               spec.lower, spec.upper);
-    }
-    return p;
+    return ParametersAt(model, prior, posterior, base, x);
   };
   const internal::ParameterObservation h =
       [&](const Eigen::Ref<const Eigen::VectorXd>& x,
@@ -885,40 +925,10 @@ Result<TwinSimulation> SimulateCardioTwin(
   if (!sc.parameter.empty()) scaled = *models::FindParameter(model, sc.parameter);
 
   // The snapshot's estimate and covariance in the transformed space.
-  const std::size_t n = twin.parameters.size();
-  if (n == 0 || twin.covariance.size() != n) {
-    return DataLossError(where + ": no parameters or a covariance of " +
-                         std::to_string(twin.covariance.size()) + " rows");
-  }
-  const auto ni = static_cast<Eigen::Index>(n);
-  Eigen::VectorXd mean(ni);
-  Eigen::MatrixXd cov(ni, ni);
-  std::vector<std::size_t> index(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const TwinParameter& p = twin.parameters[i];
-    const auto found = models::FindParameter(model, p.name);
-    if (!found) {
-      return DataLossError(where + ": unknown parameter '" + p.name + "'");
-    }
-    index[i] = *found;
-    if (p.log_space && !(p.map > 0)) {
-      return DataLossError(where + ": log-space parameter '" + p.name +
-                           "' is not positive");
-    }
-    mean(static_cast<Eigen::Index>(i)) = p.log_space ? std::log(p.map) : p.map;
-    if (twin.covariance[i].size() != n) {
-      return DataLossError(where + ": covariance row " + std::to_string(i) +
-                           " has " + std::to_string(twin.covariance[i].size()) +
-                           " entries, not " + std::to_string(n));
-    }
-    for (std::size_t j = 0; j < n; ++j) {
-      const double c = twin.covariance[i][j];
-      if (!std::isfinite(c)) {
-        return DataLossError(where + ": covariance is not finite");
-      }
-      cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = c;
-    }
-  }
+  JUMEAU_ASSIGN_OR_RETURN(const SnapshotPosterior posterior,
+                          PosteriorOf(model, twin, where));
+  const Eigen::VectorXd& mean = posterior.mean;
+  const Eigen::MatrixXd& cov = posterior.covariance;
   // A square root of the covariance (eigenvalues clamped at 0).
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(
       0.5 * (cov + cov.transpose()));
@@ -928,13 +938,8 @@ Result<TwinSimulation> SimulateCardioTwin(
 
   // Parameters at transformed x, over a base, with the scenario applied.
   const auto parameters_of = [&](const Eigen::VectorXd& x, bool scenario) {
-    std::vector<double> p = scenario ? scenario_base : base;
-    for (std::size_t i = 0; i < n; ++i) {
-      const models::ParameterSpec& spec = model.parameters()[index[i]];
-      const double v = x(static_cast<Eigen::Index>(i));
-      p[index[i]] = std::clamp(twin.parameters[i].log_space ? std::exp(v) : v,
-                               spec.lower, spec.upper);
-    }
+    std::vector<double> p =
+        ParametersAt(model, twin, posterior, scenario ? scenario_base : base, x);
     if (scenario && scaled) p[*scaled] *= sc.factor;
     return p;
   };
@@ -964,8 +969,8 @@ Result<TwinSimulation> SimulateCardioTwin(
   std::vector<std::vector<double>> base_values(k), scenario_values(k);
   Rng rng(options.seed);
   for (int s = 0; s < options.samples; ++s) {
-    Eigen::VectorXd z(ni);
-    for (Eigen::Index i = 0; i < ni; ++i) z(i) = rng.Normal();
+    Eigen::VectorXd z(mean.size());
+    for (Eigen::Index i = 0; i < z.size(); ++i) z(i) = rng.Normal();
     const Eigen::VectorXd x = mean + root * z;
     const auto b = SteadyBeat(model, parameters_of(x, false), 0.0, &cache_base);
     const auto c =
