@@ -13,12 +13,9 @@
 namespace jumeau {
 namespace {
 
+using testing::JsonOf;
 using testing::RunJumeau;
 
-nlohmann::json Json(const testing::CliResult& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
-}
 
 TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
   const auto dir = testing::ScratchDir();
@@ -31,14 +28,14 @@ TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
                        (ex / "history.json").string(), "--patient", "example"})
                 .exit_code,
             0);
-  const auto first = Json(RunJumeau({"analyze", store, "example", "--json"}));
+  const auto first = JsonOf(RunJumeau({"analyze", store, "example", "--json"}));
   ASSERT_EQ(first.size(), 6u);
   std::map<std::string, nlohmann::json> run;
   for (const auto& r : first) run[r["analysis"]] = r;
   // ecg: the synthetic record's beats, scored against its true R peaks.
   EXPECT_GT(run["ecg"]["events"], 2000);
   const auto score =
-      Json(RunJumeau({"score-beats", store, "example", "--reference", "atr",
+      JsonOf(RunJumeau({"score-beats", store, "example", "--reference", "atr",
                       "--test", "ecg/1", "--json"}));
   EXPECT_GE(score["pooled"]["se"].get<double>(), 99.5);
   EXPECT_GE(score["pooled"]["ppv"].get<double>(), 99.5);
@@ -49,7 +46,7 @@ TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
   EXPECT_EQ(run["risk"]["events"], 2);
   EXPECT_GT(run["rollup"]["streams"], 10);
   // Risk with its inputs and their dates.
-  const auto risk = Json(
+  const auto risk = JsonOf(
       RunJumeau({"events", store, "example", "--origin", "risk/1", "--json"}));
   ASSERT_EQ(risk.size(), 2u);
   for (const auto& e : risk) {
@@ -59,10 +56,10 @@ TEST(AnalyzeTest, ExamplePatientEveryAnalysisAndReplacementOnRerun) {
     EXPECT_NE(text.find("(2021-"), std::string::npos) << text;
   }
   // Re-running replaces: the same counts, not twice as many.
-  const auto patient_before = Json(RunJumeau({"patients", store, "--json"}));
-  const auto second = Json(RunJumeau({"analyze", store, "example", "--json"}));
+  const auto patient_before = JsonOf(RunJumeau({"patients", store, "--json"}));
+  const auto second = JsonOf(RunJumeau({"analyze", store, "example", "--json"}));
   EXPECT_EQ(second, first);
-  const auto patient_after = Json(RunJumeau({"patients", store, "--json"}));
+  const auto patient_after = JsonOf(RunJumeau({"patients", store, "--json"}));
   EXPECT_EQ(patient_after[0]["events"], patient_before[0]["events"]);
   EXPECT_EQ(patient_after[0]["streams"], patient_before[0]["streams"]);
   EXPECT_EQ(patient_after[0]["sources"], patient_before[0]["sources"]);
@@ -84,14 +81,14 @@ TEST(AnalyzeTest, MitBihBeatsThroughTheStoreScoreAboveGoal) {
   ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
   ASSERT_EQ(
       RunJumeau({"ingest", store, mitdb.parent_path().string()}).exit_code, 0);
-  const auto patients = Json(RunJumeau({"patients", store, "--json"}));
+  const auto patients = JsonOf(RunJumeau({"patients", store, "--json"}));
   ASSERT_EQ(patients.size(), 19u);
   for (const auto& p : patients) {
     ASSERT_EQ(
         RunJumeau({"analyze", store, p["patient"], "--what", "ecg"}).exit_code,
         0);
   }
-  const auto score = Json(RunJumeau({"score-beats", store, "--json"}));
+  const auto score = JsonOf(RunJumeau({"score-beats", store, "--json"}));
   ASSERT_EQ(score["records"].size(), 19u);
   const auto pooled = score["pooled"];
   std::printf(

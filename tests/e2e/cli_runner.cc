@@ -1,6 +1,8 @@
 // Runs the jumeau binary with posix_spawn, output captured through files.
 #include "tests/e2e/cli_runner.h"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -58,6 +60,12 @@ CliResult RunJumeau(const std::vector<std::string>& args) {
   result.err = slurp(err_path);
   std::filesystem::remove_all(dir);
   return result;
+}
+
+nlohmann::json JsonOf(const CliResult& result) {
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return result.exit_code == 0 ? nlohmann::json::parse(result.out)
+                               : nlohmann::json();
 }
 
 }  // namespace jumeau::testing

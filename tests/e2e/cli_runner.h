@@ -4,6 +4,7 @@
 #define JUMEAU_TESTS_E2E_CLI_RUNNER_H_
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ std::filesystem::path JumeauBinary();
 
 // Runs `jumeau args...` to completion.
 CliResult RunJumeau(const std::vector<std::string>& args);
+
+// The JSON a successful run printed; a failed run is a test failure (its
+// stderr in the message) and gives null.
+nlohmann::json JsonOf(const CliResult& result);
 
 }  // namespace jumeau::testing
 

@@ -21,12 +21,32 @@
 namespace jumeau {
 namespace {
 
+using testing::JsonOf;
 using testing::RunJumeau;
 
-nlohmann::json Json(const testing::CliResult& r) {
+// A fresh store `name` in this test's scratch folder holding `files` of the
+// example patient (written there once) as patient `patient`.
+std::string ExampleStore(const std::string& name,
+                         const std::vector<std::string>& files,
+                         const std::string& patient) {
+  const auto dir = testing::ScratchDir();
+  const auto ex = dir / "example";
+  if (!std::filesystem::exists(ex / "README.txt")) {
+    EXPECT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
+  }
+  const std::string store = (dir / name).string();
+  std::filesystem::remove(store);
+  EXPECT_EQ(RunJumeau({"init", store}).exit_code, 0);
+  std::vector<std::string> args = {"ingest", store};
+  for (const auto& f : files) args.push_back((ex / f).string());
+  args.push_back("--patient");
+  args.push_back(patient);
+  const auto r = RunJumeau(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
+  return store;
 }
+
+
 
 void PrintResiduals(const char* what, const nlohmann::json& twin) {
   for (const auto& o : twin["observations"]) {
@@ -61,17 +81,9 @@ void ExpectFits(const nlohmann::json& twin, double max_residual) {
 }
 
 TEST(TwinTest, ExamplePatientBuildsFromCuffPressuresAndShowsHistory) {
-  const auto dir = testing::ScratchDir();
-  const std::string store = (dir / "patient.jumeau").string();
-  const auto ex = dir / "example";
-  ASSERT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"ingest", store, (ex / "ecg.hea").string(),
-                       (ex / "history.json").string(), "--patient", "example"})
-                .exit_code,
-            0);
+  const std::string store = ExampleStore("patient.jumeau", {"ecg.hea", "history.json"}, "example");
   const auto twin =
-      Json(RunJumeau({"twin", "build", store, "example", "--json"}));
+      JsonOf(RunJumeau({"twin", "build", store, "example", "--json"}));
   ASSERT_TRUE(twin.is_object());
   ExpectFits(twin, 2.0);
   std::set<std::string> codes;
@@ -87,7 +99,7 @@ TEST(TwinTest, ExamplePatientBuildsFromCuffPressuresAndShowsHistory) {
   EXPECT_NE(human.out.find("informed"), std::string::npos) << human.out;
   // Two builds, two snapshots, oldest first, read back as built.
   const auto history =
-      Json(RunJumeau({"twin", "show", store, "example", "--json"}));
+      JsonOf(RunJumeau({"twin", "show", store, "example", "--json"}));
   ASSERT_EQ(history.size(), 2u);
   EXPECT_LT(history[0]["snapshot_id"], history[1]["snapshot_id"]);
   EXPECT_EQ(history[0]["parameters"], twin["parameters"]);
@@ -98,31 +110,23 @@ TEST(TwinTest, ExamplePatientBuildsFromCuffPressuresAndShowsHistory) {
                 .exit_code,
             2);
   EXPECT_EQ(
-      Json(RunJumeau({"twin", "show", store, "example", "--json"})).size(), 2u);
+      JsonOf(RunJumeau({"twin", "show", store, "example", "--json"})).size(), 2u);
 }
 
 TEST(TwinTest, UpdateAssimilatesLaterCheckUpsThenReportsNothingNew) {
-  const auto dir = testing::ScratchDir();
-  const std::string store = (dir / "update.jumeau").string();
-  const auto ex = dir / "example";
-  ASSERT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"ingest", store, (ex / "history.json").string(),
-                       "--patient", "example"})
-                .exit_code,
-            0);
+  const std::string store = ExampleStore("update.jumeau", {"history.json"}, "example");
   // No twin yet: a clear error, nothing stored.
   const auto none = RunJumeau({"twin", "update", store, "example"});
   EXPECT_NE(none.exit_code, 0);
   EXPECT_NE(none.err.find("no twin yet; run `jumeau twin build` first"),
             std::string::npos)
       << none.err;
-  const auto first = Json(RunJumeau(
+  const auto first = JsonOf(RunJumeau(
       {"twin", "build", store, "example", "--as-of", "2015-01-01", "--json"}));
   ASSERT_TRUE(first.is_object());
   EXPECT_EQ(first["method"], "calibration");
   const auto updated =
-      Json(RunJumeau({"twin", "update", store, "example", "--json"}));
+      JsonOf(RunJumeau({"twin", "update", store, "example", "--json"}));
   ASSERT_TRUE(updated.is_object());
   ExpectFits(updated, 2.0);
   EXPECT_EQ(updated["method"], "enkf");
@@ -162,7 +166,7 @@ TEST(TwinTest, UpdateAssimilatesLaterCheckUpsThenReportsNothingNew) {
   }
   PrintResiduals("update", updated);
   // Read back from the store as stored.
-  auto history = Json(RunJumeau({"twin", "show", store, "example", "--json"}));
+  auto history = JsonOf(RunJumeau({"twin", "show", store, "example", "--json"}));
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[1]["update"], updated["update"]);
   EXPECT_EQ(history[1]["parameters"], updated["parameters"]);
@@ -174,7 +178,7 @@ TEST(TwinTest, UpdateAssimilatesLaterCheckUpsThenReportsNothingNew) {
             std::string::npos)
       << again.err;
   EXPECT_EQ(
-      Json(RunJumeau({"twin", "show", store, "example", "--json"})).size(), 2u);
+      JsonOf(RunJumeau({"twin", "show", store, "example", "--json"})).size(), 2u);
   // Human output shows the residuals before and after.
   ASSERT_EQ(RunJumeau({"twin", "build", store, "example", "--as-of",
                        "2015-01-01"})
@@ -188,22 +192,14 @@ TEST(TwinTest, UpdateAssimilatesLaterCheckUpsThenReportsNothingNew) {
 }
 
 TEST(TwinTest, PatientWithoutPressuresGetsAClearErrorAndNoSnapshot) {
-  const auto dir = testing::ScratchDir();
-  const std::string store = (dir / "bare.jumeau").string();
-  const auto ex = dir / "example";
-  ASSERT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"ingest", store, (ex / "ecg.hea").string(), "--patient",
-                       "bare"})
-                .exit_code,
-            0);
+  const std::string store = ExampleStore("bare.jumeau", {"ecg.hea"}, "bare");
   const auto r = RunJumeau({"twin", "build", store, "bare"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("no systolic/diastolic pressure in the record"),
             std::string::npos)
       << r.err;
   EXPECT_TRUE(
-      Json(RunJumeau({"twin", "show", store, "bare", "--json"})).empty());
+      JsonOf(RunJumeau({"twin", "show", store, "bare", "--json"})).empty());
   EXPECT_NE(RunJumeau({"twin", "build", store, "nobody"}).exit_code, 0);
 }
 
@@ -217,7 +213,7 @@ TEST(TwinTest, IcuRecordCalibratesToInvasivePressureBeats) {
   // Before the abp analysis there are no pressures: nothing is stored.
   EXPECT_NE(RunJumeau({"twin", "build", store, "icu"}).exit_code, 0);
   ASSERT_EQ(RunJumeau({"analyze", store, "icu", "--what", "abp"}).exit_code, 0);
-  const auto twin = Json(RunJumeau({"twin", "build", store, "icu", "--json"}));
+  const auto twin = JsonOf(RunJumeau({"twin", "build", store, "icu", "--json"}));
   ASSERT_TRUE(twin.is_object());
   // 03700181's pressures (about 45/28 mmHg at 120 /min) are far below the
   // adult priors of the model's other parameters: measured residuals -1.8,
@@ -235,7 +231,7 @@ TEST(TwinTest, IcuRecordCalibratesToInvasivePressureBeats) {
   std::printf("03700181: heart rate %.1f /min (%s)\n",
               twin["heart_rate_per_min"].get<double>(),
               twin["heart_rate_source"].get<std::string>().c_str());
-  EXPECT_EQ(Json(RunJumeau({"twin", "show", store, "icu", "--json"})).size(),
+  EXPECT_EQ(JsonOf(RunJumeau({"twin", "show", store, "icu", "--json"})).size(),
             1u);
 }
 
@@ -255,15 +251,7 @@ void ExpectOrdered(const nlohmann::json& band) {
 }
 
 TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
-  const auto dir = testing::ScratchDir();
-  const std::string store = (dir / "patient.jumeau").string();
-  const auto ex = dir / "example";
-  ASSERT_EQ(RunJumeau({"example", "--out", ex.string()}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
-  ASSERT_EQ(RunJumeau({"ingest", store, (ex / "ecg.hea").string(),
-                       (ex / "history.json").string(), "--patient", "example"})
-                .exit_code,
-            0);
+  const std::string store = ExampleStore("patient.jumeau", {"ecg.hea", "history.json"}, "example");
   // No twin yet: a clear error.
   const auto none = RunJumeau(
       {"twin", "simulate", store, "example", "--scenario", "hr=+20"});
@@ -272,7 +260,7 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
   ASSERT_EQ(RunJumeau({"twin", "build", store, "example"}).exit_code, 0);
 
   // An antihypertensive: mean pressure falls; bands are ordered.
-  const auto res = Json(RunJumeau({"twin", "simulate", store, "example",
+  const auto res = JsonOf(RunJumeau({"twin", "simulate", store, "example",
                                    "--scenario", "resistance=-20%", "--json"}));
   ASSERT_TRUE(res.is_object());
   EXPECT_EQ(res["samples"], 30);
@@ -293,8 +281,8 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
             map_base["median"].get<double>());
 
   // Heart failure: ejection fraction falls; the PV loop closes.
-  const std::string csv = (dir / "pv.csv").string();
-  const auto hf = Json(RunJumeau({"twin", "simulate", store, "example",
+  const std::string csv = (testing::ScratchDir() / "pv.csv").string();
+  const auto hf = JsonOf(RunJumeau({"twin", "simulate", store, "example",
                                   "--scenario", "contractility=-30%",
                                   "--waveforms", csv, "--json"}));
   ASSERT_TRUE(hf.is_object());
@@ -333,13 +321,13 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
   EXPECT_NEAR(v_max - v_min, Band(hf, "stroke_volume", "scenario")["map"], 2);
 
   // Blood loss lowers the end-diastolic volume; a faster heart rate shows.
-  const auto loss = Json(RunJumeau({"twin", "simulate", store, "example",
+  const auto loss = JsonOf(RunJumeau({"twin", "simulate", store, "example",
                                     "--scenario", "volume=-500", "--json",
                                     "--samples", "5"}));
   ASSERT_TRUE(loss.is_object());
   EXPECT_LT(Band(loss, "lv_end_diastolic_volume", "scenario")["map"],
             Band(loss, "lv_end_diastolic_volume", "baseline")["map"]);
-  const auto hr = Json(RunJumeau({"twin", "simulate", store, "example",
+  const auto hr = JsonOf(RunJumeau({"twin", "simulate", store, "example",
                                   "--scenario", "hr=110", "--json",
                                   "--samples", "5"}));
   ASSERT_TRUE(hr.is_object());
@@ -355,7 +343,7 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
     EXPECT_NE(r.err.find("scenario"), std::string::npos) << bad << r.err;
   }
   // Nothing stored by simulate.
-  const auto shown = Json(RunJumeau({"twin", "show", store, "example", "--json"}));
+  const auto shown = JsonOf(RunJumeau({"twin", "show", store, "example", "--json"}));
   EXPECT_EQ(shown.size(), 1u);
 }
 
