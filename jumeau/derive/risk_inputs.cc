@@ -9,6 +9,7 @@
 // date; missing inputs are named in the run's notes.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -112,6 +113,26 @@ Result<std::optional<Input>> FirstMatching(
   return found;
 }
 
+// The birth date as the store keeps it: "1958", "1958-05" or "1958-05-02"
+// (missing parts are 1). nullopt for anything else.
+std::optional<CivilTime> ParseBirth(std::string_view text) {
+  CivilTime c;
+  auto number = [&text](size_t at, size_t width, int* out) {
+    if (text.size() < at + width) return false;
+    const char* first = text.data() + at;
+    const auto [end, ec] = std::from_chars(first, first + width, *out);
+    return ec == std::errc() && end == first + width;
+  };
+  const bool ok =
+      (text.size() == 4 && number(0, 4, &c.year)) ||
+      (text.size() == 7 && text[4] == '-' && number(0, 4, &c.year) &&
+       number(5, 2, &c.month)) ||
+      (text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+       number(0, 4, &c.year) && number(5, 2, &c.month) && number(8, 2, &c.day));
+  if (!ok || !ValidCivil(c)) return std::nullopt;
+  return c;
+}
+
 std::string Percent(double fraction) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f%%", 100 * fraction);
@@ -145,19 +166,18 @@ Status RunRisk(store::Store& store, const store::PatientInfo& patient,
   // Age: the birth date as the store keeps it (the year by default: the
   // age is then exact to within a year, counted from mid-year).
   std::optional<double> age;
-  if (patient.birth.size() >= 4) {
-    const int year = std::stoi(patient.birth.substr(0, 4));
+  if (const auto birth = ParseBirth(patient.birth)) {
     const CivilTime now = ToCivil(as_of);
     const double day_of_year =
         (as_of - FromCivil(CivilTime{now.year, 1, 1})).seconds() / 86400.0;
-    double born_day = 182.5;  // mid-year when only the year is kept
-    if (patient.birth.size() >= 10) {
-      const CivilTime b{year, std::stoi(patient.birth.substr(5, 2)),
-                        std::stoi(patient.birth.substr(8, 2))};
-      born_day =
-          (FromCivil(b) - FromCivil(CivilTime{year, 1, 1})).seconds() / 86400.0;
-    }
-    age = (now.year - year) + (day_of_year - born_day) / 365.25;
+    // Mid-year when only the year is kept.
+    const double born_day =
+        patient.birth.size() >= 10
+            ? (FromCivil(*birth) - FromCivil(CivilTime{birth->year, 1, 1}))
+                      .seconds() /
+                  86400.0
+            : 182.5;
+    age = (now.year - birth->year) + (day_of_year - born_day) / 365.25;
   } else {
     missing.push_back("birth date");
   }
