@@ -209,7 +209,7 @@ TEST(Regazzoni2022Cardio, ReportsNonConvergence) {
 }
 
 // The right-hand side evaluates the valve law far from the switch with a
-// power series (cardio.cc ValveFlow); it must agree with the documented
+// power series (cardio.cc ValveFlows); it must agree with the documented
 // formula Q = dp / (Rmin (Rmax/Rmin)^(1/2 + atan(200 pi/2 (p_down - p_up))/pi))
 // on both sides of the series threshold, for default and extreme Rmax/Rmin.
 TEST(Regazzoni2022Cardio, ValveFlowMatchesDocumentedFormula) {

@@ -123,8 +123,6 @@ class DormandPrince54 {
   OdeOptions options_;
   OdeSummary summary_;
   double last_step_ = 0.0;  // 0: choose anew
-  // Error norm of the last accepted step, for the PI step-size controller.
-  double last_error_ = 1e-4;
   // Work arrays, n_ each: stages k1..k7, the trial state, the error.
   std::vector<double> k_[7];
   std::vector<double> y_new_, y_stage_;
@@ -187,6 +185,15 @@ Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateInline(
     DormandPrince54& solver, Rhs&& rhs, double t0, std::span<double> y,
     const PeriodicSteadyStateOptions& options, Observer&& observer,
     OnPeriodEnd&& on_period_end);
+
+// The same loop with the integration of one period supplied by the caller:
+// integrate_period(double start, double end, std::span<double> y) -> Status
+// advances y from start to end (a model may compile its period integrator
+// for several instruction sets). on_period_end as above.
+template <typename IntegratePeriod, typename OnPeriodEnd>
+Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateWith(
+    IntegratePeriod&& integrate_period, double t0, std::span<double> y,
+    const PeriodicSteadyStateOptions& options, OnPeriodEnd&& on_period_end);
 
 // ---------------------------------------------------------------------------
 // Implementation of the templates above. Not part of the API.
@@ -368,18 +375,16 @@ Status DormandPrince54::IntegrateInline(Rhs&& rhs, double t0, double t1,
   return Status::Ok();
 }
 
-template <typename Rhs, typename Observer, typename OnPeriodEnd>
-Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateInline(
-    DormandPrince54& solver, Rhs&& rhs, double t0, std::span<double> y,
-    const PeriodicSteadyStateOptions& options, Observer&& observer,
-    OnPeriodEnd&& on_period_end) {
+template <typename IntegratePeriod, typename OnPeriodEnd>
+Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateWith(
+    IntegratePeriod&& integrate_period, double t0, std::span<double> y,
+    const PeriodicSteadyStateOptions& options, OnPeriodEnd&& on_period_end) {
   JUMEAU_RETURN_IF_ERROR(CheckPeriodicSteadyStateOptions(options, y.size()));
   std::vector<double> previous(y.begin(), y.end());
   PeriodicSteadyStateSummary summary;
   for (int k = 0; k < options.max_periods; ++k) {
     const double start = t0 + k * options.period;
-    JUMEAU_RETURN_IF_ERROR(solver.IntegrateInline(
-        rhs, start, start + options.period, y, observer));
+    JUMEAU_RETURN_IF_ERROR(integrate_period(start, start + options.period, y));
     on_period_end(k);
     double change = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
@@ -394,6 +399,18 @@ Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateInline(
     std::copy(y.begin(), y.end(), previous.begin());
   }
   return PeriodicSteadyStateNotReached(options, summary);
+}
+
+template <typename Rhs, typename Observer, typename OnPeriodEnd>
+Result<PeriodicSteadyStateSummary> FindPeriodicSteadyStateInline(
+    DormandPrince54& solver, Rhs&& rhs, double t0, std::span<double> y,
+    const PeriodicSteadyStateOptions& options, Observer&& observer,
+    OnPeriodEnd&& on_period_end) {
+  return FindPeriodicSteadyStateWith(
+      [&](double start, double end, std::span<double> yy) {
+        return solver.IntegrateInline(rhs, start, end, yy, observer);
+      },
+      t0, y, options, on_period_end);
 }
 
 }  // namespace jumeau::models
