@@ -909,11 +909,6 @@ Result<TwinSimulation> SimulateCardioTwin(
   JUMEAU_ASSIGN_OR_RETURN(const Scenario sc,
                           ParseScenario(options.scenario,
                                         twin.heart_rate_per_min));
-  if (sc.volume_ml != 0 && options.waveform_points > 0) {
-    return InvalidArgumentError(
-        "scenario '" + options.scenario +
-        "': waveforms of a volume scenario are not supported yet");
-  }
   JUMEAU_ASSIGN_OR_RETURN(
       const std::vector<double> base,
       BaseParameters(model, twin.heart_rate_per_min, where));
@@ -956,6 +951,9 @@ Result<TwinSimulation> SimulateCardioTwin(
                   "scenario '" + options.scenario +
                       "': " + map_scenario_beat.status().message());
   }
+  // The MAP scenario's converged state: its waveforms start from it, which
+  // keeps a volume scenario's circulating volume.
+  const std::vector<double> map_scenario_start = cache_scenario;
 
   TwinSimulation out;
   out.snapshot_id = twin.snapshot_id;
@@ -1013,7 +1011,8 @@ Result<TwinSimulation> SimulateCardioTwin(
     JUMEAU_ASSIGN_OR_RETURN(
         const models::CardioWaveforms w,
         model.SimulateWaveforms(map_scenario_params, times,
-                                assimilation::WarmStartedCardioOptions()));
+                                assimilation::WarmStartedCardioOptions(),
+                                map_scenario_start));
     const models::Trace* p_lv = w.Find("p_lv");
     const models::Trace* v_lv = w.Find("v_lv");
     const models::Trace* p_ao = w.Find("p_ar_sys");

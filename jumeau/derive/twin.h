@@ -245,8 +245,7 @@ struct TwinSimulation {
 // Returns the simulation on success; kFailedPrecondition when the patient
 // has no twin; kInvalidArgument for an unknown or malformed scenario, bad
 // options, a scenario outside the model's bounds (heart rate, a parameter,
-// or a blood loss that empties the systemic veins), or waveforms requested
-// for a volume scenario (not supported yet); kDataLoss for a malformed
+// or a blood loss that empties the systemic veins); kDataLoss for a malformed
 // snapshot; kOutOfRange when the MAP does not simulate or every sample
 // fails; store errors otherwise.
 Result<TwinSimulation> SimulateCardioTwin(store::Store& store,

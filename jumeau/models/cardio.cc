@@ -513,7 +513,7 @@ Result<CardioSimulation> Regazzoni2022Cardio::SimulateToSteadyState(
 
 Result<CardioWaveforms> Regazzoni2022Cardio::SimulateWaveforms(
     std::span<const double> params, std::span<const double> times_s,
-    const CardioOptions& options) const {
+    const CardioOptions& options, std::span<const double> initial_state) const {
   for (std::size_t j = 0; j < times_s.size(); ++j) {
     if (!(times_s[j] >= 0) || !std::isfinite(times_s[j]) ||
         (j > 0 && times_s[j] < times_s[j - 1])) {
@@ -523,8 +523,9 @@ Result<CardioWaveforms> Regazzoni2022Cardio::SimulateWaveforms(
           times_s[j], j));
     }
   }
-  JUMEAU_ASSIGN_OR_RETURN(CardioSimulation sim,
-                          SimulateToSteadyState(params, options));
+  JUMEAU_ASSIGN_OR_RETURN(
+      CardioSimulation sim,
+      SimulateToSteadyState(params, options, initial_state));
   const Coefficients c = MakeCoefficients(params);
   const OdeRhs rhs = [&c](double t, std::span<const double> yy,
                           std::span<double> dy) {

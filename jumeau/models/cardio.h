@@ -166,13 +166,16 @@ class Regazzoni2022Cardio final : public Model {
       std::span<const double> params, std::span<const double> initial_state,
       int beats, const CardioOptions& options = {}) const;
 
-  // Reaches the periodic steady state, then samples waveforms at
-  // `times_s` (sorted, >= 0, seconds after the start of a steady beat; may
-  // span several beats). Errors as SimulateToSteadyState, and
-  // InvalidArgument for unsorted or negative times.
+  // Reaches the periodic steady state from the initial state (or
+  // `initial_state` when not empty: e.g. a converged state of a scenario
+  // whose circulating volume differs from the default), then samples
+  // waveforms at `times_s` (sorted, >= 0, seconds after the start of a
+  // steady beat; may span several beats). Errors as SimulateToSteadyState,
+  // and InvalidArgument for unsorted or negative times.
   Result<CardioWaveforms> SimulateWaveforms(
       std::span<const double> params, std::span<const double> times_s,
-      const CardioOptions& options = {}) const;
+      const CardioOptions& options = {},
+      std::span<const double> initial_state = {}) const;
 
  private:
   std::vector<ParameterSpec> parameters_;

@@ -320,13 +320,34 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
   EXPECT_GT(p_max, 60);
   EXPECT_NEAR(v_max - v_min, Band(hf, "stroke_volume", "scenario")["map"], 2);
 
-  // Blood loss lowers the end-diastolic volume; a faster heart rate shows.
+  // Blood loss lowers the end-diastolic volume; its PV loop is the
+  // scenario's (the waveforms keep the reduced circulating volume).
+  const std::string loss_csv = (testing::ScratchDir() / "pv_loss.csv").string();
   const auto loss = JsonOf(RunJumeau({"twin", "simulate", store, "example",
                                     "--scenario", "volume=-500", "--json",
-                                    "--samples", "5"}));
+                                    "--samples", "5", "--waveforms", loss_csv}));
   ASSERT_TRUE(loss.is_object());
   EXPECT_LT(Band(loss, "lv_end_diastolic_volume", "scenario")["map"],
             Band(loss, "lv_end_diastolic_volume", "baseline")["map"]);
+  {
+    std::ifstream loss_in(loss_csv);
+    ASSERT_TRUE(loss_in) << loss_csv;
+    std::getline(loss_in, line);
+    double lv_max = -1e9, lv_min = 1e9;
+    while (std::getline(loss_in, line)) {
+      std::array<double, 4> r{};
+      char c;
+      std::istringstream ss(line);
+      ss >> r[0] >> c >> r[1] >> c >> r[2] >> c >> r[3];
+      ASSERT_FALSE(ss.fail()) << line;
+      lv_max = std::max(lv_max, r[2]);
+      lv_min = std::min(lv_min, r[2]);
+    }
+    EXPECT_NEAR(lv_max,
+                Band(loss, "lv_end_diastolic_volume", "scenario")["map"], 1.0);
+    EXPECT_NEAR(lv_max - lv_min, Band(loss, "stroke_volume", "scenario")["map"],
+                2.0);
+  }
   const auto hr = JsonOf(RunJumeau({"twin", "simulate", store, "example",
                                   "--scenario", "hr=110", "--json",
                                   "--samples", "5"}));
