@@ -180,8 +180,8 @@ void AddTwinVerb(CLI::App& app, Action* action) {
   });
   auto* update = cmd->add_subcommand(
       "update",
-      "Update the latest snapshot with newer observations (ensemble Kalman "
-      "filter) and store a new one");
+      "Update the latest snapshot with newer observations, visit by visit "
+      "(ensemble Kalman filter), storing one snapshot per visit");
   update->add_option("STORE", args->store, "Store file")->required();
   update->add_option("PATIENT", args->patient, "Patient pseudonym")
       ->required();
@@ -203,11 +203,15 @@ void AddTwinVerb(CLI::App& app, Action* action) {
         JUMEAU_ASSIGN_OR_RETURN(options.as_of, ParseIso8601(args->as_of));
       }
       JUMEAU_ASSIGN_OR_RETURN(
-          const auto twin, derive::UpdateCardioTwin(*store, patient, options));
+          const auto twins, derive::UpdateCardioTwin(*store, patient, options));
       if (args->json) {
-        std::printf("%s\n", ToJson(twin).dump(2).c_str());
+        nlohmann::json all = nlohmann::json::array();
+        for (const auto& twin : twins) all.push_back(ToJson(twin));
+        std::printf("%s\n", all.dump(2).c_str());
       } else {
-        Print(twin);
+        std::printf("%zu visit(s) assimilated, one snapshot each\n",
+                    twins.size());
+        for (const auto& twin : twins) Print(twin);
       }
       return Status::Ok();
     };

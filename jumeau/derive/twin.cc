@@ -349,10 +349,9 @@ std::vector<double> ParametersAt(const models::Model& model,
   return base;
 }
 
-Status StoreReport(store::Store& store, const store::PatientInfo& patient,
-                   const models::Model& model,
-                   std::vector<TwinObservation> observed,
-                   const std::vector<double>& outputs, TwinReport& r) {
+void CompleteReport(const models::Model& model,
+                    std::vector<TwinObservation> observed,
+                    const std::vector<double>& outputs, TwinReport& r) {
   r.model = std::string(model.name());
   r.model_version = std::string(model.version());
   r.data_from = observed.front().from;
@@ -367,6 +366,12 @@ Status StoreReport(store::Store& store, const store::PatientInfo& patient,
     r.outputs.push_back(
         {model.outputs()[i].name, model.outputs()[i].unit, outputs[i]});
   }
+}
+
+// Stores the completed report `r` as a snapshot, setting its id and
+// creation time.
+Status StoreSnapshot(store::Store& store, const store::PatientInfo& patient,
+                     TwinReport& r) {
   store::TwinSnapshot snapshot;
   snapshot.model = r.model;
   snapshot.model_version = r.model_version;
@@ -380,6 +385,14 @@ Status StoreReport(store::Store& store, const store::PatientInfo& patient,
     if (s.id == r.snapshot_id) r.created = s.created;
   }
   return Status::Ok();
+}
+
+Status StoreReport(store::Store& store, const store::PatientInfo& patient,
+                   const models::Model& model,
+                   std::vector<TwinObservation> observed,
+                   const std::vector<double>& outputs, TwinReport& r) {
+  CompleteReport(model, std::move(observed), outputs, r);
+  return StoreSnapshot(store, patient, r);
 }
 
 json ToJsonObservation(const TwinObservation& o) {
@@ -597,36 +610,17 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
   return r;
 }
 
-Result<TwinReport> UpdateCardioTwin(store::Store& store,
-                                    const store::PatientInfo& patient,
-                                    const TwinOptions& options) {
-  if (options.model != "cardio") {
-    return InvalidArgumentError("unknown twin model '" + options.model +
-                                "' (known: cardio)");
-  }
-  if (options.ensemble_size < 2 || options.ensemble_size > 10000) {
-    return InvalidArgumentError("ensemble size " +
-                                std::to_string(options.ensemble_size) +
-                                " is outside [2, 10000]");
-  }
-  if (!std::isfinite(options.parameter_jitter) ||
-      options.parameter_jitter < 0) {
-    return InvalidArgumentError("parameter jitter must be finite and >= 0");
-  }
-  const models::Regazzoni2022Cardio model;
-  JUMEAU_ASSIGN_OR_RETURN(const auto history, TwinHistory(store, patient));
-  if (history.empty()) {
-    return FailedPreconditionError(
-        "patient " + patient.pseudonym +
-        ": no twin yet; run `jumeau twin build` first");
-  }
-  const TwinReport& prior = history.back();
-  if (prior.model != model.name()) {
-    return InvalidArgumentError("twin snapshot " +
-                                std::to_string(prior.snapshot_id) +
-                                ": model '" + prior.model + "' is not '" +
-                                std::string(model.name()) + "'");
-  }
+namespace {
+
+// One analysis of UpdateCardioTwin: the observations after prior.data_to
+// and at or before options.as_of, assimilated from `prior` (read back or
+// just computed). Returns the completed report, not stored, its
+// update.prior_snapshot_id set to prior.snapshot_id.
+Result<TwinReport> UpdateOnce(store::Store& store,
+                              const store::PatientInfo& patient,
+                              const models::Regazzoni2022Cardio& model,
+                              const TwinReport& prior,
+                              const TwinOptions& options) {
   JUMEAU_ASSIGN_OR_RETURN(
       Gathered g, Gather(store, patient.id, model, options, prior.data_to));
   if (g.observed.empty()) {
@@ -635,16 +629,20 @@ Result<TwinReport> UpdateCardioTwin(store::Store& store,
                                    FormatIso8601(prior.data_to));
   }
   const double heart_rate = g.heart_rate.value_or(prior.heart_rate_per_min);
+  // The prior is stored (an id) or the previous visit's analysis (none yet).
+  const std::string where =
+      prior.snapshot_id != 0
+          ? "twin snapshot " + std::to_string(prior.snapshot_id)
+          : "the previous visit's twin";
   const std::string heart_rate_source =
       g.heart_rate ? g.heart_rate_source
-                   : prior.heart_rate_source + " (from snapshot " +
-                         std::to_string(prior.snapshot_id) + ")";
+                   : prior.heart_rate_source.ends_with(")")
+                         ? prior.heart_rate_source
+                         : prior.heart_rate_source + " (from " + where + ")";
   JUMEAU_ASSIGN_OR_RETURN(std::vector<double> base,
                           BaseParameters(model, heart_rate, heart_rate_source));
 
   // The prior ensemble in the transformed space of the snapshot.
-  const std::string where =
-      "twin snapshot " + std::to_string(prior.snapshot_id);
   JUMEAU_ASSIGN_OR_RETURN(const SnapshotPosterior posterior,
                           PosteriorOf(model, prior, where));
   const std::size_t n = posterior.index.size();
@@ -738,9 +736,108 @@ Result<TwinReport> UpdateCardioTwin(store::Store& store,
   rep.covariance = ToRows(post_cov);
   rep.converged = true;
   rep.iterations = 1;  // analyses
-  JUMEAU_RETURN_IF_ERROR(
-      StoreReport(store, patient, model, std::move(g.observed), at_mean, rep));
+  CompleteReport(model, std::move(g.observed), at_mean, rep);
   return rep;
+}
+
+
+// The ends of the visits after `after` and at or before `as_of` (all when
+// unset): the times of the cuff pressures, ejection fractions and cardiac
+// outputs with a value, grouped so that a visit holds the readings within
+// kTwinVisitSpan of its first one; the last reading's time ends it.
+Result<std::vector<Time>> VisitEnds(store::Store& store,
+                                    store::PatientId patient, Time after,
+                                    std::optional<Time> as_of) {
+  std::vector<Time> times;
+  for (const char* code : {"8480-6", "8462-4", "10230-1", "8741-1"}) {
+    store::EventQuery q;
+    q.code = code;
+    q.from = after + Duration::Nanoseconds(1);
+    if (as_of) q.to = *as_of + Duration::Nanoseconds(1);
+    JUMEAU_ASSIGN_OR_RETURN(const auto events, store.Events(patient, q));
+    for (const auto& e : events) {
+      if (e.event.value && std::isfinite(*e.event.value))
+        times.push_back(e.event.time);
+    }
+  }
+  std::sort(times.begin(), times.end());
+  std::vector<Time> ends;
+  Time first;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (i == 0 || times[i] > first + kTwinVisitSpan) {
+      first = times[i];
+      ends.push_back(times[i]);
+    } else {
+      ends.back() = times[i];
+    }
+  }
+  return ends;
+}
+
+}  // namespace
+
+Result<std::vector<TwinReport>> UpdateCardioTwin(
+    store::Store& store, const store::PatientInfo& patient,
+    const TwinOptions& options) {
+  if (options.model != "cardio") {
+    return InvalidArgumentError("unknown twin model '" + options.model +
+                                "' (known: cardio)");
+  }
+  if (options.ensemble_size < 2 || options.ensemble_size > 10000) {
+    return InvalidArgumentError("ensemble size " +
+                                std::to_string(options.ensemble_size) +
+                                " is outside [2, 10000]");
+  }
+  if (!std::isfinite(options.parameter_jitter) ||
+      options.parameter_jitter < 0) {
+    return InvalidArgumentError("parameter jitter must be finite and >= 0");
+  }
+  const models::Regazzoni2022Cardio model;
+  JUMEAU_ASSIGN_OR_RETURN(const auto history, TwinHistory(store, patient));
+  if (history.empty()) {
+    return FailedPreconditionError(
+        "patient " + patient.pseudonym +
+        ": no twin yet; run `jumeau twin build` first");
+  }
+  const TwinReport& prior = history.back();
+  if (prior.model != model.name()) {
+    return InvalidArgumentError("twin snapshot " +
+                                std::to_string(prior.snapshot_id) +
+                                ": model '" + prior.model + "' is not '" +
+                                std::string(model.name()) + "'");
+  }
+  // Invasive beats are averaged over their window: one analysis of
+  // everything new. Otherwise one analysis per visit, in time order.
+  store::EventQuery abp;
+  abp.origin = kAbpOrigin;
+  abp.from = prior.data_to + Duration::Nanoseconds(1);
+  if (options.as_of) abp.to = *options.as_of + Duration::Nanoseconds(1);
+  abp.limit = 1;
+  JUMEAU_ASSIGN_OR_RETURN(const auto new_beats, store.Events(patient.id, abp));
+  std::vector<std::optional<Time>> ends;
+  if (new_beats.empty()) {
+    JUMEAU_ASSIGN_OR_RETURN(
+        const std::vector<Time> visits,
+        VisitEnds(store, patient.id, prior.data_to, options.as_of));
+    ends.assign(visits.begin(), visits.end());
+  }
+  if (ends.empty()) ends.push_back(options.as_of);
+  std::vector<TwinReport> out;
+  for (const std::optional<Time>& end : ends) {
+    TwinOptions visit = options;
+    visit.as_of = end;
+    JUMEAU_ASSIGN_OR_RETURN(
+        TwinReport rep,
+        UpdateOnce(store, patient, model, out.empty() ? prior : out.back(),
+                   visit));
+    out.push_back(std::move(rep));
+  }
+  // Every analysis succeeded: store them in order, chaining their priors.
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (i > 0) out[i].update->prior_snapshot_id = out[i - 1].snapshot_id;
+    JUMEAU_RETURN_IF_ERROR(StoreSnapshot(store, patient, out[i]));
+  }
+  return out;
 }
 
 Result<std::vector<TwinReport>> TwinHistory(store::Store& store,

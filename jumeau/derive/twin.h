@@ -159,23 +159,29 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
                                    const TwinOptions& options = {});
 
 // Updates the patient's latest twin with the observations newer than its
-// data window (gathered as BuildCardioTwin does, each code's latest after
-// the window end and at or before options.as_of) by one analysis of an
-// ensemble Kalman filter on the estimated parameters: options.ensemble_size
-// members drawn from the snapshot's estimate and covariance in the
-// transformed space (log for log-space parameters), a persistence forecast
-// with options.parameter_jitter, the warm-started steady-state outputs as
-// observation function, the heart rate input from the new data (else the
-// snapshot's). Stores and returns a new snapshot (method "enkf").
+// data window, visit by visit in time order: the cuff pressures, ejection
+// fractions and cardiac outputs after the window end and at or before
+// options.as_of are grouped into visits (readings within kTwinVisitSpan of
+// a visit's first one), and each visit is one analysis of an ensemble
+// Kalman filter on the estimated parameters, from the twin the previous
+// visit left: options.ensemble_size members drawn from its estimate and
+// covariance in the transformed space (log for log-space parameters), a
+// persistence forecast with options.parameter_jitter, the warm-started
+// steady-state outputs as observation function, the heart rate input from
+// the visit's data (else the previous twin's). New invasive beats (abp
+// analysis) are one analysis of their window. Returns the new snapshots
+// (method "enkf"), oldest first, each naming its prior snapshot; they are
+// stored only once every analysis has succeeded.
 // Nothing is stored on failure: kFailedPrecondition when the patient has no
 // twin ("no twin yet; run `jumeau twin build` first") or when there is no
 // new observation ("no new observations since <data end>");
 // kInvalidArgument for bad options or as BuildCardioTwin; kDataLoss for a
 // malformed snapshot; kOutOfRange when the solver or the filter fails;
 // store errors otherwise.
-Result<TwinReport> UpdateCardioTwin(store::Store& store,
-                                    const store::PatientInfo& patient,
-                                    const TwinOptions& options = {});
+inline constexpr Duration kTwinVisitSpan = Duration::Hours(1);
+Result<std::vector<TwinReport>> UpdateCardioTwin(
+    store::Store& store, const store::PatientInfo& patient,
+    const TwinOptions& options = {});
 
 // The patient's stored twins, oldest first, read back from their snapshots.
 // Returns kDataLoss for a malformed snapshot; store errors otherwise.
