@@ -42,7 +42,9 @@ demo: build
 	$(JUMEAU) score $(DEMO)/patient.jumeau example --pgs $(DEMO)/example/score.txt
 	$(JUMEAU) analyze $(DEMO)/patient.jumeau example
 	$(JUMEAU) score-beats $(DEMO)/patient.jumeau example --reference atr --test ecg/1
-	$(JUMEAU) twin build $(DEMO)/patient.jumeau example
+	$(JUMEAU) twin build $(DEMO)/patient.jumeau example --as-of 2015-01-01
+	$(JUMEAU) twin update $(DEMO)/patient.jumeau example > /dev/null
+	$(JUMEAU) twin show $(DEMO)/patient.jumeau example
 	$(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resistance=-20%
 
 bench: build

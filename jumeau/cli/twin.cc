@@ -75,6 +75,31 @@ void Print(const derive::TwinReport& r) {
     std::printf("  weakly informed direction: %s\n", w.c_str());
 }
 
+// The history as a table, one line per snapshot: the data's last date,
+// the method, each estimated parameter with its 90% interval and the
+// systolic/diastolic residuals; the patient's evolution at a glance.
+void PrintHistory(const std::vector<derive::TwinReport>& history) {
+  std::printf("%-4s %-10s %-11s", "id", "data to", "method");
+  for (const auto& p : history.back().parameters)
+    std::printf(" %-22s", (p.name + " [" + p.unit + "]").c_str());
+  std::printf(" residuals (sd)\n");
+  for (const auto& r : history) {
+    std::printf("%-4lld %-10s %-11s", static_cast<long long>(r.snapshot_id),
+                FormatIso8601(r.data_to).substr(0, 10).c_str(),
+                r.method.c_str());
+    for (const auto& p : r.parameters) {
+      char cell[64];
+      std::snprintf(cell, sizeof cell, "%.3g [%.3g, %.3g]%s", p.map, p.lower,
+                    p.upper, p.informed ? "" : "*");
+      std::printf(" %-22s", cell);
+    }
+    for (const auto& o : r.observations)
+      std::printf(" %+.2f", o.standardized);
+    std::printf("\n");
+  }
+  std::printf("(* not informed by the data; `--full` for every detail)\n");
+}
+
 nlohmann::json ToJson(const derive::TwinSimulation& s) {
   nlohmann::json j;
   j["snapshot_id"] = s.snapshot_id;
@@ -143,7 +168,7 @@ void AddTwinVerb(CLI::App& app, Action* action) {
   cmd->require_subcommand(1);
   struct Args {
     std::string store, patient, model = "cardio", as_of;
-    bool json = false;
+    bool json = false, full = false;
     int ensemble = 40;
     uint64_t seed = 1;
     std::string scenario, waveforms;
@@ -263,6 +288,8 @@ void AddTwinVerb(CLI::App& app, Action* action) {
   auto* show = cmd->add_subcommand("show", "The patient's twin snapshots");
   show->add_option("STORE", args->store, "Store file")->required();
   show->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
+  show->add_flag("--full", args->full,
+                 "Every snapshot in full (default: one line per snapshot)");
   show->add_flag("--json", args->json, "Machine-readable output");
   show->callback([=] {
     *action = [=]() -> Status {
@@ -277,12 +304,18 @@ void AddTwinVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      if (history.empty())
+      if (history.empty()) {
         std::printf(
             "no twin snapshot for %s (build one with `jumeau twin "
             "build`)\n",
             patient.pseudonym.c_str());
-      for (const auto& r : history) Print(r);
+        return Status::Ok();
+      }
+      if (args->full) {
+        for (const auto& r : history) Print(r);
+        return Status::Ok();
+      }
+      PrintHistory(history);
       return Status::Ok();
     };
   });

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -189,6 +190,20 @@ TEST(TwinTest, UpdateAssimilatesLaterCheckUpsThenReportsNothingNew) {
   ASSERT_EQ(history.size(), 1 + visits.size());
   EXPECT_EQ(history.back()["update"], updated["update"]);
   EXPECT_EQ(history.back()["parameters"], updated["parameters"]);
+  // The human history: a header and one line per snapshot, by id.
+  const auto table = RunJumeau({"twin", "show", store, "example"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::istringstream rows(table.out);
+  std::string row;
+  std::size_t snapshot_rows = 0;
+  while (std::getline(rows, row)) {
+    if (!row.empty() && std::isdigit(static_cast<unsigned char>(row[0])))
+      ++snapshot_rows;
+  }
+  EXPECT_EQ(snapshot_rows, history.size()) << table.out;
+  EXPECT_NE(RunJumeau({"twin", "show", store, "example", "--full"})
+                .out.find("method enkf"),
+            std::string::npos);
   // Nothing new: a clear error naming the data end, no extra snapshot.
   const auto again = RunJumeau({"twin", "update", store, "example"});
   EXPECT_NE(again.exit_code, 0);
