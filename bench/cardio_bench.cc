@@ -6,6 +6,7 @@
 // beats/s (SciPy BDF); it is not installed on this machine.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -17,7 +18,26 @@ using jumeau::models::CardioOptions;
 using jumeau::models::DefaultParameters;
 using jumeau::models::Regazzoni2022Cardio;
 
+// The outputs of one steady beat solved at rtol = atol = 1e-11: the
+// reference for the accuracy counter below.
+const std::vector<double>& ReferenceBeat() {
+  static const std::vector<double> beat = [] {
+    const Regazzoni2022Cardio model;
+    const std::vector<double> p = DefaultParameters(model);
+    CardioOptions tight;
+    tight.ode.relative_tolerance = tight.ode.absolute_tolerance = 1e-11;
+    tight.steady_state_tolerance = 1e-10;
+    auto sim = model.SimulateToSteadyState(p, tight);
+    if (!sim.ok()) return std::vector<double>();
+    auto beats = model.SimulateBeats(p, sim->beat_start, 1, tight);
+    return beats.ok() ? beats->back().AsOutputs() : std::vector<double>();
+  }();
+  return beat;
+}
+
 // Beats from the periodic steady state, 100 per iteration; arg = -log10 rtol.
+// Counter worst_rel_err: the largest relative error of the last beat's
+// outputs (EDV, ESV, EF, CO, SV, pressures) against ReferenceBeat().
 void BM_CardioBeatsAtSteadyState(benchmark::State& state) {
   const Regazzoni2022Cardio model;
   const std::vector<double> p = DefaultParameters(model);
@@ -31,6 +51,7 @@ void BM_CardioBeatsAtSteadyState(benchmark::State& state) {
     return;
   }
   constexpr int kBeats = 100;
+  std::vector<double> last;
   for (auto _ : state) {
     auto beats = model.SimulateBeats(p, sim->beat_start, kBeats, options);
     if (!beats.ok()) {
@@ -38,13 +59,20 @@ void BM_CardioBeatsAtSteadyState(benchmark::State& state) {
       return;
     }
     benchmark::DoNotOptimize(beats->back().lv_end_diastolic_volume_ml);
+    last = beats->back().AsOutputs();
   }
+  const std::vector<double>& reference = ReferenceBeat();
+  double worst = 0;
+  for (std::size_t i = 0; i < reference.size() && i < last.size(); ++i)
+    worst = std::max(worst, std::abs(last[i] - reference[i]) /
+                                std::abs(reference[i]));
+  state.counters["worst_rel_err"] = worst;
   state.SetItemsProcessed(state.iterations() * kBeats);
   state.counters["beats_per_s"] = benchmark::Counter(
       static_cast<double>(state.iterations() * kBeats),
       benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_CardioBeatsAtSteadyState)->Arg(4)->Arg(6)->Arg(8)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CardioBeatsAtSteadyState)->DenseRange(4, 8)->Unit(benchmark::kMillisecond);
 
 // From the default initial state to the periodic steady state (the cost of
 // one forward model evaluation in calibration).
