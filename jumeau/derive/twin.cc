@@ -612,6 +612,28 @@ Result<TwinReport> BuildCardioTwin(store::Store& store,
 
 namespace {
 
+// The patient's latest twin snapshot, read back. kFailedPrecondition when
+// there is none; kInvalidArgument when it is another model's; kDataLoss for
+// a malformed snapshot.
+Result<TwinReport> LatestTwin(store::Store& store,
+                              const store::PatientInfo& patient,
+                              const models::Model& model) {
+  JUMEAU_ASSIGN_OR_RETURN(std::vector<TwinReport> history,
+                          TwinHistory(store, patient));
+  if (history.empty()) {
+    return FailedPreconditionError(
+        "patient " + patient.pseudonym +
+        ": no twin yet; run `jumeau twin build` first");
+  }
+  TwinReport twin = std::move(history.back());
+  if (twin.model != model.name()) {
+    return InvalidArgumentError(
+        "twin snapshot " + std::to_string(twin.snapshot_id) + ": model '" +
+        twin.model + "' is not '" + std::string(model.name()) + "'");
+  }
+  return twin;
+}
+
 // One analysis of UpdateCardioTwin: the observations after prior.data_to
 // and at or before options.as_of, assimilated from `prior` (read back or
 // just computed). Returns the completed report, not stored, its
@@ -793,19 +815,8 @@ Result<std::vector<TwinReport>> UpdateCardioTwin(
     return InvalidArgumentError("parameter jitter must be finite and >= 0");
   }
   const models::Regazzoni2022Cardio model;
-  JUMEAU_ASSIGN_OR_RETURN(const auto history, TwinHistory(store, patient));
-  if (history.empty()) {
-    return FailedPreconditionError(
-        "patient " + patient.pseudonym +
-        ": no twin yet; run `jumeau twin build` first");
-  }
-  const TwinReport& prior = history.back();
-  if (prior.model != model.name()) {
-    return InvalidArgumentError("twin snapshot " +
-                                std::to_string(prior.snapshot_id) +
-                                ": model '" + prior.model + "' is not '" +
-                                std::string(model.name()) + "'");
-  }
+  JUMEAU_ASSIGN_OR_RETURN(const TwinReport prior,
+                          LatestTwin(store, patient, model));
   // Invasive beats are averaged over their window: one analysis of
   // everything new. Otherwise one analysis per visit, in time order.
   store::EventQuery abp;
@@ -991,18 +1002,9 @@ Result<TwinSimulation> SimulateCardioTwin(
     return InvalidArgumentError("waveform points must be 0 or in [3, 100000]");
   }
   const models::Regazzoni2022Cardio model;
-  JUMEAU_ASSIGN_OR_RETURN(const auto history, TwinHistory(store, patient));
-  if (history.empty()) {
-    return FailedPreconditionError(
-        "patient " + patient.pseudonym +
-        ": no twin yet; run `jumeau twin build` first");
-  }
-  const TwinReport& twin = history.back();
+  JUMEAU_ASSIGN_OR_RETURN(const TwinReport twin,
+                          LatestTwin(store, patient, model));
   const std::string where = "twin snapshot " + std::to_string(twin.snapshot_id);
-  if (twin.model != model.name()) {
-    return InvalidArgumentError(where + ": model '" + twin.model +
-                                "' is not '" + std::string(model.name()) + "'");
-  }
   JUMEAU_ASSIGN_OR_RETURN(const Scenario sc,
                           ParseScenario(options.scenario,
                                         twin.heart_rate_per_min));

@@ -280,6 +280,27 @@ nlohmann::json Band(const nlohmann::json& sim, const std::string& name,
                         {"p95", 0.0}};
 }
 
+// The rows (time, LV pressure, LV volume, aortic pressure) of a PV-loop CSV
+// written by `twin simulate --waveforms`; fails the test on a bad header or
+// row.
+std::vector<std::array<double, 4>> ReadPvLoop(const std::string& path) {
+  std::vector<std::array<double, 4>> rows;
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << path;
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "time_s,lv_pressure_mmhg,lv_volume_ml,aortic_pressure_mmhg");
+  while (std::getline(in, line)) {
+    std::array<double, 4> r{};
+    char c;
+    std::istringstream ss(line);
+    ss >> r[0] >> c >> r[1] >> c >> r[2] >> c >> r[3];
+    EXPECT_FALSE(ss.fail()) << path << ": " << line;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
 void ExpectOrdered(const nlohmann::json& band) {
   EXPECT_LE(band["p5"].get<double>(), band["median"].get<double>()) << band;
   EXPECT_LE(band["median"].get<double>(), band["p95"].get<double>()) << band;
@@ -327,20 +348,7 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
               ef_base["map"].get<double>(), ef_scen["map"].get<double>());
   EXPECT_LT(ef_scen["map"].get<double>(), ef_base["map"].get<double>() - 3);
   ExpectOrdered(ef_scen);
-  std::ifstream in(csv);
-  ASSERT_TRUE(in) << csv;
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "time_s,lv_pressure_mmhg,lv_volume_ml,aortic_pressure_mmhg");
-  std::vector<std::array<double, 4>> rows;
-  while (std::getline(in, line)) {
-    std::array<double, 4> r{};
-    char c;
-    std::istringstream ss(line);
-    ss >> r[0] >> c >> r[1] >> c >> r[2] >> c >> r[3];
-    ASSERT_FALSE(ss.fail()) << line;
-    rows.push_back(r);
-  }
+  const auto rows = ReadPvLoop(csv);
   ASSERT_GE(rows.size(), 100u);
   double v_min = 1e9, v_max = -1e9, p_max = -1e9;
   for (const auto& r : rows) {
@@ -365,16 +373,8 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
   EXPECT_LT(Band(loss, "lv_end_diastolic_volume", "scenario")["map"],
             Band(loss, "lv_end_diastolic_volume", "baseline")["map"]);
   {
-    std::ifstream loss_in(loss_csv);
-    ASSERT_TRUE(loss_in) << loss_csv;
-    std::getline(loss_in, line);
     double lv_max = -1e9, lv_min = 1e9;
-    while (std::getline(loss_in, line)) {
-      std::array<double, 4> r{};
-      char c;
-      std::istringstream ss(line);
-      ss >> r[0] >> c >> r[1] >> c >> r[2] >> c >> r[3];
-      ASSERT_FALSE(ss.fail()) << line;
+    for (const auto& r : ReadPvLoop(loss_csv)) {
       lv_max = std::max(lv_max, r[2]);
       lv_min = std::min(lv_min, r[2]);
     }
