@@ -252,7 +252,7 @@ struct BeatAccumulator {
   double start = 0;  // time of the beat's start
   double dt = 0;     // period / kDecaySamples
   int sampled = 0;   // samples taken
-  double p_samples[kDecaySamples];
+  double p_samples[kDecaySamples] = {};
 
   explicit BeatAccumulator(double period) : dt(period / kDecaySamples) {}
 
