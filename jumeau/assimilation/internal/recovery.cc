@@ -225,11 +225,14 @@ std::string RecoveryResult::Table() const {
        "|\n";
   s += "|---|---|---|---|---|---|\n";
   for (const RecoveryRow& row : rows) {
-    s += fmt::format("| {} | {} / {} | {:.1f}% | {:.0f}% | {:.2f} | {:.1f}% |\n",
+    const std::string where_informed =
+        std::isnan(row.median_relative_error_informed)
+            ? std::string("—")
+            : fmt::format("{:.1f}%", 100 * row.median_relative_error_informed);
+    s += fmt::format("| {} | {} / {} | {:.1f}% | {:.0f}% | {:.2f} | {} |\n",
                      row.name, row.informed, patients - failures,
                      100 * row.median_relative_error, 100 * row.coverage,
-                     row.median_sd_ratio,
-                     100 * row.median_relative_error_informed);
+                     row.median_sd_ratio, where_informed);
   }
   if (!first_error.empty()) s += "first error: " + first_error + "\n";
   return s;
