@@ -42,7 +42,7 @@ struct TwinOptions {
   // analysis's beats over abp_window), as a fraction of its value; 0 leaves
   // it out [0.05: the median's standard error over a 5-minute window is
   // ~1.5% (per-beat IQR/median ~0.3) and two consecutive windows of
-  // 03700181 differ by 0.8%; the rest is room for line damping].
+  // 03700181 have means 0.8% apart; the rest is room for line damping].
   double decay_time_relative_sd = 0.05;
   // UpdateCardioTwin only: ensemble members [40], seed of the filter's
   // random stream [1], and the persistence forecast's jitter on each

@@ -96,7 +96,7 @@ struct CardioBeat {
   // ln p against t from where p first falls to diastolic + 1/2 of the pulse
   // pressure after the systolic maximum to the end of the beat, tau = -1/b.
   // p decays towards the venous pressure (~29 mm[Hg] here), not 0, so tau
-  // is about R_AR_SYS C_AR_SYS mean(p) / (mean(p) - p_VEN_SYS): 1.52 s at
+  // is about R_AR_SYS C_AR_SYS mean(p) / (mean(p) - p_VEN_SYS): 1.49 s at
   // the defaults, where R C = 0.96 s (cardio_test). NaN when not defined.
   double diastolic_decay_time_s = 0;
 
