@@ -65,17 +65,17 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(options.seed), options.threads);
   int failures = 0;
   if (sets != "icu") {
-    failures += Run(
-        "cuff set: SBP, DBP (one cuff reading, sd 4 mmHg), echo EF (sd 3 "
-        "points), CO (sd 0.3 L/min); HR known",
-        options);
+    failures +=
+        Run("cuff set: SBP, DBP (one cuff reading, sd 4 mmHg), echo EF (sd 3 "
+            "points), CO (sd 0.3 L/min); HR known",
+            options);
   }
   if (sets == "all") {
     auto rich = options;
     rich.cuff_readings = 3;
     rich.end_diastolic_volume_sd_ml = 10.0;
-    failures += Run("cuff set plus 3 cuff readings (not 1) and echo EDV (sd 10 mL)",
-                    rich);
+    failures += Run(
+        "cuff set plus 3 cuff readings (not 1) and echo EDV (sd 10 mL)", rich);
     auto cuff = options;
     cuff.observe_ejection_fraction = false;
     cuff.observe_cardiac_output = false;
@@ -91,17 +91,18 @@ int main(int argc, char** argv) {
   if (sets == "all") {
     auto loose = Icu(options);
     loose.decay_time_relative_sd = 0.10;
-    failures += Run("ICU set with the decay time at sd 10% (sensitivity)", loose);
+    failures +=
+        Run("ICU set with the decay time at sd 10% (sensitivity)", loose);
     auto no_tau = Icu(options);
     no_tau.decay_time_relative_sd = 0;
     failures += Run("ICU set without the decay time (what it adds)", no_tau);
     auto mr = Icu(options);
     mr.end_diastolic_volume_sd_ml = 6.0;
     mr.end_systolic_volume_sd_ml = 4.0;
-    failures += Run(
-        "ICU set with cardiac-MR-grade volumes (EDV sd 6 mL, ESV sd 4 mL; "
-        "what-if, not echo)",
-        mr);
+    failures +=
+        Run("ICU set with cardiac-MR-grade volumes (EDV sd 6 mL, ESV sd 4 mL; "
+            "what-if, not echo)",
+            mr);
   }
   return failures == 0 ? 0 : 1;
 }

@@ -41,8 +41,7 @@ std::vector<double> Smooth(std::span<const double> x, double rate_hz,
 }  // namespace
 
 double DiastolicDecayTime(std::span<const double> beat,
-                          double sample_interval_s,
-                          const AbpOptions& options) {
+                          double sample_interval_s, const AbpOptions& options) {
   const std::size_t n = beat.size();
   if (n < 5 || !(sample_interval_s > 0)) return NAN;
   std::size_t peak = 0;

@@ -74,9 +74,9 @@ double DiastolicDecayTime(std::span<const double> beat,
 
 // Detects pulses in `pressure` (physical values, e.g. mm[Hg]; NaN marks
 // invalid samples, which never start or belong to a beat) sampled at
-// `rate`, with each beat's DiastolicDecayTime. Returns the beats in time order; the last one ends at the next
-// onset only, so a pulse cut by the end of the data is left out.
-// kInvalidArgument for a rate below 50 Hz or above 2000 Hz.
+// `rate`, with each beat's DiastolicDecayTime. Returns the beats in time order;
+// the last one ends at the next onset only, so a pulse cut by the end of the
+// data is left out. kInvalidArgument for a rate below 50 Hz or above 2000 Hz.
 Result<std::vector<PressureBeat>> DetectPressureBeats(
     std::span<const double> pressure, SampleRate rate,
     const AbpOptions& options = {});

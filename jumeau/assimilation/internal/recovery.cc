@@ -2,13 +2,12 @@
 #include "jumeau/assimilation/internal/recovery.h"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
-
-#include <time.h>
 
 #include "jumeau/assimilation/calibration.h"
 #include "jumeau/core/random.h"
@@ -32,7 +31,8 @@ struct PatientOutcome {
 double ThreadCpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 double Median(std::vector<double> v) {
@@ -92,10 +92,10 @@ PatientOutcome RunPatient(const models::Regazzoni2022Cardio& model,
   if (options.decay_time_relative_sd > 0) {
     // A relative error: the value times (1 + sd z); the calibration is told
     // sd relative to what it sees (the observed value), as it would be.
-    const models::OutputSpec& spec = model.outputs()[models::kDiastolicDecayTime];
-    const double observed =
-        (*clean)[models::kDiastolicDecayTime] *
-        (1 + options.decay_time_relative_sd * rng.Normal());
+    const models::OutputSpec& spec =
+        model.outputs()[models::kDiastolicDecayTime];
+    const double observed = (*clean)[models::kDiastolicDecayTime] *
+                            (1 + options.decay_time_relative_sd * rng.Normal());
     obs.push_back({spec.code, observed,
                    options.decay_time_relative_sd * observed, spec.unit});
   }

@@ -57,7 +57,7 @@ struct RecoveryResult {
   int patients = 0;
   int failures = 0;  // calibrations that returned an error
   int not_converged = 0;
-  double seconds_per_patient = 0;  // mean wall time of one calibration
+  double seconds_per_patient = 0;      // mean wall time of one calibration
   double cpu_seconds_per_patient = 0;  // mean thread CPU time of one
   double wall_seconds = 0;             // the whole study
   int threads = 1;

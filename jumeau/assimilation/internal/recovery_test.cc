@@ -66,9 +66,10 @@ TEST(RecoveryStudy, DecayTimeInformsCompliance) {
   const RecoveryResult b = RunRecovery(without);
   ASSERT_EQ(a.failures + b.failures, 0);
   ASSERT_EQ(a.rows[1].name, "c_ar_sys");
-  std::printf("c_ar_sys posterior/prior sd: %.2f with the decay time, %.2f "
-              "without\n",
-              a.rows[1].median_sd_ratio, b.rows[1].median_sd_ratio);
+  std::printf(
+      "c_ar_sys posterior/prior sd: %.2f with the decay time, %.2f "
+      "without\n",
+      a.rows[1].median_sd_ratio, b.rows[1].median_sd_ratio);
   EXPECT_LT(a.rows[1].median_sd_ratio, 0.8 * b.rows[1].median_sd_ratio);
 }
 
