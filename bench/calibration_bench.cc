@@ -1,42 +1,108 @@
 // Parameter recovery of the cardiovascular calibration (issue 5): synthetic
-// patients from the Regazzoni model's priors, noisy cuff pressures, EF and
-// CO, MAP + Laplace calibration (jumeau/assimilation/calibration.h); prints
-// per-parameter median relative error, 90% credible-interval coverage and
-// time per patient. A plain program (not Google Benchmark: one long run).
-// Usage: calibration_bench [patients=100] [threads=2] [seed=1]
+// patients from the Regazzoni model's priors, noisy observations of one of
+// several realistic data sets, MAP + Laplace calibration
+// (jumeau/assimilation/calibration.h); prints per-parameter median relative
+// error, 90% credible-interval coverage, how often each parameter is
+// informed, and time per patient. A plain program (not Google Benchmark:
+// one long run).
+// Usage: calibration_bench [patients=100] [threads=2] [seed=1] [sets=all]
+//   sets: all (every set below), cuff (the clinic set), icu (the ICU /
+//   echo-lab set).
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "jumeau/assimilation/internal/recovery.h"
 
+namespace {
+
+using jumeau::assimilation::internal::RecoveryOptions;
+using jumeau::assimilation::internal::RunRecovery;
+
+// Runs one data set and prints its table; returns its failure count.
+int Run(const char* title, const RecoveryOptions& options) {
+  std::printf("## %s\n\n", title);
+  std::fflush(stdout);
+  const auto r = RunRecovery(options);
+  std::printf("%s\n", r.Table().c_str());
+  std::fflush(stdout);
+  return r.failures;
+}
+
+// The ICU / echo-lab set: arterial line (SBP, DBP, MAP over a window, sd 2
+// mmHg each), the arterial diastolic decay time (sd 5% of its value), echo
+// EDV and ESV (sd 10 and 8 mL; EF is their ratio, so not observed again)
+// and cardiac output (sd 0.3 L/min).
+RecoveryOptions Icu(RecoveryOptions o) {
+  o.arterial_line = true;
+  o.arterial_pressure_sd_mmhg = 2.0;
+  o.decay_time_relative_sd = 0.05;
+  o.end_diastolic_volume_sd_ml = 10.0;
+  o.end_systolic_volume_sd_ml = 8.0;
+  o.observe_ejection_fraction = false;
+  o.observe_cardiac_output = true;
+  o.cardiac_output_sd_l_per_min = 0.3;
+  return o;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  jumeau::assimilation::internal::RecoveryOptions options;
+  RecoveryOptions options;
   options.patients = argc > 1 ? std::atoi(argv[1]) : 100;
   options.threads = argc > 2 ? std::atoi(argv[2]) : 2;
   options.seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1;
-  if (options.patients <= 0 || options.threads <= 0) {
+  const std::string sets = argc > 4 ? argv[4] : "all";
+  if (options.patients <= 0 || options.threads <= 0 ||
+      (sets != "all" && sets != "cuff" && sets != "icu")) {
     std::fprintf(stderr,
-                 "usage: calibration_bench [patients] [threads] [seed]\n");
+                 "usage: calibration_bench [patients] [threads] [seed] "
+                 "[all|cuff|icu]\n");
     return 2;
   }
-  std::printf(
-      "## SBP, DBP (sd %.0f mmHg), EF (sd %.0f points), CO (sd %.1f L/min); HR "
-      "known\n\n",
-      options.pressure_sd_mmhg, options.ejection_fraction_sd_percent,
-      options.cardiac_output_sd_l_per_min);
-  const auto full = jumeau::assimilation::internal::RunRecovery(options);
-  std::printf("%s\n", full.Table().c_str());
-  std::printf(
-      "## as above, plus 3 cuff readings (not 1) and echo EDV (sd 10 mL)\n\n");
-  auto rich = options;
-  rich.cuff_readings = 3;
-  rich.end_diastolic_volume_sd_ml = 10.0;
-  const auto richer = jumeau::assimilation::internal::RunRecovery(rich);
-  std::printf("%s\n", richer.Table().c_str());
-  options.observe_ejection_fraction = false;
-  options.observe_cardiac_output = false;
-  std::printf("## SBP, DBP only (identifiability check)\n\n");
-  const auto cuff = jumeau::assimilation::internal::RunRecovery(options);
-  std::printf("%s\n", cuff.Table().c_str());
-  return full.failures == 0 ? 0 : 1;
+  std::printf("seed %llu, %d threads\n\n",
+              static_cast<unsigned long long>(options.seed), options.threads);
+  int failures = 0;
+  if (sets != "icu") {
+    failures +=
+        Run("cuff set: SBP, DBP (one cuff reading, sd 4 mmHg), echo EF (sd 3 "
+            "points), CO (sd 0.3 L/min); HR known",
+            options);
+  }
+  if (sets == "all") {
+    auto rich = options;
+    rich.cuff_readings = 3;
+    rich.end_diastolic_volume_sd_ml = 10.0;
+    failures += Run(
+        "cuff set plus 3 cuff readings (not 1) and echo EDV (sd 10 mL)", rich);
+    auto cuff = options;
+    cuff.observe_ejection_fraction = false;
+    cuff.observe_cardiac_output = false;
+    failures += Run("SBP, DBP only (identifiability check)", cuff);
+  }
+  if (sets != "cuff") {
+    failures += Run(
+        "ICU / echo-lab set: arterial line SBP, DBP, MAP (sd 2 mmHg each), "
+        "diastolic decay time (sd 5%), echo EDV (sd 10 mL) and ESV (sd 8 mL), "
+        "CO (sd 0.3 L/min); HR known",
+        Icu(options));
+  }
+  if (sets == "all") {
+    auto loose = Icu(options);
+    loose.decay_time_relative_sd = 0.10;
+    failures +=
+        Run("ICU set with the decay time at sd 10% (sensitivity)", loose);
+    auto no_tau = Icu(options);
+    no_tau.decay_time_relative_sd = 0;
+    failures += Run("ICU set without the decay time (what it adds)", no_tau);
+    auto mr = Icu(options);
+    mr.end_diastolic_volume_sd_ml = 6.0;
+    mr.end_systolic_volume_sd_ml = 4.0;
+    failures +=
+        Run("ICU set with cardiac-MR-grade volumes (EDV sd 6 mL, ESV sd 4 mL; "
+            "what-if, not echo)",
+            mr);
+  }
+  return failures == 0 ? 0 : 1;
 }

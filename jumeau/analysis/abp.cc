@@ -1,4 +1,5 @@
-// Slope-sum onset detection (Zong et al. 2003) and per-beat pressures.
+// Slope-sum onset detection (Zong et al. 2003), per-beat pressures and the
+// diastolic decay time constant.
 #include "jumeau/analysis/abp.h"
 
 #include <algorithm>
@@ -38,6 +39,45 @@ std::vector<double> Smooth(std::span<const double> x, double rate_hz,
 }
 
 }  // namespace
+
+double DiastolicDecayTime(std::span<const double> beat,
+                          double sample_interval_s, const AbpOptions& options) {
+  const std::size_t n = beat.size();
+  if (n < 5 || !(sample_interval_s > 0)) return NAN;
+  std::size_t peak = 0;
+  double lowest = beat[0];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(beat[i])) return NAN;
+    if (beat[i] > beat[peak]) peak = i;
+    lowest = std::min(lowest, beat[i]);
+  }
+  const double pulse = beat[peak] - lowest;
+  if (!(pulse > 0)) return NAN;
+  const double threshold = lowest + options.decay_start_fraction * pulse;
+  std::size_t start = peak + 1;
+  while (start < n && beat[start] > threshold) ++start;
+  const std::size_t count = n - start;
+  if (count < 5 || static_cast<double>(count - 1) * sample_interval_s < 0.1) {
+    return NAN;
+  }
+  // Least squares of ln p on t (t in samples, centred).
+  const double mean_i = 0.5 * static_cast<double>(count - 1);
+  double mean_log = 0;
+  for (std::size_t i = start; i < n; ++i) {
+    if (!(beat[i] > 0)) return NAN;
+    mean_log += std::log(beat[i]);
+  }
+  mean_log /= static_cast<double>(count);
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = start; i < n; ++i) {
+    const double x = static_cast<double>(i - start) - mean_i;
+    sxy += x * (std::log(beat[i]) - mean_log);
+    sxx += x * x;
+  }
+  const double slope = sxy / sxx / sample_interval_s;  // 1/s
+  if (!(slope < 0)) return NAN;
+  return -1.0 / slope;
+}
 
 Result<std::vector<PressureBeat>> DetectPressureBeats(
     std::span<const double> pressure, SampleRate rate,
@@ -140,6 +180,8 @@ Result<std::vector<PressureBeat>> DetectPressureBeats(
         *std::min_element(pressure.begin() + a, pressure.begin() + e);
     beat.mean = sum / static_cast<double>(valid);
     if (beat.systolic - beat.diastolic < options.min_pulse_pressure) continue;
+    beat.decay_time_s =
+        DiastolicDecayTime(pressure.subspan(a, e - a), 1.0 / hz, options);
     beats.push_back(beat);
   }
   return beats;

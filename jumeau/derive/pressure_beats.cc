@@ -1,7 +1,9 @@
 // "abp": every arterial-pressure stream of the patient (unit mm[Hg], at
 // least 50 Hz) through analysis/abp.h; each beat gives three events at its
 // onset, ending at the next: invasive systolic (LOINC 76215-4), diastolic
-// (76214-7) and mean (76213-9) pressure, channel = the stream's name.
+// (76214-7) and mean (76213-9) pressure, channel = the stream's name; and,
+// when defined, its diastolic decay time constant (analysis/abp.h
+// DiastolicDecayTime; urn:jumeau:analysis diastolic-decay-time, s).
 #include <cmath>
 
 #include "jumeau/analysis/abp.h"
@@ -45,7 +47,7 @@ Status RunAbp(store::Store& store, const store::PatientInfo& patient,
     JUMEAU_ASSIGN_OR_RETURN(const auto beats,
                             analysis::DetectPressureBeats(pressure, s.rate));
     std::vector<Event> events;
-    events.reserve(3 * beats.size());
+    events.reserve(4 * beats.size());
     double sbp = 0, dbp = 0, map = 0;
     for (const auto& b : beats) {
       const Time onset = s.TimeOfSample(b.onset);
@@ -58,6 +60,17 @@ Status RunAbp(store::Store& store, const store::PatientInfo& patient,
           {"76215-4", "Invasive Systolic blood pressure", b.systolic},
           {"76214-7", "Invasive Diastolic blood pressure", b.diastolic},
           {"76213-9", "Invasive Mean blood pressure", b.mean}};
+      if (std::isfinite(b.decay_time_s)) {
+        Event e;
+        e.time = onset;
+        e.end = end;
+        e.code = Code{kJumeauAnalysis, "diastolic-decay-time",
+                      "Arterial diastolic pressure decay time constant"};
+        e.value = std::round(b.decay_time_s * 1e4) / 1e4;
+        e.unit = "s";
+        e.channel = stream.name;
+        events.push_back(std::move(e));
+      }
       for (const auto& part : parts) {
         Event e;
         e.time = onset;

@@ -155,6 +155,44 @@ Result<AbpObservations> AbpBeats(store::Store& store, store::PatientId patient,
                std::to_string(o.count) + " beats)";
     out.pressures.push_back(std::move(o));
   }
+  // The diastolic decay time: the median of the window's beats (per-beat
+  // values have heavy tails where the decay is shallow: tau = -1/slope), in
+  // s, with an sd of options.decay_time_relative_sd of the value.
+  if (options.decay_time_relative_sd > 0) {
+    const auto index = models::FindOutput(model, "diastolic_decay_time");
+    std::vector<double> taus;
+    TwinObservation o;
+    for (const auto& se : events) {
+      const Event& e = se.event;
+      if (e.code.code != "diastolic-decay-time" || e.time < from ||
+          !e.value || !std::isfinite(*e.value) || !(*e.value > 0))
+        continue;
+      if (e.unit != "s") {
+        return InvalidArgumentError(
+            std::string(kAbpOrigin) + " beat at " + FormatIso8601(e.time) +
+            ": diastolic decay time in '" + e.unit + "', expected 's'");
+      }
+      if (taus.empty()) {
+        o.code = e.code;
+        o.from = e.time;
+      }
+      o.to = e.time;
+      taus.push_back(*e.value);
+    }
+    if (index && !taus.empty()) {
+      const auto mid = taus.begin() + static_cast<std::ptrdiff_t>(taus.size() / 2);
+      std::nth_element(taus.begin(), mid, taus.end());
+      o.output = model.outputs()[*index].name;
+      o.unit = model.outputs()[*index].unit;
+      o.value = *mid;
+      o.sd = options.decay_time_relative_sd * o.value;
+      o.count = static_cast<int64_t>(taus.size());
+      o.source = std::string(kAbpOrigin) + " (derived" +
+                 (channel.empty() ? "" : ", channel " + channel) +
+                 ", median of " + std::to_string(o.count) + " beats)";
+      out.pressures.push_back(std::move(o));
+    }
+  }
   if (beat_count > 0 && beat_seconds > 0) {
     out.heart_rate = 60.0 * static_cast<double>(beat_count) / beat_seconds;
     out.heart_rate_source = std::string(kAbpOrigin) + " beat durations (" +

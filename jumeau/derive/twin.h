@@ -36,8 +36,14 @@ struct TwinOptions {
   double invasive_pressure_sd_mmhg = 2.0;
   // an echo ejection fraction (inter-observer spread) [5 %];
   double ejection_fraction_sd_percent = 5.0;
-  // a cardiac output (thermodilution or echo) [0.5 L/min].
+  // a cardiac output (thermodilution or echo) [0.5 L/min];
   double cardiac_output_sd_l_per_min = 0.5;
+  // the arterial diastolic decay time constant (the median of the abp
+  // analysis's beats over abp_window), as a fraction of its value; 0 leaves
+  // it out [0.05: the median's standard error over a 5-minute window is
+  // ~1.5% (per-beat IQR/median ~0.3) and two consecutive windows of
+  // 03700181 have means 0.8% apart; the rest is room for line damping].
+  double decay_time_relative_sd = 0.05;
   // UpdateCardioTwin only: ensemble members [40], seed of the filter's
   // random stream [1], and the persistence forecast's jitter on each
   // parameter, as a fraction of its prior sd in the transformed space

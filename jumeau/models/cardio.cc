@@ -226,13 +226,69 @@ inline void CardioRhs(const Coefficients& c, double t, const double* y,
 constexpr double kDefaultInitialState[kCardioStateCount] = {
     65.0, 120.0, 65.0, 145.0, 80.0, 30.0, 35.0, 24.0, 0.0, 0.0, 0.0, 0.0};
 
-// Accumulates one beat's extrema and mean from accepted solver steps.
+// Aortic pressure samples per beat for the diastolic decay time.
+constexpr int kDecaySamples = 256;
+// Where the decay window starts: diastolic + this fraction of the pulse
+// pressure (jumeau/analysis/abp.h AbpOptions::decay_start_fraction).
+constexpr double kDecayStartFraction = 0.5;
+
+// The diastolic decay time (cardio.h CardioBeat::diastolic_decay_time_s) of
+// one periodic beat sampled at `n` points `dt` apart: the same steps as
+// analysis::DiastolicDecayTime (models/ may not depend on analysis/), on the
+// beat rotated to start at its minimum. NaN when not defined.
+double DecayTime(const double* samples, int n, double dt) {
+  int low = 0, peak = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!std::isfinite(samples[i])) return NAN;
+    if (samples[i] < samples[low]) low = i;
+    if (samples[i] > samples[peak]) peak = i;
+  }
+  auto at = [&](int i) { return samples[(low + i) % n]; };  // foot to foot
+  const double pulse = samples[peak] - samples[low];
+  if (!(pulse > 0)) return NAN;
+  const double threshold = samples[low] + kDecayStartFraction * pulse;
+  int start = (peak - low + n) % n + 1;
+  while (start < n && at(start) > threshold) ++start;
+  const int count = n - start;
+  if (count < 5 || (count - 1) * dt < 0.1) return NAN;
+  const double mean_i = 0.5 * (count - 1);
+  double mean_log = 0;
+  for (int i = start; i < n; ++i) {
+    if (!(at(i) > 0)) return NAN;
+    mean_log += std::log(at(i));
+  }
+  mean_log /= count;
+  double sxy = 0, sxx = 0;
+  for (int i = start; i < n; ++i) {
+    const double x = (i - start) - mean_i;
+    sxy += x * (std::log(at(i)) - mean_log);
+    sxx += x * x;
+  }
+  const double slope = sxy / sxx / dt;
+  return slope < 0 ? -1.0 / slope : NAN;
+}
+
+// Accumulates one beat's extrema and mean from accepted solver steps, and
+// samples p_AR_SYS at kDecaySamples uniform times from the beat's start
+// (the first step's t0) for the decay time.
 struct BeatAccumulator {
   double v_max = -HUGE_VAL, v_min = HUGE_VAL;
   double p_max = -HUGE_VAL, p_min = HUGE_VAL;
   double p_integral = 0;
+  double start = 0;  // time of the beat's start
+  double dt = 0;     // period / kDecaySamples
+  int sampled = 0;   // samples taken
+  double p_samples[kDecaySamples] = {};
+
+  explicit BeatAccumulator(double period) : dt(period / kDecaySamples) {}
 
   void Add(const OdeStep& step) {
+    if (sampled == 0) start = step.t0;
+    while (sampled < kDecaySamples) {
+      const double t = start + sampled * dt;
+      if (t > step.t1) break;
+      p_samples[sampled++] = step.Interpolate(kPArSys, std::max(t, step.t0));
+    }
     const auto [vlo, vhi] = step.Range(kVLv);
     const auto [plo, phi] = step.Range(kPArSys);
     v_min = std::min(v_min, vlo);
@@ -252,6 +308,9 @@ struct BeatAccumulator {
     b.systolic_pressure_mmhg = p_max;
     b.diastolic_pressure_mmhg = p_min;
     b.mean_arterial_pressure_mmhg = p_integral / period;
+    b.diastolic_decay_time_s = sampled == kDecaySamples
+                                   ? DecayTime(p_samples, kDecaySamples, dt)
+                                   : NAN;
     return b;
   }
 };
@@ -284,6 +343,7 @@ std::vector<double> CardioBeat::AsOutputs() const {
   v[kStrokeVolume] = stroke_volume_ml;
   v[kLvEndDiastolicVolume] = lv_end_diastolic_volume_ml;
   v[kLvEndSystolicVolume] = lv_end_systolic_volume_ml;
+  v[kDiastolicDecayTime] = diastolic_decay_time_s;
   return v;
 }
 
@@ -393,6 +453,7 @@ Regazzoni2022Cardio::Regazzoni2022Cardio() {
       {"stroke_volume", {loinc, "20562-5", "Left ventricular Stroke volume"}, "mL"},
       {"lv_end_diastolic_volume", {own, "lv_end_diastolic_volume", "LV end-diastolic volume"}, "mL"},
       {"lv_end_systolic_volume", {own, "lv_end_systolic_volume", "LV end-systolic volume"}, "mL"},
+      {"diastolic_decay_time", {own, "diastolic_decay_time", "Arterial diastolic pressure decay time constant"}, "s"},
   };
 }
 
@@ -464,7 +525,7 @@ Result<std::vector<CardioBeat>> Regazzoni2022Cardio::SimulateBeats(
   std::vector<CardioBeat> out;
   out.reserve(std::max(beats, 0));
   for (int k = 0; k < beats; ++k) {
-    BeatAccumulator acc;
+    BeatAccumulator acc(c.period);
     JUMEAU_RETURN_IF_ERROR(
         IntegrateBeat(c, solver, k * c.period, (k + 1) * c.period, y, acc));
     out.push_back(acc.Finish(params[kHeartRateParam], c.period));
@@ -488,22 +549,23 @@ Result<CardioSimulation> Regazzoni2022Cardio::SimulateToSteadyState(
   pss.period = c.period;
   pss.relative_tolerance = options.steady_state_tolerance;
   pss.max_periods = options.max_beats;
-  BeatAccumulator acc;
-  CardioBeat last;
+  // The decay-time fit runs once, on the converged beat: each beat's
+  // accumulator is kept until the next one ends.
+  BeatAccumulator acc(c.period), last_acc(c.period);
   auto status_or = FindPeriodicSteadyStateWith(
       [&](double start, double end, std::span<double> yy) {
         return IntegrateBeat(c, solver, start, end, yy, acc);
       },
       0.0, y, pss,
       [&](int) {
-        last = acc.Finish(params[kHeartRateParam], c.period);
-        acc = BeatAccumulator();
+        last_acc = acc;
+        acc = BeatAccumulator(c.period);
       });
   if (!status_or.ok()) {
     return status_or.status().WithPrefix("regazzoni2022_cardio");
   }
   CardioSimulation sim;
-  sim.beat = last;
+  sim.beat = last_acc.Finish(params[kHeartRateParam], c.period);
   sim.beats = status_or->periods;
   sim.relative_change = status_or->relative_change;
   sim.beat_start = y;

@@ -74,6 +74,7 @@ enum CardioOutput : int {
   kStrokeVolume,             // mL,     LOINC 20562-5 (LV stroke volume)
   kLvEndDiastolicVolume,     // mL,     urn:jumeau:model-output
   kLvEndSystolicVolume,      // mL,     urn:jumeau:model-output
+  kDiastolicDecayTime,       // s,      urn:jumeau:model-output (see below)
   kCardioOutputCount
 };
 
@@ -88,6 +89,16 @@ struct CardioBeat {
   double diastolic_pressure_mmhg = 0;     // min p_AR_SYS
   double mean_arterial_pressure_mmhg = 0; // mean p_AR_SYS over the beat
   double heart_rate_per_min = 0;
+  // Diastolic decay time constant of p_AR_SYS (s): the beat sampled at 256
+  // points, rotated to run from its minimum (the pulse's foot) to the next,
+  // then the definition of jumeau/analysis/abp.h DiastolicDecayTime (the
+  // twin compares it with the arterial line's): the least-squares slope b of
+  // ln p against t from where p first falls to diastolic + 1/2 of the pulse
+  // pressure after the systolic maximum to the end of the beat, tau = -1/b.
+  // p decays towards the venous pressure (~29 mm[Hg] here), not 0, so tau
+  // is about R_AR_SYS C_AR_SYS mean(p) / (mean(p) - p_VEN_SYS): 1.49 s at
+  // the defaults, where R C = 0.96 s (cardio_test). NaN when not defined.
+  double diastolic_decay_time_s = 0;
 
   // The beat as outputs() values, in CardioOutput order.
   std::vector<double> AsOutputs() const;
@@ -135,7 +146,7 @@ class Regazzoni2022Cardio final : public Model {
   Regazzoni2022Cardio();
 
   std::string_view name() const override { return "regazzoni2022_cardio"; }
-  std::string_view version() const override { return "1.0.0"; }
+  std::string_view version() const override { return "1.1.0"; }
   const std::vector<ParameterSpec>& parameters() const override {
     return parameters_;
   }

@@ -174,6 +174,56 @@ TEST(Regazzoni2022Cardio, ResponseToResistanceAndHeartRate) {
   EXPECT_GT(dilated->beat.stroke_volume_ml, base->beat.stroke_volume_ml);
 }
 
+// The diastolic decay time output (cardio.h): in diastole the aortic valve
+// is shut and the systemic arterial RLC branch is overdamped (R^2 C^2 = 0.92
+// s^2 >> 4 L C = 0.024 s^2), so p_ar_sys - p_ven_sys decays with time
+// constant R C - L / R ~ R C. A fit of ln p (towards 0, the shared
+// definition) then gives about R C mean(p) / (mean(p - p_ven)) over the
+// window, computed here from the waveforms; and the output follows C.
+TEST(Regazzoni2022Cardio, DiastolicDecayTimeFollowsArterialRc) {
+  const Regazzoni2022Cardio model;
+  const std::size_t r = *FindParameter(model, "r_ar_sys");
+  const std::size_t c = *FindParameter(model, "c_ar_sys");
+  double previous = 0;
+  for (const double scale : {0.7, 1.0, 1.3}) {
+    std::vector<double> p = DefaultParameters(model);
+    p[c] *= scale;
+    auto sim = model.SimulateToSteadyState(p);
+    ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+    const double tau = sim->beat.diastolic_decay_time_s;
+    ASSERT_TRUE(std::isfinite(tau));
+    EXPECT_EQ(sim->beat.AsOutputs()[kDiastolicDecayTime], tau);
+    // The window (from diastolic + half the pulse pressure after the
+    // maximum to the end of the beat), from 400 samples of two beats.
+    std::vector<double> times;
+    for (int i = 0; i < 800; ++i) times.push_back(i * 0.002);
+    auto w = model.SimulateWaveforms(p, times);
+    ASSERT_TRUE(w.ok());
+    const auto& pa = w->Find("p_ar_sys")->values;
+    const auto& pv = w->Find("p_ven_sys")->values;
+    const std::size_t foot =
+        std::min_element(pa.begin(), pa.begin() + 400) - pa.begin();
+    const std::size_t peak =
+        std::max_element(pa.begin() + foot, pa.begin() + foot + 400) -
+        pa.begin();
+    const double threshold = pa[foot] + 0.5 * (pa[peak] - pa[foot]);
+    std::size_t start = peak;
+    while (pa[start] > threshold) ++start;
+    double sum_p = 0, sum_excess = 0;
+    for (std::size_t i = start; i < foot + 400; ++i) {
+      sum_p += pa[i];
+      sum_excess += pa[i] - pv[i];
+    }
+    const double rc = p[r] * p[c];
+    const double expected = rc * sum_p / sum_excess;
+    std::printf("C x%.1f: tau %.4f s, R C %.4f s, R C p/(p - p_ven) %.4f s\n",
+                scale, tau, rc, expected);
+    EXPECT_NEAR(tau, expected, 0.03 * expected);
+    EXPECT_GT(tau, previous * 1.15);  // grows with C (x1.43 and x1.3 steps)
+    previous = tau;
+  }
+}
+
 TEST(Regazzoni2022Cardio, RejectsBadParameters) {
   const Regazzoni2022Cardio model;
   std::vector<double> p = DefaultParameters(model);

@@ -2,6 +2,7 @@
 #include "jumeau/assimilation/internal/recovery.h"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,8 +23,17 @@ struct PatientOutcome {
   std::vector<double> relative_error, sd_ratio;
   std::vector<bool> covered, informed;
   double seconds = 0;
+  double cpu_seconds = 0;
   int evaluations = 0;
 };
+
+// CPU time of the calling thread, in seconds.
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 double Median(std::vector<double> v) {
   if (v.empty()) return NAN;
@@ -69,12 +79,31 @@ PatientOutcome RunPatient(const models::Regazzoni2022Cardio& model,
     obs.push_back(
         {spec.code, (*clean)[output] + sd * rng.Normal(), sd, spec.unit});
   };
-  for (int k = 0; k < std::max(1, options.cuff_readings); ++k) {
-    add(models::kSystolicPressure, options.pressure_sd_mmhg);
-    add(models::kDiastolicPressure, options.pressure_sd_mmhg);
+  if (options.arterial_line) {
+    add(models::kSystolicPressure, options.arterial_pressure_sd_mmhg);
+    add(models::kDiastolicPressure, options.arterial_pressure_sd_mmhg);
+    add(models::kMeanArterialPressure, options.arterial_pressure_sd_mmhg);
+  } else {
+    for (int k = 0; k < std::max(1, options.cuff_readings); ++k) {
+      add(models::kSystolicPressure, options.pressure_sd_mmhg);
+      add(models::kDiastolicPressure, options.pressure_sd_mmhg);
+    }
+  }
+  if (options.decay_time_relative_sd > 0) {
+    // A relative error: the value times (1 + sd z); the calibration is told
+    // sd relative to what it sees (the observed value), as it would be.
+    const models::OutputSpec& spec =
+        model.outputs()[models::kDiastolicDecayTime];
+    const double observed = (*clean)[models::kDiastolicDecayTime] *
+                            (1 + options.decay_time_relative_sd * rng.Normal());
+    obs.push_back({spec.code, observed,
+                   options.decay_time_relative_sd * observed, spec.unit});
   }
   if (options.end_diastolic_volume_sd_ml > 0) {
     add(models::kLvEndDiastolicVolume, options.end_diastolic_volume_sd_ml);
+  }
+  if (options.end_systolic_volume_sd_ml > 0) {
+    add(models::kLvEndSystolicVolume, options.end_systolic_volume_sd_ml);
   }
   if (options.observe_ejection_fraction) {
     add(models::kLvEjectionFraction, options.ejection_fraction_sd_percent);
@@ -87,8 +116,10 @@ PatientOutcome RunPatient(const models::Regazzoni2022Cardio& model,
   CalibrationOptions copts;
   copts.estimate = names;
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = ThreadCpuSeconds();
   Result<CalibrationSummary> fit = Calibrate(
       model, obs, base, copts, MakeWarmStartedCardioObservation(model));
+  out.cpu_seconds = ThreadCpuSeconds() - cpu0;
   out.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
           .count();
@@ -134,11 +165,14 @@ RecoveryResult RunRecovery(const RecoveryOptions& options) {
           .count();
   r.patients = options.patients;
   const std::vector<std::string> names = CardioCalibrationParameters();
-  std::vector<std::vector<double>> errors(names.size()), ratios(names.size());
+  std::vector<std::vector<double>> errors(names.size()), ratios(names.size()),
+      informed_errors(names.size());
   std::vector<int> covered(names.size()), informed(names.size());
   double seconds = 0;
+  double cpu_seconds = 0;
   double evaluations = 0;
   int ok = 0;
+  r.threads = threads;
   for (const PatientOutcome& o : outcomes) {
     if (!o.ok) {
       ++r.failures;
@@ -148,21 +182,25 @@ RecoveryResult RunRecovery(const RecoveryOptions& options) {
     ++ok;
     if (!o.converged) ++r.not_converged;
     seconds += o.seconds;
+    cpu_seconds += o.cpu_seconds;
     evaluations += o.evaluations;
     for (std::size_t i = 0; i < names.size(); ++i) {
       errors[i].push_back(o.relative_error[i]);
       ratios[i].push_back(o.sd_ratio[i]);
       covered[i] += o.covered[i];
       informed[i] += o.informed[i];
+      if (o.informed[i]) informed_errors[i].push_back(o.relative_error[i]);
     }
   }
   r.seconds_per_patient = ok ? seconds / ok : 0;
+  r.cpu_seconds_per_patient = ok ? cpu_seconds / ok : 0;
   r.mean_evaluations = ok ? evaluations / ok : 0;
   for (std::size_t i = 0; i < names.size(); ++i) {
     RecoveryRow row;
     row.name = names[i];
     row.informed = informed[i];
     row.median_relative_error = Median(errors[i]);
+    row.median_relative_error_informed = Median(informed_errors[i]);
     row.coverage = ok ? static_cast<double>(covered[i]) / ok : 0;
     row.median_sd_ratio = Median(ratios[i]);
     r.rows.push_back(row);
@@ -170,21 +208,31 @@ RecoveryResult RunRecovery(const RecoveryOptions& options) {
   return r;
 }
 
+double RecoveryResult::PatientsPerSecond() const {
+  return wall_seconds > 0 ? (patients - failures) / wall_seconds : 0;
+}
+
 std::string RecoveryResult::Table() const {
   std::string s = fmt::format(
-      "{} synthetic patients, {} failed, {} not converged; {:.3f} s per "
-      "patient (one core), {:.0f} model evaluations per patient, wall {:.1f} "
-      "s\n\n",
-      patients, failures, not_converged, seconds_per_patient, mean_evaluations,
-      wall_seconds);
+      "{} synthetic patients, {} failed, {} not converged; per patient "
+      "{:.3f} s CPU ({:.3f} s wall), {:.0f} model evaluations; {} threads: "
+      "wall {:.1f} s, {:.2f} patients/s\n\n",
+      patients, failures, not_converged, cpu_seconds_per_patient,
+      seconds_per_patient, mean_evaluations, threads, wall_seconds,
+      PatientsPerSecond());
   s += "| parameter | informed (patients) | median relative error | 90% CI "
-       "coverage | median posterior/prior sd |\n";
-  s += "|---|---|---|---|---|\n";
+       "coverage | median posterior/prior sd | median error where informed "
+       "|\n";
+  s += "|---|---|---|---|---|---|\n";
   for (const RecoveryRow& row : rows) {
-    s += fmt::format("| {} | {} / {} | {:.1f}% | {:.0f}% | {:.2f} |\n",
+    const std::string where_informed =
+        std::isnan(row.median_relative_error_informed)
+            ? std::string("—")
+            : fmt::format("{:.1f}%", 100 * row.median_relative_error_informed);
+    s += fmt::format("| {} | {} / {} | {:.1f}% | {:.0f}% | {:.2f} | {} |\n",
                      row.name, row.informed, patients - failures,
                      100 * row.median_relative_error, 100 * row.coverage,
-                     row.median_sd_ratio);
+                     row.median_sd_ratio, where_informed);
   }
   if (!first_error.empty()) s += "first error: " + first_error + "\n";
   return s;

@@ -26,6 +26,17 @@ struct RecoveryOptions {
   int cuff_readings = 1;
   // Echo LV end-diastolic volume sd in mL; 0 = not observed. [0]
   double end_diastolic_volume_sd_ml = 0.0;
+  // Echo LV end-systolic volume sd in mL; 0 = not observed. [0]
+  double end_systolic_volume_sd_ml = 0.0;
+  // Arterial line instead of the cuff: systolic, diastolic and mean
+  // pressure, each the window average of the abp analysis's beats, with
+  // independent errors of sd arterial_pressure_sd_mmhg (cuff_readings is
+  // then ignored). [false, 2 mm[Hg]]
+  bool arterial_line = false;
+  double arterial_pressure_sd_mmhg = 2.0;
+  // Diastolic decay time constant (models/cardio.h, analysis/abp.h): its
+  // error sd as a fraction of the value; 0 = not observed. [0]
+  double decay_time_relative_sd = 0.0;
   // True parameters: log-normal prior draws truncated to +- this many sds.
   double truth_truncation_sd = 2.0;
 };
@@ -34,6 +45,9 @@ struct RecoveryRow {
   std::string name;
   int informed = 0;                  // patients where it was reported informed
   double median_relative_error = 0;  // |MAP - truth| / truth, median
+  // The same median over the patients where it was reported informed only
+  // (NaN when none): a breakdown, not the headline figure.
+  double median_relative_error_informed = 0;
   double coverage = 0;         // fraction of credible intervals with truth
   double median_sd_ratio = 0;  // posterior / prior sd, median
 };
@@ -43,10 +57,14 @@ struct RecoveryResult {
   int patients = 0;
   int failures = 0;  // calibrations that returned an error
   int not_converged = 0;
-  double seconds_per_patient = 0;  // wall time / patients * threads
-  double wall_seconds = 0;
+  double seconds_per_patient = 0;      // mean wall time of one calibration
+  double cpu_seconds_per_patient = 0;  // mean thread CPU time of one
+  double wall_seconds = 0;             // the whole study
+  int threads = 1;
   double mean_evaluations = 0;  // model evaluations per patient
   std::string first_error;
+  // Calibrated patients per second of wall time (failures excluded).
+  double PatientsPerSecond() const;
   std::string Table() const;  // markdown table
 };
 
