@@ -44,7 +44,7 @@ struct Server::Impl {
   bool bound = false;
 
   void Static(const httplib::Request& req, httplib::Response& res) {
-    if (req.method != "GET" && req.method != "HEAD") {
+    if (req.method != "GET" && req.method != "HEAD") {  // HEAD: as GET
       return SetJsonError(res, 405, "method_not_allowed",
                           "static files answer GET and HEAD only");
     }
@@ -152,11 +152,18 @@ Result<std::unique_ptr<Server>> Server::Create(
   http.set_keep_alive_timeout(5);
   http.set_read_timeout(10, 0);
   http.set_write_timeout(10, 0);
-  http.set_pre_routing_handler(
-      [raw](const httplib::Request& req, httplib::Response& res) {
-        raw->Handle(req, res);
-        return httplib::Server::HandlerResponse::Handled;
-      });
+  // One handler for every path and method (the body is read before a route
+  // handler runs, not before a pre-routing handler).
+  const auto handler = [raw](const httplib::Request& req,
+                             httplib::Response& res) { raw->Handle(req, res); };
+  http.Get(".*", handler);
+  http.Post(".*", handler);
+  http.Put(".*", handler);
+  http.Patch(".*", handler);
+  http.Delete(".*", handler);
+  http.Options(".*", handler);
+  // Small JSON answers: do not let Nagle's algorithm hold them back.
+  http.set_tcp_nodelay(true);
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res,
                                 std::exception_ptr) {
     SetJsonError(res, 500, "internal", "internal error");

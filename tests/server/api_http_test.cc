@@ -83,6 +83,7 @@ class ServeHttpTest : public ::testing::Test {
   static httplib::Client Client() {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(120, 0);
+    c.set_tcp_nodelay(true);
     return c;
   }
   static httplib::Headers Auth(const std::string& secret) {
@@ -340,14 +341,17 @@ TEST_F(ServeHttpTest, BadRequestsGetA4xxWithAMessage) {
                    .c_str(),
                h),
          400, "before it starts");
-  expect(c.Get((w + "?from=1000-01-01T00:00:00Z&to=1001-01-01T00:00:00Z")
+  expect(c.Get((w + "?from=1700-01-01T00:00:00Z&to=1701-01-01T00:00:00Z")
                    .c_str(),
                h),
          400, "does not overlap");
-  expect(c.Get((w + "?from=-9223372036854775808&to=9223372036854775807")
-                   .c_str(),
-               h),
-         200 /* clipped to the stream */, "\"t\"");
+  {
+    // The widest window there is: clipped to the stream.
+    auto res = c.Get(
+        (w + "?from=-9223372036854775808&to=9223372036854775807").c_str(), h);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  }
   expect(c.Get((w + "?from=99999999999999999999").c_str(), h), 400,
          "parameter 'from'");
   expect(c.Get((w + "?points=1000000").c_str(), h), 400, "'points'");
@@ -438,15 +442,30 @@ TEST_F(ServeHttpTest, BoundedRandomRequestsNeverCrashTheServer) {
   int answered = 0, by_class[6] = {0};
   for (int i = 0; i < kRequests; ++i) {
     std::string path;
-    const int depth = std::uniform_int_distribution<int>(0, 7)(rng);
-    if (i % 3 == 0) path = "/api/v1";
-    for (int d = 0; d < depth; ++d) path += "/" + pick(words);
+    if (i % 2 == 0) {
+      // A real route with random parts swapped in.
+      const std::vector<std::string> routes = {
+          "", "/streams", "/streams/MLII", "/streams/MLII/window", "/events",
+          "/timeline", "/analyses", "/analyses/hrv", "/analyses/risk",
+          "/twin/snapshots", "/twin/simulate"};
+      path = (i % 4 == 0 ? "/api/v1/patients/" + pick({"example", "nobody",
+                                                       pick(words)})
+                         : "/api/v1/patients/example") +
+             pick(routes);
+      if (i % 10 == 0) path = "/fhir/" + pick({"Observation", "RiskAssessment",
+                                              "Patient/example"});
+    } else {
+      const int depth = std::uniform_int_distribution<int>(0, 7)(rng);
+      if (i % 3 == 1) path = "/api/v1";
+      for (int d = 0; d < depth; ++d) path += "/" + pick(words);
+    }
     if (path.empty()) path = "/";
     const int params = std::uniform_int_distribution<int>(0, 4)(rng);
     for (int k = 0; k < params; ++k)
       path += (k ? "&" : "?") + pick(keys) + "=" + pick(values);
     httplib::Headers h;
-    const std::string token = pick(tokens);
+    const std::string token =
+        i % 3 == 0 ? pick(tokens) : pick({clinician_->secret, researcher_->secret});
     if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
     const int method = std::uniform_int_distribution<int>(0, 3)(rng);
     httplib::Result res =
@@ -461,6 +480,9 @@ TEST_F(ServeHttpTest, BoundedRandomRequestsNeverCrashTheServer) {
       continue;
     }
     ++answered;
+    if (std::getenv("JUMEAU_SHOW_RANDOM") && i < 40)
+      std::printf("%d %s -> %d %s\n", method, path.c_str(), res->status,
+                  res->body.substr(0, 100).c_str());
     ASSERT_LT(res->status, 500) << path << ": " << res->body;
     ++by_class[res->status / 100];
   }
