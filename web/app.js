@@ -83,7 +83,10 @@ async function fetchWindow(stream, from, to, points) {
 }
 function windowData(w) {
   if (!w) return [[], [], [], []];
-  if (w.exact) return [w.t, w.value, w.value, w.value];
+  if (w.exact) {
+    const none = w.t.map(() => null);
+    return [w.t, w.value, none, none];
+  }
   return [w.t, w.mean, w.min, w.max];
 }
 function signalChart(el, title, unit, extra = {}) {
@@ -276,8 +279,11 @@ async function openSignal(streamId, start, length) {
   const w = await fetchWindow(stream, from, to, width(el) * 2);
   const ev = await api(`/api/v1/patients/${encodeURIComponent(state.patient)}/events` +
                        `?from=${ns(from)}&to=${ns(to)}&limit=2000`);
+  // Annotations of this signal: not clinical history, not spans covering the
+  // whole view (a recording-level result such as HRV of the recording).
   const marks = ev.items
-    .filter((e) => !CLINICAL.has(e.origin) && (!e.channel || e.channel === stream.label || !e.channel.length))
+    .filter((e) => !CLINICAL.has(e.origin) && (!e.channel || e.channel === stream.label))
+    .filter((e) => e.end_t == null || e.system !== 'urn:jumeau:analysis' || e.end_t - e.t < to - from)
     .map((e) => ({ t: e.t, end: e.end_t, label: e.code, origin: e.origin || e.system }));
   state.signal = { stream, window: w, marks };
   if (state.charts.viewer) state.charts.viewer.destroy();
@@ -342,7 +348,7 @@ async function loadTwin() {
   for (const s of snaps) {
     for (const p of s.parameters) {
       rows.push([p.name, `${s.snapshot_id} (${s.created.slice(0, 10)})`, fmt(p.map),
-                 `${fmt(p.lower)} – ${fmt(p.upper)}`, p.unit]);
+                 `${fmt(p.ci90[0])} – ${fmt(p.ci90[1])}`, p.unit]);
     }
   }
   rows.sort((a, b) => a[0].localeCompare(b[0]));

@@ -19,14 +19,17 @@ function check(ok, what) {
   else { failures++; console.log(`FAIL - ${what}`); }
 }
 
-const browser = await chromium.launch({
+// A fresh profile (--user-data-dir) each run: playwright takes it as the
+// persistent context's folder.
+const browser = await chromium.launchPersistentContext(path.join(outDir, 'chromium-profile'), {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 2400 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync',
-         `--user-data-dir=${path.join(outDir, 'chromium-profile')}`],
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+  const page = browser.pages()[0] || await browser.newPage();
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -103,7 +106,7 @@ try {
     return j.openSignal(s.id, at, 10);
   });
   if (eeg) {
-    check(eeg.points > 0, `EEG viewer plots ${eeg.points} points with ${eeg.annotations} EDF+ annotations`);
+    check(eeg.points > 0 && eeg.annotations >= 1, `EEG viewer plots ${eeg.points} points with ${eeg.annotations} EDF+ annotations`);
     await page.locator('#signal-section').screenshot({ path: path.join(outDir, '05-signal-eeg.png') });
   }
 
