@@ -9,6 +9,7 @@ BUILD=${1:-build}
 DURATION=${2:-30}
 CONNECTIONS=${3:-8}
 SERVER_THREADS=${4:-8}
+POINTS=${POINTS:-2000}
 cd "$(dirname "$0")/.."
 JUMEAU="$BUILD/jumeau/cli/jumeau"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
@@ -30,17 +31,19 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
 stream=$(curl -s -H "Authorization: Bearer $token" "$url/api/v1/patients/example/streams/MLII")
-# 1,000 random windows (seeded), 10 s .. the whole stream, 2,000 points each.
-python3 - "$stream" > "$work/paths.lua" <<'PY'
+# 1,000 random windows (seeded), 10 s .. the whole stream, $POINTS points each
+# (default 2,000).
+python3 - "$stream" "$POINTS" > "$work/paths.lua" <<'PY'
 import json, random, sys
 s = json.loads(sys.argv[1])
+points = int(sys.argv[2])
 start, end = int(round(s["start_s"] * 1e9)), int(round(s["end_s"] * 1e9))
 rng = random.Random(1)
 print("paths = {")
 for _ in range(1000):
     length = int(10e9 * ((end - start) / 10e9) ** rng.random())
     a = rng.randint(start, max(start, end - length))
-    print(f'  "/api/v1/patients/example/streams/{s["id"]}/window?from={a}&to={a + length}&points=2000",')
+    print(f'  "/api/v1/patients/example/streams/{s["id"]}/window?from={a}&to={a + length}&points={points}",')
 print("}")
 PY
 cat >> "$work/paths.lua" <<LUA

@@ -651,6 +651,24 @@ class SqliteStore final : public Store {
     return p;
   }
 
+  Result<PatientId> FindPatientId(std::string_view pseudonym) override {
+    if (!select_patient_id_) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_patient_id_,
+          db_.Prepare("SELECT id FROM patients WHERE pseudonym = ?"));
+    }
+    Statement& q = *select_patient_id_;
+    q.Reset();
+    q.Bind(1, pseudonym);
+    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+    const PatientId id = row ? q.Int(0) : 0;
+    q.Reset();
+    if (!row)
+      return NotFoundError("no patient '" + std::string(pseudonym) +
+                           "' in the store");
+    return id;
+  }
+
   Result<std::vector<SourceInfo>> Sources(PatientId patient) override {
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
       SELECT id, content_hash, format, reader, reader_version, byte_size, ingested_ns, warnings
@@ -1489,6 +1507,7 @@ class SqliteStore final : public Store {
   std::optional<Statement> select_chunk_;
   std::optional<Statement> select_block_;
   std::optional<Statement> select_token_;
+  std::optional<Statement> select_patient_id_;
   // Holds the store's secret key once read (KeyHash caches it).
   internal::Patients token_keys_{&db_, &clock_};
   std::vector<int32_t> scratch_;

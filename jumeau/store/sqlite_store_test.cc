@@ -732,6 +732,18 @@ TEST(SqliteStoreMigrationTest, Version3StoreMigratesAndTakesTokensAndAudit) {
   EXPECT_EQ(version->Int(0), 4);
 }
 
+TEST_F(SqliteStoreTest, FindPatientIdIsFindPatientsId) {
+  Open o = Begin(*store_, Describe("h1"), "fhir:a");
+  ASSERT_TRUE(o.txn->Commit().ok());
+  auto info = store_->Patients();
+  ASSERT_TRUE(info.ok() && info->size() == 1u);
+  auto id = store_->FindPatientId((*info)[0].pseudonym);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, (*info)[0].id);
+  EXPECT_EQ(store_->FindPatientId("nobody").status().code(),
+            StatusCode::kNotFound);
+}
+
 TEST_F(SqliteStoreTest, ApiTokensAreHashedAuthenticatedAndRevoked) {
   EXPECT_EQ(store_->CreateApiToken("admin", "x").status().code(),
             StatusCode::kInvalidArgument);

@@ -304,6 +304,10 @@ class Store {
   virtual Result<std::vector<PatientInfo>> Patients() = 0;
   // Returns kNotFound when no patient has that pseudonym.
   virtual Result<PatientInfo> FindPatient(std::string_view pseudonym) = 0;
+  // The id of the patient `pseudonym`, without FindPatient's counts (one
+  // index lookup: what a request that only needs the id should use).
+  // kNotFound when no patient has that pseudonym.
+  virtual Result<PatientId> FindPatientId(std::string_view pseudonym) = 0;
   virtual Result<std::vector<SourceInfo>> Sources(PatientId patient) = 0;
   virtual Result<std::vector<StreamInfo>> Streams(PatientId patient) = 0;
   // `name` is a stream name or its numeric id. kNotFound otherwise.
