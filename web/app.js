@@ -301,18 +301,24 @@ async function loadAnalyses() {
   const base = `/api/v1/patients/${encodeURIComponent(state.patient)}`;
   const list = (await api(`${base}/analyses`)).items.map((a) => a.name);
   await drawHrv();
-  if (list.includes('eeg')) {
-    const eeg = await api(`${base}/analyses/eeg?limit=20000`);
-    const bands = eeg.series.filter((s) => /power/i.test(s.code) && s.value.some((v) => v != null)).slice(0, 6);
-    const el = $('eeg-chart');
-    el.innerHTML = '';
-    if (bands.length) {
-      const data = uPlot.join(bands.map((s) => [s.t, s.value]));
-      new uPlot({ width: width(el), height: 220, scales: { x: { time: true } },
-        series: [{}, ...bands.map((s, i) => ({ label: s.code, stroke: `hsl(${i * 55} 60% 45%)`,
-          points: { show: true } }))], axes: [{}, { label: bands[0].unit }] }, data, el);
-    }
+  // EEG band powers over time: the eeg analysis's relative band-power
+  // streams of the first channel ("EEG Fp1 alpha relative"), at screen width.
+  const bandStreams = state.streams.filter((s) => s.analysis.startsWith('eeg/') && / relative$/.test(s.name));
+  const el = $('eeg-chart');
+  el.innerHTML = '';
+  if (bandStreams.length) {
+    const channel = bandStreams[0].name.split(' ').slice(0, -2).join(' ');
+    const bands = bandStreams.filter((s) => s.name.startsWith(channel + ' ')).slice(0, 6);
+    const windows = await Promise.all(bands.map((s) => fetchWindow(s, s.start_s, s.end_s, width(el))));
+    const data = uPlot.join(windows.map((w) => { const d = windowData(w); return [d[0], d[1]]; }));
+    new uPlot({ title: `${channel}: relative band power`, width: width(el), height: 220,
+      scales: { x: { time: true } },
+      series: [{}, ...bands.map((s, i) => ({ label: s.name.split(' ').slice(-2, -1)[0],
+        stroke: `hsl(${i * 60} 60% 45%)` }))], axes: [{}, { label: 'fraction' }] }, data, el);
     jumeau.eegSeries = bands.length;
+  } else {
+    el.textContent = 'no EEG band powers yet (run `jumeau analyze`)';
+    jumeau.eegSeries = 0;
   }
   const rows = [];
   if (list.includes('risk')) {

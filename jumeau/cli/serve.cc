@@ -50,6 +50,14 @@ void AddServeVerb(CLI::App& app, Action* action) {
                   args->store.c_str(), args->bind.c_str(), port,
                   o.web_root.empty() ? "none" : o.web_root.c_str());
       std::printf("jumeau: API under /api/v1 and /fhir; Ctrl-C stops\n");
+      const bool loopback = args->bind.rfind("127.", 0) == 0 ||
+                            args->bind == "::1" || args->bind == "localhost";
+      if (!loopback) {
+        std::fprintf(stderr,
+                     "jumeau: warning: listening beyond loopback on %s; the "
+                     "server speaks plain HTTP, put TLS in front of it\n",
+                     args->bind.c_str());
+      }
       std::fflush(stdout);
       g_running = srv.get();
       std::signal(SIGINT, StopOnSignal);

@@ -217,6 +217,36 @@ TEST_F(ServeHttpTest, EveryDataRouteRefusesMissingOrWrongTokensAndIsAudited) {
   EXPECT_GT(cli.size(), 10u);
 }
 
+// `jumeau token create|list|revoke` and `jumeau audit` on their own store.
+TEST(TokenVerbsTest, CreateListRevokeAndAudit) {
+  const auto store = (testing::ScratchDir() / "tokens.jumeau").string();
+  ASSERT_EQ(RunJumeau({"init", store}).exit_code, 0);
+  const json made = testing::JsonOf(RunJumeau(
+      {"token", "create", store, "--role", "researcher", "--label", "study",
+       "--json"}));
+  ASSERT_TRUE(made.is_object());
+  const std::string secret = made["token"];
+  EXPECT_EQ(secret.rfind("jmt_", 0), 0u);
+  EXPECT_NE(RunJumeau({"token", "create", store, "--role", "admin"}).exit_code,
+            0);  // not one of the roles
+  json list = testing::JsonOf(RunJumeau({"token", "list", store, "--json"}));
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["role"], "researcher");
+  EXPECT_TRUE(list[0]["revoked"].is_null());
+  EXPECT_EQ(list.dump().find(secret.substr(4)), std::string::npos);
+  const auto human = RunJumeau({"token", "list", store});
+  EXPECT_EQ(human.out.find(secret.substr(4)), std::string::npos);
+  ASSERT_EQ(RunJumeau({"token", "revoke", store,
+                       std::to_string(made["id"].get<int>())})
+                .exit_code,
+            0);
+  list = testing::JsonOf(RunJumeau({"token", "list", store, "--json"}));
+  EXPECT_FALSE(list[0]["revoked"].is_null());
+  EXPECT_EQ(RunJumeau({"token", "revoke", store, "99"}).exit_code, 3);
+  const json audit = testing::JsonOf(RunJumeau({"audit", store, "--json"}));
+  EXPECT_TRUE(audit.is_array() && audit.empty());
+}
+
 TEST_F(ServeHttpTest, HealthAndPatients) {
   auto res = Client().Get("/api/v1/health");
   ASSERT_TRUE(res);

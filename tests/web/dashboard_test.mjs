@@ -113,6 +113,9 @@ try {
   // Analyses were drawn.
   const risk = await page.evaluate(() => window.jumeau.riskRows);
   check(risk >= 1, `risk table lists ${risk} score(s)`);
+  const bands = await page.evaluate(() => window.jumeau.eegSeries);
+  check(bands >= 4, `EEG panel plots ${bands} band powers over time`);
+  await page.locator('#analysis-section').screenshot({ path: path.join(outDir, '05b-analyses.png') });
 
   // What if: lower vascular resistance lowers the mean arterial pressure.
   await page.selectOption('#whatif-kind', 'resistance');
