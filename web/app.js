@@ -360,6 +360,66 @@ async function loadTwin() {
   rows.sort((a, b) => a[0].localeCompare(b[0]));
   fill($('twin-parameters').tBodies[0], rows);
   jumeau.snapshots = snaps.length;
+  const names = latest ? latest.parameters.map((p) => p.name) : [];
+  options($('param-select'), names.map((n) => [n, n]));
+  drawParameterHistory();
+}
+
+// One parameter across snapshots: MAP with its 90% credible interval as a
+// band, at each snapshot's creation time.
+function drawParameterHistory() {
+  const el = $('param-chart');
+  el.innerHTML = '';
+  const name = $('param-select').value;
+  const snaps = (state.snapshots || []).filter((s) => s.parameters.some((p) => p.name === name));
+  if (!snaps.length) return;
+  const t = [], map = [], lo = [], hi = [];
+  for (const s of snaps) {
+    const p = s.parameters.find((q) => q.name === name);
+    t.push(s.created_s); map.push(p.map); lo.push(p.ci90[0]); hi.push(p.ci90[1]);
+  }
+  const unit = snaps[0].parameters.find((q) => q.name === name).unit;
+  const pad = (u, min, max) => (max - min < 3600 ? [min - 86400, max + 86400] : [min, max]);
+  new uPlot({ width: width(el), height: 200, scales: { x: { time: true, range: pad } },
+    series: [{}, { label: `${name} MAP`, stroke: '#1d3557', points: { show: true, size: 8 } },
+             { label: '5%', stroke: '#a8dadc' }, { label: '95%', stroke: '#a8dadc' }],
+    bands: [{ series: [3, 2], fill: '#a8dadc55' }], axes: [{}, { label: unit }] },
+    [t, map, lo, hi], el);
+}
+
+// The scenario swept over its range: one simulation per step, the chosen
+// output's MAP and posterior 5–95% band against the change.
+async function sweep(kind) {
+  if (kind != null) $('whatif-kind').value = kind;
+  const k = $('whatif-kind').value;
+  const amounts = k === 'hr' ? [-30, -20, -10, 0, 10, 20, 30] : [-50, -35, -20, -10, 0, 10, 20, 35, 50];
+  const base = `/api/v1/patients/${encodeURIComponent(state.patient)}/twin/simulate`;
+  $('whatif-status').textContent = `sweeping ${k}…`;
+  const results = [];
+  for (const a of amounts) {
+    const scenario = k === 'hr' ? `hr=${a >= 0 ? '+' : ''}${a}` : `${k}=${a >= 0 ? '+' : ''}${a}%`;
+    results.push(await api(base, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                   body: JSON.stringify({ scenario, samples: 12 }) }));
+  }
+  const outputs = results[0].outputs.map((o) => o.name);
+  const chosen = outputs.includes($('whatif-output').value) ? $('whatif-output').value : outputs[0];
+  options($('whatif-output'), outputs.map((n) => [n, n]), chosen);
+  const pick = (r) => r.outputs.find((o) => o.name === chosen);
+  const unit = pick(results[0]).unit;
+  const data = [amounts, results.map((r) => pick(r).scenario.map), results.map((r) => pick(r).scenario.p5),
+                results.map((r) => pick(r).scenario.p95), results.map((r) => pick(r).baseline.map)];
+  const el = $('whatif-sweep-chart');
+  el.innerHTML = '';
+  new uPlot({ width: width(el), height: 220, scales: { x: { time: false } },
+    series: [{ label: k === 'hr' ? 'Δ heart rate (/min)' : `${k} change (%)` },
+             { label: `${chosen} (MAP)`, stroke: '#e63946', points: { show: true } },
+             { label: '5%', stroke: '#f4a3a8' }, { label: '95%', stroke: '#f4a3a8' },
+             { label: 'baseline', stroke: '#1d3557', dash: [5, 5] }],
+    bands: [{ series: [3, 2], fill: '#e6394622' }],
+    axes: [{ label: k === 'hr' ? '/min' : '%' }, { label: unit }] }, data, el);
+  $('whatif-status').textContent = `${k} swept over ${amounts.length} values`;
+  jumeau.sweep = { amounts, output: chosen, map: data[1], p5: data[2], p95: data[3] };
+  return jumeau.sweep;
 }
 
 async function whatIf(kind, amount) {
@@ -421,7 +481,7 @@ function drawPvLoop(volume, pressure) {
 }
 
 // ---- wiring ----
-Object.assign(jumeau, { zoomTo, zoomPreset, openSignal, whatIf, selectPatient, api, ns });
+Object.assign(jumeau, { zoomTo, zoomPreset, openSignal, whatIf, sweep, selectPatient, api, ns });
 
 async function start() {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -444,6 +504,8 @@ async function start() {
   $('hrv-stream').addEventListener('change', () => run(drawHrv));
   $('whatif-amount').addEventListener('input', () => { $('whatif-amount-out').value = $('whatif-amount').value; });
   $('whatif-run').addEventListener('click', () => run(() => whatIf()));
+  $('whatif-sweep').addEventListener('click', () => run(() => sweep()));
+  $('param-select').addEventListener('change', drawParameterHistory);
   if (state.token) await run(loadPatients);
   else setStatus('enter a token (jumeau token create STORE --role clinician)');
 }

@@ -128,6 +128,11 @@ try {
         `what-if resistance -20%: MAP ${map.baseline.map.toFixed(1)} -> ${map.scenario.map.toFixed(1)} mmHg`);
   const rows = await page.$$eval('#whatif-outputs tbody tr', (r) => r.length);
   check(rows === sim.outputs.length, `what-if table shows ${rows} outputs with bands`);
+  // The sweep: MAP falls as resistance falls, inside its band.
+  const sw = await page.evaluate(() => window.jumeau.sweep('resistance'));
+  const inBand = sw.map.every((m, i) => sw.p5[i] <= m + 1e-9 && m <= sw.p95[i] + 1e-9);
+  check(sw.map[0] < sw.map[sw.map.length - 1] && inBand,
+        `sweep of resistance: ${sw.output} from ${sw.map[0].toFixed(1)} to ${sw.map[sw.map.length - 1].toFixed(1)}, each within its 5-95% band`);
   await page.locator('#twin-section').screenshot({ path: path.join(outDir, '06-twin-whatif.png') });
 
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
