@@ -1,11 +1,13 @@
 # The README's commands. A thin wrapper over CMake + Ninja + CTest.
-#   make demo   install deps, build, write the example patient, ingest it, show the store
+#   make demo   install deps, build, write the example patient, ingest it, show the store,
+#               then serve it (API + dashboard) on PORT until Ctrl-C
 #   make test   install deps, build, run every test (fast and long)
 #   make bench / clean
 BUILD ?= build
 JUMEAU := $(BUILD)/jumeau/cli/jumeau
 DEMO ?= demo
 CMAKE_FLAGS ?= -DJUMEAU_WERROR=ON
+PORT ?= 8080
 
 .PHONY: all deps configure build test demo bench clean
 
@@ -46,6 +48,12 @@ demo: build
 	$(JUMEAU) twin update $(DEMO)/patient.jumeau example > /dev/null
 	$(JUMEAU) twin show $(DEMO)/patient.jumeau example
 	$(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resistance=-20%
+	@token=$$($(JUMEAU) token create $(DEMO)/patient.jumeau --role clinician --label demo \
+	  | sed -n 's/^token [0-9]* (clinician): //p'); \
+	echo; echo "Dashboard: http://127.0.0.1:$(PORT)/#token=$$token"; \
+	echo "API token:  $$token   (curl -H 'Authorization: Bearer $$token' http://127.0.0.1:$(PORT)/api/v1/patients)"; \
+	echo "Ctrl-C stops the server."; \
+	$(JUMEAU) serve $(DEMO)/patient.jumeau --port $(PORT)
 
 bench: build
 	bench/run_all.sh $(BUILD)

@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   jumeau::cli::AddAnalyzeVerb(app, &action);
   jumeau::cli::AddScoreBeatsVerb(app, &action);
   jumeau::cli::AddTwinVerb(app, &action);
+  jumeau::cli::AddServeVerb(app, &action);
+  jumeau::cli::AddTokenVerb(app, &action);
+  jumeau::cli::AddAuditVerb(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

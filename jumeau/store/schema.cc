@@ -1,4 +1,4 @@
-// Schema version 3 and the migration ladder (1 -> 2 -> 3).
+// Schema version 4 and the migration ladder (1 -> 2 -> 3 -> 4).
 #include "jumeau/store/schema.h"
 
 #include <sodium.h>
@@ -172,6 +172,38 @@ CREATE TABLE twin_snapshots(
 CREATE INDEX twin_snapshots_by_patient ON twin_snapshots(patient_id, created_ns);
 )sql";
 
+// Tables of version 4 that version 3 did not have: created by a new store
+// and by the migration alike.
+constexpr char kTablesSinceV4[] = R"sql(
+-- Bearer tokens of the HTTP API (jumeau/server/). token_hash: the keyed
+-- BLAKE2b-256 (key in meta.pseudonym_key) of "api-token:" and the secret;
+-- the secret itself is shown once and never stored. role: "clinician" or
+-- "researcher". revoked_ns: NULL while the token is valid.
+CREATE TABLE api_tokens(
+  id INTEGER PRIMARY KEY,
+  token_hash BLOB NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  created_ns INTEGER NOT NULL,
+  revoked_ns INTEGER
+);
+-- Every access to data through the API: who (token_id, 0 when no valid
+-- token was given, and its role), which patient (pseudonym, '' for none),
+-- what (action: the route, target: the path and query), when, and the HTTP
+-- status answered. Append-only.
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY,
+  time_ns INTEGER NOT NULL,
+  token_id INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  patient TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  status INTEGER NOT NULL
+);
+CREATE INDEX audit_log_by_patient ON audit_log(patient, time_ns);
+)sql";
+
 // Version 1 -> 2 (after kTablesSinceV2): sources may concern several
 // patients (source_patients, filled from sources.patient_id), patients carry
 // a generalised birth date and sex, events carry clinical detail. SQLite
@@ -226,6 +258,7 @@ Status CreateSchema(internal::Database& db) {
   JUMEAU_RETURN_IF_ERROR(db.Exec(kSchema));
   JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV2));
   JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV3));
+  JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV4));
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
   JUMEAU_ASSIGN_OR_RETURN(
@@ -259,6 +292,7 @@ Status MigrateSchema(internal::Database& db) {
     JUMEAU_RETURN_IF_ERROR(db.Exec(kMigrateV1ToV2));
   }
   if (version < 3) JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV3));
+  if (version < 4) JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV4));
   if (version < kSchemaVersion) {
     JUMEAU_ASSIGN_OR_RETURN(
         auto put,

@@ -651,6 +651,24 @@ class SqliteStore final : public Store {
     return p;
   }
 
+  Result<PatientId> FindPatientId(std::string_view pseudonym) override {
+    if (!select_patient_id_) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_patient_id_,
+          db_.Prepare("SELECT id FROM patients WHERE pseudonym = ?"));
+    }
+    Statement& q = *select_patient_id_;
+    q.Reset();
+    q.Bind(1, pseudonym);
+    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+    const PatientId id = row ? q.Int(0) : 0;
+    q.Reset();
+    if (!row)
+      return NotFoundError("no patient '" + std::string(pseudonym) +
+                           "' in the store");
+    return id;
+  }
+
   Result<std::vector<SourceInfo>> Sources(PatientId patient) override {
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
       SELECT id, content_hash, format, reader, reader_version, byte_size, ingested_ns, warnings
@@ -1096,6 +1114,142 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<NewApiToken> CreateApiToken(std::string_view role,
+                                     std::string_view label) override {
+    if (role != "clinician" && role != "researcher") {
+      return InvalidArgumentError("token role must be clinician or researcher, not '" +
+                                  std::string(role) + "'");
+    }
+    if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
+    unsigned char bytes[32];
+    randombytes_buf(bytes, sizeof bytes);
+    char hex[2 * sizeof bytes + 1];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+    sodium_memzero(bytes, sizeof bytes);
+    NewApiToken out;
+    out.secret = std::string("jmt_") + hex;
+    JUMEAU_ASSIGN_OR_RETURN(const std::string hash, TokenHash(out.secret));
+    out.token.role = std::string(role);
+    out.token.label = std::string(label);
+    out.token.created = clock_.Now();
+    JUMEAU_ASSIGN_OR_RETURN(auto insert, db_.Prepare(R"sql(
+      INSERT INTO api_tokens(token_hash, role, label, created_ns)
+      VALUES(?, ?, ?, ?))sql"));
+    JUMEAU_RETURN_IF_ERROR(insert.BindBlob(1, hash)
+                               .Bind(2, out.token.role)
+                               .Bind(3, out.token.label)
+                               .Bind(4, out.token.created.ns_since_epoch)
+                               .Run());
+    out.token.id = db_.LastInsertId();
+    return out;
+  }
+
+  Result<std::vector<ApiToken>> ApiTokens() override {
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
+      SELECT id, role, label, created_ns, revoked_ns FROM api_tokens
+      ORDER BY id)sql"));
+    std::vector<ApiToken> out;
+    while (true) {
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row) break;
+      out.push_back(TokenFromRow(q));
+    }
+    return out;
+  }
+
+  Status RevokeApiToken(int64_t id) override {
+    JUMEAU_ASSIGN_OR_RETURN(auto find,
+                            db_.Prepare("SELECT 1 FROM api_tokens WHERE id = ?"));
+    find.Bind(1, id);
+    JUMEAU_ASSIGN_OR_RETURN(const bool row, find.Step());
+    if (!row) return NotFoundError("no API token with id " + std::to_string(id));
+    JUMEAU_ASSIGN_OR_RETURN(auto update, db_.Prepare(R"sql(
+      UPDATE api_tokens SET revoked_ns = ? WHERE id = ? AND revoked_ns IS NULL)sql"));
+    return update.Bind(1, clock_.Now().ns_since_epoch).Bind(2, id).Run();
+  }
+
+  Result<ApiToken> AuthenticateApiToken(std::string_view secret) override {
+    JUMEAU_ASSIGN_OR_RETURN(const std::string hash, TokenHash(secret));
+    if (!select_token_) {
+      JUMEAU_ASSIGN_OR_RETURN(select_token_, db_.Prepare(R"sql(
+        SELECT id, role, label, created_ns, revoked_ns FROM api_tokens
+        WHERE token_hash = ? AND revoked_ns IS NULL)sql"));
+    }
+    Statement& q = *select_token_;
+    q.Reset();
+    q.BindBlob(1, hash);
+    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+    if (!row) {
+      q.Reset();
+      return NotFoundError("unknown or revoked token");
+    }
+    ApiToken t = TokenFromRow(q);
+    q.Reset();
+    return t;
+  }
+
+  Status AppendAudit(std::span<const AuditEntry> entries) override {
+    if (entries.empty()) return Status::Ok();
+    if (txn_open_)
+      return FailedPreconditionError("a source ingest is open on this store");
+    JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    auto insert = db_.Prepare(R"sql(
+      INSERT INTO audit_log(time_ns, token_id, role, patient, action, target,
+        status) VALUES(?,?,?,?,?,?,?))sql");
+    Status s = insert.status();
+    for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
+      const AuditEntry& e = entries[i];
+      insert->Reset();
+      s = insert->Bind(1, e.time.ns_since_epoch)
+              .Bind(2, e.token_id)
+              .Bind(3, e.role)
+              .Bind(4, e.patient)
+              .Bind(5, e.action)
+              .Bind(6, e.target)
+              .Bind(7, e.status)
+              .Run();
+    }
+    if (!s.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return s;
+    }
+    return db_.Exec("COMMIT");
+  }
+
+  Result<std::vector<AuditEntry>> AuditLog(const AuditQuery& query) override {
+    std::string sql =
+        "SELECT id, time_ns, token_id, role, patient, action, target, status "
+        "FROM audit_log WHERE 1";
+    if (query.patient) sql += " AND patient = ?1";
+    if (query.token_id) sql += " AND token_id = ?2";
+    if (query.from) sql += " AND time_ns >= ?3";
+    if (query.to) sql += " AND time_ns < ?4";
+    sql += " ORDER BY time_ns DESC, id DESC LIMIT ?5";
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(sql));
+    if (query.patient) q.Bind(1, *query.patient);
+    if (query.token_id) q.Bind(2, *query.token_id);
+    if (query.from) q.Bind(3, query.from->ns_since_epoch);
+    if (query.to) q.Bind(4, query.to->ns_since_epoch);
+    q.Bind(5, std::max<int64_t>(query.limit, 0));
+    std::vector<AuditEntry> out;
+    while (true) {
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row) break;
+      AuditEntry e;
+      e.id = q.Int(0);
+      e.time = Time{q.Int(1)};
+      e.token_id = q.Int(2);
+      e.role = q.Text(3);
+      e.patient = q.Text(4);
+      e.action = q.Text(5);
+      e.target = q.Text(6);
+      e.status = static_cast<int>(q.Int(7));
+      out.push_back(std::move(e));
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
   Status CheckIntegrity() override {
     JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare("PRAGMA integrity_check"));
     std::string report;
@@ -1312,6 +1466,22 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // The keyed hash stored for an API token's secret (domain-separated from
+  // the identity hashes by its prefix).
+  Result<std::string> TokenHash(std::string_view secret) {
+    return token_keys_.KeyHash("api-token:" + std::string(secret));
+  }
+
+  static ApiToken TokenFromRow(const Statement& q) {
+    ApiToken t;
+    t.id = q.Int(0);
+    t.role = q.Text(1);
+    t.label = q.Text(2);
+    t.created = Time{q.Int(3)};
+    if (!q.IsNull(4)) t.revoked = Time{q.Int(4)};
+    return t;
+  }
+
   Status LoadBlock(StreamId stream, int level, int64_t block_index,
                    PyramidBlock* block) {
     if (!select_block_) {
@@ -1336,6 +1506,10 @@ class SqliteStore final : public Store {
   std::optional<StreamInfo> cached_stream_;
   std::optional<Statement> select_chunk_;
   std::optional<Statement> select_block_;
+  std::optional<Statement> select_token_;
+  std::optional<Statement> select_patient_id_;
+  // Holds the store's secret key once read (KeyHash caches it).
+  internal::Patients token_keys_{&db_, &clock_};
   std::vector<int32_t> scratch_;
 };
 

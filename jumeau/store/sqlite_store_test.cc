@@ -663,6 +663,8 @@ TEST(SqliteStoreMigrationTest, Version2StoreMigratesAndTakesTwinSnapshots) {
     ASSERT_TRUE(db.Open(path.string(), false).ok());
     ASSERT_TRUE(db.Exec(R"sql(
       DROP TABLE twin_snapshots;
+      DROP TABLE api_tokens;
+      DROP TABLE audit_log;
       UPDATE meta SET value = 2 WHERE key = 'schema_version';
     )sql").ok());
   }
@@ -684,7 +686,134 @@ TEST(SqliteStoreMigrationTest, Version2StoreMigratesAndTakesTwinSnapshots) {
   auto version =
       db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   ASSERT_TRUE(version->Step().value());
-  EXPECT_EQ(version->Int(0), 3);
+  EXPECT_EQ(version->Int(0), kSchemaVersion);
+}
+
+// A version-3 store (today's schema without the API token and audit tables
+// of version 4) opens, migrates, and takes tokens and audit entries.
+TEST(SqliteStoreMigrationTest, Version3StoreMigratesAndTakesTokensAndAudit) {
+  const auto path = testing::ScratchDir() / "v3.jumeau";
+  std::filesystem::remove(path);
+  {
+    auto store = CreateSqliteStore(path);
+    ASSERT_TRUE(store.ok());
+    Open o = Begin(**store, Describe("h1"), "fhir:alice");
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  {
+    internal::Database db;
+    ASSERT_TRUE(db.Open(path.string(), false).ok());
+    ASSERT_TRUE(db.Exec(R"sql(
+      DROP TABLE api_tokens;
+      DROP TABLE audit_log;
+      UPDATE meta SET value = 3 WHERE key = 'schema_version';
+    )sql").ok());
+  }
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->Patients()->size(), 1u);
+    EXPECT_TRUE((*store)->ApiTokens()->empty());
+    auto token = (*store)->CreateApiToken("clinician", "ward 3");
+    ASSERT_TRUE(token.ok()) << token.status().ToString();
+    EXPECT_TRUE((*store)->AuthenticateApiToken(token->secret).ok());
+    AuditEntry e;
+    e.token_id = token->token.id;
+    e.action = "GET /api/v1/patients";
+    EXPECT_TRUE((*store)->AppendAudit({&e, 1}).ok());
+    EXPECT_EQ((*store)->AuditLog({})->size(), 1u);
+    EXPECT_TRUE((*store)->CheckIntegrity().ok());
+  }
+  internal::Database db;
+  ASSERT_TRUE(db.Open(path.string(), false).ok());
+  auto version =
+      db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  ASSERT_TRUE(version->Step().value());
+  EXPECT_EQ(version->Int(0), 4);
+}
+
+TEST_F(SqliteStoreTest, FindPatientIdIsFindPatientsId) {
+  Open o = Begin(*store_, Describe("h1"), "fhir:a");
+  ASSERT_TRUE(o.txn->Commit().ok());
+  auto info = store_->Patients();
+  ASSERT_TRUE(info.ok() && info->size() == 1u);
+  auto id = store_->FindPatientId((*info)[0].pseudonym);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, (*info)[0].id);
+  EXPECT_EQ(store_->FindPatientId("nobody").status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ApiTokensAreHashedAuthenticatedAndRevoked) {
+  EXPECT_EQ(store_->CreateApiToken("admin", "x").status().code(),
+            StatusCode::kInvalidArgument);
+  auto a = store_->CreateApiToken("clinician", "dr a");
+  auto b = store_->CreateApiToken("researcher", "study b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->secret.size(), 4u + 64u);
+  EXPECT_EQ(a->secret.rfind("jmt_", 0), 0u);
+  EXPECT_NE(a->secret, b->secret);
+  EXPECT_EQ(a->token.created, clock_.Now());
+  auto got = store_->AuthenticateApiToken(b->secret);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->id, b->token.id);
+  EXPECT_EQ(got->role, "researcher");
+  EXPECT_EQ(got->label, "study b");
+  EXPECT_EQ(store_->AuthenticateApiToken("jmt_00").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store_->AuthenticateApiToken("").status().code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RevokeApiToken(a->token.id).ok());
+  EXPECT_TRUE(store_->RevokeApiToken(a->token.id).ok());
+  EXPECT_EQ(store_->RevokeApiToken(999).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->AuthenticateApiToken(a->secret).status().code(),
+            StatusCode::kNotFound);
+  auto all = store_->ApiTokens();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_TRUE((*all)[0].revoked.has_value());
+  EXPECT_FALSE((*all)[1].revoked.has_value());
+  // The secret is never in the file: only its keyed hash.
+  std::ifstream in(path_, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find(a->secret.substr(4)), std::string::npos);
+  EXPECT_EQ(bytes.find(b->secret.substr(4)), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, AuditLogAppendsAndFilters) {
+  std::vector<AuditEntry> entries(3);
+  for (int i = 0; i < 3; ++i) {
+    entries[i].time = Time{100 + i};
+    entries[i].token_id = i == 2 ? 7 : 5;
+    entries[i].role = "clinician";
+    entries[i].patient = i == 0 ? "alice" : "bob";
+    entries[i].action = "GET /api/v1/patients/{id}";
+    entries[i].target = "/api/v1/patients/x";
+    entries[i].status = 200 + i;
+  }
+  ASSERT_TRUE(store_->AppendAudit(entries).ok());
+  auto all = store_->AuditLog({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].patient, "alice");
+  EXPECT_EQ((*all)[2].status, 202);
+  EXPECT_GT((*all)[2].id, (*all)[0].id);
+  AuditQuery q;
+  q.patient = "bob";
+  EXPECT_EQ(store_->AuditLog(q)->size(), 2u);
+  q = {};
+  q.token_id = 7;
+  EXPECT_EQ(store_->AuditLog(q)->size(), 1u);
+  q = {};
+  q.from = Time{101};
+  q.to = Time{102};
+  EXPECT_EQ(store_->AuditLog(q)->size(), 1u);
+  q = {};
+  q.limit = 2;  // the latest two, oldest first
+  auto latest = store_->AuditLog(q);
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_EQ((*latest)[0].time, Time{101});
 }
 
 TEST_F(SqliteStoreTest, TwinSnapshotsRoundTripInOrderAndFollowMerges) {

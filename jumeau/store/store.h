@@ -250,6 +250,44 @@ struct TwinSnapshot {
   std::string data_json;
 };
 
+// A bearer token of the HTTP API (`jumeau token create`). The store keeps
+// only a keyed hash of its secret.
+struct ApiToken {
+  int64_t id = 0;
+  std::string role;   // "clinician" or "researcher"
+  std::string label;  // free text: who or what holds it
+  Time created;
+  std::optional<Time> revoked;  // unset while valid
+};
+
+// A token just created: the only time its secret is known.
+struct NewApiToken {
+  ApiToken token;
+  std::string secret;  // "jmt_" and 64 hex digits (32 random bytes)
+};
+
+// One access to patient data through the API: who, which patient, what,
+// when, and what was answered.
+struct AuditEntry {
+  int64_t id = 0;        // set by the store
+  Time time;             // when the request was answered
+  int64_t token_id = 0;  // 0: no valid token was given
+  std::string role;      // the token's role, "" without one
+  std::string patient;   // pseudonym, "" when the request names none
+  std::string action;    // the route: "GET /api/v1/patients/{id}/signal"
+  std::string target;    // the path and query as requested
+  int status = 0;        // the HTTP status answered
+};
+
+// Which audit entries to read. Unset fields do not filter.
+struct AuditQuery {
+  std::optional<std::string> patient;
+  std::optional<int64_t> token_id;
+  std::optional<Time> from;  // time >= from
+  std::optional<Time> to;    // time < to
+  int64_t limit = 1000;      // the latest `limit` entries, oldest first
+};
+
 // A Store is the patient record. Implementations are safe for use by one
 // thread at a time per Store object; open one Store per thread (SQLite WAL
 // lets readers run beside one writer).
@@ -266,6 +304,10 @@ class Store {
   virtual Result<std::vector<PatientInfo>> Patients() = 0;
   // Returns kNotFound when no patient has that pseudonym.
   virtual Result<PatientInfo> FindPatient(std::string_view pseudonym) = 0;
+  // The id of the patient `pseudonym`, without FindPatient's counts (one
+  // index lookup: what a request that only needs the id should use).
+  // kNotFound when no patient has that pseudonym.
+  virtual Result<PatientId> FindPatientId(std::string_view pseudonym) = 0;
   virtual Result<std::vector<SourceInfo>> Sources(PatientId patient) = 0;
   virtual Result<std::vector<StreamInfo>> Streams(PatientId patient) = 0;
   // `name` is a stream name or its numeric id. kNotFound otherwise.
@@ -323,6 +365,27 @@ class Store {
   // The patient's twin snapshots, oldest first (by created, then id).
   virtual Result<std::vector<TwinSnapshot>> TwinSnapshots(
       PatientId patient) = 0;
+
+  // Creates an API token with `role` ("clinician" or "researcher") and a
+  // free-text `label`, stamped with the store's clock. Returns the token and
+  // its secret (32 random bytes; only its keyed hash is stored);
+  // kInvalidArgument for another role.
+  virtual Result<NewApiToken> CreateApiToken(std::string_view role,
+                                             std::string_view label) = 0;
+  // Every API token, valid or revoked, oldest first.
+  virtual Result<std::vector<ApiToken>> ApiTokens() = 0;
+  // Revokes token `id` (stamped with the store's clock). kNotFound for an
+  // unknown id; a revoked token stays revoked (ok, unchanged).
+  virtual Status RevokeApiToken(int64_t id) = 0;
+  // The valid token whose secret is `secret`. kNotFound when no token has
+  // that secret or it is revoked (one message for both).
+  virtual Result<ApiToken> AuthenticateApiToken(std::string_view secret) = 0;
+
+  // Appends `entries` to the audit trail in one transaction (ids are set by
+  // the store). kFailedPrecondition while a source ingest is open.
+  virtual Status AppendAudit(std::span<const AuditEntry> entries) = 0;
+  // The audit entries selected by `query`, oldest first.
+  virtual Result<std::vector<AuditEntry>> AuditLog(const AuditQuery& query) = 0;
 
   // Runs SQLite's integrity check (or the backend's equivalent). Returns ok
   // or kDataLoss with what the check reported.

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `jumeau serve` under wrk on loopback: window queries of the example ECG at
+# screen resolution (2,000 points), random windows from 10 s to the whole
+# recording, every request authenticated and audited. Prints wrk's latency
+# distribution and the server's RSS sampled over the run.
+# Usage: bench/serve_wrk.sh BUILD_DIR [DURATION_S=30] [CONNECTIONS=8] [THREADS=8]
+set -euo pipefail
+BUILD=${1:-build}
+DURATION=${2:-30}
+CONNECTIONS=${3:-8}
+SERVER_THREADS=${4:-8}
+POINTS=${POINTS:-2000}
+cd "$(dirname "$0")/.."
+JUMEAU="$BUILD/jumeau/cli/jumeau"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+"$JUMEAU" example --out "$work/example" >/dev/null
+"$JUMEAU" init "$work/p.jumeau" >/dev/null
+"$JUMEAU" ingest "$work/p.jumeau" "$work/example/ecg.hea" "$work/example/eeg.edf" \
+  "$work/example/history.json" --patient example >/dev/null
+token=$("$JUMEAU" token create "$work/p.jumeau" --role clinician --label bench |
+        sed -n 's/^token [0-9]* (clinician): //p')
+"$JUMEAU" serve "$work/p.jumeau" --port 0 --threads "$SERVER_THREADS" > "$work/serve.log" 2>&1 &
+server=$!
+url=""
+for _ in $(seq 1 100); do
+  url=$(sed -n 's|^jumeau: serving .* on \(http://[0-9.]*:[0-9]*\)/.*|\1|p' "$work/serve.log")
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
+stream=$(curl -s -H "Authorization: Bearer $token" "$url/api/v1/patients/example/streams/MLII")
+# 1,000 random windows (seeded), 10 s .. the whole stream, $POINTS points each
+# (default 2,000).
+python3 - "$stream" "$POINTS" > "$work/paths.lua" <<'PY'
+import json, random, sys
+s = json.loads(sys.argv[1])
+points = int(sys.argv[2])
+start, end = int(round(s["start_s"] * 1e9)), int(round(s["end_s"] * 1e9))
+rng = random.Random(1)
+print("paths = {")
+for _ in range(1000):
+    length = int(10e9 * ((end - start) / 10e9) ** rng.random())
+    a = rng.randint(start, max(start, end - length))
+    print(f'  "/api/v1/patients/example/streams/{s["id"]}/window?from={a}&to={a + length}&points={points}",')
+print("}")
+PY
+cat >> "$work/paths.lua" <<LUA
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], { ["Authorization"] = "Bearer $token" })
+end
+LUA
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+echo "server $url, $SERVER_THREADS worker threads; wrk -t2 -c$CONNECTIONS -d${DURATION}s"
+echo "RSS before: $(rss) kB"
+( for _ in $(seq 1 $((DURATION / 5))); do sleep 5; echo "RSS $(date +%T): $(rss) kB"; done ) &
+sampler=$!
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/paths.lua" "$url"
+wait $sampler || true
+echo "RSS after: $(rss) kB"
+kill -TERM $server && wait $server || true   # stops and flushes the audit trail
+audited=$("$JUMEAU" audit "$work/p.jumeau" --limit 100000000 --json | grep -c '"action"' || true)
+echo "audit entries written: $audited"
