@@ -36,6 +36,7 @@ void AddTimelineVerb(CLI::App& app, Action* action);
 void AddAnalyzeVerb(CLI::App& app, Action* action);
 void AddScoreBeatsVerb(CLI::App& app, Action* action);
 void AddTwinVerb(CLI::App& app, Action* action);
+void AddCohortVerb(CLI::App& app, Action* action);
 
 // The process exit code for a failed Status: 2 invalid argument, 3 not found,
 // 4 data loss (malformed input), 5 already exists, 1 otherwise. The one table.

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   jumeau::cli::AddAnalyzeVerb(app, &action);
   jumeau::cli::AddScoreBeatsVerb(app, &action);
   jumeau::cli::AddTwinVerb(app, &action);
+  jumeau::cli::AddCohortVerb(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
