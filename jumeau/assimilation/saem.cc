@@ -836,6 +836,13 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
       }
     }
   }
+  if (p.tau_std < 0.01 || p.xi_std < 0.01) {
+    d.converged = false;
+    d.warnings.push_back(fmt::format(
+        "degenerate fit: tau_std {:.3g} y, xi_std {:.3g} collapsed to ~0 (the "
+        "cohort does not inform individual time shifts or paces: too few or "
+        "too similar subjects)", p.tau_std, p.xi_std));
+  }
   const auto check_rate = [&](const char* what, double r, bool used) {
     if (used && (r < 0.05 || r > 0.9)) {
       d.converged = false;

@@ -162,6 +162,8 @@ void AddTwinVerb(CLI::App& app, Action* action) {
                     "progression: population model file (jumeau cohort fit)");
   build->add_option("--threshold", args->progression.thresholds,
                     "progression: CODE:VALUE whose crossing age to forecast");
+  build->add_option("--until", args->progression.until,
+                    "progression: forecast until this year or ISO date");
   build->add_option("--as-of", args->as_of,
                     "Use observations up to this instant (ISO 8601)");
   build->add_flag("--json", args->json, "Machine-readable output");

@@ -57,7 +57,7 @@ void Print(const derive::ProgressionTwinReport& r, bool stored) {
     const auto& f = r.forecast[k];
     std::printf("  %s (%s): median [5%%, 95%%]\n", f.code.c_str(), f.unit.c_str());
     const std::size_t n = f.points.size();
-    for (std::size_t i = 0; i < n; i += std::max<std::size_t>(1, n / 8)) {
+    for (std::size_t i = 0; i + 1 < n; i += std::max<std::size_t>(1, n / 8)) {
       const auto& p = f.points[i];
       std::printf("    %s age %5.1f  %9.4g [%9.4g, %9.4g]\n", FormatIso8601(p.time).substr(0, 10).c_str(),
                   p.age, p.median, p.p5, p.p95);
