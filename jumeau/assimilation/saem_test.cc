@@ -122,9 +122,11 @@ TEST(SaemTest, ShortFitReportsNotConverged) {
 
 // Recovery of the population parameters from 400 subjects (6-12 yearly
 // visits) simulated from a 4-feature, 1-source model; reports the errors.
-// Tolerances: tau_mean 2.5 y (it trades off against log_g along a weakly
-// identified ridge), tau_std 15%, xi_std 25%, log_g and log_v0 0.3, noise
-// 10%.
+// Tolerances: tau_mean 2.5 y, tau_std 15%, xi_std 25%, noise 10%. log_g
+// trades off against tau_mean along a weakly identified ridge (a later
+// reference age is a higher position on the curve), so the average curve
+// (tau = tau_mean, xi = 0, s = 0) is compared instead: its value at the
+// true tau_mean within 0.05 and its slope there within 25%.
 TEST(SaemTest, RecoversPopulationParameters) {
   const PopulationParameters truth = TruePopulation(4, 1);
   CohortSimulationOptions so;
@@ -151,10 +153,22 @@ TEST(SaemTest, RecoversPopulationParameters) {
   EXPECT_NEAR(p.xi_std, truth.xi_std, 0.25 * truth.xi_std);
   for (int k = 0; k < 4; ++k) {
     EXPECT_NEAR(p.noise_std[k], 0.05, 0.005) << k;
-    std::printf("  feature %d: log_g %+.3f (true %+.3f), log_v0 %+.3f (true %+.3f)\n",
-                k, p.g[k], truth.g[k], p.log_v0[k], truth.log_v0[k]);
-    EXPECT_NEAR(p.g[k], truth.g[k], 0.3) << k;
-    EXPECT_NEAR(p.log_v0[k], truth.log_v0[k], 0.3) << k;
+    const auto curve = [&](const PopulationParameters& q, double t) {
+      const double g = std::exp(q.g[k]), c = (1 + g) * (1 + g) / g;
+      return 1.0 / (1.0 + g * std::exp(-c * std::exp(q.log_v0[k]) * (t - q.tau_mean)));
+    };
+    const double t0 = truth.tau_mean;
+    const double y_fit = curve(p, t0), y_true = curve(truth, t0);
+    const double s_fit = (curve(p, t0 + 0.5) - curve(p, t0 - 0.5));
+    const double s_true = (curve(truth, t0 + 0.5) - curve(truth, t0 - 0.5));
+    std::printf(
+        "  feature %d: log_g %+.3f (true %+.3f), log_v0 %+.3f (true %+.3f); "
+        "average curve at %.0f y: %.3f (true %.3f), slope %.4f/y (true "
+        "%.4f/y)\n",
+        k, p.g[k], truth.g[k], p.log_v0[k], truth.log_v0[k], t0, y_fit, y_true,
+        s_fit, s_true);
+    EXPECT_NEAR(y_fit, y_true, 0.05) << k;
+    EXPECT_NEAR(s_fit, s_true, 0.25 * s_true) << k;
   }
 }
 
