@@ -63,8 +63,10 @@ void BM_Personalize200(benchmark::State& state) {
   CohortData d;
   d.features = all.features;
   for (int i = 0; i < 200; ++i) {
-    std::vector<double> t(all.times.begin() + all.offsets[i], all.times.begin() + all.offsets[i + 1]);
-    std::vector<double> y(all.values.begin() + all.offsets[i] * 4, all.values.begin() + all.offsets[i + 1] * 4);
+    std::vector<double> t(all.times.begin() + all.offsets[i],
+                          all.times.begin() + all.offsets[i + 1]);
+    std::vector<double> y(all.values.begin() + all.offsets[i] * 4,
+                          all.values.begin() + all.offsets[i + 1] * 4);
     d.AddSubject(all.subject_ids[i], t, y);
   }
   jumeau::assimilation::PersonalizeOptions o;
@@ -76,7 +78,10 @@ void BM_Personalize200(benchmark::State& state) {
   }
   state.counters["leaspy_s"] = 29.0;  // scipy_minimize; 1 s with mean_real
 }
-BENCHMARK(BM_Personalize200)->Args({300, 200})->Args({100, 50})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Personalize200)
+    ->Args({300, 200})
+    ->Args({100, 50})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

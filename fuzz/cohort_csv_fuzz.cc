@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::size_t rows = t->times.size();
   if (t->offsets.size() != t->subject_ids.size() + 1 ||
       static_cast<std::size_t>(t->offsets.back()) != rows ||
-      t->values.size() != rows * t->features.size() || t->lines.size() != rows) {
+      t->values.size() != rows * t->features.size() ||
+      t->lines.size() != rows) {
     __builtin_trap();
   }
   for (std::size_t i = 0; i + 1 < t->offsets.size(); ++i) {

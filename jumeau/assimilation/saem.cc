@@ -28,11 +28,11 @@ constexpr int kAdaptWindow = 50;
 
 // Per-feature constants of a population draw.
 struct Constants {
-  std::vector<double> g;  // exp(log_g) (logistic) or position p (linear)
-  std::vector<double> v;  // exp(log_v0)
-  std::vector<double> c;  // (1+g)^2/g (logistic) or 1
+  std::vector<double> g;   // exp(log_g) (logistic) or position p (linear)
+  std::vector<double> v;   // exp(log_v0)
+  std::vector<double> c;   // (1+g)^2/g (logistic) or 1
   std::vector<double> ve;  // c v: the rate of the time factor
-  std::vector<double> a;  // mixing matrix, K x Ns
+  std::vector<double> a;   // mixing matrix, K x Ns
 };
 
 Constants MakeConstants(const PopulationParameters& p) {
@@ -111,9 +111,12 @@ class Sampler {
   void RecomputeAll() {
     for (int i = 0; i < n_; ++i) {
       const int v0 = data_.offsets[i];
-      SubjectE(i, tau_[i], xi_[i], consts_, &e_[static_cast<std::size_t>(v0) * k_]);
-      SubjectF(i, &s_[static_cast<std::size_t>(i) * ns_], consts_, &f_[static_cast<std::size_t>(i) * k_]);
-      SubjectSse(i, &e_[static_cast<std::size_t>(v0) * k_], &f_[static_cast<std::size_t>(i) * k_], consts_,
+      SubjectE(i, tau_[i], xi_[i], consts_,
+               &e_[static_cast<std::size_t>(v0) * k_]);
+      SubjectF(i, &s_[static_cast<std::size_t>(i) * ns_], consts_,
+               &f_[static_cast<std::size_t>(i) * k_]);
+      SubjectSse(i, &e_[static_cast<std::size_t>(v0) * k_],
+                 &f_[static_cast<std::size_t>(i) * k_], consts_,
                  &sse_[static_cast<std::size_t>(i) * k_]);
     }
   }
@@ -127,7 +130,8 @@ class Sampler {
       double* e = &e_[static_cast<std::size_t>(v0) * k_];
       double* f = &f_[static_cast<std::size_t>(i) * k_];
       double* sse = &sse_[static_cast<std::size_t>(i) * k_];
-      const std::size_t block = static_cast<std::size_t>(data_.offsets[i + 1] - v0) * k_;
+      const std::size_t block =
+          static_cast<std::size_t>(data_.offsets[i + 1] - v0) * k_;
       // tau
       {
         const double tau = tau_[i] + sd_tau_[i] * rng_.Normal();
@@ -373,7 +377,8 @@ class Sampler {
   std::vector<double> SseByFeature() const {
     std::vector<double> out(k_, 0.0);
     for (int i = 0; i < n_; ++i)
-      for (int q = 0; q < k_; ++q) out[q] += sse_[static_cast<std::size_t>(i) * k_ + q];
+      for (int q = 0; q < k_; ++q)
+        out[q] += sse_[static_cast<std::size_t>(i) * k_ + q];
     return out;
   }
   double LogLikelihood() const {
@@ -408,7 +413,8 @@ class Sampler {
  private:
   static double Rate(int64_t accepted, int sweeps, int per_sweep) {
     if (sweeps <= 0 || per_sweep <= 0) return 0.0;
-    return static_cast<double>(accepted) / (static_cast<double>(sweeps) * per_sweep);
+    return static_cast<double>(accepted) /
+           (static_cast<double>(sweeps) * per_sweep);
   }
 
   bool Accept(double log_ratio) {
@@ -453,7 +459,8 @@ class Sampler {
                 double* f) const {
     for (int q = 0; q < k_; ++q) {
       double w = 0.0;
-      for (int m = 0; m < ns_; ++m) w += c.a[static_cast<std::size_t>(q) * ns_ + m] * s[m];
+      for (int m = 0; m < ns_; ++m)
+        w += c.a[static_cast<std::size_t>(q) * ns_ + m] * s[m];
       f[q] = kind_ == CurveKind::kLinear ? w : std::exp(-c.c[q] * w);
     }
   }
@@ -488,7 +495,7 @@ class Sampler {
   std::vector<double> tau_, xi_, s_;  // individual draws
   std::vector<double> e_, f_, sse_;   // caches
   std::vector<double> e_tmp_;
-  std::vector<int> count_;            // observed values per feature
+  std::vector<int> count_;  // observed values per feature
   std::vector<double> sd_tau_, sd_xi_, sd_s_, sd_pop_;
   std::vector<int> acc_tau_, acc_xi_, acc_s_, acc_pop_;
   int64_t total_tau_ = 0, total_xi_ = 0, total_s_ = 0, total_pop_ = 0;
@@ -535,7 +542,8 @@ PopulationParameters Initialise(const CohortData& d, const SaemOptions& o) {
       }
     }
     const double mean = n > 0 ? sum / n : 0.5;
-    const double sd = n > 1 ? std::sqrt(std::max(sum2 / n - mean * mean, 0.0)) : 0.1;
+    const double sd =
+        n > 1 ? std::sqrt(std::max(sum2 / n - mean * mean, 0.0)) : 0.1;
     const double slope = slopes > 0 ? slope_sum / slopes : 0.01;
     if (o.kind == CurveKind::kLinear) {
       p.g[q] = mean;
@@ -586,22 +594,24 @@ void CohortData::AddSubject(std::string id,
 Status CohortData::Validate() const {
   const std::size_t k = features.size();
   if (k == 0) return InvalidArgumentError("the cohort has no feature");
-  if (subject_ids.empty()) return InvalidArgumentError("the cohort has no subject");
+  if (subject_ids.empty())
+    return InvalidArgumentError("the cohort has no subject");
   if (offsets.size() != subject_ids.size() + 1 || offsets.front() != 0 ||
       offsets.back() != visits() || values.size() != times.size() * k) {
     return InvalidArgumentError("cohort arrays have inconsistent sizes");
   }
   for (int i = 0; i < subjects(); ++i) {
     if (offsets[i + 1] <= offsets[i]) {
-      return InvalidArgumentError(fmt::format("subject '{}' has no visit",
-                                              subject_ids[i]));
+      return InvalidArgumentError(
+          fmt::format("subject '{}' has no visit", subject_ids[i]));
     }
     bool any = false;
     for (int v = offsets[i]; v < offsets[i + 1]; ++v) {
       const int visit = v - offsets[i] + 1;
       if (!std::isfinite(times[v])) {
-        return InvalidArgumentError(fmt::format(
-            "subject '{}' visit {}: time is not finite", subject_ids[i], visit));
+        return InvalidArgumentError(
+            fmt::format("subject '{}' visit {}: time is not finite",
+                        subject_ids[i], visit));
       }
       if (v > offsets[i] && !(times[v] > times[v - 1])) {
         return InvalidArgumentError(fmt::format(
@@ -612,16 +622,16 @@ Status CohortData::Validate() const {
       for (std::size_t q = 0; q < k; ++q) {
         const double y = values[v * k + q];
         if (std::isinf(y)) {
-          return InvalidArgumentError(fmt::format(
-              "subject '{}' visit {}: {} is not finite", subject_ids[i], visit,
-              features[q]));
+          return InvalidArgumentError(
+              fmt::format("subject '{}' visit {}: {} is not finite",
+                          subject_ids[i], visit, features[q]));
         }
         any = any || !std::isnan(y);
       }
     }
     if (!any) {
-      return InvalidArgumentError(fmt::format(
-          "subject '{}' has no measured value", subject_ids[i]));
+      return InvalidArgumentError(
+          fmt::format("subject '{}' has no measured value", subject_ids[i]));
     }
   }
   return Status::Ok();
@@ -637,9 +647,10 @@ std::string SaemResult::BriefReport() const {
   out += fmt::format("  tau_mean {:.4g} y, tau_std {:.4g} y, xi_std {:.4g}\n",
                      p.tau_mean, p.tau_std, p.xi_std);
   for (int k = 0; k < p.features; ++k) {
-    out += fmt::format("  feature {}: {} {:.4g}, log_v0 {:.4g}, noise_std {:.4g}\n",
-                       k, p.kind == CurveKind::kLinear ? "position" : "log_g",
-                       p.g[k], p.log_v0[k], p.NoiseStd(k));
+    out += fmt::format(
+        "  feature {}: {} {:.4g}, log_v0 {:.4g}, noise_std {:.4g}\n", k,
+        p.kind == CurveKind::kLinear ? "position" : "log_g", p.g[k],
+        p.log_v0[k], p.NoiseStd(k));
   }
   out += fmt::format(
       "  acceptance: tau {:.2f}, xi {:.2f}, sources {:.2f}, population {:.2f}; "
@@ -647,8 +658,9 @@ std::string SaemResult::BriefReport() const {
       diagnostics.acceptance_tau, diagnostics.acceptance_xi,
       diagnostics.acceptance_sources, diagnostics.acceptance_population,
       log_likelihood);
-  out += diagnostics.converged ? "  converged (no drift at the end of the burn-in)\n"
-                               : "  WARNING: not converged\n";
+  out += diagnostics.converged
+             ? "  converged (no drift at the end of the burn-in)\n"
+             : "  WARNING: not converged\n";
   for (const auto& w : diagnostics.warnings) out += "  warning: " + w + "\n";
   return out;
 }
@@ -657,9 +669,9 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
   JUMEAU_RETURN_IF_ERROR(cohort.Validate());
   const int k = static_cast<int>(cohort.features.size());
   if (o.sources < 0 || o.sources > k - 1) {
-    return InvalidArgumentError(fmt::format(
-        "sources must be between 0 and {} (features - 1), got {}", k - 1,
-        o.sources));
+    return InvalidArgumentError(
+        fmt::format("sources must be between 0 and {} (features - 1), got {}",
+                    k - 1, o.sources));
   }
   if (o.iterations < 10 || o.iterations > 10000000) {
     return InvalidArgumentError("iterations must be between 10 and 10^7");
@@ -690,14 +702,15 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
   PopulationParameters p = Initialise(cohort, o);
   Sampler sampler(cohort, p, o.seed);
   const int n = cohort.subjects();
-  const int burn_in = static_cast<int>(std::lround(o.burn_in_fraction * o.iterations));
+  const int burn_in =
+      static_cast<int>(std::lround(o.burn_in_fraction * o.iterations));
   const std::size_t npop = p.g.size() + p.log_v0.size() + p.betas.size();
   std::vector<double> pop_mean(npop), prior_sd(npop);
   for (std::size_t j = 0; j < npop; ++j) {
     pop_mean[j] = Sampler::Coordinate(p, j);
-    prior_sd[j] = j < p.g.size()                      ? o.g_prior_std
+    prior_sd[j] = j < p.g.size()                     ? o.g_prior_std
                   : j < p.g.size() + p.log_v0.size() ? o.v0_prior_std
-                                                      : o.betas_prior_std;
+                                                     : o.betas_prior_std;
   }
   // Sufficient statistics.
   double s_tau = 0, s_tau2 = 0, s_xi2 = 0;
@@ -711,11 +724,13 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
   result.subject_tau.assign(n, 0.0);
   result.subject_xi.assign(n, 0.0);
   // Per-iteration scalar traces for the drift diagnostic.
-  std::vector<std::string> names = {"tau_mean", "tau_std", "xi_std", "noise_std"};
+  std::vector<std::string> names = {"tau_mean", "tau_std", "xi_std",
+                                    "noise_std"};
   for (std::size_t j = 0; j < npop; ++j) {
     names.push_back(j < p.g.size() ? fmt::format("g[{}]", j)
-                    : j < 2 * p.g.size() ? fmt::format("log_v0[{}]", j - p.g.size())
-                                         : fmt::format("betas[{}]", j - 2 * p.g.size()));
+                    : j < 2 * p.g.size()
+                        ? fmt::format("log_v0[{}]", j - p.g.size())
+                        : fmt::format("betas[{}]", j - 2 * p.g.size()));
   }
   std::vector<std::vector<double>> series(names.size(),
                                           std::vector<double>(o.iterations));
@@ -748,12 +763,14 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
     p.xi_std = std::sqrt(std::max(s_xi2 / n, 1e-8));
     if (o.diagonal_noise) {
       for (int q = 0; q < k; ++q)
-        p.noise_std[q] = counts[q] > 0 ? std::sqrt(std::max(s_sse[q] / counts[q], 1e-12))
-                                       : 1.0;
+        p.noise_std[q] = counts[q] > 0
+                             ? std::sqrt(std::max(s_sse[q] / counts[q], 1e-12))
+                             : 1.0;
     } else {
       double total = 0;
       for (int q = 0; q < k; ++q) total += s_sse[q];
-      p.noise_std[0] = std::sqrt(std::max(total / std::max(1, total_count), 1e-12));
+      p.noise_std[0] =
+          std::sqrt(std::max(total / std::max(1, total_count), 1e-12));
     }
     pop_mean = s_pop;
     for (std::size_t j = 0; j < npop; ++j) Sampler::Coordinate(p, j) = s_pop[j];
@@ -761,7 +778,8 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
     if (!std::isfinite(p.tau_mean) || !std::isfinite(p.tau_std) ||
         !std::isfinite(p.xi_std) || !std::isfinite(s_sse[0])) {
       return OutOfRangeError(fmt::format(
-          "MCMC-SAEM diverged at iteration {} (a parameter is not finite)", it + 1));
+          "MCMC-SAEM diverged at iteration {} (a parameter is not finite)",
+          it + 1));
     }
     if (it >= burn_in) {
       ++sampled_after;
@@ -804,14 +822,16 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
   SaemDiagnostics& d = result.diagnostics;
   d.acceptance_tau = sampler.RateTau(o.iterations);
   d.acceptance_xi = sampler.RateXi(o.iterations);
-  d.acceptance_sources = o.sources > 0 ? sampler.RateSources(o.iterations) : 0.0;
+  d.acceptance_sources =
+      o.sources > 0 ? sampler.RateSources(o.iterations) : 0.0;
   d.acceptance_population = sampler.RatePopulation(o.iterations);
   const int b = std::max(burn_in, 1);
   if (b < 200) {
     d.converged = false;
     d.warnings.push_back(fmt::format(
         "only {} burn-in iterations: too few to assess convergence (use "
-        "thousands)", burn_in));
+        "thousands)",
+        burn_in));
   } else {
     const int a0 = b / 2, a1 = 3 * b / 4;
     for (std::size_t s = 0; s < names.size(); ++s) {
@@ -841,13 +861,14 @@ Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& o) {
     d.warnings.push_back(fmt::format(
         "degenerate fit: tau_std {:.3g} y, xi_std {:.3g} collapsed to ~0 (the "
         "cohort does not inform individual time shifts or paces: too few or "
-        "too similar subjects)", p.tau_std, p.xi_std));
+        "too similar subjects)",
+        p.tau_std, p.xi_std));
   }
   const auto check_rate = [&](const char* what, double r, bool used) {
     if (used && (r < 0.05 || r > 0.9)) {
       d.converged = false;
-      d.warnings.push_back(fmt::format("{} acceptance rate {:.3f} outside [0.05, 0.9]",
-                                       what, r));
+      d.warnings.push_back(fmt::format(
+          "{} acceptance rate {:.3f} outside [0.05, 0.9]", what, r));
     }
   };
   check_rate("tau", d.acceptance_tau, true);
@@ -862,9 +883,9 @@ Result<std::vector<IndividualPosterior>> Personalize(
   JUMEAU_RETURN_IF_ERROR(population.Validate());
   JUMEAU_RETURN_IF_ERROR(cohort.Validate());
   if (static_cast<int>(cohort.features.size()) != population.features) {
-    return InvalidArgumentError(fmt::format(
-        "the data have {} features, the model {}", cohort.features.size(),
-        population.features));
+    return InvalidArgumentError(
+        fmt::format("the data have {} features, the model {}",
+                    cohort.features.size(), population.features));
   }
   if (o.burn_in < 0 || o.samples < 1 || o.thin < 1 || o.samples > 1000000 ||
       o.burn_in > 10000000) {
@@ -891,14 +912,16 @@ Result<std::vector<IndividualPosterior>> Personalize(
       IndividualParameters ind;
       ind.tau = sampler.tau()[i];
       ind.xi = sampler.xi()[i];
-      ind.sources.assign(sampler.sources().begin() + static_cast<std::ptrdiff_t>(i) * ns,
-                         sampler.sources().begin() + static_cast<std::ptrdiff_t>(i + 1) * ns);
+      ind.sources.assign(
+          sampler.sources().begin() + static_cast<std::ptrdiff_t>(i) * ns,
+          sampler.sources().begin() + static_cast<std::ptrdiff_t>(i + 1) * ns);
       out[i].samples.push_back(std::move(ind));
     }
   }
   sampler.CountOnly();
   const double acc =
-      (sampler.RateTau(o.burn_in + sweeps) + sampler.RateXi(o.burn_in + sweeps) +
+      (sampler.RateTau(o.burn_in + sweeps) +
+       sampler.RateXi(o.burn_in + sweeps) +
        (ns > 0 ? sampler.RateSources(o.burn_in + sweeps) : 0.0)) /
       (ns > 0 ? 3.0 : 2.0);
   for (auto& post : out) {
@@ -916,7 +939,8 @@ Result<std::vector<IndividualPosterior>> Personalize(
       vt += (x.tau - mean.tau) * (x.tau - mean.tau);
       vx += (x.xi - mean.xi) * (x.xi - mean.xi);
       for (int j = 0; j < ns; ++j)
-        vs[j] += (x.sources[j] - mean.sources[j]) * (x.sources[j] - mean.sources[j]);
+        vs[j] +=
+            (x.sources[j] - mean.sources[j]) * (x.sources[j] - mean.sources[j]);
     }
     const double den = std::max(1.0, m - 1);
     post.tau_sd = std::sqrt(vt / den);
@@ -959,7 +983,8 @@ CohortData SimulateCohort(const PopulationParameters& population,
       for (int q = 0; q < k; ++q) {
         double& x = y[static_cast<std::size_t>(v) * k + q];
         x += population.NoiseStd(q) * rng.Normal();
-        if (population.kind == CurveKind::kLogistic) x = std::clamp(x, 0.0, 1.0);
+        if (population.kind == CurveKind::kLogistic)
+          x = std::clamp(x, 0.0, 1.0);
       }
     }
     d.AddSubject(fmt::format("S{:04d}", i + 1), t, y);

@@ -50,13 +50,14 @@ struct CohortData {
 
 // Options of FitSaem; defaults in brackets.
 struct SaemOptions {
-  models::progression::CurveKind kind = models::progression::CurveKind::kLogistic;
-  int sources = 0;               // Ns [0]; REQUIRES 0 <= Ns <= K - 1
-  bool diagonal_noise = true;    // one noise sd per feature [true]
-  int iterations = 5000;         // [5000]; REQUIRES >= 10
-  double burn_in_fraction = 0.9; // step 1 for this share [0.9] (Leaspy's)
-  double step_exponent = 0.6;    // eps_k after burn-in [0.6]
-  uint64_t seed = 0;             // [0]
+  models::progression::CurveKind kind =
+      models::progression::CurveKind::kLogistic;
+  int sources = 0;                // Ns [0]; REQUIRES 0 <= Ns <= K - 1
+  bool diagonal_noise = true;     // one noise sd per feature [true]
+  int iterations = 5000;          // [5000]; REQUIRES >= 10
+  double burn_in_fraction = 0.9;  // step 1 for this share [0.9] (Leaspy's)
+  double step_exponent = 0.6;     // eps_k after burn-in [0.6]
+  uint64_t seed = 0;              // [0]
   // Prior sds of the population variables sampled by MCMC (Leaspy's
   // defaults). [0.01 each]
   double g_prior_std = 0.01;
@@ -70,7 +71,7 @@ struct SaemOptions {
 struct SaemTracePoint {
   int iteration = 0;
   double tau_mean = 0, tau_std = 0, xi_std = 0;
-  double noise_std = 0;  // root mean square over features
+  double noise_std = 0;       // root mean square over features
   double log_likelihood = 0;  // Gaussian attachment of the current draw
 };
 
@@ -110,14 +111,15 @@ struct SaemResult {
 // options, or a logistic model given a value outside [0, 1] (the message
 // names the subject, visit and feature); kOutOfRange when the fit diverges
 // (a parameter becomes non-finite). Deterministic for a given seed.
-Result<SaemResult> FitSaem(const CohortData& cohort, const SaemOptions& options);
+Result<SaemResult> FitSaem(const CohortData& cohort,
+                           const SaemOptions& options);
 
 // Options of Personalize; defaults in brackets.
 struct PersonalizeOptions {
-  int burn_in = 300;   // [300] MCMC iterations discarded (proposals adapt)
-  int samples = 200;   // [200] kept posterior draws; REQUIRES >= 1
-  int thin = 2;        // [2] iterations between kept draws; REQUIRES >= 1
-  uint64_t seed = 0;   // [0]
+  int burn_in = 300;  // [300] MCMC iterations discarded (proposals adapt)
+  int samples = 200;  // [200] kept posterior draws; REQUIRES >= 1
+  int thin = 2;       // [2] iterations between kept draws; REQUIRES >= 1
+  uint64_t seed = 0;  // [0]
 };
 
 // The posterior of one subject's random effects.
@@ -142,9 +144,9 @@ Result<std::vector<IndividualPosterior>> Personalize(
 
 // Options of SimulateCohort; defaults in brackets.
 struct CohortSimulationOptions {
-  int subjects = 200;        // [200]
-  int min_visits = 3;        // [3]
-  int max_visits = 9;        // [9] visits drawn uniformly in [min, max]
+  int subjects = 200;          // [200]
+  int min_visits = 3;          // [3]
+  int max_visits = 9;          // [9] visits drawn uniformly in [min, max]
   double visit_spacing = 1.0;  // years between visits [1.0], +-25% jitter
   // The first visit is at tau_i + N(0, first_visit_sd^2) minus half the
   // follow-up, so that follow-ups straddle each subject's reference age.

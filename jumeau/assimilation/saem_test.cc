@@ -155,7 +155,8 @@ TEST(SaemTest, RecoversPopulationParameters) {
     EXPECT_NEAR(p.noise_std[k], 0.05, 0.005) << k;
     const auto curve = [&](const PopulationParameters& q, double t) {
       const double g = std::exp(q.g[k]), c = (1 + g) * (1 + g) / g;
-      return 1.0 / (1.0 + g * std::exp(-c * std::exp(q.log_v0[k]) * (t - q.tau_mean)));
+      return 1.0 / (1.0 + g * std::exp(-c * std::exp(q.log_v0[k]) *
+                                       (t - q.tau_mean)));
     };
     const double t0 = truth.tau_mean;
     const double y_fit = curve(p, t0), y_true = curve(truth, t0);
@@ -190,7 +191,8 @@ TEST(SaemTest, PersonalizeCredibleIntervalsCover) {
   double err_tau = 0;
   for (std::size_t i = 0; i < ind.size(); ++i) {
     std::vector<double> t, x;
-    for (const auto& s : (*post)[i].samples) t.push_back(s.tau), x.push_back(s.xi);
+    for (const auto& s : (*post)[i].samples)
+      t.push_back(s.tau), x.push_back(s.xi);
     std::sort(t.begin(), t.end());
     std::sort(x.begin(), x.end());
     const std::size_t lo = t.size() / 20, hi = t.size() - 1 - t.size() / 20;

@@ -29,7 +29,8 @@ std::optional<Time> BirthInstant(const std::string& birth) {
   int y = 0, m = 0, d = 0;
   const auto num = [&](std::size_t from, std::size_t len, int* out) {
     if (birth.size() < from + len) return false;
-    const auto r = std::from_chars(birth.data() + from, birth.data() + from + len, *out);
+    const auto r =
+        std::from_chars(birth.data() + from, birth.data() + from + len, *out);
     return r.ec == std::errc() && r.ptr == birth.data() + from + len;
   };
   if (!num(0, 4, &y)) return std::nullopt;
@@ -43,13 +44,18 @@ std::optional<Time> BirthInstant(const std::string& birth) {
   return FromCivil(c);
 }
 
-double AgeYears(Time t, Time birth) { return (t - birth).seconds() / kYearSeconds; }
+double AgeYears(Time t, Time birth) {
+  return (t - birth).seconds() / kYearSeconds;
+}
 Time AtAge(Time birth, double age) {
-  return birth + Duration::Nanoseconds(static_cast<int64_t>(std::llround(age * kYearSeconds * 1e9)));
+  return birth + Duration::Nanoseconds(static_cast<int64_t>(
+                     std::llround(age * kYearSeconds * 1e9)));
 }
 
 double Quantile(std::vector<double> v, double q) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [](double x) { return std::isnan(x); }),
+          v.end());
   if (v.empty()) return kNaN;
   std::sort(v.begin(), v.end());
   const double pos = q * (v.size() - 1);
@@ -60,12 +66,13 @@ double Quantile(std::vector<double> v, double q) {
 
 // One patient's visits of the given features: day-grouped, raw values.
 struct PatientVisits {
-  std::vector<Time> times;                  // visit instants (first event of the day)
+  std::vector<Time> times;  // visit instants (first event of the day)
   std::vector<std::vector<double>> values;  // per visit, per feature (NaN)
   std::vector<std::string> units;           // per feature, as found
 };
 
-Result<PatientVisits> ReadVisits(store::Store& store, const store::PatientInfo& p,
+Result<PatientVisits> ReadVisits(store::Store& store,
+                                 const store::PatientInfo& p,
                                  const std::vector<std::string>& codes,
                                  const std::vector<std::string>& systems) {
   const std::size_t k = codes.size();
@@ -85,12 +92,13 @@ Result<PatientVisits> ReadVisits(store::Store& store, const store::PatientInfo& 
         v.units[q] = e.event.unit;
         unit_set = true;
       } else if (e.event.unit != v.units[q]) {
-        return InvalidArgumentError("patient " + p.pseudonym + ": events of " + codes[q] +
-                                    " have units '" + v.units[q] + "' and '" + e.event.unit +
-                                    "'");
+        return InvalidArgumentError("patient " + p.pseudonym + ": events of " +
+                                    codes[q] + " have units '" + v.units[q] +
+                                    "' and '" + e.event.unit + "'");
       }
-      const int64_t day = e.event.time.ns_since_epoch / (86400LL * 1000000000LL) -
-                          (e.event.time.ns_since_epoch < 0 ? 1 : 0);
+      const int64_t day =
+          e.event.time.ns_since_epoch / (86400LL * 1000000000LL) -
+          (e.event.time.ns_since_epoch < 0 ? 1 : 0);
       auto [it, inserted] = days.try_emplace(
           day, e.event.time, std::vector<std::pair<double, int>>(k, {0.0, 0}));
       if (e.event.time < it->second.first) it->second.first = e.event.time;
@@ -102,7 +110,8 @@ Result<PatientVisits> ReadVisits(store::Store& store, const store::PatientInfo& 
     v.times.push_back(entry.first);
     std::vector<double> row(k, kNaN);
     for (std::size_t q = 0; q < k; ++q)
-      if (entry.second[q].second > 0) row[q] = entry.second[q].first / entry.second[q].second;
+      if (entry.second[q].second > 0)
+        row[q] = entry.second[q].first / entry.second[q].second;
     v.values.push_back(std::move(row));
   }
   return v;
@@ -125,10 +134,12 @@ json PopulationJson(const PopulationParameters& p) {
 
 PopulationParameters PopulationFromJson(const json& j) {
   PopulationParameters p;
-  p.kind = j.at("kind").get<std::string>() == "linear" ? CurveKind::kLinear : CurveKind::kLogistic;
+  p.kind = j.at("kind").get<std::string>() == "linear" ? CurveKind::kLinear
+                                                       : CurveKind::kLogistic;
   p.features = j.at("features").get<int>();
   p.sources = j.at("sources").get<int>();
-  p.g = j.at(p.kind == CurveKind::kLinear ? "position" : "log_g").get<std::vector<double>>();
+  p.g = j.at(p.kind == CurveKind::kLinear ? "position" : "log_g")
+            .get<std::vector<double>>();
   p.log_v0 = j.at("log_v0").get<std::vector<double>>();
   p.betas = j.at("betas").get<std::vector<double>>();
   p.tau_mean = j.at("tau_mean").get<double>();
@@ -139,8 +150,11 @@ PopulationParameters PopulationFromJson(const json& j) {
 }
 
 json FeatureJson(const ProgressionFeature& f) {
-  return json{{"code", f.code}, {"system", f.system}, {"unit", f.unit},
-              {"low", f.low}, {"high", f.high}};
+  return json{{"code", f.code},
+              {"system", f.system},
+              {"unit", f.unit},
+              {"low", f.low},
+              {"high", f.high}};
 }
 ProgressionFeature FeatureFromJson(const json& j) {
   ProgressionFeature f;
@@ -152,7 +166,9 @@ ProgressionFeature FeatureFromJson(const json& j) {
   return f;
 }
 
-json NumberOrNull(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+json NumberOrNull(double x) {
+  return std::isfinite(x) ? json(x) : json(nullptr);
+}
 double NumberOr(const json& j, double fallback) {
   return j.is_number() ? j.get<double>() : fallback;
 }
@@ -174,10 +190,12 @@ IndividualParameters IndividualFromJson(const json& j) {
 }
 
 // Parses "CODE:VALUE" against the model's features.
-Result<std::pair<int, double>> ParseThreshold(const ProgressionModel& m, const std::string& t) {
+Result<std::pair<int, double>> ParseThreshold(const ProgressionModel& m,
+                                              const std::string& t) {
   const auto colon = t.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return InvalidArgumentError("threshold '" + t + "' is not CODE:VALUE (e.g. 8480-6:140)");
+    return InvalidArgumentError("threshold '" + t +
+                                "' is not CODE:VALUE (e.g. 8480-6:140)");
   }
   const std::string code = t.substr(0, colon);
   double v = 0;
@@ -188,14 +206,16 @@ Result<std::pair<int, double>> ParseThreshold(const ProgressionModel& m, const s
     return InvalidArgumentError("threshold '" + t + "': value is not a number");
   }
   for (std::size_t q = 0; q < m.features.size(); ++q)
-    if (m.features[q].code == code) return std::make_pair(static_cast<int>(q), v);
-  return InvalidArgumentError("threshold '" + t + "': code " + code + " is not a feature of the model");
+    if (m.features[q].code == code)
+      return std::make_pair(static_cast<int>(q), v);
+  return InvalidArgumentError("threshold '" + t + "': code " + code +
+                              " is not a feature of the model");
 }
 
-std::vector<ThresholdCrossing> Crossings(const ProgressionModel& m,
-                                         const std::vector<IndividualParameters>& samples,
-                                         Time birth, double last_age, double until_age,
-                                         const std::vector<std::pair<int, double>>& thresholds) {
+std::vector<ThresholdCrossing> Crossings(
+    const ProgressionModel& m, const std::vector<IndividualParameters>& samples,
+    Time birth, double last_age, double until_age,
+    const std::vector<std::pair<int, double>>& thresholds) {
   const ProgressionCurves curves(m.population);
   std::vector<ThresholdCrossing> out;
   for (const auto& [q, value] : thresholds) {
@@ -214,7 +234,8 @@ std::vector<ThresholdCrossing> Crossings(const ProgressionModel& m,
     c.code = f.code;
     c.unit = f.unit;
     c.value = value;
-    c.probability = samples.empty() ? 0.0 : static_cast<double>(crossed) / samples.size();
+    c.probability =
+        samples.empty() ? 0.0 : static_cast<double>(crossed) / samples.size();
     std::sort(ages.begin(), ages.end());
     const auto q_of = [&](double p) {
       if (ages.empty()) return kNaN;
@@ -234,9 +255,12 @@ std::vector<ThresholdCrossing> Crossings(const ProgressionModel& m,
 }
 
 Status CheckOptions(const ProgressionTwinOptions& o) {
-  if (o.samples < 10 || o.samples > 5000) return InvalidArgumentError("samples must be in [10, 5000]");
-  if (o.burn_in < 0 || o.burn_in > 100000) return InvalidArgumentError("burn-in must be in [0, 100000]");
-  if (o.points < 2 || o.points > 2000) return InvalidArgumentError("points must be in [2, 2000]");
+  if (o.samples < 10 || o.samples > 5000)
+    return InvalidArgumentError("samples must be in [10, 5000]");
+  if (o.burn_in < 0 || o.burn_in > 100000)
+    return InvalidArgumentError("burn-in must be in [0, 100000]");
+  if (o.points < 2 || o.points > 2000)
+    return InvalidArgumentError("points must be in [2, 2000]");
   return Status::Ok();
 }
 
@@ -251,8 +275,9 @@ std::string ProgressionModel::ToJson() const {
   json j;
   j["format"] = "jumeau.progression_model";
   j["format_version"] = 1;
-  j["model"] = population.kind == CurveKind::kLinear ? models::progression::kLinearModelName
-                                                      : models::progression::kLogisticModelName;
+  j["model"] = population.kind == CurveKind::kLinear
+                   ? models::progression::kLinearModelName
+                   : models::progression::kLogisticModelName;
   j["model_version"] = models::progression::kProgressionModelVersion;
   j["population"] = PopulationJson(population);
   j["features"] = json::array();
@@ -271,22 +296,28 @@ std::string ProgressionModel::ToJson() const {
   json drift_j = json::object();
   for (const auto& [name, d] : drift) drift_j[name] = d;
   fit["drift"] = drift_j;
-  fit["acceptance"] = {{"tau", acceptance_tau}, {"xi", acceptance_xi},
-                       {"sources", acceptance_sources}, {"population", acceptance_population}};
+  fit["acceptance"] = {{"tau", acceptance_tau},
+                       {"xi", acceptance_xi},
+                       {"sources", acceptance_sources},
+                       {"population", acceptance_population}};
   j["fit"] = fit;
   return j.dump(2);
 }
 
-Result<ProgressionModel> ProgressionModel::FromJson(std::string_view text, std::string_view name) {
+Result<ProgressionModel> ProgressionModel::FromJson(std::string_view text,
+                                                    std::string_view name) {
   const std::string where(name);
   try {
     const json j = json::parse(text);
     if (j.value("format", "") != "jumeau.progression_model") {
-      return DataLossError(where + ": not a progression model file (format is not jumeau.progression_model)");
+      return DataLossError(where +
+                           ": not a progression model file (format is not "
+                           "jumeau.progression_model)");
     }
     ProgressionModel m;
     m.population = PopulationFromJson(j.at("population"));
-    for (const auto& f : j.at("features")) m.features.push_back(FeatureFromJson(f));
+    for (const auto& f : j.at("features"))
+      m.features.push_back(FeatureFromJson(f));
     const json& fit = j.at("fit");
     m.data_source = fit.at("data_source").get<std::string>();
     m.subjects = fit.at("subjects").get<int>();
@@ -311,7 +342,8 @@ Result<ProgressionModel> ProgressionModel::FromJson(std::string_view text, std::
     }
     for (const auto& f : m.features)
       if (!(f.low != f.high) || !std::isfinite(f.low) || !std::isfinite(f.high))
-        return DataLossError(where + ": feature " + f.code + " has an empty range");
+        return DataLossError(where + ": feature " + f.code +
+                             " has an empty range");
     if (Status s = m.population.Validate(); !s.ok()) {
       return DataLossError(where + ": " + s.message());
     }
@@ -323,7 +355,8 @@ Result<ProgressionModel> ProgressionModel::FromJson(std::string_view text, std::
 
 ProgressionModel MakeProgressionModel(const assimilation::SaemResult& fit,
                                       std::vector<ProgressionFeature> features,
-                                      std::string data_source, int subjects, int visits) {
+                                      std::string data_source, int subjects,
+                                      int visits) {
   ProgressionModel m;
   m.population = fit.population;
   m.features = std::move(features);
@@ -344,8 +377,10 @@ ProgressionModel MakeProgressionModel(const assimilation::SaemResult& fit,
   return m;
 }
 
-Result<GatheredCohort> GatherCohort(store::Store& store, const CohortGatherOptions& o) {
-  if (o.codes.empty()) return InvalidArgumentError("no feature code given (--features)");
+Result<GatheredCohort> GatherCohort(store::Store& store,
+                                    const CohortGatherOptions& o) {
+  if (o.codes.empty())
+    return InvalidArgumentError("no feature code given (--features)");
   const std::size_t k = o.codes.size();
   std::vector<store::PatientInfo> patients;
   if (o.patients.empty()) {
@@ -370,12 +405,15 @@ Result<GatheredCohort> GatherCohort(store::Store& store, const CohortGatherOptio
   for (const auto& p : patients) {
     const auto birth = BirthInstant(p.birth);
     if (!birth) {
-      out.warnings.push_back("patient " + p.pseudonym + " skipped: no birth date");
+      out.warnings.push_back("patient " + p.pseudonym +
+                             " skipped: no birth date");
       continue;
     }
-    JUMEAU_ASSIGN_OR_RETURN(PatientVisits v, ReadVisits(store, p, o.codes, systems));
+    JUMEAU_ASSIGN_OR_RETURN(PatientVisits v,
+                            ReadVisits(store, p, o.codes, systems));
     if (v.times.empty()) {
-      out.warnings.push_back("patient " + p.pseudonym + " skipped: no event of the codes");
+      out.warnings.push_back("patient " + p.pseudonym +
+                             " skipped: no event of the codes");
       continue;
     }
     for (std::size_t q = 0; q < k; ++q) {
@@ -386,13 +424,15 @@ Result<GatheredCohort> GatherCohort(store::Store& store, const CohortGatherOptio
         units[q] = v.units[q];
         unit_set[q] = true;
       } else if (units[q] != v.units[q]) {
-        return InvalidArgumentError("code " + o.codes[q] + " has unit '" + units[q] +
-                                    "' and, for patient " + p.pseudonym + ", '" + v.units[q] + "'");
+        return InvalidArgumentError("code " + o.codes[q] + " has unit '" +
+                                    units[q] + "' and, for patient " +
+                                    p.pseudonym + ", '" + v.units[q] + "'");
       }
     }
     Raw r;
     r.id = p.pseudonym;
-    for (std::size_t i = 0; i < v.times.size(); ++i) r.ages.push_back(AgeYears(v.times[i], *birth));
+    for (std::size_t i = 0; i < v.times.size(); ++i)
+      r.ages.push_back(AgeYears(v.times[i], *birth));
     r.values = std::move(v.values);
     r.times = std::move(v.times);
     raws.push_back(std::move(r));
@@ -405,24 +445,30 @@ Result<GatheredCohort> GatherCohort(store::Store& store, const CohortGatherOptio
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (const auto& r : raws)
       for (const auto& row : r.values)
-        if (!std::isnan(row[q])) lo = std::min(lo, row[q]), hi = std::max(hi, row[q]);
+        if (!std::isnan(row[q]))
+          lo = std::min(lo, row[q]), hi = std::max(hi, row[q]);
     if (!std::isfinite(lo)) {
-      return InvalidArgumentError("no value of code " + o.codes[q] + " in the cohort");
+      return InvalidArgumentError("no value of code " + o.codes[q] +
+                                  " in the cohort");
     }
     if (q < o.ranges.size() && o.ranges[q]) {
       f.low = o.ranges[q]->first;
       f.high = o.ranges[q]->second;
-      if (!(f.low != f.high)) return InvalidArgumentError("range of " + f.code + " is empty");
+      if (!(f.low != f.high))
+        return InvalidArgumentError("range of " + f.code + " is empty");
       const double a = std::min(f.low, f.high), b = std::max(f.low, f.high);
       for (const auto& r : raws)
         for (std::size_t i = 0; i < r.values.size(); ++i)
-          if (!std::isnan(r.values[i][q]) && (r.values[i][q] < a || r.values[i][q] > b))
+          if (!std::isnan(r.values[i][q]) &&
+              (r.values[i][q] < a || r.values[i][q] > b))
             return InvalidArgumentError(
-                "patient " + r.id + " at " + FormatIso8601(r.times[i]) + ": " + f.code + " = " +
-                std::to_string(r.values[i][q]) + " is outside its declared range [" +
-                std::to_string(a) + ", " + std::to_string(b) + "]");
+                "patient " + r.id + " at " + FormatIso8601(r.times[i]) + ": " +
+                f.code + " = " + std::to_string(r.values[i][q]) +
+                " is outside its declared range [" + std::to_string(a) + ", " +
+                std::to_string(b) + "]");
     } else {
-      const double pad = hi > lo ? 0.1 * (hi - lo) : std::max(1.0, std::abs(lo) * 0.1);
+      const double pad =
+          hi > lo ? 0.1 * (hi - lo) : std::max(1.0, std::abs(lo) * 0.1);
       f.low = lo - pad;
       f.high = hi + pad;
     }
@@ -433,20 +479,21 @@ Result<GatheredCohort> GatherCohort(store::Store& store, const CohortGatherOptio
     std::vector<double> vals;
     for (const auto& row : r.values)
       for (std::size_t q = 0; q < k; ++q)
-        vals.push_back(std::isnan(row[q]) ? kNaN : out.features[q].Normalise(row[q]));
+        vals.push_back(std::isnan(row[q]) ? kNaN
+                                          : out.features[q].Normalise(row[q]));
     out.data.AddSubject(r.id, r.ages, vals);
   }
   if (out.data.subjects() < 2) {
-    return InvalidArgumentError("fewer than 2 patients with a birth date and events of the codes");
+    return InvalidArgumentError(
+        "fewer than 2 patients with a birth date and events of the codes");
   }
   JUMEAU_RETURN_IF_ERROR(out.data.Validate());
   return out;
 }
 
-std::vector<ProgressionFeatureForecast> ForecastBands(const ProgressionModel& m,
-                                                      const std::vector<IndividualParameters>& samples,
-                                                      Time birth, double from_age, double to_age,
-                                                      int points) {
+std::vector<ProgressionFeatureForecast> ForecastBands(
+    const ProgressionModel& m, const std::vector<IndividualParameters>& samples,
+    Time birth, double from_age, double to_age, int points) {
   const ProgressionCurves curves(m.population);
   const int k = m.population.features;
   std::vector<ProgressionFeatureForecast> out(k);
@@ -455,7 +502,8 @@ std::vector<ProgressionFeatureForecast> ForecastBands(const ProgressionModel& m,
     out[q].unit = m.features[q].unit;
   }
   std::vector<double> ages(points);
-  for (int i = 0; i < points; ++i) ages[i] = from_age + (to_age - from_age) * i / (points - 1);
+  for (int i = 0; i < points; ++i)
+    ages[i] = from_age + (to_age - from_age) * i / (points - 1);
   std::vector<std::vector<double>> draws(static_cast<std::size_t>(points) * k);
   std::vector<double> y(static_cast<std::size_t>(points) * k);
   for (const auto& s : samples) {
@@ -491,7 +539,8 @@ std::string ProgressionTwinReport::ToJson() const {
                            {"converged", population.converged}};
   j["population"] = PopulationJson(population.population);
   j["features"] = json::array();
-  for (const auto& f : population.features) j["features"].push_back(FeatureJson(f));
+  for (const auto& f : population.features)
+    j["features"].push_back(FeatureJson(f));
   j["birth"] = FormatIso8601(birth);
   j["data_from"] = FormatIso8601(data_from);
   j["data_to"] = FormatIso8601(data_to);
@@ -499,38 +548,53 @@ std::string ProgressionTwinReport::ToJson() const {
   j["acceptance"] = acceptance;
   json ind;
   ind["tau"] = {{"mean", mean.tau}, {"sd", tau_sd}, {"unit", "a"}};
-  ind["xi"] = {{"mean", mean.xi}, {"sd", xi_sd}, {"acceleration", std::exp(mean.xi)}};
+  ind["xi"] = {
+      {"mean", mean.xi}, {"sd", xi_sd}, {"acceleration", std::exp(mean.xi)}};
   ind["sources"] = {{"mean", mean.sources}, {"sd", sources_sd}};
   j["individual"] = ind;
   j["samples"] = json::array();
   for (const auto& s : samples) j["samples"].push_back(IndividualJson(s));
   j["observed"] = json::array();
   for (const auto& o : observed) {
-    j["observed"].push_back({{"code", o.code}, {"unit", o.unit}, {"time", FormatIso8601(o.time)},
-                             {"age", o.age}, {"value", o.value}, {"predicted", o.predicted}});
+    j["observed"].push_back({{"code", o.code},
+                             {"unit", o.unit},
+                             {"time", FormatIso8601(o.time)},
+                             {"age", o.age},
+                             {"value", o.value},
+                             {"predicted", o.predicted}});
   }
   j["forecast"] = json::array();
   for (const auto& f : forecast) {
     json pts = json::array();
     for (const auto& p : f.points) {
-      pts.push_back({{"time", FormatIso8601(p.time)}, {"age", p.age}, {"p5", p.p5},
-                     {"median", p.median}, {"p95", p.p95}});
+      pts.push_back({{"time", FormatIso8601(p.time)},
+                     {"age", p.age},
+                     {"p5", p.p5},
+                     {"median", p.median},
+                     {"p95", p.p95}});
     }
-    j["forecast"].push_back({{"code", f.code}, {"unit", f.unit}, {"band", "90%"}, {"points", pts}});
+    j["forecast"].push_back(
+        {{"code", f.code}, {"unit", f.unit}, {"band", "90%"}, {"points", pts}});
   }
   j["thresholds"] = json::array();
   for (const auto& t : thresholds) {
     j["thresholds"].push_back(
-        {{"code", t.code}, {"unit", t.unit}, {"value", t.value},
-         {"probability_by_end", t.probability}, {"age_median", NumberOrNull(t.age_median)},
-         {"age_p5", NumberOrNull(t.age_p5)}, {"age_p95", NumberOrNull(t.age_p95)},
-         {"date_median", t.date_median ? json(FormatIso8601(*t.date_median)) : json(nullptr)},
+        {{"code", t.code},
+         {"unit", t.unit},
+         {"value", t.value},
+         {"probability_by_end", t.probability},
+         {"age_median", NumberOrNull(t.age_median)},
+         {"age_p5", NumberOrNull(t.age_p5)},
+         {"age_p95", NumberOrNull(t.age_p95)},
+         {"date_median",
+          t.date_median ? json(FormatIso8601(*t.date_median)) : json(nullptr)},
          {"already_crossed", t.already}});
   }
   return j.dump();
 }
 
-Result<ProgressionTwinReport> ProgressionTwinReport::FromSnapshot(const store::TwinSnapshot& s) {
+Result<ProgressionTwinReport> ProgressionTwinReport::FromSnapshot(
+    const store::TwinSnapshot& s) {
   const std::string where = "twin snapshot " + std::to_string(s.id);
   try {
     const json j = json::parse(s.data_json);
@@ -541,14 +605,20 @@ Result<ProgressionTwinReport> ProgressionTwinReport::FromSnapshot(const store::T
     r.model_version = s.model_version;
     r.data_from = s.data_from;
     r.data_to = s.data_to;
-    r.population_model_hash = j.at("population_model").at("hash").get<std::string>();
+    r.population_model_hash =
+        j.at("population_model").at("hash").get<std::string>();
     r.population.population = PopulationFromJson(j.at("population"));
-    for (const auto& f : j.at("features")) r.population.features.push_back(FeatureFromJson(f));
-    r.population.data_source = j.at("population_model").at("data_source").get<std::string>();
-    r.population.iterations = j.at("population_model").at("iterations").get<int>();
+    for (const auto& f : j.at("features"))
+      r.population.features.push_back(FeatureFromJson(f));
+    r.population.data_source =
+        j.at("population_model").at("data_source").get<std::string>();
+    r.population.iterations =
+        j.at("population_model").at("iterations").get<int>();
     r.population.seed = j.at("population_model").at("seed").get<uint64_t>();
-    r.population.converged = j.at("population_model").at("converged").get<bool>();
-    JUMEAU_ASSIGN_OR_RETURN(r.birth, ParseIso8601(j.at("birth").get<std::string>()));
+    r.population.converged =
+        j.at("population_model").at("converged").get<bool>();
+    JUMEAU_ASSIGN_OR_RETURN(r.birth,
+                            ParseIso8601(j.at("birth").get<std::string>()));
     r.seed = j.at("seed").get<uint64_t>();
     r.acceptance = j.at("acceptance").get<double>();
     const json& ind = j.at("individual");
@@ -558,12 +628,14 @@ Result<ProgressionTwinReport> ProgressionTwinReport::FromSnapshot(const store::T
     r.xi_sd = ind.at("xi").at("sd").get<double>();
     r.mean.sources = ind.at("sources").at("mean").get<std::vector<double>>();
     r.sources_sd = ind.at("sources").at("sd").get<std::vector<double>>();
-    for (const auto& x : j.at("samples")) r.samples.push_back(IndividualFromJson(x));
+    for (const auto& x : j.at("samples"))
+      r.samples.push_back(IndividualFromJson(x));
     for (const auto& o : j.at("observed")) {
       ProgressionObservation ob;
       ob.code = o.at("code").get<std::string>();
       ob.unit = o.at("unit").get<std::string>();
-      JUMEAU_ASSIGN_OR_RETURN(ob.time, ParseIso8601(o.at("time").get<std::string>()));
+      JUMEAU_ASSIGN_OR_RETURN(ob.time,
+                              ParseIso8601(o.at("time").get<std::string>()));
       ob.age = o.at("age").get<double>();
       ob.value = o.at("value").get<double>();
       ob.predicted = o.at("predicted").get<double>();
@@ -579,30 +651,34 @@ Result<ProgressionTwinReport> ProgressionTwinReport::FromSnapshot(const store::T
       c.age_p5 = NumberOr(t.at("age_p5"), kNaN);
       c.age_p95 = NumberOr(t.at("age_p95"), kNaN);
       if (t.at("date_median").is_string()) {
-        JUMEAU_ASSIGN_OR_RETURN(c.date_median, ParseIso8601(t.at("date_median").get<std::string>()));
+        JUMEAU_ASSIGN_OR_RETURN(
+            c.date_median,
+            ParseIso8601(t.at("date_median").get<std::string>()));
       }
       c.already = t.at("already_crossed").get<bool>();
       r.thresholds.push_back(c);
     }
     if (Status st = r.population.population.Validate(); !st.ok())
       return DataLossError(where + ": " + st.message());
-    if (static_cast<int>(r.population.features.size()) != r.population.population.features)
+    if (static_cast<int>(r.population.features.size()) !=
+        r.population.population.features)
       return DataLossError(where + ": feature list does not match the model");
     for (const auto& x : r.samples)
       if (static_cast<int>(x.sources.size()) != r.population.population.sources)
         return DataLossError(where + ": a posterior sample has the wrong size");
-    if (r.samples.empty()) return DataLossError(where + ": no posterior sample");
+    if (r.samples.empty())
+      return DataLossError(where + ": no posterior sample");
     return r;
   } catch (const json::exception& e) {
-    return DataLossError(where + ": malformed progression snapshot: " + e.what());
+    return DataLossError(where +
+                         ": malformed progression snapshot: " + e.what());
   }
 }
 
-Result<ProgressionTwinReport> BuildProgressionTwin(store::Store& store,
-                                                   const store::PatientInfo& patient,
-                                                   const ProgressionModel& model,
-                                                   std::string model_hash,
-                                                   const ProgressionTwinOptions& o) {
+Result<ProgressionTwinReport> BuildProgressionTwin(
+    store::Store& store, const store::PatientInfo& patient,
+    const ProgressionModel& model, std::string model_hash,
+    const ProgressionTwinOptions& o) {
   JUMEAU_RETURN_IF_ERROR(CheckOptions(o));
   JUMEAU_RETURN_IF_ERROR(model.population.Validate());
   std::vector<std::pair<int, double>> thresholds;
@@ -612,17 +688,21 @@ Result<ProgressionTwinReport> BuildProgressionTwin(store::Store& store,
   }
   const auto birth = BirthInstant(patient.birth);
   if (!birth) {
-    return InvalidArgumentError("patient " + patient.pseudonym +
-                                " has no birth date: the progression twin needs ages");
+    return InvalidArgumentError(
+        "patient " + patient.pseudonym +
+        " has no birth date: the progression twin needs ages");
   }
   const int k = model.population.features;
   std::vector<std::string> codes, systems;
-  for (const auto& f : model.features) codes.push_back(f.code), systems.push_back(f.system);
-  JUMEAU_ASSIGN_OR_RETURN(PatientVisits v, ReadVisits(store, patient, codes, systems));
+  for (const auto& f : model.features)
+    codes.push_back(f.code), systems.push_back(f.system);
+  JUMEAU_ASSIGN_OR_RETURN(PatientVisits v,
+                          ReadVisits(store, patient, codes, systems));
   if (v.times.empty()) {
     std::string list;
     for (const auto& c : codes) list += (list.empty() ? "" : ", ") + c;
-    return InvalidArgumentError("patient " + patient.pseudonym + " has no event of " + list);
+    return InvalidArgumentError("patient " + patient.pseudonym +
+                                " has no event of " + list);
   }
   assimilation::CohortData data;
   data.features = codes;
@@ -637,15 +717,18 @@ Result<ProgressionTwinReport> BuildProgressionTwin(store::Store& store,
       }
       const ProgressionFeature& f = model.features[q];
       if (!f.unit.empty() && !v.units[q].empty() && v.units[q] != f.unit) {
-        return InvalidArgumentError("patient " + patient.pseudonym + ": " + f.code + " in '" +
-                                    v.units[q] + "', the model expects '" + f.unit + "'");
+        return InvalidArgumentError("patient " + patient.pseudonym + ": " +
+                                    f.code + " in '" + v.units[q] +
+                                    "', the model expects '" + f.unit + "'");
       }
       const double y = f.Normalise(x);
       if (y < 0 || y > 1) {
         return InvalidArgumentError(
-            "patient " + patient.pseudonym + " at " + FormatIso8601(v.times[i]) + ": " + f.code +
-            " = " + std::to_string(x) + " is outside the model's range [" +
-            std::to_string(std::min(f.low, f.high)) + ", " + std::to_string(std::max(f.low, f.high)) + "]");
+            "patient " + patient.pseudonym + " at " +
+            FormatIso8601(v.times[i]) + ": " + f.code + " = " +
+            std::to_string(x) + " is outside the model's range [" +
+            std::to_string(std::min(f.low, f.high)) + ", " +
+            std::to_string(std::max(f.low, f.high)) + "]");
       }
       vals.push_back(y);
     }
@@ -655,12 +738,14 @@ Result<ProgressionTwinReport> BuildProgressionTwin(store::Store& store,
   po.samples = o.samples;
   po.burn_in = o.burn_in;
   po.seed = o.seed;
-  JUMEAU_ASSIGN_OR_RETURN(auto post, assimilation::Personalize(model.population, data, po));
+  JUMEAU_ASSIGN_OR_RETURN(
+      auto post, assimilation::Personalize(model.population, data, po));
   const assimilation::IndividualPosterior& ip = post[0];
 
   ProgressionTwinReport r;
-  r.model = model.population.kind == CurveKind::kLinear ? models::progression::kLinearModelName
-                                                         : models::progression::kLogisticModelName;
+  r.model = model.population.kind == CurveKind::kLinear
+                ? models::progression::kLinearModelName
+                : models::progression::kLogisticModelName;
   r.model_version = models::progression::kProgressionModelVersion;
   r.population_model_hash = std::move(model_hash);
   r.population = model;
@@ -680,18 +765,23 @@ Result<ProgressionTwinReport> BuildProgressionTwin(store::Store& store,
   for (std::size_t i = 0; i < ages.size(); ++i) {
     for (int q = 0; q < k; ++q) {
       if (std::isnan(v.values[i][q])) continue;
-      r.observed.push_back({model.features[q].code, model.features[q].unit, v.times[i], ages[i],
-                            v.values[i][q], model.features[q].Raw(pred[i * k + q])});
+      r.observed.push_back({model.features[q].code, model.features[q].unit,
+                            v.times[i], ages[i], v.values[i][q],
+                            model.features[q].Raw(pred[i * k + q])});
     }
   }
   const double last_age = ages.back();
-  const double until_age = o.until ? AgeYears(*o.until, *birth) : last_age + 20.0;
+  const double until_age =
+      o.until ? AgeYears(*o.until, *birth) : last_age + 20.0;
   if (!(until_age > last_age)) {
-    return InvalidArgumentError("the forecast end is not after the last visit (" +
-                                FormatIso8601(r.data_to) + ")");
+    return InvalidArgumentError(
+        "the forecast end is not after the last visit (" +
+        FormatIso8601(r.data_to) + ")");
   }
-  r.forecast = ForecastBands(model, r.samples, *birth, ages.front(), until_age, o.points);
-  r.thresholds = Crossings(model, r.samples, *birth, last_age, until_age, thresholds);
+  r.forecast = ForecastBands(model, r.samples, *birth, ages.front(), until_age,
+                             o.points);
+  r.thresholds =
+      Crossings(model, r.samples, *birth, last_age, until_age, thresholds);
 
   store::TwinSnapshot snap;
   snap.model = r.model;
@@ -699,27 +789,31 @@ Result<ProgressionTwinReport> BuildProgressionTwin(store::Store& store,
   snap.data_from = r.data_from;
   snap.data_to = r.data_to;
   snap.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id, store.AddTwinSnapshot(patient.id, snap));
+  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id,
+                          store.AddTwinSnapshot(patient.id, snap));
   JUMEAU_ASSIGN_OR_RETURN(const auto stored, store.TwinSnapshots(patient.id));
   for (const auto& s : stored)
     if (s.id == r.snapshot_id) r.created = s.created;
   return r;
 }
 
-Result<ProgressionTwinReport> SimulateProgressionTwin(store::Store& store,
-                                                      const store::PatientInfo& patient,
-                                                      const ProgressionTwinOptions& o) {
+Result<ProgressionTwinReport> SimulateProgressionTwin(
+    store::Store& store, const store::PatientInfo& patient,
+    const ProgressionTwinOptions& o) {
   JUMEAU_RETURN_IF_ERROR(CheckOptions(o));
-  JUMEAU_ASSIGN_OR_RETURN(const auto snapshots, store.TwinSnapshots(patient.id));
+  JUMEAU_ASSIGN_OR_RETURN(const auto snapshots,
+                          store.TwinSnapshots(patient.id));
   const store::TwinSnapshot* latest = nullptr;
   for (const auto& s : snapshots)
     if (IsProgressionModel(s.model)) latest = &s;
   if (latest == nullptr) {
-    return FailedPreconditionError("patient " + patient.pseudonym +
-                                   ": no progression twin yet; run `jumeau twin build --model "
-                                   "progression --from-cohort MODEL.json` first");
+    return FailedPreconditionError(
+        "patient " + patient.pseudonym +
+        ": no progression twin yet; run `jumeau twin build --model "
+        "progression --from-cohort MODEL.json` first");
   }
-  JUMEAU_ASSIGN_OR_RETURN(ProgressionTwinReport r, ProgressionTwinReport::FromSnapshot(*latest));
+  JUMEAU_ASSIGN_OR_RETURN(ProgressionTwinReport r,
+                          ProgressionTwinReport::FromSnapshot(*latest));
   std::vector<std::pair<int, double>> thresholds;
   for (const auto& t : o.thresholds) {
     JUMEAU_ASSIGN_OR_RETURN(auto th, ParseThreshold(r.population, t));
@@ -727,13 +821,17 @@ Result<ProgressionTwinReport> SimulateProgressionTwin(store::Store& store,
   }
   const double first_age = AgeYears(r.data_from, r.birth);
   const double last_age = AgeYears(r.data_to, r.birth);
-  const double until_age = o.until ? AgeYears(*o.until, r.birth) : last_age + 20.0;
+  const double until_age =
+      o.until ? AgeYears(*o.until, r.birth) : last_age + 20.0;
   if (!(until_age > last_age)) {
-    return InvalidArgumentError("--until must be after the last visit (" + FormatIso8601(r.data_to) + ")");
+    return InvalidArgumentError("--until must be after the last visit (" +
+                                FormatIso8601(r.data_to) + ")");
   }
-  r.forecast = ForecastBands(r.population, r.samples, r.birth, first_age, until_age, o.points);
+  r.forecast = ForecastBands(r.population, r.samples, r.birth, first_age,
+                             until_age, o.points);
   if (!thresholds.empty())
-    r.thresholds = Crossings(r.population, r.samples, r.birth, last_age, until_age, thresholds);
+    r.thresholds = Crossings(r.population, r.samples, r.birth, last_age,
+                             until_age, thresholds);
   return r;
 }
 

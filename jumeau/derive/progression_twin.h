@@ -27,11 +27,11 @@ namespace jumeau::derive {
 // range. normalised = (value - low) / (high - low); low > high declares a
 // feature that decreases with the disease (a cognitive score).
 struct ProgressionFeature {
-  std::string code;         // "8480-6" (or a CSV column name)
-  std::string system;       // "http://loinc.org" ("" for CSV columns)
-  std::string unit;         // UCUM of the raw values ("mm[Hg]"; "" if none)
-  double low = 0.0;         // raw value mapped to 0
-  double high = 1.0;        // raw value mapped to 1
+  std::string code;    // "8480-6" (or a CSV column name)
+  std::string system;  // "http://loinc.org" ("" for CSV columns)
+  std::string unit;    // UCUM of the raw values ("mm[Hg]"; "" if none)
+  double low = 0.0;    // raw value mapped to 0
+  double high = 1.0;   // raw value mapped to 1
   double Normalise(double v) const { return (v - low) / (high - low); }
   double Raw(double y) const { return low + y * (high - low); }
 };
@@ -97,12 +97,12 @@ Result<GatheredCohort> GatherCohort(store::Store& store,
 
 // Options of BuildProgressionTwin / SimulateProgressionTwin.
 struct ProgressionTwinOptions {
-  int samples = 200;     // posterior draws kept [200]; 10..5000
-  int burn_in = 300;     // MCMC burn-in [300]
-  uint64_t seed = 1;     // [1]
+  int samples = 200;  // posterior draws kept [200]; 10..5000
+  int burn_in = 300;  // MCMC burn-in [300]
+  uint64_t seed = 1;  // [1]
   // Forecast until this instant (unset: 20 years after the last visit).
   std::optional<Time> until;
-  int points = 41;       // trajectory points per feature [41]; 2..2000
+  int points = 41;  // trajectory points per feature [41]; 2..2000
   // Thresholds "CODE:VALUE" in the feature's raw unit (e.g. "8480-6:140").
   std::vector<std::string> thresholds;
 };
@@ -123,12 +123,12 @@ struct ProgressionFeatureForecast {
 // When a threshold is crossed, over the posterior draws.
 struct ThresholdCrossing {
   std::string code, unit;
-  double value = 0.0;           // raw threshold
-  double probability = 0.0;     // share of draws crossing before `until`
-  double age_median = 0.0;      // NaN when fewer than half cross
+  double value = 0.0;                  // raw threshold
+  double probability = 0.0;            // share of draws crossing before `until`
+  double age_median = 0.0;             // NaN when fewer than half cross
   double age_p5 = 0.0, age_p95 = 0.0;  // NaN when undefined
   std::optional<Time> date_median;
-  bool already = false;         // the median crossing is before the last visit
+  bool already = false;  // the median crossing is before the last visit
 };
 
 // One observed value with the personalised prediction.
@@ -144,8 +144,8 @@ struct ProgressionObservation {
 struct ProgressionTwinReport {
   int64_t snapshot_id = 0;
   Time created;
-  std::string model;          // "logistic_progression"
-  std::string model_version;  // "1.0.0"
+  std::string model;                  // "logistic_progression"
+  std::string model_version;          // "1.0.0"
   std::string population_model_hash;  // hex BLAKE2b-256 of the model file
   ProgressionModel population;        // the population model used
   Time birth;

@@ -16,7 +16,8 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -42,7 +43,8 @@ std::string Quote(std::string_view s) {
 
 }  // namespace
 
-Result<CohortTable> ParseCohortCsv(std::string_view text, std::string_view name) {
+Result<CohortTable> ParseCohortCsv(std::string_view text,
+                                   std::string_view name) {
   const std::string n(name);
   const auto fail = [&](int64_t line, const std::string& why) {
     return DataLossError(n + " line " + std::to_string(line) + ": " + why);
@@ -50,16 +52,22 @@ Result<CohortTable> ParseCohortCsv(std::string_view text, std::string_view name)
   internal::CsvTokenizer tok(text, name, ',', 0);
   std::vector<std::string_view> fields;
   JUMEAU_ASSIGN_OR_RETURN(const bool has_header, tok.Next(&fields));
-  if (!has_header) return DataLossError(n + ": empty file (expected a header ID,TIME,<features>)");
+  if (!has_header)
+    return DataLossError(n +
+                         ": empty file (expected a header ID,TIME,<features>)");
   const int64_t header_line = tok.line();
-  if (fields.size() < 3 || Lower(fields[0]) != "id" || Lower(fields[1]) != "time") {
-    return fail(header_line,
-                "header must be ID,TIME followed by at least one feature column");
+  if (fields.size() < 3 || Lower(fields[0]) != "id" ||
+      Lower(fields[1]) != "time") {
+    return fail(
+        header_line,
+        "header must be ID,TIME followed by at least one feature column");
   }
   CohortTable t;
   for (std::size_t c = 2; c < fields.size(); ++c) {
     const std::string f(fields[c]);
-    if (f.empty()) return fail(header_line, "empty feature name in column " + std::to_string(c + 1));
+    if (f.empty())
+      return fail(header_line,
+                  "empty feature name in column " + std::to_string(c + 1));
     for (const auto& g : t.features)
       if (g == f) return fail(header_line, "duplicated feature " + Quote(f));
     t.features.push_back(f);
@@ -74,8 +82,8 @@ Result<CohortTable> ParseCohortCsv(std::string_view text, std::string_view name)
     if (!more) break;
     const int64_t line = tok.line();
     if (fields.size() != k + 2) {
-      return fail(line, "expected " + std::to_string(k + 2) + " fields, found " +
-                            std::to_string(fields.size()));
+      return fail(line, "expected " + std::to_string(k + 2) +
+                            " fields, found " + std::to_string(fields.size()));
     }
     if (fields[0].empty()) return fail(line, "empty ID");
     double time;
@@ -98,11 +106,12 @@ Result<CohortTable> ParseCohortCsv(std::string_view text, std::string_view name)
     } else {
       const double prev = t.times.back();
       if (!(time > prev)) {
-        return fail(line, "subject " + Quote(id) + " visit at TIME " +
-                              std::string(fields[1]) +
-                              (time == prev ? " duplicates" : " is before") +
-                              " the visit on line " + std::to_string(t.lines.back()) +
-                              " (visits must be sorted by TIME, without duplicates)");
+        return fail(line,
+                    "subject " + Quote(id) + " visit at TIME " +
+                        std::string(fields[1]) +
+                        (time == prev ? " duplicates" : " is before") +
+                        " the visit on line " + std::to_string(t.lines.back()) +
+                        " (visits must be sorted by TIME, without duplicates)");
       }
     }
     for (std::size_t c = 0; c < k; ++c) {
@@ -110,8 +119,8 @@ Result<CohortTable> ParseCohortCsv(std::string_view text, std::string_view name)
       double v = std::numeric_limits<double>::quiet_NaN();
       if (!IsMissing(cell)) {
         if (!ParseNumber(cell, &v)) {
-          return fail(line, "column " + Quote(t.features[c]) + ": " + Quote(cell) +
-                                " is not a finite number");
+          return fail(line, "column " + Quote(t.features[c]) + ": " +
+                                Quote(cell) + " is not a finite number");
         }
         any_value[current] = 1;
       }
@@ -121,7 +130,8 @@ Result<CohortTable> ParseCohortCsv(std::string_view text, std::string_view name)
     t.lines.push_back(line);
     t.offsets.back() = static_cast<int>(t.times.size());
   }
-  if (t.subject_ids.empty()) return DataLossError(n + ": no data row after the header");
+  if (t.subject_ids.empty())
+    return DataLossError(n + ": no data row after the header");
   for (std::size_t i = 0; i < t.subject_ids.size(); ++i) {
     if (!any_value[i]) {
       return fail(first_line[i], "subject " + Quote(t.subject_ids[i]) +

@@ -21,10 +21,10 @@ namespace jumeau::io {
 struct CohortTable {
   std::vector<std::string> features;     // header columns after ID, TIME
   std::vector<std::string> subject_ids;  // N
-  std::vector<int> offsets = {0};        // subject i: rows [offsets[i], offsets[i+1])
-  std::vector<double> times;             // per row (TIME, e.g. age in years)
-  std::vector<double> values;            // rows x features; NaN = empty/NA
-  std::vector<int64_t> lines;            // per row: 1-based line in the file
+  std::vector<int> offsets = {0};  // subject i: rows [offsets[i], offsets[i+1])
+  std::vector<double> times;       // per row (TIME, e.g. age in years)
+  std::vector<double> values;      // rows x features; NaN = empty/NA
+  std::vector<int64_t> lines;      // per row: 1-based line in the file
 };
 
 // Parses `text` (the file's bytes; `name` names it in messages).
@@ -37,7 +37,8 @@ struct CohortTable {
 // strictly increasing in TIME (unsorted or duplicated visits; the message
 // names the earlier line), rows of a subject split by another subject's
 // rows, a subject with no measured value, or no data row at all.
-Result<CohortTable> ParseCohortCsv(std::string_view text, std::string_view name);
+Result<CohortTable> ParseCohortCsv(std::string_view text,
+                                   std::string_view name);
 
 // Reads and parses the file at `path`. kNotFound when it cannot be opened,
 // otherwise as ParseCohortCsv.

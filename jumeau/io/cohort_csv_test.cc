@@ -35,13 +35,18 @@ TEST(CohortCsvTest, ErrorsNameFileAndLine) {
   ExpectError("SUBJ,TIME,a\n", "c.csv line 1: header");
   ExpectError("ID,TIME,a,a\nP1,1,2,3\n", "duplicated feature");
   ExpectError("ID,TIME,a\nP1,60,0.1\nP1,59,0.2\n",
-              "c.csv line 3: subject 'P1' visit at TIME 59 is before the visit on line 2");
-  ExpectError("ID,TIME,a\nP1,60,0.1\nP1,60,0.2\n", "line 3: subject 'P1' visit at TIME 60 duplicates");
-  ExpectError("ID,TIME,a\nP1,60,0.1\nP2,60,0.2\nP1,61,0.3\n", "line 4: rows of subject 'P1' are not contiguous");
-  ExpectError("ID,TIME,a\nP1,60,abc\n", "line 2: column 'a': 'abc' is not a finite number");
+              "c.csv line 3: subject 'P1' visit at TIME 59 is before the visit "
+              "on line 2");
+  ExpectError("ID,TIME,a\nP1,60,0.1\nP1,60,0.2\n",
+              "line 3: subject 'P1' visit at TIME 60 duplicates");
+  ExpectError("ID,TIME,a\nP1,60,0.1\nP2,60,0.2\nP1,61,0.3\n",
+              "line 4: rows of subject 'P1' are not contiguous");
+  ExpectError("ID,TIME,a\nP1,60,abc\n",
+              "line 2: column 'a': 'abc' is not a finite number");
   ExpectError("ID,TIME,a\nP1,inf,0.2\n", "line 2: TIME 'inf'");
   ExpectError("ID,TIME,a\nP1,60\n", "line 2: expected 3 fields, found 2");
-  ExpectError("ID,TIME,a\nP1,60,\nP1,61,NA\n", "line 2: subject 'P1' has no measured value");
+  ExpectError("ID,TIME,a\nP1,60,\nP1,61,NA\n",
+              "line 2: subject 'P1' has no measured value");
   ExpectError("ID,TIME,a\n", "no data row");
 }
 

@@ -27,13 +27,13 @@ std::string CohortStore() {
   for (int s = 1; s <= 5; ++s) {
     const auto ex = dir / ("example" + std::to_string(s));
     if (!std::filesystem::exists(ex / "history.json")) {
-      EXPECT_EQ(RunJumeau({"example", "--out", ex.string(), "--seed", std::to_string(s),
-                           "--ecg-minutes", "1"})
+      EXPECT_EQ(RunJumeau({"example", "--out", ex.string(), "--seed",
+                           std::to_string(s), "--ecg-minutes", "1"})
                     .exit_code,
                 0);
     }
-    const auto r = RunJumeau({"ingest", store, (ex / "history.json").string(), "--patient",
-                              "p" + std::to_string(s)});
+    const auto r = RunJumeau({"ingest", store, (ex / "history.json").string(),
+                              "--patient", "p" + std::to_string(s)});
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
   return store;
@@ -42,9 +42,10 @@ std::string CohortStore() {
 TEST(ProgressionE2eTest, FitBuildSimulate) {
   const std::string store = CohortStore();
   const std::string model = (testing::ScratchDir() / "bp.json").string();
-  const auto fit = RunJumeau({"cohort", "fit", store, "--model", "logistic", "--features", "8480-6",
-                              "8462-4", "--range", "8480-6=80:200", "--range", "8462-4=40:120",
-                              "--sources", "1", "--iterations", "400", "--out", model, "--json"});
+  const auto fit = RunJumeau(
+      {"cohort", "fit", store, "--model", "logistic", "--features", "8480-6",
+       "8462-4", "--range", "8480-6=80:200", "--range", "8462-4=40:120",
+       "--sources", "1", "--iterations", "400", "--out", model, "--json"});
   ASSERT_EQ(fit.exit_code, 0) << fit.err;
   const auto m = JsonOf(fit);
   EXPECT_EQ(m["model"], "logistic_progression");
@@ -54,9 +55,9 @@ TEST(ProgressionE2eTest, FitBuildSimulate) {
   EXPECT_TRUE(m["fit"].contains("converged"));
   ASSERT_TRUE(std::filesystem::exists(model));
 
-  const auto built = RunJumeau({"twin", "build", store, "p2", "--model", "progression",
-                                "--from-cohort", model, "--threshold", "8480-6:140", "--until",
-                                "2040", "--json"});
+  const auto built = RunJumeau(
+      {"twin", "build", store, "p2", "--model", "progression", "--from-cohort",
+       model, "--threshold", "8480-6:140", "--until", "2040", "--json"});
   ASSERT_EQ(built.exit_code, 0) << built.err;
   const auto twin = JsonOf(built);
   EXPECT_EQ(twin["model"], "logistic_progression");
@@ -67,33 +68,43 @@ TEST(ProgressionE2eTest, FitBuildSimulate) {
     EXPECT_LE(p["p5"].get<double>(), p["median"].get<double>() + 1e-9);
     EXPECT_LE(p["median"].get<double>(), p["p95"].get<double>() + 1e-9);
   }
-  EXPECT_EQ(twin["forecast"][0]["points"].back()["time"].get<std::string>().substr(0, 4), "2040");
+  EXPECT_EQ(
+      twin["forecast"][0]["points"].back()["time"].get<std::string>().substr(0,
+                                                                             4),
+      "2040");
   ASSERT_EQ(twin["thresholds"].size(), 1u);
   EXPECT_EQ(twin["thresholds"][0]["value"], 140.0);
 
-  const auto sim = RunJumeau({"twin", "simulate", store, "p2", "--model", "progression",
-                              "--until", "2060", "--json"});
+  const auto sim = RunJumeau({"twin", "simulate", store, "p2", "--model",
+                              "progression", "--until", "2060", "--json"});
   ASSERT_EQ(sim.exit_code, 0) << sim.err;
-  EXPECT_EQ(JsonOf(sim)["forecast"][1]["points"].back()["time"].get<std::string>().substr(0, 4),
+  EXPECT_EQ(JsonOf(sim)["forecast"][1]["points"]
+                .back()["time"]
+                .get<std::string>()
+                .substr(0, 4),
             "2060");
-  const auto human = RunJumeau({"twin", "simulate", store, "p2", "--model", "progression",
-                                "--until", "2050", "--threshold", "8480-6:150"});
+  const auto human =
+      RunJumeau({"twin", "simulate", store, "p2", "--model", "progression",
+                 "--until", "2050", "--threshold", "8480-6:150"});
   EXPECT_EQ(human.exit_code, 0) << human.err;
-  EXPECT_NE(human.out.find("8480-6 reaches 150"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("8480-6 reaches 150"), std::string::npos)
+      << human.out;
 
   // A patient without a progression twin.
-  const auto none = RunJumeau({"twin", "simulate", store, "p3", "--model", "progression",
-                               "--until", "2050"});
+  const auto none = RunJumeau({"twin", "simulate", store, "p3", "--model",
+                               "progression", "--until", "2050"});
   EXPECT_NE(none.exit_code, 0);
-  EXPECT_NE(none.err.find("no progression twin yet"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("no progression twin yet"), std::string::npos)
+      << none.err;
   // The cardio twin history ignores progression snapshots.
   EXPECT_EQ(RunJumeau({"twin", "show", store, "p2"}).exit_code, 0);
 
   // A declared range that a value leaves.
-  const auto bad = RunJumeau({"cohort", "fit", store, "--features", "8480-6", "--range",
-                              "8480-6=120:200", "--out", model});
+  const auto bad = RunJumeau({"cohort", "fit", store, "--features", "8480-6",
+                              "--range", "8480-6=120:200", "--out", model});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("outside its declared range"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("outside its declared range"), std::string::npos)
+      << bad.err;
 }
 
 TEST(ProgressionE2eTest, CsvErrorsNameTheLine) {
@@ -105,7 +116,8 @@ TEST(ProgressionE2eTest, CsvErrorsNameTheLine) {
   const auto r = RunJumeau({"cohort", "fit", "--csv", path.string(), "--out",
                             (testing::ScratchDir() / "m.json").string()});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("unsorted.csv line 3: subject 'P1' visit at TIME 59 is before"),
+  EXPECT_NE(r.err.find(
+                "unsorted.csv line 3: subject 'P1' visit at TIME 59 is before"),
             std::string::npos)
       << r.err;
 }

@@ -7,8 +7,10 @@
 
 namespace jumeau::testing {
 
-void HoldOutLastVisit(const assimilation::CohortData& all, assimilation::CohortData* train,
-                      std::vector<HeldOut>* test, std::vector<int>* test_subject_in_train) {
+void HoldOutLastVisit(const assimilation::CohortData& all,
+                      assimilation::CohortData* train,
+                      std::vector<HeldOut>* test,
+                      std::vector<int>* test_subject_in_train) {
   const int k = static_cast<int>(all.features.size());
   *train = assimilation::CohortData();
   train->features = all.features;
@@ -19,8 +21,9 @@ void HoldOutLastVisit(const assimilation::CohortData& all, assimilation::CohortD
     const bool hold = v1 - v0 >= 3;
     const int keep_end = hold ? v1 - 1 : v1;
     std::vector<double> t(all.times.begin() + v0, all.times.begin() + keep_end);
-    std::vector<double> y(all.values.begin() + static_cast<std::ptrdiff_t>(v0) * k,
-                          all.values.begin() + static_cast<std::ptrdiff_t>(keep_end) * k);
+    std::vector<double> y(
+        all.values.begin() + static_cast<std::ptrdiff_t>(v0) * k,
+        all.values.begin() + static_cast<std::ptrdiff_t>(keep_end) * k);
     bool any = false;
     for (double x : y) any = any || !std::isnan(x);
     if (!any) continue;
@@ -29,8 +32,9 @@ void HoldOutLastVisit(const assimilation::CohortData& all, assimilation::CohortD
       HeldOut h;
       h.subject = train->subjects() - 1;
       h.age = all.times[v1 - 1];
-      h.values.assign(all.values.begin() + static_cast<std::ptrdiff_t>(v1 - 1) * k,
-                      all.values.begin() + static_cast<std::ptrdiff_t>(v1) * k);
+      h.values.assign(
+          all.values.begin() + static_cast<std::ptrdiff_t>(v1 - 1) * k,
+          all.values.begin() + static_cast<std::ptrdiff_t>(v1) * k);
       test->push_back(h);
       test_subject_in_train->push_back(h.subject);
     }
@@ -46,7 +50,8 @@ double LastObservation(const assimilation::CohortData& d, int i, int q) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-LinearMixedModel::LinearMixedModel(const assimilation::CohortData& d, int iterations) {
+LinearMixedModel::LinearMixedModel(const assimilation::CohortData& d,
+                                   int iterations) {
   k_ = static_cast<int>(d.features.size());
   const int n = d.subjects();
   double sum = 0;
@@ -102,7 +107,8 @@ LinearMixedModel::LinearMixedModel(const assimilation::CohortData& d, int iterat
         d_new += m[i] * m[i].transpose() + cov;
         for (const auto& [t, y] : obs[i]) {
           Eigen::Vector2d z(1.0, t);
-          s2_new += std::pow(y - b[0] - b[1] * t - z.dot(m[i]), 2) + z.dot(cov * z);
+          s2_new +=
+              std::pow(y - b[0] - b[1] * t - z.dot(m[i]), 2) + z.dot(cov * z);
           rhs += z * (y - z.dot(m[i]));
         }
         ++subjects;

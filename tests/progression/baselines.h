@@ -21,7 +21,8 @@ struct HeldOut {
 // Splits `all` into training (every subject with >= 3 visits loses its
 // last visit; others are kept whole) and the held-out last visits.
 void HoldOutLastVisit(const assimilation::CohortData& all,
-                      assimilation::CohortData* train, std::vector<HeldOut>* test,
+                      assimilation::CohortData* train,
+                      std::vector<HeldOut>* test,
                       std::vector<int>* test_subject_in_train);
 
 // The last observed value of feature q of subject i in `train` (NaN if
@@ -31,14 +32,15 @@ double LastObservation(const assimilation::CohortData& train, int i, int q);
 // A linear mixed model per feature fitted on `train`; Predict(i, q, age).
 class LinearMixedModel {
  public:
-  explicit LinearMixedModel(const assimilation::CohortData& train, int em_iterations = 100);
+  explicit LinearMixedModel(const assimilation::CohortData& train,
+                            int em_iterations = 100);
   double Predict(int subject, int feature, double age) const;
 
  private:
   int k_ = 0;
   double center_ = 0.0;
-  std::vector<double> b0_, b1_;       // per feature
-  std::vector<double> u0_, u1_;       // per subject x feature (BLUP)
+  std::vector<double> b0_, b1_;  // per feature
+  std::vector<double> u0_, u1_;  // per subject x feature (BLUP)
 };
 
 }  // namespace jumeau::testing

@@ -32,8 +32,9 @@ struct Mae {
 
 // Fits, personalises and scores; `scale` maps normalised errors to raw
 // units per feature (span of the range), `iterations` of MCMC-SAEM.
-Mae Validate(const assimilation::CohortData& train, const std::vector<HeldOut>& test,
-             int sources, int iterations, const std::vector<double>& scale) {
+Mae Validate(const assimilation::CohortData& train,
+             const std::vector<HeldOut>& test, int sources, int iterations,
+             const std::vector<double>& scale) {
   const int k = static_cast<int>(train.features.size());
   Mae m;
   m.model.assign(k, 0);
@@ -80,7 +81,8 @@ Mae Validate(const assimilation::CohortData& train, const std::vector<HeldOut>& 
     m.locf[q] /= m.n[q];
     m.lmm[q] /= m.n[q];
     std::printf("  %-28s n=%5d  MAE model %.4g, LOCF %.4g, LMM %.4g\n",
-                train.features[q].c_str(), m.n[q], m.model[q], m.locf[q], m.lmm[q]);
+                train.features[q].c_str(), m.n[q], m.model[q], m.locf[q],
+                m.lmm[q]);
   }
   return m;
 }
@@ -125,10 +127,11 @@ TEST(ForecastValidationTest, LeaspyAlzheimerLastVisit) {
   std::vector<HeldOut> test;
   std::vector<int> idx;
   testing::HoldOutLastVisit(all, &train, &test, &idx);
-  std::printf("alzheimer: %zu held-out visits (3000 iterations, 2 sources)\n", test.size());
+  std::printf("alzheimer: %zu held-out visits (3000 iterations, 2 sources)\n",
+              test.size());
   const Mae m = Validate(train, test, 2, 3000, std::vector<double>(7, 1.0));
-  std::printf("  mean over features: model %.4f, LOCF %.4f, LMM %.4f\n", Mean(m.model),
-              Mean(m.locf), Mean(m.lmm));
+  std::printf("  mean over features: model %.4f, LOCF %.4f, LMM %.4f\n",
+              Mean(m.model), Mean(m.locf), Mean(m.lmm));
   EXPECT_LT(Mean(m.model), Mean(m.locf));
   EXPECT_LT(Mean(m.model), Mean(m.lmm) * 1.1);
 }
@@ -155,7 +158,8 @@ TEST(ForecastValidationTest, FraminghamExamThree) {
   const std::vector<std::string> names = {"SYSBP", "TOTCHOL", "BMI", "GLUCOSE"};
   std::vector<int> fc;
   for (const auto& n : names) fc.push_back(col(n));
-  const int c_id = col("RANDID"), c_age = col("AGE"), c_time = col("TIME"), c_per = col("PERIOD");
+  const int c_id = col("RANDID"), c_age = col("AGE"), c_time = col("TIME"),
+            c_per = col("PERIOD");
   ASSERT_GE(c_id, 0);
   struct Visit {
     double age;
@@ -171,7 +175,9 @@ TEST(ForecastValidationTest, FraminghamExamThree) {
     std::string c;
     while (std::getline(ss, c, ',')) cells.push_back(c);
     while (cells.size() < header.size()) cells.push_back("");
-    const auto num = [&](int i) { return cells[i].empty() ? nan : std::stod(cells[i]); };
+    const auto num = [&](int i) {
+      return cells[i].empty() ? nan : std::stod(cells[i]);
+    };
     Visit v;
     v.period = static_cast<int>(num(c_per));
     const std::string id = cells[c_id];
@@ -187,7 +193,8 @@ TEST(ForecastValidationTest, FraminghamExamThree) {
     for (const auto& v : vs)
       if (v.period <= 2)
         for (int q = 0; q < k; ++q)
-          if (!std::isnan(v.v[q])) lo[q] = std::min(lo[q], v.v[q]), hi[q] = std::max(hi[q], v.v[q]);
+          if (!std::isnan(v.v[q]))
+            lo[q] = std::min(lo[q], v.v[q]), hi[q] = std::max(hi[q], v.v[q]);
   std::vector<double> low(k), span(k);
   for (int q = 0; q < k; ++q) {
     const double pad = 0.1 * (hi[q] - lo[q]);
@@ -206,7 +213,8 @@ TEST(ForecastValidationTest, FraminghamExamThree) {
       if (v.period == 3) exam3 = &v;
       if (v.period > 2) continue;
       t.push_back(b + v.age);
-      for (int q = 0; q < k; ++q) y.push_back(std::isnan(v.v[q]) ? nan : (v.v[q] - low[q]) / span[q]);
+      for (int q = 0; q < k; ++q)
+        y.push_back(std::isnan(v.v[q]) ? nan : (v.v[q] - low[q]) / span[q]);
     }
     bool any = false;
     for (double x : y) any = any || !std::isnan(x);
@@ -217,13 +225,16 @@ TEST(ForecastValidationTest, FraminghamExamThree) {
       h.subject = train.subjects() - 1;
       h.age = b + exam3->age;
       for (int q = 0; q < k; ++q)
-        h.values.push_back(std::isnan(exam3->v[q]) ? nan : (exam3->v[q] - low[q]) / span[q]);
+        h.values.push_back(
+            std::isnan(exam3->v[q]) ? nan : (exam3->v[q] - low[q]) / span[q]);
       test.push_back(h);
     }
   }
   ASSERT_TRUE(train.Validate().ok()) << train.Validate().message();
-  std::printf("framingham: %d subjects in training (exams 1-2), %zu exam-3 forecasts (2000 iterations, 3 sources)\n",
-              train.subjects(), test.size());
+  std::printf(
+      "framingham: %d subjects in training (exams 1-2), %zu exam-3 forecasts "
+      "(2000 iterations, 3 sources)\n",
+      train.subjects(), test.size());
   const Mae m = Validate(train, test, 3, 2000, span);
   for (int q = 0; q < k; ++q) {
     ASSERT_GT(m.n[q], 1000) << names[q];

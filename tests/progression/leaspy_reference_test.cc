@@ -58,8 +58,8 @@ TEST(LeaspyReferenceTest, UnivariateLogisticOnPutamen) {
       "putamen vs Leaspy: noise_std %.4f (0.0212), tau_std %.2f (10.03), "
       "xi_std %.3f (0.554), log_g %.3f (-1.186), log_v0 %.3f (-4.052), "
       "tau_mean %.2f; slope at y=%.3f: %.5f /y (Leaspy %.5f)\n",
-      p.noise_std[0], p.tau_std, p.xi_std, p.g[0], p.log_v0[0], p.tau_mean,
-      pos, slope, slope_ref);
+      p.noise_std[0], p.tau_std, p.xi_std, p.g[0], p.log_v0[0], p.tau_mean, pos,
+      slope, slope_ref);
   EXPECT_NEAR(p.noise_std[0], 0.0212, 0.05 * 0.0212);
   EXPECT_NEAR(p.tau_std, 10.03, 0.05 * 10.03);
   EXPECT_NEAR(p.xi_std, 0.554, 0.10 * 0.554);

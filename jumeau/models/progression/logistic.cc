@@ -42,7 +42,8 @@ Status PopulationParameters::Validate() const {
     return InvalidArgumentError("g and log_v0 need one value per feature");
   }
   if (betas.size() != static_cast<std::size_t>((features - 1) * sources)) {
-    return InvalidArgumentError("betas must hold (features - 1) x sources values");
+    return InvalidArgumentError(
+        "betas must hold (features - 1) x sources values");
   }
   if (noise_std.size() != 1 && noise_std.size() != k) {
     return InvalidArgumentError("noise_std needs 1 or one value per feature");
@@ -89,8 +90,8 @@ std::vector<double> MixingMatrix(const PopulationParameters& p) {
   for (int c = 1; c < k; ++c) {
     Eigen::VectorXd e = Eigen::VectorXd::Zero(k);
     e[c] = 1.0;
-    basis.col(c - 1) = hh > 0 ? Eigen::VectorXd(e - 2.0 * h * (h.dot(e) / hh))
-                              : e;
+    basis.col(c - 1) =
+        hh > 0 ? Eigen::VectorXd(e - 2.0 * h * (h.dot(e) / hh)) : e;
   }
   Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
                                  Eigen::RowMajor>>
@@ -152,9 +153,10 @@ double ProgressionCurves::CrossingAge(const IndividualParameters& ind, int k,
   } else {
     if (!(level > 0.0 && level < 1.0))
       return std::numeric_limits<double>::quiet_NaN();
-    // 1/(1 + g e^{-c (v rt + w)}) = level <=> c (v rt + w) = log(g level/(1-level))
-    rt = (std::log(g_[k] * level / (1.0 - level)) / c_[k] - w[k]) /
-         velocity_[k];
+    // 1/(1 + g e^{-c (v rt + w)}) = level <=> c (v rt + w) = log(g
+    // level/(1-level))
+    rt =
+        (std::log(g_[k] * level / (1.0 - level)) / c_[k] - w[k]) / velocity_[k];
   }
   return ind.tau + rt / alpha;
 }

@@ -10,7 +10,8 @@
 //   NeurIPS 2015; and "A Bayesian mixed-effects model to learn trajectories
 //   of changes from repeated manifold-valued observations." JMLR 18 (2017).
 //   I. Koval et al. "AD Course Map charts Alzheimer's disease progression."
-//   Scientific Reports 11 (2021). Leaspy (Inria/ARAMIS), https://leaspy.readthedocs.io
+//   Scientific Reports 11 (2021). Leaspy (Inria/ARAMIS),
+//   https://leaspy.readthedocs.io
 //
 // Equations (subject i, visit at age t in years, feature k = 1..K, values
 // normalised to [0, 1] increasing with the disease):
@@ -85,9 +86,9 @@ struct PopulationParameters {
 
 // One subject's random effects.
 struct IndividualParameters {
-  double tau = 0.0;              // years
-  double xi = 0.0;               // log-acceleration
-  std::vector<double> sources;   // size Ns
+  double tau = 0.0;             // years
+  double xi = 0.0;              // log-acceleration
+  std::vector<double> sources;  // size Ns
 };
 
 // The mixing matrix A (K x Ns, row-major) of `population` (empty when
