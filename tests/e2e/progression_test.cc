@@ -90,6 +90,11 @@ TEST(ProgressionE2eTest, FitBuildSimulate) {
   EXPECT_NE(human.out.find("8480-6 reaches 150"), std::string::npos)
       << human.out;
 
+  // The timeline lists the snapshot.
+  const auto timeline = JsonOf(RunJumeau({"timeline", store, "p2", "--json"}));
+  ASSERT_EQ(timeline["twins"].size(), 1u);
+  EXPECT_EQ(timeline["twins"][0]["model"], "logistic_progression");
+
   // A patient without a progression twin.
   const auto none = RunJumeau({"twin", "simulate", store, "p3", "--model",
                                "progression", "--until", "2050"});
