@@ -81,6 +81,13 @@ class Sampler {
       if (!std::isnan(data.values[o])) ++count_[o % k_];
     sd_tau_.assign(n_, 1.0);
     sd_xi_.assign(n_, 0.1);
+    sd_ridge_.assign(n_, 0.1);
+    acc_ridge_.assign(n_, 0);
+    mean_time_.assign(n_, 0.0);
+    for (int i = 0; i < n_; ++i) {
+      const int a = data.offsets[i], b = data.offsets[i + 1];
+      for (int v = a; v < b; ++v) mean_time_[i] += data.times[v] / (b - a);
+    }
     sd_s_.assign(n_, 0.5);
     acc_tau_.assign(n_, 0);
     acc_xi_.assign(n_, 0);
@@ -161,6 +168,31 @@ class Sampler {
           std::copy(e_tmp_.begin(), e_tmp_.begin() + block, e);
           std::copy(sse_new.begin(), sse_new.end(), sse);
           ++acc_xi_[i];
+        }
+      }
+      // (tau, xi) along the ridge that keeps the reparametrised age of the
+      // subject's mean visit: xi' = xi + d, tau' = tbar - (tbar - tau) e^-d
+      // (Jacobian e^-d), so the pace changes about the middle of the
+      // follow-up instead of its start.
+      {
+        const double tbar = mean_time_[i];
+        const double d = sd_ridge_[i] * rng_.Normal();
+        const double xi = xi_[i] + d;
+        const double tau = tbar - (tbar - tau_[i]) * std::exp(-d);
+        SubjectE(i, tau, xi, consts_, e_tmp_.data());
+        SubjectSse(i, e_tmp_.data(), f, consts_, sse_new.data());
+        const double a0 = (tau_[i] - tau_mean_) / tau_std_;
+        const double a1 = (tau - tau_mean_) / tau_std_;
+        const double b0 = xi_[i] / xi_std_, b1 = xi / xi_std_;
+        const double log_ratio = Delta(sse, sse_new.data()) -
+                                 0.5 * (a1 * a1 - a0 * a0) -
+                                 0.5 * (b1 * b1 - b0 * b0) - d;
+        if (Accept(log_ratio)) {
+          tau_[i] = tau;
+          xi_[i] = xi;
+          std::copy(e_tmp_.begin(), e_tmp_.begin() + block, e);
+          std::copy(sse_new.begin(), sse_new.end(), sse);
+          ++acc_ridge_[i];
         }
       }
       // sources (one block)
@@ -344,6 +376,8 @@ class Sampler {
       total_s_ += acc_s_[i];
       tune(sd_tau_[i], acc_tau_[i]);
       tune(sd_xi_[i], acc_xi_[i]);
+      tune(sd_ridge_[i], acc_ridge_[i]);
+      acc_ridge_[i] = 0;
       if (ns_ > 0) tune(sd_s_[i], acc_s_[i]);
       acc_tau_[i] = acc_xi_[i] = acc_s_[i] = 0;
     }
@@ -498,6 +532,10 @@ class Sampler {
   std::vector<int> count_;  // observed values per feature
   std::vector<double> sd_tau_, sd_xi_, sd_s_, sd_pop_;
   std::vector<int> acc_tau_, acc_xi_, acc_s_, acc_pop_;
+  // The (tau, xi) ridge move: proposal sd and acceptances per subject, and
+  // the subject's mean visit age.
+  std::vector<double> sd_ridge_, mean_time_;
+  std::vector<int> acc_ridge_;
   int64_t total_tau_ = 0, total_xi_ = 0, total_s_ = 0, total_pop_ = 0;
   int windows_ = 0;
   double sd_shift_xi_ = 0.01, sd_shift_tau_ = 0.1;

@@ -47,9 +47,11 @@ std::optional<Time> BirthInstant(const std::string& birth) {
 double AgeYears(Time t, Time birth) {
   return (t - birth).seconds() / kYearSeconds;
 }
+// The instant at `age` years, to the second (a double holds a century in
+// seconds exactly enough; in nanoseconds it would not, and a forecast end
+// given as 2060-01-01 could come back as 2059-12-31T23:59:59.9999995).
 Time AtAge(Time birth, double age) {
-  return birth + Duration::Nanoseconds(static_cast<int64_t>(
-                     std::llround(age * kYearSeconds * 1e9)));
+  return birth + Duration::Seconds(std::llround(age * kYearSeconds));
 }
 
 double Quantile(std::vector<double> v, double q) {

@@ -122,12 +122,13 @@ TEST_F(ProgressionTwinTest, GatherFitPersonaliseForecast) {
   EXPECT_EQ(ProgressionModel::FromJson("not json", "m.json").status().code(),
             StatusCode::kDataLoss);
 
-  auto patient = store_->FindPatient("fhir-patient:P3");
-  if (!patient.ok()) {
-    auto all = store_->Patients();
-    ASSERT_TRUE(all.ok());
-    patient = (*all)[3];
-  }
+  // A patient of the cohort (pseudonyms are keyed hashes: pick by content).
+  auto everyone = store_->Patients();
+  ASSERT_TRUE(everyone.ok());
+  std::optional<store::PatientInfo> patient;
+  for (const auto& p : *everyone)
+    if (p.event_count == 12) patient = p;
+  ASSERT_TRUE(patient.has_value());
   ProgressionTwinOptions t;
   t.thresholds = {"8480-6:160"};
   auto twin = BuildProgressionTwin(*store_, *patient, model, "abc", t);
