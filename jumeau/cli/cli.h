@@ -39,6 +39,7 @@ void AddTwinVerb(CLI::App& app, Action* action);
 void AddServeVerb(CLI::App& app, Action* action);
 void AddTokenVerb(CLI::App& app, Action* action);
 void AddAuditVerb(CLI::App& app, Action* action);
+void AddCohortVerb(CLI::App& app, Action* action);
 
 // The process exit code for a failed Status: 2 invalid argument, 3 not found,
 // 4 data loss (malformed input), 5 already exists, 1 otherwise. The one table.

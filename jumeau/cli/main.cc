@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   jumeau::cli::AddServeVerb(app, &action);
   jumeau::cli::AddTokenVerb(app, &action);
   jumeau::cli::AddAuditVerb(app, &action);
+  jumeau::cli::AddCohortVerb(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -84,6 +84,8 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
       JUMEAU_ASSIGN_OR_RETURN(const auto sources, store->Sources(patient.id));
       JUMEAU_ASSIGN_OR_RETURN(const auto streams, store->Streams(patient.id));
       JUMEAU_ASSIGN_OR_RETURN(const auto sets, store->GenotypeSets(patient.id));
+      JUMEAU_ASSIGN_OR_RETURN(const auto twins,
+                              store->TwinSnapshots(patient.id));
       std::map<store::SourceId, std::string> format_of;
       // Derived sources: "ecg/1" from reader jumeau.analysis.ecg, version 1.
       std::map<store::SourceId, std::string> analysis_of;
@@ -157,6 +159,15 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
                {"end", FormatIso8601(r.end)}});
         }
         out["derived_streams"] = derived_streams;
+        out["twins"] = nlohmann::json::array();
+        for (const auto& t : twins) {
+          out["twins"].push_back({{"snapshot_id", t.id},
+                                  {"model", t.model},
+                                  {"model_version", t.model_version},
+                                  {"created", FormatIso8601(t.created)},
+                                  {"data_from", FormatIso8601(t.data_from)},
+                                  {"data_to", FormatIso8601(t.data_to)}});
+        }
         out["genotypes"] = nlohmann::json::array();
         for (const auto& s : sets) {
           out["genotypes"].push_back({{"source_id", s.source_id},
@@ -243,6 +254,12 @@ void AddTimelineVerb(CLI::App& app, Action* action) {
             static_cast<long long>(s.variant_count),
             s.genome_build.empty() ? "build unknown" : s.genome_build.c_str(),
             static_cast<long long>(s.called));
+      }
+      for (const auto& t : twins) {
+        std::printf("  twin snapshot %lld: %s %s, data %s to %s\n",
+                    static_cast<long long>(t.id), t.model.c_str(),
+                    t.model_version.c_str(), Day(t.data_from).c_str(),
+                    Day(t.data_to).c_str());
       }
       if (window) {
         std::printf("events %s to %s:\n",

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
+#include "jumeau/cli/twin_progression.h"
 
 namespace jumeau::cli {
 namespace {
@@ -173,18 +174,31 @@ void AddTwinVerb(CLI::App& app, Action* action) {
     uint64_t seed = 1;
     std::string scenario, waveforms;
     int samples = 30;
+    ProgressionTwinArgs progression;  // --model progression
   };
   auto args = std::make_shared<Args>();
   auto* build = cmd->add_subcommand(
       "build", "Calibrate the model to the record and store a snapshot");
   build->add_option("STORE", args->store, "Store file")->required();
   build->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
-  build->add_option("--model", args->model, "Model: cardio (default)");
+  build->add_option("--model", args->model,
+                    "Model: cardio (default) or progression");
+  build->add_option("--from-cohort", args->progression.from_cohort,
+                    "progression: population model file (jumeau cohort fit)");
+  build->add_option("--threshold", args->progression.thresholds,
+                    "progression: CODE:VALUE whose crossing age to forecast");
+  build->add_option("--until", args->progression.until,
+                    "progression: forecast until this year or ISO date");
   build->add_option("--as-of", args->as_of,
                     "Use observations up to this instant (ISO 8601)");
   build->add_flag("--json", args->json, "Machine-readable output");
   build->callback([=] {
     *action = [=]() -> Status {
+      if (args->model == "progression") {
+        ProgressionTwinArgs p = args->progression;
+        p.store = args->store, p.patient = args->patient, p.json = args->json;
+        return RunProgressionTwinBuild(p);
+      }
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));
@@ -253,8 +267,13 @@ void AddTwinVerb(CLI::App& app, Action* action) {
                    "One of hr=+20 (change, /min), hr=110 (/min), "
                    "resistance=-20% (systemic arterial resistance), "
                    "contractility=-30% (LV active elastance), volume=-500 "
-                   "(mL of blood)")
-      ->required();
+                   "(mL of blood); required for cardio");
+  simulate->add_option("--model", args->model,
+                       "Model: cardio (default) or progression");
+  simulate->add_option("--until", args->progression.until,
+                       "progression: forecast until this year or ISO date");
+  simulate->add_option("--threshold", args->progression.thresholds,
+                       "progression: CODE:VALUE whose crossing age to forecast");
   simulate->add_option("--samples", args->samples,
                        "Posterior samples for the bands (default 30)");
   simulate->add_option("--seed", args->seed, "Random seed (default 1)");
@@ -264,6 +283,14 @@ void AddTwinVerb(CLI::App& app, Action* action) {
   simulate->add_flag("--json", args->json, "Machine-readable output");
   simulate->callback([=] {
     *action = [=]() -> Status {
+      if (args->model == "progression") {
+        ProgressionTwinArgs p = args->progression;
+        p.store = args->store, p.patient = args->patient, p.json = args->json;
+        return RunProgressionTwinSimulate(p);
+      }
+      if (args->scenario.empty()) {
+        return InvalidArgumentError("--scenario is required");
+      }
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));

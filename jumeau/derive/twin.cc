@@ -16,6 +16,7 @@
 #include "jumeau/core/random.h"
 #include "jumeau/core/ucum_conversion.h"
 #include "jumeau/derive/internal/twin_enkf.h"
+#include "jumeau/derive/progression_twin.h"
 #include "jumeau/models/cardio.h"
 #include "jumeau/models/model.h"
 
@@ -895,6 +896,7 @@ Result<std::vector<TwinReport>> TwinHistory(store::Store& store,
                           store.TwinSnapshots(patient.id));
   std::vector<TwinReport> out;
   for (const auto& s : snapshots) {
+    if (IsProgressionModel(s.model)) continue;  // see progression_twin.h
     JUMEAU_ASSIGN_OR_RETURN(TwinReport r, TwinReport::FromSnapshot(s));
     out.push_back(std::move(r));
   }
