@@ -1,0 +1,2 @@
+#include "jumeau/io/connectome.h"
+#include <gtest/gtest.h>

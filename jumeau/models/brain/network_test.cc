@@ -1,0 +1,2 @@
+#include "jumeau/models/brain/network.h"
+#include <gtest/gtest.h>

@@ -1,0 +1,2 @@
+#include "jumeau/models/brain/sensors.h"
+#include <gtest/gtest.h>
