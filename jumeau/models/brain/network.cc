@@ -34,8 +34,8 @@ std::vector<double> DefaultInitialState(NeuralMassKind kind) {
 
 // One incoming edge of a target region: source, weight, delay in steps.
 struct Edge {
-  int source;
-  int delay;
+  int64_t offset;  // source * history: the source's row in a ring buffer
+  int64_t delay;
   double weight;
 };
 
@@ -175,7 +175,7 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
         d = static_cast<int>(steps);
       }
       max_delay = std::max(max_delay, d);
-      edges.push_back({j, d, w});
+      edges.push_back({j, d, w});  // offset scaled below
       row_sum[i] += w;
     }
   }
@@ -183,6 +183,7 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
   int history = 1;
   while (history < max_delay + 1) history <<= 1;
   const int mask = history - 1;
+  for (Edge& e : edges) e.offset *= history;
 
   // Coupled quantities (channels) and which are needed.
   const Coupling& cp = cfg.coupling;
@@ -287,9 +288,7 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
         double sum = 0.0;
         for (int e = row_start[i]; e < row_start[i + 1]; ++e) {
           const Edge& ed = edges[e];
-          sum += ed.weight *
-                 hist[static_cast<std::size_t>(ed.source) * history +
-                      ((base - ed.delay) & mask)];
+          sum += ed.weight * hist[ed.offset + ((base - ed.delay) & mask)];
         }
         if (difference) sum -= row_sum[i] * x[i * ns + channel_var[ch]];
         c[ch][i] = cp.a * sum + (cp.kind == CouplingKind::kLinear ? cp.b : 0.0);
