@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
+#include "jumeau/cli/twin_brain.h"
 
 namespace jumeau::cli {
 namespace {
@@ -150,16 +151,20 @@ void AddTwinVerb(CLI::App& app, Action* action) {
     int samples = 30;
   };
   auto args = std::make_shared<Args>();
+  auto brain = std::make_shared<BrainTwinArgs>();
   auto* build = cmd->add_subcommand(
       "build", "Calibrate the model to the record and store a snapshot");
   build->add_option("STORE", args->store, "Store file")->required();
   build->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
-  build->add_option("--model", args->model, "Model: cardio (default)");
+  build->add_option("--model", args->model, "Model: cardio (default) or brain");
+  AddBrainTwinBuildOptions(build, brain.get());
   build->add_option("--as-of", args->as_of,
                     "Use observations up to this instant (ISO 8601)");
   build->add_flag("--json", args->json, "Machine-readable output");
   build->callback([=] {
     *action = [=]() -> Status {
+      if (args->model == "brain")
+        return RunBrainTwinBuild(args->store, args->patient, *brain, args->json);
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));
@@ -224,7 +229,8 @@ void AddTwinVerb(CLI::App& app, Action* action) {
                    "One of hr=+20 (change, /min), hr=110 (/min), "
                    "resistance=-20% (systemic arterial resistance), "
                    "contractility=-30% (LV active elastance), volume=-500 "
-                   "(mL of blood)")
+                   "(mL of blood); brain twin: resect:R1,R2, "
+                   "disconnect:R1-R2, stimulate:R1:AMPLITUDE[:HZ]")
       ->required();
   simulate->add_option("--samples", args->samples,
                        "Posterior samples for the bands (default 30)");
@@ -235,6 +241,9 @@ void AddTwinVerb(CLI::App& app, Action* action) {
   simulate->add_flag("--json", args->json, "Machine-readable output");
   simulate->callback([=] {
     *action = [=]() -> Status {
+      if (IsBrainScenarioText(args->scenario))
+        return RunBrainTwinSimulate(args->store, args->patient, args->scenario,
+                                    args->samples, args->seed, args->json);
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));

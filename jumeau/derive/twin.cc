@@ -15,6 +15,7 @@
 #include "jumeau/assimilation/calibration.h"
 #include "jumeau/core/random.h"
 #include "jumeau/core/ucum_conversion.h"
+#include "jumeau/derive/brain_twin.h"
 #include "jumeau/derive/internal/twin_enkf.h"
 #include "jumeau/models/cardio.h"
 #include "jumeau/models/model.h"
@@ -749,6 +750,7 @@ Result<std::vector<TwinReport>> TwinHistory(store::Store& store,
                           store.TwinSnapshots(patient.id));
   std::vector<TwinReport> out;
   for (const auto& s : snapshots) {
+    if (IsBrainTwinModel(s.model)) continue;  // brain_twin.h reads those
     JUMEAU_ASSIGN_OR_RETURN(TwinReport r, TwinReport::FromSnapshot(s));
     out.push_back(std::move(r));
   }
