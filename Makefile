@@ -5,6 +5,8 @@
 BUILD ?= build
 JUMEAU := $(BUILD)/jumeau/cli/jumeau
 DEMO ?= demo
+# TVB's default 76-region connectome (shared data) for the brain twin.
+CONNECTOME ?= ../shared/data/connectome/connectivity_76.zip
 CMAKE_FLAGS ?= -DJUMEAU_WERROR=ON
 
 .PHONY: all deps configure build test demo bench clean
@@ -44,6 +46,12 @@ demo: build
 	$(JUMEAU) score-beats $(DEMO)/patient.jumeau example --reference atr --test ecg/1
 	$(JUMEAU) twin build $(DEMO)/patient.jumeau example
 	$(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resistance=-20%
+	@if [ -e $(CONNECTOME) ]; then set -ex; \
+	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain --connectome $(CONNECTOME); \
+	  $(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resect:rPFCM --samples 4; \
+	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain --brain-model epileptor --ez rAMYG,rHC,rPHC --connectome $(CONNECTOME); \
+	  $(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resect:rHC; \
+	else echo "demo: no connectome at $(CONNECTOME); skipping the brain twin"; fi
 
 bench: build
 	bench/run_all.sh $(BUILD)
