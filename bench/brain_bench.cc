@@ -23,7 +23,7 @@ using jumeau::models::brain::NetworkConfig;
 using jumeau::models::brain::NeuralMassKind;
 
 const Connectivity* LoadOnce() {
-  static Connectivity* conn = [] () -> Connectivity* {
+  static Connectivity* conn = []() -> Connectivity* {
     const char* env = std::getenv("JUMEAU_TEST_DATA");
     const std::filesystem::path root = env ? env : "../shared/data";
     auto c = jumeau::io::ReadConnectome(root / "connectome/connectivity_76");
@@ -48,7 +48,7 @@ void Run(benchmark::State& state, const Connectivity& conn,
     }
     benchmark::DoNotOptimize(trace->values[0].data());
   }
-  state.counters["simulated_s_per_wall_s"] = benchmark::Counter(
+  state.counters["simulated_s_per_cpu_s"] = benchmark::Counter(
       cfg.duration_ms / 1000.0, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["tvb_wall_s"] = tvb_wall_s;
 }
@@ -66,7 +66,10 @@ void BM_JansenRit76_1s_Delays(benchmark::State& state) {
   if (state.range(0) == 1) cfg.noise_nsig = {0, 0, 0, 5.28125e-4, 0, 0};
   Run(state, *conn, cfg, 2.5);
 }
-BENCHMARK(BM_JansenRit76_1s_Delays)->Arg(0)->Arg(1)->ArgName("noise")
+BENCHMARK(BM_JansenRit76_1s_Delays)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("noise")
     ->Unit(benchmark::kMillisecond);
 
 void BM_Epileptor76_10s_Delays(benchmark::State& state) {
@@ -87,7 +90,10 @@ void BM_Epileptor76_10s_Delays(benchmark::State& state) {
   }
   Run(state, c, cfg, 25.0);
 }
-BENCHMARK(BM_Epileptor76_10s_Delays)->Arg(0)->Arg(1)->ArgName("ks")
+BENCHMARK(BM_Epileptor76_10s_Delays)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("ks")
     ->Unit(benchmark::kMillisecond);
 
 void BM_Epileptor2D76_10s_Delays(benchmark::State& state) {

@@ -5,10 +5,10 @@
 // the number of assimilations, the filter reading the cached predictions.
 #include "jumeau/assimilation/ensemble_inversion.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "jumeau/assimilation/enkf.h"
 
@@ -44,19 +44,20 @@ double NormalQuantile(double p) {
                              -1.328068155288572e+01};
   static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
                              -2.400758277161838e+00, -2.549732539343734e+00,
-                             4.374664141464968e+00, 2.938163982698783e+00};
+                             4.374664141464968e+00,  2.938163982698783e+00};
   static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
                              2.445134137142996e+00, 3.754408661907416e+00};
   const double lo = 0.02425;
   if (p < lo) {
     const double q = std::sqrt(-2 * std::log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q +
+            c[5]) /
            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   if (p > 1 - lo) return -NormalQuantile(1 - p);
   const double q = p - 0.5, r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) *
+         q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 }  // namespace
@@ -106,13 +107,15 @@ Result<InversionResult> InvertEnsemble(
   EnkfOptions enkf;
   enkf.variant = EnkfVariant::kPerturbedObservations;
   enkf.seed = options.seed;
-  JUMEAU_ASSIGN_OR_RETURN(auto filter,
-                          EnsembleKalmanFilter::CreateGaussian(mean, cov, n, enkf));
+  JUMEAU_ASSIGN_OR_RETURN(
+      auto filter, EnsembleKalmanFilter::CreateGaussian(mean, cov, n, enkf));
 
   InversionResult result;
-  const auto evaluate = [&](const Eigen::VectorXd& t) -> Result<std::vector<double>> {
+  const auto evaluate =
+      [&](const Eigen::VectorXd& t) -> Result<std::vector<double>> {
     std::vector<double> params(p);
-    for (int i = 0; i < p; ++i) params[i] = ToValue(specs[i], Clamp(specs[i], t(i)));
+    for (int i = 0; i < p; ++i)
+      params[i] = ToValue(specs[i], Clamp(specs[i], t(i)));
     ++result.evaluations;
     Result<std::vector<double>> y = forward(params);
     if (y.ok() && static_cast<int>(y->size()) != m)
@@ -135,7 +138,8 @@ Result<InversionResult> InvertEnsemble(
   for (int it = 0; it < options.iterations; ++it) {
     Eigen::MatrixXd members = filter.members();
     for (int j = 0; j < n; ++j)
-      for (int i = 0; i < p; ++i) members(i, j) = Clamp(specs[i], members(i, j));
+      for (int i = 0; i < p; ++i)
+        members(i, j) = Clamp(specs[i], members(i, j));
     Eigen::MatrixXd predicted(m, n);
     std::vector<bool> ok(n, false);
     int good = 0;
@@ -165,7 +169,8 @@ Result<InversionResult> InvertEnsemble(
         if (!ok[q]) continue;
         double d = 0;
         for (int i = 0; i < p; ++i) {
-          const double z = (members(i, j) - members(i, q)) / specs[i].prior.scale;
+          const double z =
+              (members(i, j) - members(i, q)) / specs[i].prior.scale;
           d += z * z;
         }
         if (d < best_d) best_d = d, best = q;
@@ -176,7 +181,8 @@ Result<InversionResult> InvertEnsemble(
     JUMEAU_RETURN_IF_ERROR(filter.SetMembers(members));
     int next = 0;
     const ObservationFunction cached =
-        [&](const Eigen::Ref<const Eigen::VectorXd>&, Eigen::VectorXd* out) -> Status {
+        [&](const Eigen::Ref<const Eigen::VectorXd>&,
+            Eigen::VectorXd* out) -> Status {
       *out = predicted.col(next++ % n);
       return Status::Ok();
     };
@@ -213,9 +219,9 @@ Result<InversionResult> InvertEnsemble(
   for (int i = 0; i < p; ++i) final_t[i] = post_mean(i);
   auto pred = evaluate(Eigen::Map<Eigen::VectorXd>(final_t.data(), p));
   if (!pred.ok())
-    return OutOfRangeError(fmt::format(
-        "the forward model failed at the posterior mean: {}",
-        pred.status().message()));
+    return OutOfRangeError(
+        fmt::format("the forward model failed at the posterior mean: {}",
+                    pred.status().message()));
   result.predicted = *pred;
   double ss = 0;
   for (int k = 0; k < m; ++k) {

@@ -59,9 +59,9 @@ struct InversionEstimate {
 struct InversionResult {
   std::vector<InversionEstimate> estimates;  // one per spec
   std::vector<double> parameters;            // the estimates, spec order
-  Eigen::MatrixXd covariance;  // transformed space, spec order
-  Eigen::MatrixXd members;     // final ensemble, transformed space (p x N)
-  std::vector<double> predicted;     // forward(parameters)
+  Eigen::MatrixXd covariance;                // transformed space, spec order
+  Eigen::MatrixXd members;        // final ensemble, transformed space (p x N)
+  std::vector<double> predicted;  // forward(parameters)
   std::vector<double> standardized;  // (observed - predicted) / sd
   double rms_standardized = 0.0;     // fit quality: ~1 when consistent
   int evaluations = 0;

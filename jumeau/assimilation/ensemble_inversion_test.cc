@@ -32,7 +32,8 @@ TEST(EnsembleInversion, LinearGaussianMatchesTheExactPosterior) {
   prec(1, 1) += 1;
   const Eigen::Matrix2d cov = prec.inverse();
   const Eigen::Vector2d mean =
-      cov * (h.transpose() * Eigen::Vector2d(3, -1) / 0.25 + Eigen::Vector2d(0, 1));
+      cov *
+      (h.transpose() * Eigen::Vector2d(3, -1) / 0.25 + Eigen::Vector2d(0, 1));
   EXPECT_NEAR(r->parameters[0], mean(0), 0.05);
   EXPECT_NEAR(r->parameters[1], mean(1), 0.05);
   EXPECT_NEAR(r->estimates[0].posterior_sd, std::sqrt(cov(0, 0)), 0.03);

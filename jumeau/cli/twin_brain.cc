@@ -27,8 +27,8 @@ nlohmann::json MapJson(const derive::PropagationMap& m) {
 void PrintMap(const char* title, const derive::PropagationMap& m) {
   std::printf("  %s: %zu seizing region(s)\n", title, m.seizing.size());
   for (std::size_t i = 0; i < m.seizing.size(); ++i)
-    std::printf("    %-10s onset %8.1f ms, %d episode(s)\n", m.seizing[i].c_str(),
-                m.onset_ms[i], m.episodes[i]);
+    std::printf("    %-10s onset %8.1f ms, %d episode(s)\n",
+                m.seizing[i].c_str(), m.onset_ms[i], m.episodes[i]);
 }
 
 void Print(const derive::BrainTwinReport& r) {
@@ -36,30 +36,34 @@ void Print(const derive::BrainTwinReport& r) {
               static_cast<long long>(r.snapshot_id), r.model.c_str(),
               r.model_version.c_str(), r.method.c_str(),
               FormatIso8601(r.created).c_str());
-  std::printf("  connectome %s (%d regions, hash %s)\n", r.connectome_source.c_str(),
-              r.connectivity.regions(), r.connectome_hash.c_str());
+  std::printf("  connectome %s (%d regions, hash %s)\n",
+              r.connectome_source.c_str(), r.connectivity.regions(),
+              r.connectome_hash.c_str());
   if (r.model == derive::kEpileptorNetworkModel) {
     std::string ez;
     for (const auto& l : r.ez_regions) ez += (ez.empty() ? "" : ",") + l;
-    std::printf("  hypothesis: x0 = %g in %s, %g elsewhere; Ks = %g, %g ms simulated\n",
-                r.ez_x0, ez.c_str(), r.healthy_x0, r.epileptor_ks,
-                r.epileptor_duration_ms);
+    std::printf(
+        "  hypothesis: x0 = %g in %s, %g elsewhere; Ks = %g, %g ms simulated\n",
+        r.ez_x0, ez.c_str(), r.healthy_x0, r.epileptor_ks,
+        r.epileptor_duration_ms);
     PrintMap("propagation", r.propagation);
     return;
   }
   std::printf("  EEG %s .. %s, %zu channel(s); %d simulations in %.1f s\n",
-              FormatIso8601(r.data_from).c_str(), FormatIso8601(r.data_to).c_str(),
-              r.eeg_channels.size(), r.evaluations, r.fit_seconds);
+              FormatIso8601(r.data_from).c_str(),
+              FormatIso8601(r.data_to).c_str(), r.eeg_channels.size(),
+              r.evaluations, r.fit_seconds);
   std::printf("  parameters (posterior, 90%% credible interval):\n");
   for (const auto& p : r.parameters)
-    std::printf("    %-17s %10.4g [%10.4g, %10.4g] %-6s prior %g%s\n", p.name.c_str(),
-                p.estimate, p.lower, p.upper, p.unit.c_str(), p.prior_median,
-                p.informed ? "" : "  (not informed)");
+    std::printf("    %-17s %10.4g [%10.4g, %10.4g] %-6s prior %g%s\n",
+                p.name.c_str(), p.estimate, p.lower, p.upper, p.unit.c_str(),
+                p.prior_median, p.informed ? "" : "  (not informed)");
   std::printf("  features: observed vs predicted (standardized residual)\n");
   for (const auto& o : r.observations)
     std::printf("    %-16s %8.4g %8.4g (%+.2f)\n", o.feature.c_str(), o.value,
                 o.predicted, o.standardized);
-  std::printf("  fit quality: rms standardized residual %.2f\n", r.rms_standardized);
+  std::printf("  fit quality: rms standardized residual %.2f\n",
+              r.rms_standardized);
 }
 
 nlohmann::json ToJson(const derive::BrainTwinReport& r) {
@@ -94,7 +98,8 @@ bool IsBrainScenarioText(const std::string& scenario) {
   return derive::IsBrainScenario(scenario);
 }
 
-Status RunBrainTwinBuild(const std::string& store_path, const std::string& patient_name,
+Status RunBrainTwinBuild(const std::string& store_path,
+                         const std::string& patient_name,
                          const BrainTwinArgs& args, bool json) {
   std::string path = args.connectome;
   if (path.empty()) {
@@ -103,10 +108,12 @@ Status RunBrainTwinBuild(const std::string& store_path, const std::string& patie
   }
   if (path.empty())
     return InvalidArgumentError(
-        "--model brain needs a connectome: --connectome DIR|ZIP (TVB format) or "
+        "--model brain needs a connectome: --connectome DIR|ZIP (TVB format) "
+        "or "
         "$JUMEAU_CONNECTOME");
   JUMEAU_ASSIGN_OR_RETURN(const io::Connectome c, io::ReadConnectome(path));
-  for (const auto& w : c.warnings) std::fprintf(stderr, "jumeau: warning: %s\n", w.c_str());
+  for (const auto& w : c.warnings)
+    std::fprintf(stderr, "jumeau: warning: %s\n", w.c_str());
   JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(store_path));
   JUMEAU_ASSIGN_OR_RETURN(const auto patient, store->FindPatient(patient_name));
   derive::BrainTwinOptions options;
@@ -128,10 +135,10 @@ Status RunBrainTwinBuild(const std::string& store_path, const std::string& patie
     options.ez_regions.push_back(args.ez.substr(pos, end - pos));
     pos = end + 1;
   }
-  const models::brain::Connectivity conn{c.labels, c.weights, c.tract_lengths_mm,
-                                         c.centres_mm};
-  JUMEAU_ASSIGN_OR_RETURN(const auto twin,
-                          derive::BuildBrainTwin(*store, patient, conn, options));
+  const models::brain::Connectivity conn{c.labels, c.weights,
+                                         c.tract_lengths_mm, c.centres_mm};
+  JUMEAU_ASSIGN_OR_RETURN(
+      const auto twin, derive::BuildBrainTwin(*store, patient, conn, options));
   if (json) {
     std::printf("%s\n", ToJson(twin).dump(2).c_str());
   } else {
@@ -193,20 +200,23 @@ Status RunBrainTwinSimulate(const std::string& store_path,
     for (const auto& l : sim.no_longer_seizing) gone += " " + l;
     for (const auto& l : sim.newly_seizing) added += " " + l;
     std::printf("  no longer seizing:%s\n  newly seizing:%s\n",
-                gone.empty() ? " none" : gone.c_str(), added.empty() ? " none" : added.c_str());
+                gone.empty() ? " none" : gone.c_str(),
+                added.empty() ? " none" : added.c_str());
     return Status::Ok();
   }
-  std::printf("  %-16s %9s %21s   %9s %21s\n", "EEG feature", "baseline", "[p5, p95]",
-              "scenario", "[p5, p95]");
+  std::printf("  %-16s %9s %21s   %9s %21s\n", "EEG feature", "baseline",
+              "[p5, p95]", "scenario", "[p5, p95]");
   for (std::size_t k = 0; k < sim.features.size(); ++k) {
     const bool bands = !sim.baseline_p5.empty();
     std::printf("  %-16s %9.4g [%9.4g, %9.4g]   %9.4g [%9.4g, %9.4g]\n",
                 sim.features[k].c_str(), sim.baseline[k],
-                bands ? sim.baseline_p5[k] : NAN, bands ? sim.baseline_p95[k] : NAN,
-                sim.scenario_values[k], bands ? sim.scenario_p5[k] : NAN,
+                bands ? sim.baseline_p5[k] : NAN,
+                bands ? sim.baseline_p95[k] : NAN, sim.scenario_values[k],
+                bands ? sim.scenario_p5[k] : NAN,
                 bands ? sim.scenario_p95[k] : NAN);
   }
-  std::printf("  %d posterior samples (%d failed)\n", sim.samples, sim.failed_samples);
+  std::printf("  %d posterior samples (%d failed)\n", sim.samples,
+              sim.failed_samples);
   return Status::Ok();
 }
 

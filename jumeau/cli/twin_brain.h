@@ -13,9 +13,9 @@ namespace jumeau::cli {
 
 // Options of the brain twin verbs, filled by CLI11.
 struct BrainTwinArgs {
-  std::string connectome;  // --connectome DIR|ZIP
+  std::string connectome;                  // --connectome DIR|ZIP
   std::string neural_mass = "jansen-rit";  // --brain-model
-  std::string ez;  // --ez R1,R2 (Epileptor hypothesis)
+  std::string ez;                          // --ez R1,R2 (Epileptor hypothesis)
   int ensemble = 24;
 };
 

@@ -4,6 +4,8 @@
 // non-zero edges so scenarios need nothing but the snapshot), scenarios.
 #include "jumeau/derive/brain_twin.h"
 
+#include <fmt/format.h>
+
 #include <Eigen/Dense>
 #include <algorithm>
 #include <array>
@@ -13,8 +15,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "jumeau/analysis/eeg_features.h"
 #include "jumeau/assimilation/ensemble_inversion.h"
@@ -35,7 +35,8 @@ Result<std::array<double, kFeatures>> ChannelFeatures(std::span<const double> x,
                                                       SampleRate rate) {
   JUMEAU_ASSIGN_OR_RETURN(const analysis::Spectrum spectrum,
                           analysis::EegSpectrum(x, rate));
-  const analysis::EegSpectralFeatures f = analysis::FeaturesFromSpectrum(spectrum);
+  const analysis::EegSpectralFeatures f =
+      analysis::FeaturesFromSpectrum(spectrum);
   double peak = f.alpha_peak_hz;
   if (!std::isfinite(peak)) {
     double best = -1;
@@ -73,7 +74,8 @@ json ConnectivityJson(const Connectivity& c) {
     for (int j = 0; j < n; ++j) {
       const double w = c.weights[static_cast<std::size_t>(i) * n + j];
       if (w != 0.0)
-        edges.push_back({i, j, w, c.tract_lengths_mm[static_cast<std::size_t>(i) * n + j]});
+        edges.push_back(
+            {i, j, w, c.tract_lengths_mm[static_cast<std::size_t>(i) * n + j]});
     }
   return {{"labels", c.labels}, {"centres_mm", c.centres_mm}, {"edges", edges}};
 }
@@ -86,7 +88,8 @@ Connectivity ConnectivityFromJson(const json& j) {
   c.weights.assign(n * n, 0.0);
   c.tract_lengths_mm.assign(n * n, 0.0);
   for (const auto& e : j.at("edges")) {
-    const std::size_t i = e.at(0).get<std::size_t>(), k = e.at(1).get<std::size_t>();
+    const std::size_t i = e.at(0).get<std::size_t>(),
+                      k = e.at(1).get<std::size_t>();
     if (i >= n || k >= n) throw std::out_of_range("edge index");
     c.weights[i * n + k] = e.at(2).get<double>();
     c.tract_lengths_mm[i * n + k] = e.at(3).get<double>();
@@ -95,7 +98,9 @@ Connectivity ConnectivityFromJson(const json& j) {
 }
 
 json MapJson(const PropagationMap& m) {
-  return {{"seizing", m.seizing}, {"onset_ms", m.onset_ms}, {"episodes", m.episodes}};
+  return {{"seizing", m.seizing},
+          {"onset_ms", m.onset_ms},
+          {"episodes", m.episodes}};
 }
 
 PropagationMap MapFromJson(const json& j) {
@@ -126,7 +131,8 @@ Status ApplyScenario(const BrainScenario& sc, Connectivity& conn,
   return Status::Ok();
 }
 
-Result<std::vector<int>> RegionList(std::string_view text, const Connectivity& c,
+Result<std::vector<int>> RegionList(std::string_view text,
+                                    const Connectivity& c,
                                     std::string_view what) {
   std::vector<int> out;
   std::size_t pos = 0;
@@ -193,13 +199,16 @@ Result<std::vector<double>> SimulatedEegFeatures(
   const int skip = static_cast<int>(std::ceil(transient_ms / trace.period_ms));
   const int keep = trace.samples - skip;
   if (keep * trace.period_ms < 2000.0)
-    return InvalidArgumentError("less than 2 s of simulated EEG after the transient");
-  const std::vector<double> eeg = models::brain::ProjectToSensors(projection, trace);
-  const SampleRate rate(static_cast<int64_t>(std::llround(1000.0 / trace.period_ms)), 1);
+    return InvalidArgumentError(
+        "less than 2 s of simulated EEG after the transient");
+  const std::vector<double> eeg =
+      models::brain::ProjectToSensors(projection, trace);
+  const SampleRate rate(
+      static_cast<int64_t>(std::llround(1000.0 / trace.period_ms)), 1);
   std::vector<std::array<double, kFeatures>> per;
   for (int s = 0; s < projection.sensors(); ++s) {
-    std::span<const double> x(&eeg[static_cast<std::size_t>(s) * trace.samples + skip],
-                              keep);
+    std::span<const double> x(
+        &eeg[static_cast<std::size_t>(s) * trace.samples + skip], keep);
     JUMEAU_ASSIGN_OR_RETURN(auto f, ChannelFeatures(x, rate));
     per.push_back(f);
   }
@@ -227,7 +236,8 @@ Result<PatientEegFeatures> GatherPatientEegFeatures(
     if (count < static_cast<int64_t>(2 * meta.rate.hz())) continue;
     JUMEAU_ASSIGN_OR_RETURN(const auto raw, store.ReadSamples(st.id, 0, count));
     std::vector<double> x(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) x[i] = raw[i] * meta.scale + meta.offset;
+    for (std::size_t i = 0; i < raw.size(); ++i)
+      x[i] = raw[i] * meta.scale + meta.offset;
     auto f = ChannelFeatures(x, meta.rate);
     if (!f.ok()) continue;
     per.push_back(*f);
@@ -245,10 +255,9 @@ Result<PatientEegFeatures> GatherPatientEegFeatures(
   return out;
 }
 
-Result<PropagationMap> EpileptorPropagation(const Connectivity& connectivity,
-                                            const std::vector<double>& region_x0,
-                                            double ks, double duration_ms,
-                                            const BrainScenario* scenario) {
+Result<PropagationMap> EpileptorPropagation(
+    const Connectivity& connectivity, const std::vector<double>& region_x0,
+    double ks, double duration_ms, const BrainScenario* scenario) {
   Connectivity conn = connectivity;
   double wmax = 0;
   for (double w : conn.weights) wmax = std::max(wmax, w);
@@ -261,9 +270,12 @@ Result<PropagationMap> EpileptorPropagation(const Connectivity& connectivity,
   cfg.coupling.a = 1.0;
   cfg.duration_ms = duration_ms;
   cfg.region_x0 = region_x0;
-  if (scenario != nullptr) JUMEAU_RETURN_IF_ERROR(ApplyScenario(*scenario, conn, cfg));
-  JUMEAU_ASSIGN_OR_RETURN(const auto trace, models::brain::SimulateNetwork(conn, cfg));
-  auto seizures = models::brain::DetectSeizures(trace, NeuralMassKind::kEpileptor);
+  if (scenario != nullptr)
+    JUMEAU_RETURN_IF_ERROR(ApplyScenario(*scenario, conn, cfg));
+  JUMEAU_ASSIGN_OR_RETURN(const auto trace,
+                          models::brain::SimulateNetwork(conn, cfg));
+  auto seizures =
+      models::brain::DetectSeizures(trace, NeuralMassKind::kEpileptor);
   std::sort(seizures.begin(), seizures.end(), [](const auto& a, const auto& b) {
     return a.onset_ms < b.onset_ms;
   });
@@ -287,16 +299,23 @@ std::string BrainTwinReport::ToJson() const {
   j["connectome"] = ConnectivityJson(connectivity);
   j["parameters"] = json::array();
   for (const auto& p : parameters)
-    j["parameters"].push_back({{"name", p.name}, {"unit", p.unit},
-                               {"estimate", p.estimate}, {"lower", p.lower},
-                               {"upper", p.upper}, {"prior_median", p.prior_median},
-                               {"log_space", p.log_space}, {"informed", p.informed},
-                               {"prior_sd", p.prior_sd}, {"posterior_sd", p.posterior_sd}});
+    j["parameters"].push_back({{"name", p.name},
+                               {"unit", p.unit},
+                               {"estimate", p.estimate},
+                               {"lower", p.lower},
+                               {"upper", p.upper},
+                               {"prior_median", p.prior_median},
+                               {"log_space", p.log_space},
+                               {"informed", p.informed},
+                               {"prior_sd", p.prior_sd},
+                               {"posterior_sd", p.posterior_sd}});
   j["covariance"] = covariance;
   j["observations"] = json::array();
   for (const auto& o : observations)
-    j["observations"].push_back({{"feature", o.feature}, {"value", o.value},
-                                 {"sd", o.sd}, {"predicted", o.predicted},
+    j["observations"].push_back({{"feature", o.feature},
+                                 {"value", o.value},
+                                 {"sd", o.sd},
+                                 {"predicted", o.predicted},
                                  {"standardized", o.standardized}});
   j["eeg_channels"] = eeg_channels;
   j["rms_standardized"] = rms_standardized;
@@ -311,7 +330,8 @@ std::string BrainTwinReport::ToJson() const {
   return j.dump();
 }
 
-Result<BrainTwinReport> BrainTwinReport::FromSnapshot(const store::TwinSnapshot& s) {
+Result<BrainTwinReport> BrainTwinReport::FromSnapshot(
+    const store::TwinSnapshot& s) {
   const std::string where = "twin snapshot " + std::to_string(s.id);
   try {
     const json j = json::parse(s.data_json);
@@ -342,10 +362,10 @@ Result<BrainTwinReport> BrainTwinReport::FromSnapshot(const store::TwinSnapshot&
     }
     r.covariance = j.at("covariance").get<std::vector<std::vector<double>>>();
     for (const auto& o : j.at("observations"))
-      r.observations.push_back({o.at("feature").get<std::string>(),
-                                o.at("value").get<double>(), o.at("sd").get<double>(),
-                                o.at("predicted").get<double>(),
-                                o.at("standardized").get<double>()});
+      r.observations.push_back(
+          {o.at("feature").get<std::string>(), o.at("value").get<double>(),
+           o.at("sd").get<double>(), o.at("predicted").get<double>(),
+           o.at("standardized").get<double>()});
     r.eeg_channels = j.at("eeg_channels").get<std::vector<std::string>>();
     r.rms_standardized = j.at("rms_standardized").get<double>();
     r.evaluations = j.at("evaluations").get<int>();
@@ -379,9 +399,10 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
           "the Epileptor twin needs a hypothesised epileptogenic zone (--ez "
           "REGIONS)");
     std::string joined;
-    for (const auto& l : options.ez_regions) joined += (joined.empty() ? "" : ",") + l;
-    JUMEAU_ASSIGN_OR_RETURN(const auto ez,
-                            RegionList(joined, connectivity, "epileptogenic zone"));
+    for (const auto& l : options.ez_regions)
+      joined += (joined.empty() ? "" : ",") + l;
+    JUMEAU_ASSIGN_OR_RETURN(
+        const auto ez, RegionList(joined, connectivity, "epileptogenic zone"));
     std::vector<double> x0(connectivity.regions(), options.healthy_x0);
     for (int i : ez) x0[i] = options.ez_x0;
     r.model = kEpileptorNetworkModel;
@@ -392,14 +413,16 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
     r.epileptor_ks = options.epileptor_ks;
     r.epileptor_duration_ms = options.epileptor_duration_ms;
     JUMEAU_ASSIGN_OR_RETURN(
-        r.propagation, EpileptorPropagation(connectivity, x0, options.epileptor_ks,
-                                            options.epileptor_duration_ms));
+        r.propagation,
+        EpileptorPropagation(connectivity, x0, options.epileptor_ks,
+                             options.epileptor_duration_ms));
     // No record data is used: the data window stays at the epoch.
   } else if (options.neural_mass == "jansen_rit") {
     JUMEAU_ASSIGN_OR_RETURN(const PatientEegFeatures data,
                             GatherPatientEegFeatures(store, patient, options));
-    JUMEAU_ASSIGN_OR_RETURN(const auto projection,
-                            models::brain::DistanceProjection1020(connectivity));
+    JUMEAU_ASSIGN_OR_RETURN(
+        const auto projection,
+        models::brain::DistanceProjection1020(connectivity));
     const auto specs = JansenRitTwinParameters();
     std::vector<double> sd = {options.alpha_peak_sd_hz};
     for (int k = 1; k < kFeatures; ++k) sd.push_back(options.relative_power_sd);
@@ -412,40 +435,46 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
     io.ensemble_size = options.ensemble_size;
     io.iterations = options.iterations;
     io.seed = options.seed;
-    JUMEAU_ASSIGN_OR_RETURN(const auto fit, assimilation::InvertEnsemble(
-                                                specs, data.values, sd, forward, io));
+    JUMEAU_ASSIGN_OR_RETURN(
+        const auto fit,
+        assimilation::InvertEnsemble(specs, data.values, sd, forward, io));
     r.model = kJansenRitNetworkModel;
     r.method = "ensemble_kalman_inversion";
     for (const auto& e : fit.estimates)
       r.parameters.push_back({e.name, e.unit, e.estimate, e.lower, e.upper,
-                              e.prior_median, e.log_space, e.informed, e.prior_sd,
-                              e.posterior_sd});
+                              e.prior_median, e.log_space, e.informed,
+                              e.prior_sd, e.posterior_sd});
     for (int i = 0; i < fit.covariance.rows(); ++i) {
       std::vector<double> row;
-      for (int k = 0; k < fit.covariance.cols(); ++k) row.push_back(fit.covariance(i, k));
+      for (int k = 0; k < fit.covariance.cols(); ++k)
+        row.push_back(fit.covariance(i, k));
       r.covariance.push_back(row);
     }
     const auto names = BrainFeatureNames();
     for (int k = 0; k < kFeatures; ++k)
-      r.observations.push_back({names[k], data.values[k], sd[k], fit.predicted[k],
-                                fit.standardized[k]});
+      r.observations.push_back({names[k], data.values[k], sd[k],
+                                fit.predicted[k], fit.standardized[k]});
     r.eeg_channels = data.channels;
     r.rms_standardized = fit.rms_standardized;
     r.evaluations = fit.evaluations;
     r.data_from = data.from;
     r.data_to = data.to;
   } else {
-    return InvalidArgumentError("unknown brain neural mass '" + options.neural_mass +
+    return InvalidArgumentError("unknown brain neural mass '" +
+                                options.neural_mass +
                                 "' (jansen_rit or epileptor)");
   }
-  r.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.fit_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   store::TwinSnapshot snapshot;
   snapshot.model = r.model;
   snapshot.model_version = r.model_version;
   snapshot.data_from = r.data_from;
   snapshot.data_to = r.data_to;
   snapshot.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id, store.AddTwinSnapshot(patient.id, snapshot));
+  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id,
+                          store.AddTwinSnapshot(patient.id, snapshot));
   JUMEAU_ASSIGN_OR_RETURN(const auto stored, store.TwinSnapshots(patient.id));
   for (const auto& s : stored)
     if (s.id == r.snapshot_id) r.created = s.created;
@@ -459,9 +488,10 @@ Result<BrainTwinReport> LatestBrainTwin(store::Store& store,
   for (const auto& s : stored)
     if (IsBrainTwinModel(s.model)) latest = &s;
   if (latest == nullptr)
-    return FailedPreconditionError("patient " + patient.pseudonym +
-                                   ": no brain twin yet; run `jumeau twin build "
-                                   "STORE PATIENT --model brain` first");
+    return FailedPreconditionError(
+        "patient " + patient.pseudonym +
+        ": no brain twin yet; run `jumeau twin build "
+        "STORE PATIENT --model brain` first");
   return BrainTwinReport::FromSnapshot(*latest);
 }
 
@@ -479,7 +509,8 @@ Result<BrainScenario> ParseBrainScenario(std::string_view text,
     return InvalidArgumentError("scenario '" + sc.text +
                                 "': expected resect:R1,R2 | disconnect:R1-R2 | "
                                 "stimulate:R1,R2:AMPLITUDE[:HZ]");
-  const std::string_view kind = text.substr(0, colon), rest = text.substr(colon + 1);
+  const std::string_view kind = text.substr(0, colon),
+                         rest = text.substr(colon + 1);
   const std::string where = "scenario '" + sc.text + "'";
   if (kind == "resect") {
     JUMEAU_ASSIGN_OR_RETURN(sc.resect, RegionList(rest, c, where));
@@ -494,18 +525,23 @@ Result<BrainScenario> ParseBrainScenario(std::string_view text,
       if (dash == std::string_view::npos)
         return InvalidArgumentError(where + ": '" + std::string(pair) +
                                     "' is not a pair R1-R2");
-      JUMEAU_ASSIGN_OR_RETURN(auto a, RegionList(pair.substr(0, dash), c, where));
-      JUMEAU_ASSIGN_OR_RETURN(auto b, RegionList(pair.substr(dash + 1), c, where));
+      JUMEAU_ASSIGN_OR_RETURN(auto a,
+                              RegionList(pair.substr(0, dash), c, where));
+      JUMEAU_ASSIGN_OR_RETURN(auto b,
+                              RegionList(pair.substr(dash + 1), c, where));
       sc.disconnect.emplace_back(a[0], b[0]);
       if (end == rest.size()) break;
       pos = end + 1;
     }
-    sc.description = fmt::format("{} connection(s) cut both ways", sc.disconnect.size());
+    sc.description =
+        fmt::format("{} connection(s) cut both ways", sc.disconnect.size());
   } else if (kind == "stimulate") {
     const auto c1 = rest.find(':');
     if (c1 == std::string_view::npos)
-      return InvalidArgumentError(where + ": expected stimulate:REGIONS:AMPLITUDE[:HZ]");
-    JUMEAU_ASSIGN_OR_RETURN(sc.stimulus.regions, RegionList(rest.substr(0, c1), c, where));
+      return InvalidArgumentError(
+          where + ": expected stimulate:REGIONS:AMPLITUDE[:HZ]");
+    JUMEAU_ASSIGN_OR_RETURN(sc.stimulus.regions,
+                            RegionList(rest.substr(0, c1), c, where));
     std::string_view nums = rest.substr(c1 + 1);
     const auto c2 = nums.find(':');
     const auto parse = [&](std::string_view v, double* out) -> Status {
@@ -518,13 +554,15 @@ Result<BrainScenario> ParseBrainScenario(std::string_view text,
     };
     JUMEAU_RETURN_IF_ERROR(parse(nums.substr(0, c2), &sc.stimulus.amplitude));
     if (c2 != std::string_view::npos) {
-      JUMEAU_RETURN_IF_ERROR(parse(nums.substr(c2 + 1), &sc.stimulus.frequency_hz));
+      JUMEAU_RETURN_IF_ERROR(
+          parse(nums.substr(c2 + 1), &sc.stimulus.frequency_hz));
       if (sc.stimulus.frequency_hz <= 0 || sc.stimulus.frequency_hz > 500)
-        return InvalidArgumentError(where + ": frequency must be within (0, 500] Hz");
+        return InvalidArgumentError(where +
+                                    ": frequency must be within (0, 500] Hz");
     }
     sc.description = fmt::format(
-        "stimulation of {} region(s), amplitude {}{}", sc.stimulus.regions.size(),
-        sc.stimulus.amplitude,
+        "stimulation of {} region(s), amplitude {}{}",
+        sc.stimulus.regions.size(), sc.stimulus.amplitude,
         sc.stimulus.frequency_hz > 0
             ? fmt::format(", 1 ms pulses at {} Hz", sc.stimulus.frequency_hz)
             : std::string(", constant"));
@@ -535,14 +573,16 @@ Result<BrainScenario> ParseBrainScenario(std::string_view text,
   return sc;
 }
 
-Result<BrainSimulation> SimulateBrainTwin(store::Store& store,
-                                          const store::PatientInfo& patient,
-                                          const BrainSimulationOptions& options) {
+Result<BrainSimulation> SimulateBrainTwin(
+    store::Store& store, const store::PatientInfo& patient,
+    const BrainSimulationOptions& options) {
   if (options.samples < 0 || options.samples > 1000)
     return InvalidArgumentError("samples must be within 0..1000");
-  JUMEAU_ASSIGN_OR_RETURN(const BrainTwinReport twin, LatestBrainTwin(store, patient));
-  JUMEAU_ASSIGN_OR_RETURN(const BrainScenario sc,
-                          ParseBrainScenario(options.scenario, twin.connectivity));
+  JUMEAU_ASSIGN_OR_RETURN(const BrainTwinReport twin,
+                          LatestBrainTwin(store, patient));
+  JUMEAU_ASSIGN_OR_RETURN(
+      const BrainScenario sc,
+      ParseBrainScenario(options.scenario, twin.connectivity));
   BrainSimulation out;
   out.snapshot_id = twin.snapshot_id;
   out.model = twin.model;
@@ -556,16 +596,19 @@ Result<BrainSimulation> SimulateBrainTwin(store::Store& store,
       if (r >= 0) x0[r] = twin.ez_x0;
     }
     out.baseline_map = twin.propagation;
-    JUMEAU_ASSIGN_OR_RETURN(out.scenario_map,
-                            EpileptorPropagation(conn, x0, twin.epileptor_ks,
-                                                 twin.epileptor_duration_ms, &sc));
+    JUMEAU_ASSIGN_OR_RETURN(
+        out.scenario_map,
+        EpileptorPropagation(conn, x0, twin.epileptor_ks,
+                             twin.epileptor_duration_ms, &sc));
     for (const auto& l : out.baseline_map.seizing)
-      if (std::find(out.scenario_map.seizing.begin(), out.scenario_map.seizing.end(), l) ==
-          out.scenario_map.seizing.end())
+      if (std::find(out.scenario_map.seizing.begin(),
+                    out.scenario_map.seizing.end(),
+                    l) == out.scenario_map.seizing.end())
         out.no_longer_seizing.push_back(l);
     for (const auto& l : out.scenario_map.seizing)
-      if (std::find(out.baseline_map.seizing.begin(), out.baseline_map.seizing.end(), l) ==
-          out.baseline_map.seizing.end())
+      if (std::find(out.baseline_map.seizing.begin(),
+                    out.baseline_map.seizing.end(),
+                    l) == out.baseline_map.seizing.end())
         out.newly_seizing.push_back(l);
     return out;
   }
@@ -578,7 +621,8 @@ Result<BrainSimulation> SimulateBrainTwin(store::Store& store,
   if (estimate.size() != 3)
     return DataLossError(fmt::format("twin snapshot {}: expected 3 parameters",
                                      twin.snapshot_id));
-  const auto run = [&](std::span<const double> p, bool scenario) -> Result<std::vector<double>> {
+  const auto run = [&](std::span<const double> p,
+                       bool scenario) -> Result<std::vector<double>> {
     Connectivity c = conn;
     NetworkConfig cfg = JansenRitTwinConfig(p, o);
     if (scenario) JUMEAU_RETURN_IF_ERROR(ApplyScenario(sc, c, cfg));
@@ -594,10 +638,12 @@ Result<BrainSimulation> SimulateBrainTwin(store::Store& store,
     Eigen::MatrixXd cov(p, p);
     for (int i = 0; i < p; ++i)
       for (int k = 0; k < p; ++k)
-        cov(i, k) = twin.covariance.size() == 3 && twin.covariance[i].size() == 3
-                        ? twin.covariance[i][k]
-                        : 0.0;
-    Eigen::LLT<Eigen::MatrixXd> llt(cov + 1e-15 * Eigen::MatrixXd::Identity(p, p));
+        cov(i, k) =
+            twin.covariance.size() == 3 && twin.covariance[i].size() == 3
+                ? twin.covariance[i][k]
+                : 0.0;
+    Eigen::LLT<Eigen::MatrixXd> llt(cov +
+                                    1e-15 * Eigen::MatrixXd::Identity(p, p));
     const Eigen::MatrixXd l = llt.matrixL();
     Rng rng(options.seed);
     const auto specs = JansenRitTwinParameters();
@@ -609,8 +655,10 @@ Result<BrainSimulation> SimulateBrainTwin(store::Store& store,
       std::vector<double> q(p);
       for (int i = 0; i < p; ++i) {
         const auto& tp = twin.parameters[i];
-        const double t = (tp.log_space ? std::log(tp.estimate) : tp.estimate) + d(i);
-        q[i] = std::clamp(tp.log_space ? std::exp(t) : t, specs[i].lower, specs[i].upper);
+        const double t =
+            (tp.log_space ? std::log(tp.estimate) : tp.estimate) + d(i);
+        q[i] = std::clamp(tp.log_space ? std::exp(t) : t, specs[i].lower,
+                          specs[i].upper);
       }
       auto b = run(q, false);
       auto c = run(q, true);

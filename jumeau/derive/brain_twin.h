@@ -112,9 +112,9 @@ std::vector<models::ParameterSpec> JansenRitTwinParameters();
 
 // One seizure-propagation map: per region, whether and when it seizes.
 struct PropagationMap {
-  std::vector<std::string> seizing;      // labels, by first onset
-  std::vector<double> onset_ms;          // same order
-  std::vector<int> episodes;             // same order
+  std::vector<std::string> seizing;  // labels, by first onset
+  std::vector<double> onset_ms;      // same order
+  std::vector<int> episodes;         // same order
 };
 
 // What a brain twin snapshot holds (its data_json), read back.
@@ -219,9 +219,9 @@ struct BrainSimulationOptions {
 // Returns the simulation; kFailedPrecondition when there is no brain twin;
 // kInvalidArgument for a bad scenario; kOutOfRange when the simulation
 // fails at the estimate; kDataLoss for a malformed snapshot.
-Result<BrainSimulation> SimulateBrainTwin(store::Store& store,
-                                          const store::PatientInfo& patient,
-                                          const BrainSimulationOptions& options);
+Result<BrainSimulation> SimulateBrainTwin(
+    store::Store& store, const store::PatientInfo& patient,
+    const BrainSimulationOptions& options);
 
 // The Epileptor propagation map of `connectivity` (weights normalised to
 // their maximum) with x0 per region, under an optional scenario.

@@ -6,11 +6,11 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "jumeau/assimilation/ensemble_inversion.h"
@@ -48,10 +48,9 @@ Connectivity ReadTvb76(const std::filesystem::path& dir) {
 // One synthetic patient: features simulated at `truth` plus Gaussian
 // measurement noise of the twin's sds, then the twin's ES-MDA fit. Returns
 // the fit; prints truth, estimate and interval.
-assimilation::InversionResult RecoverOne(const Connectivity& conn,
-                                         const models::brain::SensorProjection& proj,
-                                         const std::vector<double>& truth,
-                                         uint64_t seed, double* seconds) {
+assimilation::InversionResult RecoverOne(
+    const Connectivity& conn, const models::brain::SensorProjection& proj,
+    const std::vector<double>& truth, uint64_t seed, double* seconds) {
   BrainTwinOptions o;
   auto clean = SimulatedEegFeatures(conn, JansenRitTwinConfig(truth, o), proj,
                                     o.transient_ms);
@@ -74,14 +73,17 @@ assimilation::InversionResult RecoverOne(const Connectivity& conn,
                                     o.transient_ms);
       },
       io);
-  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  *seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
   EXPECT_TRUE(fit.ok()) << fit.status().ToString();
   if (!fit.ok()) return {};
   for (std::size_t i = 0; i < truth.size(); ++i) {
     const auto& e = fit->estimates[i];
-    std::printf("  %-17s truth %9.4g  estimate %9.4g  90%% CI [%9.4g, %9.4g]%s\n",
-                e.name.c_str(), truth[i], e.estimate, e.lower, e.upper,
-                truth[i] >= e.lower && truth[i] <= e.upper ? "" : "  (outside)");
+    std::printf(
+        "  %-17s truth %9.4g  estimate %9.4g  90%% CI [%9.4g, %9.4g]%s\n",
+        e.name.c_str(), truth[i], e.estimate, e.lower, e.upper,
+        truth[i] >= e.lower && truth[i] <= e.upper ? "" : "  (outside)");
   }
   std::printf("  rms standardized residual %.2f, %d evaluations, %.1f s\n",
               fit->rms_standardized, fit->evaluations, *seconds);
@@ -117,7 +119,8 @@ TEST(BrainTwinRecovery, SyntheticPatientsCoverage) {
   if (std::getenv("JUMEAU_BRAIN_RECOVERY") == nullptr)
     GTEST_SKIP() << "set JUMEAU_BRAIN_RECOVERY=N to run N synthetic patients";
   JUMEAU_REQUIRE_TEST_DATA(dir, "connectome/connectivity_76");
-  const int patients = std::max(1, std::atoi(std::getenv("JUMEAU_BRAIN_RECOVERY")));
+  const int patients =
+      std::max(1, std::atoi(std::getenv("JUMEAU_BRAIN_RECOVERY")));
   const Connectivity conn = ReadTvb76(dir);
   auto proj = models::brain::DistanceProjection1020(conn);
   ASSERT_TRUE(proj.ok());
@@ -130,7 +133,8 @@ TEST(BrainTwinRecovery, SyntheticPatientsCoverage) {
     std::vector<double> truth;
     for (const auto& s : specs) {
       const double t = s.prior.location + s.prior.scale * rng.Normal();
-      const double v = s.prior.kind == models::PriorKind::kLogNormal ? std::exp(t) : t;
+      const double v =
+          s.prior.kind == models::PriorKind::kLogNormal ? std::exp(t) : t;
       truth.push_back(std::clamp(v, s.lower, s.upper));
     }
     std::printf("patient %d\n", k + 1);

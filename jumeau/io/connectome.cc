@@ -2,6 +2,7 @@
 // std::from_chars, zips read from memory with libzip.
 #include "jumeau/io/connectome.h"
 
+#include <fmt/format.h>
 #include <zip.h>
 
 #include <charconv>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace jumeau::io {
 namespace {
@@ -64,9 +63,9 @@ Result<double> ParseNumber(std::string_view token, std::string_view file,
     return DataLossError(fmt::format("{} line {}: '{}' is not a number", file,
                                      line, std::string(token.substr(0, 40))));
   if (!std::isfinite(v))
-    return DataLossError(
-        fmt::format("{} line {}: value '{}' is not finite", file, line,
-                    std::string(token.substr(0, 40))));
+    return DataLossError(fmt::format("{} line {}: value '{}' is not finite",
+                                     file, line,
+                                     std::string(token.substr(0, 40))));
   return v;
 }
 
@@ -84,13 +83,14 @@ Result<std::vector<double>> ParseMatrix(std::string_view text,
   out.reserve(rows.size() * static_cast<std::size_t>(cols));
   for (const Row& r : rows) {
     if (static_cast<int>(r.tokens.size()) != cols)
-      return DataLossError(fmt::format("{} line {}: expected {} values, found {}",
-                                       file, r.line, cols, r.tokens.size()));
+      return DataLossError(
+          fmt::format("{} line {}: expected {} values, found {}", file, r.line,
+                      cols, r.tokens.size()));
     for (std::string_view t : r.tokens) {
       JUMEAU_ASSIGN_OR_RETURN(double v, ParseNumber(t, file, r.line));
       if (non_negative && v < 0)
-        return DataLossError(fmt::format("{} line {}: value {} is negative",
-                                         file, r.line, v));
+        return DataLossError(
+            fmt::format("{} line {}: value {} is negative", file, r.line, v));
       out.push_back(v);
     }
   }
@@ -99,7 +99,8 @@ Result<std::vector<double>> ParseMatrix(std::string_view text,
 
 std::string BaseName(std::string_view name) {
   const std::size_t slash = name.find_last_of("/\\");
-  return std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
+  return std::string(slash == std::string_view::npos ? name
+                                                     : name.substr(slash + 1));
 }
 
 const std::string* Find(const std::map<std::string, std::string>& files,
@@ -140,16 +141,18 @@ Result<Connectome> ParseConnectomeFiles(
   const std::vector<Row> rows = SplitRows(*centres);
   if (rows.empty()) return DataLossError("centres.txt: no regions");
   if (static_cast<int>(rows.size()) > kMaxConnectomeRegions)
-    return DataLossError(fmt::format("centres.txt: {} regions exceed the limit {}",
-                                     rows.size(), kMaxConnectomeRegions));
+    return DataLossError(
+        fmt::format("centres.txt: {} regions exceed the limit {}", rows.size(),
+                    kMaxConnectomeRegions));
   for (const Row& r : rows) {
     if (r.tokens.size() != 4)
       return DataLossError(fmt::format(
-          "centres.txt line {}: expected 'label x y z', found {} fields", r.line,
-          r.tokens.size()));
+          "centres.txt line {}: expected 'label x y z', found {} fields",
+          r.line, r.tokens.size()));
     c.labels.emplace_back(r.tokens[0]);
     for (int a = 1; a <= 3; ++a) {
-      JUMEAU_ASSIGN_OR_RETURN(double v, ParseNumber(r.tokens[a], "centres.txt", r.line));
+      JUMEAU_ASSIGN_OR_RETURN(double v,
+                              ParseNumber(r.tokens[a], "centres.txt", r.line));
       c.centres_mm.push_back(v);
     }
   }
@@ -168,24 +171,29 @@ Result<Connectome> ParseConnectomeFiles(
       c.tract_lengths_mm,
       ParseMatrix(*lengths, "tract_lengths.txt", n, n, true));
   if (const std::string* f = Find(files, {"cortical.txt"})) {
-    JUMEAU_ASSIGN_OR_RETURN(auto v, ParseMatrix(*f, "cortical.txt", n, 1, true));
+    JUMEAU_ASSIGN_OR_RETURN(auto v,
+                            ParseMatrix(*f, "cortical.txt", n, 1, true));
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (v[i] != 0.0 && v[i] != 1.0)
-        return DataLossError(fmt::format(
-            "cortical.txt: flag {} of region {} is neither 0 nor 1", v[i], i + 1));
+        return DataLossError(
+            fmt::format("cortical.txt: flag {} of region {} is neither 0 nor 1",
+                        v[i], i + 1));
       c.cortical.push_back(v[i] != 0.0);
     }
   }
   if (const std::string* f = Find(files, {"areas.txt"})) {
-    JUMEAU_ASSIGN_OR_RETURN(c.areas_mm2, ParseMatrix(*f, "areas.txt", n, 1, true));
+    JUMEAU_ASSIGN_OR_RETURN(c.areas_mm2,
+                            ParseMatrix(*f, "areas.txt", n, 1, true));
   }
   if (const std::string* f = Find(files, {"average_orientations.txt"})) {
     JUMEAU_ASSIGN_OR_RETURN(
-        c.orientations, ParseMatrix(*f, "average_orientations.txt", n, 3, false));
+        c.orientations,
+        ParseMatrix(*f, "average_orientations.txt", n, 3, false));
   }
   for (int i = 0; i < n; ++i)
     if (c.tract_lengths_mm[static_cast<std::size_t>(i) * n + i] != 0.0) {
-      c.warnings.push_back("tract_lengths.txt: non-zero self-connection lengths");
+      c.warnings.push_back(
+          "tract_lengths.txt: non-zero self-connection lengths");
       break;
     }
   return c;
@@ -210,7 +218,8 @@ Result<Connectome> ReadConnectomeZip(std::span<const uint8_t> bytes,
     return DataLossError(fmt::format("{}: not a readable zip ({})", name, msg));
   }
   zip_error_fini(&error);
-  std::unique_ptr<zip_t, void (*)(zip_t*)> guard(archive, [](zip_t* z) { zip_discard(z); });
+  std::unique_ptr<zip_t, void (*)(zip_t*)> guard(
+      archive, [](zip_t* z) { zip_discard(z); });
   std::map<std::string, std::string> files;
   const zip_int64_t entries = zip_get_num_entries(archive, 0);
   for (zip_int64_t k = 0; k < entries; ++k) {
@@ -220,14 +229,15 @@ Result<Connectome> ReadConnectomeZip(std::span<const uint8_t> bytes,
     const std::string base = BaseName(st.name);
     if (base.empty() || base.starts_with(".")) continue;
     if (!(st.valid & ZIP_STAT_SIZE) || st.size > kMaxMemberBytes)
-      return DataLossError(fmt::format("{}: member {} is too large or of unknown size",
-                                       name, base));
+      return DataLossError(fmt::format(
+          "{}: member {} is too large or of unknown size", name, base));
     zip_file_t* f = zip_fopen_index(archive, k, 0);
     if (f == nullptr)
-      return DataLossError(fmt::format("{}: member {}: {}", name, base,
-                                       zip_strerror(archive)));
+      return DataLossError(
+          fmt::format("{}: member {}: {}", name, base, zip_strerror(archive)));
     std::string content(static_cast<std::size_t>(st.size), '\0');
-    const zip_int64_t got = content.empty() ? 0 : zip_fread(f, content.data(), st.size);
+    const zip_int64_t got =
+        content.empty() ? 0 : zip_fread(f, content.data(), st.size);
     zip_fclose(f);
     if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
       return DataLossError(fmt::format(
@@ -237,14 +247,16 @@ Result<Connectome> ReadConnectomeZip(std::span<const uint8_t> bytes,
   }
   Result<Connectome> c = ParseConnectomeFiles(files);
   if (!c.ok())
-    return Status(c.status().code(), fmt::format("{}: {}", name, c.status().message()));
+    return Status(c.status().code(),
+                  fmt::format("{}: {}", name, c.status().message()));
   return c;
 }
 
 Result<Connectome> ReadConnectome(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
-    return NotFoundError(fmt::format("{}: no such file or folder", path.string()));
+    return NotFoundError(
+        fmt::format("{}: no such file or folder", path.string()));
   const auto slurp = [](const std::filesystem::path& p) -> Result<std::string> {
     std::ifstream in(p, std::ios::binary);
     if (!in) return IoError(fmt::format("{}: cannot open", p.string()));
@@ -260,7 +272,8 @@ Result<Connectome> ReadConnectome(const std::filesystem::path& path) {
       const std::string base = entry.path().filename().string();
       if (!(base.ends_with(".txt") || base.ends_with(".bz2"))) continue;
       if (entry.file_size() > kMaxMemberBytes)
-        return DataLossError(fmt::format("{}: too large", entry.path().string()));
+        return DataLossError(
+            fmt::format("{}: too large", entry.path().string()));
       JUMEAU_ASSIGN_OR_RETURN(files[base], slurp(entry.path()));
     }
     if (ec) return IoError(fmt::format("{}: {}", path.string(), ec.message()));

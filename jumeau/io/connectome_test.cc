@@ -36,12 +36,14 @@ TEST(Connectome, ErrorsNameTheFileAndLine) {
   auto c = ParseConnectomeFiles(files);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), StatusCode::kDataLoss);
-  EXPECT_EQ(c.status().message(), "weights.txt line 2: expected 3 values, found 2");
+  EXPECT_EQ(c.status().message(),
+            "weights.txt line 2: expected 3 values, found 2");
 
   files = Small();
   files["tract_lengths.txt"] = "0 10 20\n10 0 abc\n20 30 0\n";
   c = ParseConnectomeFiles(files);
-  EXPECT_EQ(c.status().message(), "tract_lengths.txt line 2: 'abc' is not a number");
+  EXPECT_EQ(c.status().message(),
+            "tract_lengths.txt line 2: 'abc' is not a number");
 
   files = Small();
   files["weights.txt"] = "0 -1 2\n1 0 3\n2 3 0\n";
@@ -79,7 +81,8 @@ TEST(Connectome, ReadsAZipFromMemoryWithASubfolder) {
   const auto files = Small();
   for (const auto& [name, content] : files) {
     zip_source_t* s = zip_source_buffer(z, content.data(), content.size(), 0);
-    ASSERT_GE(zip_file_add(z, ("conn/" + name).c_str(), s, ZIP_FL_OVERWRITE), 0);
+    ASSERT_GE(zip_file_add(z, ("conn/" + name).c_str(), s, ZIP_FL_OVERWRITE),
+              0);
   }
   ASSERT_EQ(zip_close(z), 0);
   ASSERT_EQ(zip_source_open(src), 0);
@@ -96,8 +99,8 @@ TEST(Connectome, ReadsAZipFromMemoryWithASubfolder) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->regions(), 3);
   // Truncated: an error naming the zip, never a crash.
-  auto t = ReadConnectomeZip(std::span<const uint8_t>(bytes.data(), bytes.size() / 2),
-                             "mem.zip");
+  auto t = ReadConnectomeZip(
+      std::span<const uint8_t>(bytes.data(), bytes.size() / 2), "mem.zip");
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(t.status().message().find("mem.zip"), std::string::npos);
@@ -122,7 +125,8 @@ TEST(Connectome, TvbDefaultFolderAndZipAgree) {
   EXPECT_EQ(wmax, 3.0);
   EXPECT_EQ(nonzero, 1560);
   EXPECT_EQ(ConnectomeHash(*a), ConnectomeHash(*b));
-  EXPECT_EQ(ReadConnectome(dir / "nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ReadConnectome(dir / "nope").status().code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -100,7 +100,8 @@ double PeakHz(const std::vector<double>& x) {
     const double p = power(f);
     if (p > best_p) best_p = p, best_f = f;
   }
-  const double lo = std::max(1.0, best_f - 0.5), hi = std::min(100.0, best_f + 0.5);
+  const double lo = std::max(1.0, best_f - 0.5),
+               hi = std::min(100.0, best_f + 0.5);
   for (double f = lo; f <= hi; f += 0.005) {
     const double p = power(f);
     if (p > best_p) best_p = p, best_f = f;
@@ -163,8 +164,9 @@ TEST(TvbAgreement, JansenRitLinearDeterministicPeaksWithinHalfHertz) {
   double max_diff = 0;
   for (std::size_t k = 0; k < tvb.size(); ++k)
     max_diff = std::max(max_diff, std::abs(trace->values[0][k] - tvb[k]));
-  std::printf("JR linear det: max |ours - TVB| over 2 s x 76 regions = %.3g mV\n",
-              max_diff);
+  std::printf(
+      "JR linear det: max |ours - TVB| over 2 s x 76 regions = %.3g mV\n",
+      max_diff);
   // The same equations and integrator: the time series agree closely (TVB's
   // own sensitivity to halving dt is 0.011 mV).
   EXPECT_LT(max_diff, 0.05);
@@ -181,8 +183,9 @@ TEST(TvbAgreement, JansenRitLinearDeterministicPeaksWithinHalfHertz) {
     ours.push_back(f);
   }
   std::sort(ours.begin(), ours.end());
-  std::printf("JR linear det: median peak %.3f Hz (TVB 10.87), worst |diff| %.4f Hz\n",
-              ours[38], worst);
+  std::printf(
+      "JR linear det: median peak %.3f Hz (TVB 10.87), worst |diff| %.4f Hz\n",
+      ours[38], worst);
 }
 
 TEST(TvbAgreement, JansenRitDemoSigmoidalSameOscillatingRegions) {
@@ -259,7 +262,8 @@ void CheckEpileptor(const SeizureCase& c) {
   auto conn = LoadConnectome(dir);
   ASSERT_TRUE(conn.ok()) << conn.status().ToString();
   if (c.normalise) {
-    const double wmax = *std::max_element(conn->weights.begin(), conn->weights.end());
+    const double wmax =
+        *std::max_element(conn->weights.begin(), conn->weights.end());
     for (double& w : conn->weights) w /= wmax;
   }
   NetworkConfig cfg;
@@ -294,7 +298,8 @@ void CheckEpileptor(const SeizureCase& c) {
 }
 
 TEST(TvbAgreement, EpileptorDefaultSeizesInTheZoneOnly) {
-  CheckEpileptor({"epileptor_default", 0.0, CouplingKind::kLinear, 0.00390625, false});
+  CheckEpileptor(
+      {"epileptor_default", 0.0, CouplingKind::kLinear, 0.00390625, false});
 }
 
 TEST(TvbAgreement, EpileptorPermittivityCouplingRecruitsTheSameRegions) {

@@ -17,8 +17,8 @@ std::string MakeStore() {
   const std::string dir = ScratchDir().string();
   EXPECT_EQ(RunJumeau({"example", "--out", dir + "/ex"}).exit_code, 0);
   EXPECT_EQ(RunJumeau({"init", dir + "/p.jumeau"}).exit_code, 0);
-  EXPECT_EQ(RunJumeau({"ingest", dir + "/p.jumeau", dir + "/ex/eeg.edf", "--patient",
-                       "example"})
+  EXPECT_EQ(RunJumeau({"ingest", dir + "/p.jumeau", dir + "/ex/eeg.edf",
+                       "--patient", "example"})
                 .exit_code,
             0);
   return dir + "/p.jumeau";
@@ -27,34 +27,36 @@ std::string MakeStore() {
 TEST(TwinBrainCli, EpileptorResectionChangesThePropagationMap) {
   JUMEAU_REQUIRE_TEST_DATA(zip, "connectome/connectivity_76.zip");
   const std::string store = MakeStore();
-  const auto built = JsonOf(RunJumeau({"twin", "build", store, "example", "--model",
-                                       "brain", "--brain-model", "epileptor", "--ez",
-                                       "rAMYG,rHC,rPHC", "--connectome", zip.string(),
-                                       "--json"}));
+  const auto built =
+      JsonOf(RunJumeau({"twin", "build", store, "example", "--model", "brain",
+                        "--brain-model", "epileptor", "--ez", "rAMYG,rHC,rPHC",
+                        "--connectome", zip.string(), "--json"}));
   ASSERT_FALSE(built.is_null());
   EXPECT_EQ(built["model"], "epileptor_network");
   std::vector<std::string> seizing;
   for (const auto& r : built["propagation"]) seizing.push_back(r["region"]);
   std::sort(seizing.begin(), seizing.end());
   // TVB (epileptor_ks reference): the zone plus rPFCM and rV1 recruited.
-  EXPECT_EQ(seizing, (std::vector<std::string>{"rAMYG", "rHC", "rPFCM", "rPHC", "rV1"}));
-  const auto sim = JsonOf(RunJumeau(
-      {"twin", "simulate", store, "example", "--scenario", "resect:rHC", "--json"}));
+  EXPECT_EQ(seizing,
+            (std::vector<std::string>{"rAMYG", "rHC", "rPFCM", "rPHC", "rV1"}));
+  const auto sim = JsonOf(RunJumeau({"twin", "simulate", store, "example",
+                                     "--scenario", "resect:rHC", "--json"}));
   ASSERT_FALSE(sim.is_null());
   EXPECT_EQ(sim["scenario_propagation"].size(), 1u);
   EXPECT_EQ(sim["scenario_propagation"][0]["region"], "rAMYG");
   const auto bad = RunJumeau(
       {"twin", "simulate", store, "example", "--scenario", "resect:nowhere"});
   EXPECT_NE(bad.exit_code, 0);
-  EXPECT_NE(bad.err.find("unknown region 'nowhere'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("unknown region 'nowhere'"), std::string::npos)
+      << bad.err;
 }
 
 TEST(TwinBrainCli, JansenRitTwinIsFittedToTheExampleEeg) {
   JUMEAU_REQUIRE_TEST_DATA(zip, "connectome/connectivity_76.zip");
   const std::string store = MakeStore();
-  const auto built = JsonOf(RunJumeau({"twin", "build", store, "example", "--model",
-                                       "brain", "--connectome", zip.string(),
-                                       "--brain-ensemble", "12", "--json"}));
+  const auto built = JsonOf(RunJumeau(
+      {"twin", "build", store, "example", "--model", "brain", "--connectome",
+       zip.string(), "--brain-ensemble", "12", "--json"}));
   ASSERT_FALSE(built.is_null());
   EXPECT_EQ(built["model"], "jansen_rit_network");
   EXPECT_EQ(built["method"], "ensemble_kalman_inversion");
@@ -65,15 +67,17 @@ TEST(TwinBrainCli, JansenRitTwinIsFittedToTheExampleEeg) {
     EXPECT_LE(p["lower"].get<double>(), p["estimate"].get<double>());
     EXPECT_LE(p["estimate"].get<double>(), p["upper"].get<double>());
   }
-  const auto sim = JsonOf(RunJumeau({"twin", "simulate", store, "example", "--scenario",
-                                     "disconnect:rHC-rPHC", "--samples", "2", "--json"}));
+  const auto sim =
+      JsonOf(RunJumeau({"twin", "simulate", store, "example", "--scenario",
+                        "disconnect:rHC-rPHC", "--samples", "2", "--json"}));
   ASSERT_FALSE(sim.is_null());
   EXPECT_EQ(sim["features"].size(), 5u);
   // Cardio verbs ignore brain snapshots.
   const auto show = RunJumeau({"twin", "show", store, "example"});
   EXPECT_EQ(show.exit_code, 0) << show.err;
-  const auto missing = RunJumeau({"twin", "build", store, "example", "--model", "brain",
-                                  "--connectome", ScratchDir().string() + "/none.zip"});
+  const auto missing =
+      RunJumeau({"twin", "build", store, "example", "--model", "brain",
+                 "--connectome", ScratchDir().string() + "/none.zip"});
   EXPECT_NE(missing.exit_code, 0);
 }
 

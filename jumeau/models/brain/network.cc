@@ -4,11 +4,11 @@
 // delayed reads of consecutive steps fall in the same cache lines.
 #include "jumeau/models/brain/network.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "jumeau/core/random.h"
 
@@ -49,9 +49,9 @@ Status ValidateConnectivity(const Connectivity& c) {
   const std::size_t n = c.labels.size();
   if (n == 0) return InvalidArgumentError("connectivity has no regions");
   if (c.weights.size() != n * n)
-    return InvalidArgumentError(fmt::format(
-        "connectivity: {} weights for {} regions (expected {})",
-        c.weights.size(), n, n * n));
+    return InvalidArgumentError(
+        fmt::format("connectivity: {} weights for {} regions (expected {})",
+                    c.weights.size(), n, n * n));
   if (c.tract_lengths_mm.size() != n * n)
     return InvalidArgumentError(fmt::format(
         "connectivity: {} tract lengths for {} regions (expected {})",
@@ -93,7 +93,8 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
   const bool epi6 = cfg.model == NeuralMassKind::kEpileptor;
 
   if (!(cfg.dt_ms > 0) || !Finite(cfg.dt_ms))
-    return InvalidArgumentError(fmt::format("dt {} ms is not positive", cfg.dt_ms));
+    return InvalidArgumentError(
+        fmt::format("dt {} ms is not positive", cfg.dt_ms));
   if (!(cfg.duration_ms > 0) || !Finite(cfg.duration_ms))
     return InvalidArgumentError(
         fmt::format("duration {} ms is not positive", cfg.duration_ms));
@@ -101,23 +102,25 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
     return InvalidArgumentError("monitor period is not positive");
   const double steps_per_sample_d = cfg.monitor_period_ms / cfg.dt_ms;
   const int64_t m = std::llround(steps_per_sample_d);
-  if (m < 1 || std::abs(steps_per_sample_d - static_cast<double>(m)) > 1e-9 * steps_per_sample_d)
+  if (m < 1 || std::abs(steps_per_sample_d - static_cast<double>(m)) >
+                   1e-9 * steps_per_sample_d)
     return InvalidArgumentError(fmt::format(
         "monitor period {} ms is not a whole number of steps of {} ms",
         cfg.monitor_period_ms, cfg.dt_ms));
   const double total_steps_d = cfg.duration_ms / cfg.dt_ms;
   if (total_steps_d > 4e9)
     return InvalidArgumentError("duration / dt exceeds 4e9 steps");
-  const int64_t samples = static_cast<int64_t>(std::floor(total_steps_d / m + 1e-9));
+  const int64_t samples =
+      static_cast<int64_t>(std::floor(total_steps_d / m + 1e-9));
   const int64_t total_steps = samples * m;
   if (samples < 1)
     return InvalidArgumentError("duration is shorter than one monitor period");
   if (!cfg.region_mu.empty() && static_cast<int>(cfg.region_mu.size()) != n)
-    return InvalidArgumentError(fmt::format("region_mu has {} values for {} regions",
-                                            cfg.region_mu.size(), n));
+    return InvalidArgumentError(fmt::format(
+        "region_mu has {} values for {} regions", cfg.region_mu.size(), n));
   if (!cfg.region_x0.empty() && static_cast<int>(cfg.region_x0.size()) != n)
-    return InvalidArgumentError(fmt::format("region_x0 has {} values for {} regions",
-                                            cfg.region_x0.size(), n));
+    return InvalidArgumentError(fmt::format(
+        "region_x0 has {} values for {} regions", cfg.region_x0.size(), n));
   if (!cfg.removed.empty() && static_cast<int>(cfg.removed.size()) != n)
     return InvalidArgumentError("removed has the wrong size");
   for (double v : cfg.region_mu)
@@ -125,8 +128,9 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
   for (double v : cfg.region_x0)
     if (!Finite(v)) return InvalidArgumentError("region_x0 is not finite");
   if (!cfg.noise_nsig.empty() && static_cast<int>(cfg.noise_nsig.size()) != ns)
-    return InvalidArgumentError(fmt::format(
-        "noise has {} values for {} state variables", cfg.noise_nsig.size(), ns));
+    return InvalidArgumentError(
+        fmt::format("noise has {} values for {} state variables",
+                    cfg.noise_nsig.size(), ns));
   for (double v : cfg.noise_nsig)
     if (!Finite(v) || v < 0)
       return InvalidArgumentError("noise nsig must be finite and >= 0");
@@ -139,13 +143,15 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
   for (const Stimulus& s : cfg.stimuli) {
     for (int r : s.regions)
       if (r < 0 || r >= n)
-        return InvalidArgumentError(fmt::format("stimulus region {} is unknown", r));
+        return InvalidArgumentError(
+            fmt::format("stimulus region {} is unknown", r));
     if (!Finite(s.amplitude) || !Finite(s.start_ms) || !Finite(s.duration_ms) ||
         !Finite(s.frequency_hz) || !Finite(s.pulse_width_ms))
       return InvalidArgumentError("stimulus values must be finite");
   }
   if (cfg.coupling.kind == CouplingKind::kSigmoidalJansenRit && !jr)
-    return InvalidArgumentError("sigmoidal Jansen-Rit coupling needs the Jansen-Rit model");
+    return InvalidArgumentError(
+        "sigmoidal Jansen-Rit coupling needs the Jansen-Rit model");
 
   const auto removed = [&](int i) {
     return !cfg.removed.empty() && cfg.removed[i];
@@ -203,8 +209,9 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
   const JansenRitConstants& kjr = cfg.jansen_rit;
   const auto pre = [&](const double* y, int ch) -> double {
     if (sigmoid) {
-      return cp.cmin + (cp.cmax - cp.cmin) /
-                           (1.0 + std::exp(cp.r * (cp.midpoint - (y[1] - y[2]))));
+      return cp.cmin +
+             (cp.cmax - cp.cmin) /
+                 (1.0 + std::exp(cp.r * (cp.midpoint - (y[1] - y[2]))));
     }
     return y[channel_var[ch]];
   };
@@ -252,16 +259,20 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
     trace.units = {"1", "1"};
   }
   const int nobs = static_cast<int>(trace.observables.size());
-  trace.values.assign(nobs, std::vector<double>(static_cast<std::size_t>(samples) * n));
+  trace.values.assign(
+      nobs, std::vector<double>(static_cast<std::size_t>(samples) * n));
 
-  std::vector<double> c[2] = {std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
+  std::vector<double> c[2] = {std::vector<double>(n, 0.0),
+                              std::vector<double>(n, 0.0)};
   std::vector<double> u(n, 0.0);
-  std::vector<double> k1(x.size()), k2(x.size()), xt(x.size()), eta(x.size(), 0.0);
+  std::vector<double> k1(x.size()), k2(x.size()), xt(x.size()),
+      eta(x.size(), 0.0);
   std::vector<double> acc(static_cast<std::size_t>(nobs) * n, 0.0);
   const double dt = cfg.dt_ms;
   const EpileptorConstants& kep = cfg.epileptor;
 
-  const auto rhs = [&](const std::vector<double>& state, std::vector<double>& out) {
+  const auto rhs = [&](const std::vector<double>& state,
+                       std::vector<double>& out) {
     for (int i = 0; i < n; ++i) {
       if (removed(i)) continue;
       const double* y = &state[i * ns];
@@ -310,12 +321,14 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
     if (noisy) {
       for (int s = 0; s < ns; ++s) {
         if (noise_amp[s] == 0.0) continue;
-        for (int i = 0; i < n; ++i) eta[i * ns + s] = noise_amp[s] * rng.Normal();
+        for (int i = 0; i < n; ++i)
+          eta[i * ns + s] = noise_amp[s] * rng.Normal();
       }
     }
     rhs(x, k1);
     if (cfg.integrator == IntegratorKind::kHeun) {
-      for (std::size_t k = 0; k < x.size(); ++k) xt[k] = x[k] + dt * k1[k] + eta[k];
+      for (std::size_t k = 0; k < x.size(); ++k)
+        xt[k] = x[k] + dt * k1[k] + eta[k];
       rhs(xt, k2);
       for (int i = 0; i < n; ++i) {
         if (removed(i)) continue;
@@ -339,7 +352,8 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
       if (!need[ch]) continue;
       double* hist = ring[ch].data();
       for (int i = 0; i < n; ++i)
-        hist[static_cast<std::size_t>(i) * history + slot] = pre(&x[i * ns], ch);
+        hist[static_cast<std::size_t>(i) * history + slot] =
+            pre(&x[i * ns], ch);
     }
     // Monitor.
     for (int i = 0; i < n; ++i) {
@@ -375,8 +389,7 @@ Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
 }
 
 std::vector<RegionSeizures> DetectSeizures(const NetworkTrace& trace,
-                                           NeuralMassKind kind,
-                                           double gap_ms) {
+                                           NeuralMassKind kind, double gap_ms) {
   std::vector<RegionSeizures> out(trace.regions);
   const bool two_d = kind == NeuralMassKind::kEpileptor2D;
   for (int r = 0; r < trace.regions; ++r) {

@@ -41,7 +41,8 @@ int FindRegion(const Connectivity& connectivity, const std::string& label);
 // The long-range coupling function (TVB's coupling classes):
 //   kLinear:  c_i = a sum_j W_ij x_j(t - d_ij) + b
 //   kSigmoidalJansenRit (JR only, x = y1 - y2):
-//             c_i = a sum_j W_ij (cmin + (cmax - cmin) / (1 + exp(r (midpoint - x_j(t - d_ij)))))
+//             c_i = a sum_j W_ij (cmin + (cmax - cmin) / (1 + exp(r (midpoint -
+//             x_j(t - d_ij)))))
 //   kDifference: c_i = a sum_j W_ij (x_j(t - d_ij) - x_i(t))
 // The coupled variables are TVB's: y1 for JR (linear) or y1 - y2
 // (sigmoidal); x1 and x2 for the Epileptor; x1 for the Epileptor2D.
@@ -125,8 +126,8 @@ struct NetworkTrace {
   int max_delay_steps = 0;
 
   double at(int observable, int sample, int region) const {
-    return values[observable][static_cast<std::size_t>(sample) * regions +
-                              region];
+    return values[observable]
+                 [static_cast<std::size_t>(sample) * regions + region];
   }
 };
 

@@ -142,7 +142,8 @@ TEST(Network, StimulationDrivesTheStimulatedRegionOnly) {
   ASSERT_TRUE(t.ok());
   for (int k = 0; k < 100; ++k) EXPECT_EQ(t->at(0, k, 0), t->at(0, k, 1));
   double diff = 0;
-  for (int k = 100; k < 300; ++k) diff = std::max(diff, std::abs(t->at(0, k, 0) - t->at(0, k, 1)));
+  for (int k = 100; k < 300; ++k)
+    diff = std::max(diff, std::abs(t->at(0, k, 0) - t->at(0, k, 1)));
   EXPECT_GT(diff, 0.1);
 }
 
@@ -156,19 +157,24 @@ TEST(Network, RejectsBadConfigurations) {
   EXPECT_NE(r.status().message().find("weights[0][1]"), std::string::npos);
   c = Isolated(2);
   c.tract_lengths_mm.pop_back();
-  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(),
+            StatusCode::kInvalidArgument);
   c = Isolated(2);
   cfg.monitor_period_ms = 0.1;  // not a whole number of 0.0625 ms steps
-  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(),
+            StatusCode::kInvalidArgument);
   cfg.monitor_period_ms = 1;
   cfg.region_x0 = {1.0};
-  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(),
+            StatusCode::kInvalidArgument);
   cfg.region_x0 = {};
   cfg.noise_nsig = {1.0};
-  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(),
+            StatusCode::kInvalidArgument);
   cfg.noise_nsig = {};
   cfg.dt_ms = -1;
-  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SimulateNetwork(c, cfg).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(Network, DivergenceIsAnErrorNamingTheRegion) {

@@ -11,9 +11,9 @@
 // Cybern. 73:357-366, eqs. (6)-(8), Table 1; TVB's form (David & Friston
 // 2003 notation; time in ms):
 //   y0' = y3                 y3' = A a S(y1 - y2) - 2 a y3 - a^2 y0
-//   y1' = y4                 y4' = A a (mu + a_2 J S(a_1 J y0) + c + u) - 2 a y4 - a^2 y1
-//   y2' = y5                 y5' = B b a_4 J S(a_3 J y0) - 2 b y5 - b^2 y2
-//   S(v) = 2 nu_max / (1 + exp(r (v0 - v)))
+//   y1' = y4                 y4' = A a (mu + a_2 J S(a_1 J y0) + c + u) - 2 a
+//   y4 - a^2 y1 y2' = y5                 y5' = B b a_4 J S(a_3 J y0) - 2 b y5 -
+//   b^2 y2 S(v) = 2 nu_max / (1 + exp(r (v0 - v)))
 // with c the long-range coupling (TVB adds only its first coupling term, in
 // the y4 equation) and u a stimulus. Constants (TVB defaults = the paper's):
 //   A 3.25 mV, B 22 mV, a 0.1 /ms, b 0.05 /ms, v0 5.52 mV, nu_max 0.0025 /ms
@@ -40,7 +40,8 @@
 // J. Neurosci. 34:15009-21 (the 2-variable reduction used by the VEP, Proix
 // et al. 2017 Brain 140:641): TVB's Epileptor2D
 //   x1' = tt (c - z + Iext + Kvf c1 - f x1 + u)
-//         f = a x1^2 + (d - b) x1 (x1 < 0);  -slope - 0.6 (z - 4)^2 + d x1 (x1 >= 0)
+//         f = a x1^2 + (d - b) x1 (x1 < 0);  -slope - 0.6 (z - 4)^2 + d x1 (x1
+//         >= 0)
 //   z'  = tt r (4 (x1 - x0) - z [- 0.1 z^7 if z < 0] + Ks c1)
 // with the same constants as the 6-variable model. Output x1 (and z).
 #ifndef JUMEAU_MODELS_BRAIN_NEURAL_MASS_H_
@@ -77,7 +78,8 @@ namespace internal {
 // `input` = coupling + stimulus added inside the y4 equation; mu per node.
 inline void JansenRitRhs(const JansenRitConstants& k, double mu,
                          const double* y, double input, double* dy) {
-  const double s_pyr = 2.0 * k.nu_max / (1.0 + std::exp(k.r * (k.v0 - (y[1] - y[2]))));
+  const double s_pyr =
+      2.0 * k.nu_max / (1.0 + std::exp(k.r * (k.v0 - (y[1] - y[2]))));
   const double s_exc =
       2.0 * k.nu_max / (1.0 + std::exp(k.r * (k.v0 - k.a_1 * k.J * y[0])));
   const double s_inh =
@@ -88,8 +90,8 @@ inline void JansenRitRhs(const JansenRitConstants& k, double mu,
   dy[3] = k.A * k.a * s_pyr - 2.0 * k.a * y[3] - k.a * k.a * y[0];
   dy[4] = k.A * k.a * (mu + k.a_2 * k.J * s_exc + input) - 2.0 * k.a * y[4] -
           k.a * k.a * y[1];
-  dy[5] = k.B * k.b * (k.a_4 * k.J * s_inh) - 2.0 * k.b * y[5] -
-          k.b * k.b * y[2];
+  dy[5] =
+      k.B * k.b * (k.a_4 * k.J * s_inh) - 2.0 * k.b * y[5] - k.b * k.b * y[2];
 }
 
 // Epileptor (6 variables: x1, y1, z, x2, y2, g) of one node. c1, c2: the

@@ -12,11 +12,11 @@ const std::vector<Electrode1020>& Standard1020() {
   // elevation every 36 deg (10% / 20% steps of the 10-20 system); C3/C4 at
   // 54 deg elevation over the ears; F3/F4/P3/P4 where the 20% chains cross.
   static const std::vector<Electrode1020> kElectrodes = {
-      {"Fp1", 18, 18},   {"Fp2", -18, 18},  {"F7", 54, 18},   {"F3", 40, 42},
-      {"Fz", 0, 54},     {"F4", -40, 42},   {"F8", -54, 18},  {"T3", 90, 18},
-      {"C3", 90, 54},    {"Cz", 0, 90},     {"C4", -90, 54},  {"T4", -90, 18},
-      {"T5", 126, 18},   {"P3", 140, 42},   {"Pz", 180, 54},  {"P4", -140, 42},
-      {"T6", -126, 18},  {"O1", 162, 18},   {"O2", -162, 18},
+      {"Fp1", 18, 18},  {"Fp2", -18, 18}, {"F7", 54, 18},   {"F3", 40, 42},
+      {"Fz", 0, 54},    {"F4", -40, 42},  {"F8", -54, 18},  {"T3", 90, 18},
+      {"C3", 90, 54},   {"Cz", 0, 90},    {"C4", -90, 54},  {"T4", -90, 18},
+      {"T5", 126, 18},  {"P3", 140, 42},  {"Pz", 180, 54},  {"P4", -140, 42},
+      {"T6", -126, 18}, {"O1", 162, 18},  {"O2", -162, 18},
   };
   return kElectrodes;
 }
@@ -54,7 +54,8 @@ Result<SensorProjection> DistanceProjection1020(const Connectivity& conn,
     const double az = e.azimuth_deg * deg, el = e.elevation_deg * deg;
     const double dir[3] = {std::cos(el) * std::cos(az),
                            std::cos(el) * std::sin(az), std::sin(el)};
-    for (int a = 0; a < 3; ++a) p.positions_mm.push_back(centre[a] + radius * dir[a]);
+    for (int a = 0; a < 3; ++a)
+      p.positions_mm.push_back(centre[a] + radius * dir[a]);
   }
   const int ns = p.sensors();
   p.gain.assign(static_cast<std::size_t>(ns) * n, 0.0);
@@ -70,7 +71,8 @@ Result<SensorProjection> DistanceProjection1020(const Connectivity& conn,
       p.gain[static_cast<std::size_t>(s) * n + r] = g;
       total += g;
     }
-    for (int r = 0; r < n; ++r) p.gain[static_cast<std::size_t>(s) * n + r] /= total;
+    for (int r = 0; r < n; ++r)
+      p.gain[static_cast<std::size_t>(s) * n + r] /= total;
   }
   return p;
 }

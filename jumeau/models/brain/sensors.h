@@ -18,7 +18,8 @@ namespace jumeau::models::brain {
 // A region-to-sensor projection.
 struct SensorProjection {
   std::vector<std::string> labels;  // sensors
-  std::vector<double> positions_mm;  // sensors x 3, in the connectome's frame (may be empty)
+  std::vector<double>
+      positions_mm;  // sensors x 3, in the connectome's frame (may be empty)
   int regions = 0;
   std::vector<double> gain;  // sensors x regions, row-major
   int sensors() const { return static_cast<int>(labels.size()); }
@@ -40,8 +41,8 @@ const std::vector<Electrode1020>& Standard1020();
 // y left, z superior (TVB's default connectivity); gain 1 / d^2, rows
 // normalised to sum 1 (removed or centreless regions get 0).
 // Returns InvalidArgument when the connectivity has no centres.
-Result<SensorProjection> DistanceProjection1020(const Connectivity& connectivity,
-                                                double scalp_margin_mm = 10.0);
+Result<SensorProjection> DistanceProjection1020(
+    const Connectivity& connectivity, double scalp_margin_mm = 10.0);
 
 // Projects one observable of a trace to the sensors.
 // Inputs: trace (samples x regions), observable index. Outputs: sensors x

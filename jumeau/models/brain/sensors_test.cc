@@ -9,7 +9,8 @@ namespace {
 
 Connectivity Two() {
   // Region "front" at +x (anterior), "back" at -x.
-  return {{"front", "back"}, {0, 1, 1, 0}, {0, 10, 10, 0}, {50, 0, 0, -50, 0, 0}};
+  return {
+      {"front", "back"}, {0, 1, 1, 0}, {0, 10, 10, 0}, {50, 0, 0, -50, 0, 0}};
 }
 
 TEST(Sensors, RowsSumToOneAndNearerRegionsWeighMore) {
@@ -27,7 +28,8 @@ TEST(Sensors, RowsSumToOneAndNearerRegionsWeighMore) {
 TEST(Sensors, NeedsCentres) {
   Connectivity c = Two();
   c.centres_mm.clear();
-  EXPECT_EQ(DistanceProjection1020(c).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(DistanceProjection1020(c).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(Sensors, ProjectsAndSkipsRemovedRegions) {
