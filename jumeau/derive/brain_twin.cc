@@ -689,4 +689,78 @@ Result<BrainSimulation> SimulateBrainTwin(
   return out;
 }
 
+Result<std::vector<double>> EpileptorSeizureFractions(
+    const Connectivity& connectivity, const std::vector<double>& region_x0,
+    const EpileptorFitOptions& options) {
+  Connectivity conn = connectivity;
+  double wmax = 0;
+  for (double w : conn.weights) wmax = std::max(wmax, w);
+  if (wmax > 0)
+    for (double& w : conn.weights) w /= wmax;
+  NetworkConfig cfg;
+  cfg.model = NeuralMassKind::kEpileptor2D;
+  cfg.epileptor.Ks = options.ks;
+  cfg.coupling.kind = models::brain::CouplingKind::kDifference;
+  cfg.coupling.a = 1.0;
+  cfg.dt_ms = options.dt_ms;
+  cfg.duration_ms = options.duration_ms;
+  cfg.region_x0 = region_x0;
+  JUMEAU_ASSIGN_OR_RETURN(const auto trace,
+                          models::brain::SimulateNetwork(conn, cfg));
+  const auto seizures =
+      models::brain::DetectSeizures(trace, NeuralMassKind::kEpileptor2D);
+  std::vector<double> out;
+  for (const auto& s : seizures)
+    out.push_back(s.ms_in_seizure / (trace.samples * trace.period_ms));
+  return out;
+}
+
+Result<EpileptorFit> FitEpileptorExcitability(
+    const Connectivity& connectivity,
+    const std::vector<double>& observed_fractions,
+    const EpileptorFitOptions& options) {
+  JUMEAU_RETURN_IF_ERROR(models::brain::ValidateConnectivity(connectivity));
+  const int n = connectivity.regions();
+  if (static_cast<int>(observed_fractions.size()) != n)
+    return InvalidArgumentError(fmt::format(
+        "{} seizure fractions for {} regions", observed_fractions.size(), n));
+  std::string joined;
+  for (const auto& l : options.candidate_regions)
+    joined += (joined.empty() ? "" : ",") + l;
+  if (joined.empty())
+    return InvalidArgumentError("no candidate regions to estimate x0 for");
+  JUMEAU_ASSIGN_OR_RETURN(
+      const auto idx, RegionList(joined, connectivity, "candidate regions"));
+  std::vector<models::ParameterSpec> specs;
+  for (int i : idx)
+    specs.push_back(
+        {"x0_" + connectivity.labels[i], "1", options.prior_mean,
+         models::Prior::Normal(options.prior_mean, options.prior_sd), -3.0,
+         -1.2, "Epileptor excitability"});
+  const std::vector<double> sd(n, options.fraction_sd);
+  const assimilation::ForwardFunction forward =
+      [&](std::span<const double> p) -> Result<std::vector<double>> {
+    std::vector<double> x0(n, options.healthy_x0);
+    for (std::size_t k = 0; k < idx.size(); ++k) x0[idx[k]] = p[k];
+    return EpileptorSeizureFractions(connectivity, x0, options);
+  };
+  assimilation::InversionOptions io;
+  io.ensemble_size = options.ensemble_size;
+  io.iterations = options.iterations;
+  io.seed = options.seed;
+  JUMEAU_ASSIGN_OR_RETURN(
+      const auto fit,
+      assimilation::InvertEnsemble(specs, observed_fractions, sd, forward, io));
+  EpileptorFit out;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    out.regions.push_back(connectivity.labels[idx[k]]);
+    out.x0.push_back(fit.estimates[k].estimate);
+    out.lower.push_back(fit.estimates[k].lower);
+    out.upper.push_back(fit.estimates[k].upper);
+  }
+  out.rms_standardized = fit.rms_standardized;
+  out.evaluations = fit.evaluations;
+  return out;
+}
+
 }  // namespace jumeau::derive

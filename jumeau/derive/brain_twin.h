@@ -230,6 +230,51 @@ Result<PropagationMap> EpileptorPropagation(
     const std::vector<double>& region_x0, double ks, double duration_ms,
     const BrainScenario* scenario = nullptr);
 
+// Personalisation of the Epileptor's excitability x0 per region (the VEP's
+// question: which regions are epileptogenic) from region-level seizure
+// data: the fraction of time each region spends in seizure. The forward
+// model is the Epileptor2D network (Proix et al. 2014) with permittivity
+// coupling Ks on max-normalised weights (Difference, a = 1), deterministic
+// Heun; x0 is estimated for `candidate_regions` (others fixed at
+// healthy_x0) by ES-MDA. Not yet wired to the record: the store holds no
+// SEEG; the input is an array, e.g. from a synthetic patient.
+struct EpileptorFitOptions {
+  std::vector<std::string> candidate_regions;  // REQUIRED, labels
+  double prior_mean = -2.2;  // x0 prior N(mean, sd^2), bounds [-3, -1.2]
+  double prior_sd = 0.4;
+  double healthy_x0 = -2.4;
+  double ks = -2.0;
+  double dt_ms = 0.25;
+  double duration_ms = 10000.0;
+  double fraction_sd = 0.05;  // measurement sd of each fraction
+  int ensemble_size = 24;
+  int iterations = 4;
+  uint64_t seed = 1;
+};
+
+// The fraction of `duration_ms` each region spends in seizure (x1 > 0,
+// 1 ms averages) in the Epileptor2D network with x0 per region.
+// Returns n fractions in [0, 1]; simulation errors.
+Result<std::vector<double>> EpileptorSeizureFractions(
+    const models::brain::Connectivity& connectivity,
+    const std::vector<double>& region_x0, const EpileptorFitOptions& options);
+
+// One estimated x0 per candidate region (label, estimate, 90% interval).
+struct EpileptorFit {
+  std::vector<std::string> regions;
+  std::vector<double> x0, lower, upper;
+  double rms_standardized = 0.0;
+  int evaluations = 0;
+};
+
+// Fits x0 of options.candidate_regions to `observed_fractions` (one per
+// region). Returns the fit; kInvalidArgument for an unknown region or a
+// wrong number of fractions; kOutOfRange when the fit fails.
+Result<EpileptorFit> FitEpileptorExcitability(
+    const models::brain::Connectivity& connectivity,
+    const std::vector<double>& observed_fractions,
+    const EpileptorFitOptions& options);
+
 }  // namespace jumeau::derive
 
 #endif  // JUMEAU_DERIVE_BRAIN_TWIN_H_

@@ -113,6 +113,41 @@ TEST(BrainTwin, RecoversCouplingAndExcitabilityOfASyntheticPatient) {
   EXPECT_LT(fit.rms_standardized, 2.0);
 }
 
+TEST(BrainTwin, RecoversEpileptogenicZoneExcitability) {
+  JUMEAU_REQUIRE_TEST_DATA(dir, "connectome/connectivity_76");
+  const Connectivity conn = ReadTvb76(dir);
+  EpileptorFitOptions o;
+  o.candidate_regions = {"rAMYG", "rHC", "rPHC", "rPFCM", "rV1", "lHC"};
+  // Truth: two epileptogenic regions, one borderline, three healthy.
+  std::vector<double> truth(76, o.healthy_x0);
+  const std::vector<double> truth_x0 = {-1.7, -1.6, -2.1, -2.4, -2.4, -2.4};
+  for (std::size_t k = 0; k < truth_x0.size(); ++k)
+    truth[models::brain::FindRegion(conn, o.candidate_regions[k])] =
+        truth_x0[k];
+  auto observed = EpileptorSeizureFractions(conn, truth, o);
+  ASSERT_TRUE(observed.ok()) << observed.status().ToString();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto fit = FitEpileptorExcitability(conn, *observed, o);
+  const double s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
+  ASSERT_TRUE(fit.ok()) << fit.status().ToString();
+  int covered = 0;
+  for (std::size_t k = 0; k < fit->regions.size(); ++k) {
+    std::printf("  %-6s truth %5.2f estimate %6.3f [%6.3f, %6.3f]\n",
+                fit->regions[k].c_str(), truth_x0[k], fit->x0[k], fit->lower[k],
+                fit->upper[k]);
+    covered += truth_x0[k] >= fit->lower[k] && truth_x0[k] <= fit->upper[k];
+  }
+  std::printf("  rms standardized residual %.2f, %d evaluations, %.1f s\n",
+              fit->rms_standardized, fit->evaluations, s);
+  // The seizing regions are identified as more excitable than the healthy.
+  EXPECT_GT(fit->x0[0], -2.0);
+  EXPECT_GT(fit->x0[1], -2.0);
+  for (int k : {3, 4, 5}) EXPECT_LT(fit->x0[k], fit->x0[1]) << fit->regions[k];
+  EXPECT_GE(covered, 4);
+}
+
 // Parameter recovery over synthetic patients drawn from the prior: errors
 // and credible-interval coverage (BENCHMARKS.md). Slow: ~20 s per patient.
 TEST(BrainTwinRecovery, SyntheticPatientsCoverage) {
