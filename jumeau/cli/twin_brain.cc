@@ -49,6 +49,8 @@ void Print(const derive::BrainTwinReport& r) {
     PrintMap("propagation", r.propagation);
     return;
   }
+  std::printf("  EEG forward model: %s, %d sensors\n", r.sensor_model.c_str(),
+              r.sensors.sensors());
   std::printf("  EEG %s .. %s, %zu channel(s); %d simulations in %.1f s\n",
               FormatIso8601(r.data_from).c_str(),
               FormatIso8601(r.data_to).c_str(), r.eeg_channels.size(),
@@ -69,6 +71,8 @@ void Print(const derive::BrainTwinReport& r) {
 nlohmann::json ToJson(const derive::BrainTwinReport& r) {
   nlohmann::json j = nlohmann::json::parse(r.ToJson());
   j.erase("connectome");  // large; the hash identifies it
+  j.erase("sensors");
+  j["sensor_labels"] = r.sensors.labels;
   j["regions"] = r.connectivity.regions();
   j["snapshot_id"] = r.snapshot_id;
   j["created"] = FormatIso8601(r.created);
@@ -90,6 +94,10 @@ void AddBrainTwinBuildOptions(CLI::App* build, BrainTwinArgs* args) {
   build->add_option("--ez", args->ez,
                     "Epileptor: hypothesised epileptogenic zone, region labels "
                     "R1,R2");
+  build->add_option(
+      "--gain", args->gain,
+      "Brain model: EEG gain file, one line 'label g_1 .. g_n' per "
+      "sensor (default: 10-20 distance approximation)");
   build->add_option("--brain-ensemble", args->ensemble,
                     "Brain model: ensemble members of the fit (default 24)");
 }
@@ -137,6 +145,13 @@ Status RunBrainTwinBuild(const std::string& store_path,
   }
   const models::brain::Connectivity conn{c.labels, c.weights,
                                          c.tract_lengths_mm, c.centres_mm};
+  if (!args.gain.empty()) {
+    JUMEAU_ASSIGN_OR_RETURN(const io::SensorGain g,
+                            io::ReadSensorGain(args.gain, c.regions()));
+    options.sensors.labels = g.labels;
+    options.sensors.gain = g.gain;
+    options.sensors.regions = g.regions;
+  }
   JUMEAU_ASSIGN_OR_RETURN(
       const auto twin, derive::BuildBrainTwin(*store, patient, conn, options));
   if (json) {

@@ -16,10 +16,12 @@ struct BrainTwinArgs {
   std::string connectome;                  // --connectome DIR|ZIP
   std::string neural_mass = "jansen-rit";  // --brain-model
   std::string ez;                          // --ez R1,R2 (Epileptor hypothesis)
+  std::string gain;                        // --gain FILE (EEG forward model)
   int ensemble = 24;
 };
 
-// Adds --connectome, --brain-model, --ez, --brain-ensemble to `build`.
+// Adds --connectome, --brain-model, --ez, --gain, --brain-ensemble to
+// `build`.
 void AddBrainTwinBuildOptions(CLI::App* build, BrainTwinArgs* args);
 
 // `twin build STORE PATIENT --model brain`: reads the connectome

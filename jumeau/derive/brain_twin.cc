@@ -125,7 +125,7 @@ Status ApplyScenario(const BrainScenario& sc, Connectivity& conn,
   if (!sc.stimulus.regions.empty()) {
     models::brain::Stimulus s = sc.stimulus;
     s.start_ms = 0;
-    s.duration_ms = std::numeric_limits<double>::infinity();
+    s.duration_ms = cfg.duration_ms + cfg.dt_ms;  // the whole run
     cfg.stimuli.push_back(s);
   }
   return Status::Ok();
@@ -297,6 +297,8 @@ std::string BrainTwinReport::ToJson() const {
   j["connectome_source"] = connectome_source;
   j["connectome_hash"] = connectome_hash;
   j["connectome"] = ConnectivityJson(connectivity);
+  j["sensor_model"] = sensor_model;
+  j["sensors"] = {{"labels", sensors.labels}, {"gain", sensors.gain}};
   j["parameters"] = json::array();
   for (const auto& p : parameters)
     j["parameters"].push_back({{"name", p.name},
@@ -346,6 +348,16 @@ Result<BrainTwinReport> BrainTwinReport::FromSnapshot(
     r.connectome_source = j.at("connectome_source").get<std::string>();
     r.connectome_hash = j.at("connectome_hash").get<std::string>();
     r.connectivity = ConnectivityFromJson(j.at("connectome"));
+    r.sensor_model = j.value("sensor_model", std::string());
+    if (j.contains("sensors")) {
+      r.sensors.labels =
+          j.at("sensors").at("labels").get<std::vector<std::string>>();
+      r.sensors.gain = j.at("sensors").at("gain").get<std::vector<double>>();
+      r.sensors.regions = r.connectivity.regions();
+      if (r.sensors.gain.size() !=
+          r.sensors.labels.size() * r.connectivity.labels.size())
+        return DataLossError(where + ": sensor gain has the wrong size");
+    }
     for (const auto& p : j.at("parameters")) {
       Parameter q;
       q.name = p.at("name").get<std::string>();
@@ -420,9 +432,22 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
   } else if (options.neural_mass == "jansen_rit") {
     JUMEAU_ASSIGN_OR_RETURN(const PatientEegFeatures data,
                             GatherPatientEegFeatures(store, patient, options));
-    JUMEAU_ASSIGN_OR_RETURN(
-        const auto projection,
-        models::brain::DistanceProjection1020(connectivity));
+    models::brain::SensorProjection projection = options.sensors;
+    if (projection.sensors() == 0) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          projection, models::brain::DistanceProjection1020(connectivity));
+      r.sensor_model = "10-20 distance approximation";
+    } else {
+      if (projection.regions != connectivity.regions() ||
+          projection.gain.size() !=
+              static_cast<std::size_t>(projection.sensors()) *
+                  connectivity.regions())
+        return InvalidArgumentError(fmt::format(
+            "the sensor gain is for {} regions, the connectome has {}",
+            projection.regions, connectivity.regions()));
+      r.sensor_model = "gain file";
+    }
+    r.sensors = projection;
     const auto specs = JansenRitTwinParameters();
     std::vector<double> sd = {options.alpha_peak_sd_hz};
     for (int k = 1; k < kFeatures; ++k) sd.push_back(options.relative_power_sd);
@@ -614,8 +639,11 @@ Result<BrainSimulation> SimulateBrainTwin(
   }
   // Jansen-Rit: features at the estimate and over posterior samples.
   BrainTwinOptions o;
-  JUMEAU_ASSIGN_OR_RETURN(const auto projection,
-                          models::brain::DistanceProjection1020(conn));
+  models::brain::SensorProjection projection = twin.sensors;
+  if (projection.sensors() == 0) {
+    JUMEAU_ASSIGN_OR_RETURN(projection,
+                            models::brain::DistanceProjection1020(conn));
+  }
   std::vector<double> estimate;
   for (const auto& p : twin.parameters) estimate.push_back(p.estimate);
   if (estimate.size() != 3)

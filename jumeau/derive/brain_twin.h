@@ -69,6 +69,10 @@ struct BrainTwinOptions {
   double healthy_x0 = -2.4;
   double epileptor_ks = -2.0;
   double epileptor_duration_ms = 10000.0;
+  // The EEG forward model: a gain matrix (e.g. read by io::ReadSensorGain;
+  // regions must match the connectivity), or, when empty, the 10-20
+  // distance approximation of models/brain/sensors.h. Stored in the snapshot.
+  models::brain::SensorProjection sensors;
   // Where the connectome came from (path) and its content hash, recorded in
   // the snapshot.
   std::string connectome_source;
@@ -129,6 +133,10 @@ struct BrainTwinReport {
   std::string connectome_source;
   std::string connectome_hash;
   models::brain::Connectivity connectivity;
+  // The EEG forward model used ("10-20 distance approximation" or "gain
+  // file"), with its sensors and gain.
+  std::string sensor_model;
+  models::brain::SensorProjection sensors;
   // Estimated parameters (Jansen-Rit) with 90% intervals.
   struct Parameter {
     std::string name, unit;

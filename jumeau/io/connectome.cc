@@ -290,6 +290,43 @@ Result<Connectome> ReadConnectome(const std::filesystem::path& path) {
       path.string());
 }
 
+Result<SensorGain> ParseSensorGain(std::string_view text, std::string_view name,
+                                   int regions) {
+  if (regions < 1 || regions > kMaxConnectomeRegions)
+    return InvalidArgumentError(
+        fmt::format("{}: {} regions is out of range", name, regions));
+  SensorGain g;
+  g.regions = regions;
+  for (const Row& r : SplitRows(text)) {
+    if (static_cast<int>(r.tokens.size()) != regions + 1)
+      return DataLossError(fmt::format(
+          "{} line {}: expected a sensor label and {} gains, found {} fields",
+          name, r.line, regions, r.tokens.size()));
+    g.labels.emplace_back(r.tokens[0]);
+    for (int k = 1; k <= regions; ++k) {
+      JUMEAU_ASSIGN_OR_RETURN(double v, ParseNumber(r.tokens[k], name, r.line));
+      g.gain.push_back(v);
+    }
+    if (g.labels.size() > 4096)
+      return DataLossError(fmt::format("{}: more than 4096 sensors", name));
+  }
+  if (g.labels.empty())
+    return DataLossError(fmt::format("{}: no sensors", name));
+  return g;
+}
+
+Result<SensorGain> ReadSensorGain(const std::filesystem::path& path,
+                                  int regions) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return NotFoundError(fmt::format("{}: no such file", path.string()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError(fmt::format("{}: cannot open", path.string()));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ParseSensorGain(ss.str(), path.filename().string(), regions);
+}
+
 std::string ConnectomeHash(const Connectome& c) {
   uint64_t h = 1469598103934665603ull;
   const auto mix = [&](const void* p, std::size_t len) {

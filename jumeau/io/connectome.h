@@ -56,6 +56,25 @@ Result<Connectome> ReadConnectomeZip(std::span<const uint8_t> bytes,
 Result<Connectome> ParseConnectomeFiles(
     const std::map<std::string, std::string>& files);
 
+// A region-to-EEG-sensor gain matrix (e.g. exported from TVB's
+// ProjectionMatrix): one line per sensor, "label g_1 ... g_n" with n the
+// connectome's region count, whitespace separated.
+struct SensorGain {
+  std::vector<std::string> labels;  // sensors
+  std::vector<double> gain;         // sensors x regions, row-major
+  int regions = 0;
+};
+
+// Reads a gain file for `regions` regions. Returns the gain; NotFound /
+// IoError for the file; DataLoss naming the file and line for a row with
+// the wrong number of values, a non-number or a non-finite value, or no
+// rows.
+Result<SensorGain> ReadSensorGain(const std::filesystem::path& path,
+                                  int regions);
+// The same from text in memory (`name` is used in messages).
+Result<SensorGain> ParseSensorGain(std::string_view text, std::string_view name,
+                                   int regions);
+
 // A content hash of the connectome's numeric content and labels (FNV-1a
 // 64-bit over a canonical encoding, as 16 hex digits), recorded in twin
 // snapshots so a result can be traced to the structure it used.

@@ -106,6 +106,18 @@ TEST(Connectome, ReadsAZipFromMemoryWithASubfolder) {
   EXPECT_NE(t.status().message().find("mem.zip"), std::string::npos);
 }
 
+TEST(Connectome, ParsesASensorGainFile) {
+  auto g = ParseSensorGain("Fp1 0.5 0.25 0.25\nO1 0 0.5 0.5\n", "gain.txt", 3);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->labels, (std::vector<std::string>{"Fp1", "O1"}));
+  EXPECT_DOUBLE_EQ(g->gain[1 * 3 + 2], 0.5);
+  EXPECT_EQ(
+      ParseSensorGain("Fp1 0.5 0.25\n", "gain.txt", 3).status().message(),
+      "gain.txt line 1: expected a sensor label and 3 gains, found 3 fields");
+  EXPECT_EQ(ParseSensorGain("", "gain.txt", 3).status().code(),
+            StatusCode::kDataLoss);
+}
+
 TEST(Connectome, TvbDefaultFolderAndZipAgree) {
   JUMEAU_REQUIRE_TEST_DATA(dir, "connectome/connectivity_76");
   JUMEAU_REQUIRE_TEST_DATA(zip, "connectome/connectivity_76.zip");

@@ -44,6 +44,13 @@ TEST(TwinBrainCli, EpileptorResectionChangesThePropagationMap) {
   ASSERT_FALSE(sim.is_null());
   EXPECT_EQ(sim["scenario_propagation"].size(), 1u);
   EXPECT_EQ(sim["scenario_propagation"][0]["region"], "rAMYG");
+  // Regression: a stimulation lasts the whole run (was rejected as a
+  // non-finite duration).
+  const auto stim =
+      JsonOf(RunJumeau({"twin", "simulate", store, "example", "--scenario",
+                        "stimulate:rPFCM:0.5:10", "--json"}));
+  ASSERT_FALSE(stim.is_null());
+  EXPECT_EQ(stim["model"], "epileptor_network");
   const auto bad = RunJumeau(
       {"twin", "simulate", store, "example", "--scenario", "resect:nowhere"});
   EXPECT_NE(bad.exit_code, 0);
