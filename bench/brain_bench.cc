@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "jumeau/assimilation/ensemble_inversion.h"
+#include "jumeau/derive/brain_twin.h"
 #include "jumeau/io/connectome.h"
 #include "jumeau/models/brain/network.h"
 
@@ -113,6 +115,40 @@ void BM_Epileptor2D76_10s_Delays(benchmark::State& state) {
   Run(state, c, cfg, 0.0);
 }
 BENCHMARK(BM_Epileptor2D76_10s_Delays)->Unit(benchmark::kMillisecond);
+
+// Personalisation of one synthetic patient as `twin build --model brain`
+// does it (derive/brain_twin.h): 24-member ES-MDA, 4 assimilations, 97
+// Jansen-Rit simulations of 3 s at dt = 0.125 ms with EEG features.
+void BM_PersonaliseJansenRitOnePatient(benchmark::State& state) {
+  const Connectivity* conn = LoadOnce();
+  if (conn == nullptr) return state.SkipWithError("connectome missing");
+  const jumeau::derive::BrainTwinOptions o;
+  auto proj = jumeau::models::brain::DistanceProjection1020(*conn);
+  const std::vector<double> truth = {1.5e-4, 3.0, 0.2};
+  auto observed = jumeau::derive::SimulatedEegFeatures(
+      *conn, jumeau::derive::JansenRitTwinConfig(truth, o), *proj,
+      o.transient_ms);
+  if (!proj.ok() || !observed.ok()) return state.SkipWithError("simulation");
+  const std::vector<double> sd = {0.5, 0.05, 0.05, 0.05, 0.05};
+  jumeau::assimilation::InversionOptions io;
+  io.ensemble_size = o.ensemble_size;
+  io.iterations = o.iterations;
+  for (auto _ : state) {
+    auto fit = jumeau::assimilation::InvertEnsemble(
+        jumeau::derive::JansenRitTwinParameters(), *observed, sd,
+        [&](std::span<const double> p) {
+          return jumeau::derive::SimulatedEegFeatures(
+              *conn, jumeau::derive::JansenRitTwinConfig(p, o), *proj,
+              o.transient_ms);
+        },
+        io);
+    if (!fit.ok()) return state.SkipWithError(fit.status().message().c_str());
+    state.counters["simulations"] = fit->evaluations;
+  }
+}
+BENCHMARK(BM_PersonaliseJansenRitOnePatient)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 
 }  // namespace
 
