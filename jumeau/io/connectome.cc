@@ -15,7 +15,7 @@
 namespace jumeau::io {
 namespace {
 
-constexpr std::size_t kMaxMemberBytes = 256u << 20;  // per file, uncompressed
+constexpr std::size_t kMaxMemberBytes = 64u << 20;  // per file, uncompressed
 
 // One whitespace-separated text table: rows of tokens, with line numbers.
 struct Row {
