@@ -6,6 +6,8 @@
 BUILD ?= build
 JUMEAU := $(BUILD)/jumeau/cli/jumeau
 DEMO ?= demo
+# TVB's default 76-region connectome (shared data) for the brain twin.
+CONNECTOME ?= ../shared/data/connectome/connectivity_76.zip
 CMAKE_FLAGS ?= -DJUMEAU_WERROR=ON
 PORT ?= 8080
 
@@ -48,6 +50,12 @@ demo: build
 	$(JUMEAU) twin update $(DEMO)/patient.jumeau example > /dev/null
 	$(JUMEAU) twin show $(DEMO)/patient.jumeau example
 	$(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resistance=-20%
+	@if [ -e $(CONNECTOME) ]; then set -ex; \
+	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain --connectome $(CONNECTOME); \
+	  $(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resect:rPFCM --samples 4; \
+	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain --brain-model epileptor --ez rAMYG,rHC,rPHC --connectome $(CONNECTOME); \
+	  $(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resect:rHC; \
+	else echo "demo: no connectome at $(CONNECTOME); skipping the brain twin"; fi
 	@token=$$($(JUMEAU) token create $(DEMO)/patient.jumeau --role clinician --label demo \
 	  | sed -n 's/^token [0-9]* (clinician): //p'); \
 	echo; echo "Dashboard: http://127.0.0.1:$(PORT)/#token=$$token"; \

@@ -35,6 +35,8 @@ find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTSLIB REQUIRED IMPORTED_TARGET htslib)
 pkg_check_modules(SIMDJSON REQUIRED IMPORTED_TARGET simdjson)
+# libzip (BSD-3, Debian libzip-dev): TVB connectome zips (io/connectome).
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 find_package(fmt REQUIRED)
 # kissfft (BSD-3, Debian libkissfft-dev): analysis/dsp uses its header-only
 # C++ template kissfft<double> (kissfft.hh); Debian's compiled library is

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jumeau/cli/cli.h"
+#include "jumeau/cli/twin_brain.h"
 #include "jumeau/cli/twin_progression.h"
 
 namespace jumeau::cli {
@@ -177,12 +178,14 @@ void AddTwinVerb(CLI::App& app, Action* action) {
     ProgressionTwinArgs progression;  // --model progression
   };
   auto args = std::make_shared<Args>();
+  auto brain = std::make_shared<BrainTwinArgs>();
   auto* build = cmd->add_subcommand(
       "build", "Calibrate the model to the record and store a snapshot");
   build->add_option("STORE", args->store, "Store file")->required();
   build->add_option("PATIENT", args->patient, "Patient pseudonym")->required();
   build->add_option("--model", args->model,
-                    "Model: cardio (default) or progression");
+                    "Model: cardio (default), brain or progression");
+  AddBrainTwinBuildOptions(build, brain.get());
   build->add_option("--from-cohort", args->progression.from_cohort,
                     "progression: population model file (jumeau cohort fit)");
   build->add_option("--threshold", args->progression.thresholds,
@@ -199,6 +202,8 @@ void AddTwinVerb(CLI::App& app, Action* action) {
         p.store = args->store, p.patient = args->patient, p.json = args->json;
         return RunProgressionTwinBuild(p);
       }
+      if (args->model == "brain")
+        return RunBrainTwinBuild(args->store, args->patient, *brain, args->json);
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));
@@ -267,9 +272,12 @@ void AddTwinVerb(CLI::App& app, Action* action) {
                    "One of hr=+20 (change, /min), hr=110 (/min), "
                    "resistance=-20% (systemic arterial resistance), "
                    "contractility=-30% (LV active elastance), volume=-500 "
-                   "(mL of blood); required for cardio");
+                   "(mL of blood); brain twin: resect:R1,R2, "
+                   "disconnect:R1-R2, stimulate:R1:AMPLITUDE[:HZ]; required "
+                   "but for progression");
   simulate->add_option("--model", args->model,
-                       "Model: cardio (default) or progression");
+                       "Model: cardio (default; brain by its scenarios) or "
+                       "progression");
   simulate->add_option("--until", args->progression.until,
                        "progression: forecast until this year or ISO date");
   simulate->add_option("--threshold", args->progression.thresholds,
@@ -291,6 +299,9 @@ void AddTwinVerb(CLI::App& app, Action* action) {
       if (args->scenario.empty()) {
         return InvalidArgumentError("--scenario is required");
       }
+      if (IsBrainScenarioText(args->scenario))
+        return RunBrainTwinSimulate(args->store, args->patient, args->scenario,
+                                    args->samples, args->seed, args->json);
       JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(args->store));
       JUMEAU_ASSIGN_OR_RETURN(const auto patient,
                               store->FindPatient(args->patient));

@@ -15,6 +15,7 @@
 #include "jumeau/assimilation/calibration.h"
 #include "jumeau/core/random.h"
 #include "jumeau/core/ucum_conversion.h"
+#include "jumeau/derive/brain_twin.h"
 #include "jumeau/derive/internal/twin_enkf.h"
 #include "jumeau/derive/progression_twin.h"
 #include "jumeau/models/cardio.h"
@@ -896,7 +897,9 @@ Result<std::vector<TwinReport>> TwinHistory(store::Store& store,
                           store.TwinSnapshots(patient.id));
   std::vector<TwinReport> out;
   for (const auto& s : snapshots) {
-    if (IsProgressionModel(s.model)) continue;  // see progression_twin.h
+    // Brain (brain_twin.h) and progression (progression_twin.h) twins are
+    // read by their own modules.
+    if (IsProgressionModel(s.model) || IsBrainTwinModel(s.model)) continue;
     JUMEAU_ASSIGN_OR_RETURN(TwinReport r, TwinReport::FromSnapshot(s));
     out.push_back(std::move(r));
   }

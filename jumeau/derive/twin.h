@@ -189,7 +189,9 @@ Result<std::vector<TwinReport>> UpdateCardioTwin(
     store::Store& store, const store::PatientInfo& patient,
     const TwinOptions& options = {});
 
-// The patient's stored twins, oldest first, read back from their snapshots.
+// The patient's stored cardiovascular twins, oldest first, read back from
+// their snapshots (brain and progression twins are read by brain_twin.h and
+// progression_twin.h).
 // Returns kDataLoss for a malformed snapshot; store errors otherwise.
 Result<std::vector<TwinReport>> TwinHistory(store::Store& store,
                                             const store::PatientInfo& patient);
