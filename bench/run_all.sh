@@ -4,7 +4,9 @@
 set -euo pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/.."
-for b in edf_bench wfdb_bench codec_bench store_bench ingest_bench; do
+for b in edf_bench wfdb_bench codec_bench store_bench ingest_bench fhir_bench vcf_bench \
+    device_csv_bench qrs_bench dsp_bench cardio_bench enkf_bench brain_bench progression_bench \
+    serve_bench; do
   if [ -x "$BUILD/bench/$b" ]; then
     echo "== $b"
     "$BUILD/bench/$b"
@@ -18,3 +20,5 @@ echo "== ingest_memory"
 bench/ingest_memory.sh "$BUILD"
 echo "== ingest_clinical"
 bench/ingest_clinical.sh "$BUILD"
+echo "== calibration_bench (100 patients, 2 threads, seed 1)"
+"$BUILD/bench/calibration_bench" 100 2 1 all
