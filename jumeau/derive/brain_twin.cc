@@ -498,11 +498,10 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
   snapshot.data_from = r.data_from;
   snapshot.data_to = r.data_to;
   snapshot.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id,
-                          store.AddTwinSnapshot(patient.id, snapshot));
-  JUMEAU_ASSIGN_OR_RETURN(const auto stored, store.TwinSnapshots(patient.id));
-  for (const auto& s : stored)
-    if (s.id == r.snapshot_id) r.created = s.created;
+  JUMEAU_ASSIGN_OR_RETURN(const store::TwinSnapshot stored,
+                          store.AddTwinSnapshot(patient.id, std::move(snapshot)));
+  r.snapshot_id = stored.id;
+  r.created = stored.created;
   return r;
 }
 

@@ -791,11 +791,10 @@ Result<ProgressionTwinReport> BuildProgressionTwin(
   snap.data_from = r.data_from;
   snap.data_to = r.data_to;
   snap.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id,
-                          store.AddTwinSnapshot(patient.id, snap));
-  JUMEAU_ASSIGN_OR_RETURN(const auto stored, store.TwinSnapshots(patient.id));
-  for (const auto& s : stored)
-    if (s.id == r.snapshot_id) r.created = s.created;
+  JUMEAU_ASSIGN_OR_RETURN(const store::TwinSnapshot stored,
+                          store.AddTwinSnapshot(patient.id, std::move(snap)));
+  r.snapshot_id = stored.id;
+  r.created = stored.created;
   return r;
 }
 

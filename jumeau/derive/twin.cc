@@ -418,12 +418,10 @@ Status StoreSnapshot(store::Store& store, const store::PatientInfo& patient,
   snapshot.data_from = r.data_from;
   snapshot.data_to = r.data_to;
   snapshot.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(r.snapshot_id,
-                          store.AddTwinSnapshot(patient.id, snapshot));
-  JUMEAU_ASSIGN_OR_RETURN(const auto stored, store.TwinSnapshots(patient.id));
-  for (const auto& s : stored) {
-    if (s.id == r.snapshot_id) r.created = s.created;
-  }
+  JUMEAU_ASSIGN_OR_RETURN(const store::TwinSnapshot stored,
+                          store.AddTwinSnapshot(patient.id, std::move(snapshot)));
+  r.snapshot_id = stored.id;
+  r.created = stored.created;
   return Status::Ok();
 }
 

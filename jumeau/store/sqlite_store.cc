@@ -1051,8 +1051,8 @@ class SqliteStore final : public Store {
     return std::move(*table);
   }
 
-  Result<int64_t> AddTwinSnapshot(PatientId patient,
-                                  const TwinSnapshot& snapshot) override {
+  Result<TwinSnapshot> AddTwinSnapshot(PatientId patient,
+                                       TwinSnapshot snapshot) override {
     if (snapshot.model.empty())
       return InvalidArgumentError("twin snapshot: empty model name");
     if (snapshot.data_to < snapshot.data_from)
@@ -1068,6 +1068,8 @@ class SqliteStore final : public Store {
       if (!row)
         return NotFoundError("no patient with id " + std::to_string(patient));
     }
+    snapshot.patient_id = patient;
+    snapshot.created = clock_.Now();
     JUMEAU_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
     auto insert = db_.Prepare(R"sql(
       INSERT INTO twin_snapshots(patient_id, model, model_version, created_ns,
@@ -1075,7 +1077,7 @@ class SqliteStore final : public Store {
     Status s = insert.ok() ? insert->Bind(1, patient)
                                  .Bind(2, snapshot.model)
                                  .Bind(3, snapshot.model_version)
-                                 .Bind(4, clock_.Now().ns_since_epoch)
+                                 .Bind(4, snapshot.created.ns_since_epoch)
                                  .Bind(5, snapshot.data_from.ns_since_epoch)
                                  .Bind(6, snapshot.data_to.ns_since_epoch)
                                  .Bind(7, snapshot.data_json)
@@ -1085,9 +1087,9 @@ class SqliteStore final : public Store {
       (void)db_.Exec("ROLLBACK");
       return s;
     }
-    const int64_t id = db_.LastInsertId();
+    snapshot.id = db_.LastInsertId();
     JUMEAU_RETURN_IF_ERROR(db_.Exec("COMMIT"));
-    return id;
+    return snapshot;
   }
 
   Result<std::vector<TwinSnapshot>> TwinSnapshots(PatientId patient) override {

@@ -835,8 +835,10 @@ TEST_F(SqliteStoreTest, TwinSnapshotsRoundTripInOrderAndFollowMerges) {
   auto got = store_->TwinSnapshots(a);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 2u);
-  EXPECT_EQ((*got)[0].id, *first);
-  EXPECT_EQ((*got)[1].id, *second);
+  EXPECT_EQ((*got)[0].id, first->id);
+  EXPECT_EQ((*got)[1].id, second->id);
+  EXPECT_EQ(first->created, (*got)[0].created);
+  EXPECT_EQ(first->patient_id, a);
   EXPECT_EQ((*got)[0].patient_id, a);
   EXPECT_EQ((*got)[0].model, "regazzoni2022_cardio");
   EXPECT_EQ((*got)[0].model_version, "1.0.0");

@@ -357,11 +357,12 @@ class Store {
 
   // Stores `snapshot` for `patient` in its own transaction, stamped with the
   // store's clock (snapshot.id, patient_id and created are ignored). Returns
-  // the new snapshot's id; kNotFound for an unknown patient;
-  // kInvalidArgument for an empty model name or data_to < data_from;
-  // kFailedPrecondition while a source ingest is open.
-  virtual Result<int64_t> AddTwinSnapshot(PatientId patient,
-                                          const TwinSnapshot& snapshot) = 0;
+  // the snapshot as stored (its id, patient_id and created set);
+  // kNotFound for an unknown patient; kInvalidArgument for an empty model
+  // name or data_to < data_from; kFailedPrecondition while a source ingest
+  // is open.
+  virtual Result<TwinSnapshot> AddTwinSnapshot(PatientId patient,
+                                               TwinSnapshot snapshot) = 0;
   // The patient's twin snapshots, oldest first (by created, then id).
   virtual Result<std::vector<TwinSnapshot>> TwinSnapshots(
       PatientId patient) = 0;
