@@ -444,6 +444,8 @@ function thresholdPlugin(feature) {
     ctx.rect(left, top, w, h);
     ctx.clip();
     ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+    ctx.textAlign = 'left';  // uPlot leaves the axes' alignment behind
+    ctx.textBaseline = 'alphabetic';
     for (const c of feature.thresholds) {
       const y = u.valToPos(c.value, 'y', true);
       ctx.strokeStyle = '#e63946';

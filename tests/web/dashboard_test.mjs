@@ -164,6 +164,10 @@ try {
           (f.crossing && f.crossing.t_median != null ? `, crossed about ${new Date(f.crossing.t_median * 1000).toISOString().slice(0, 7)}` : ', not crossed by the end'));
   }
   await page.locator('#progression-section').screenshot({ path: path.join(outDir, '05c-progression.png') });
+  const brain = await page.evaluate(() => ({ n: window.jumeau.brainTwins,
+    rows: Array.from(document.querySelectorAll('#brain-twins tbody tr')).map((r) => r.textContent) }));
+  check(brain.n === 1 && brain.rows.length === 1 && /epileptor_network/.test(brain.rows[0]) && /EZ lF/.test(brain.rows[0]),
+        `brain twins listed: ${brain.rows.join(' | ')}`);
 
   // What if: lower vascular resistance lowers the mean arterial pressure.
   await page.selectOption('#whatif-kind', 'resistance');

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctest driver of the dashboard's browser test: builds a store from
 # `jumeau example` (ingested, analysed, with a cardiovascular twin, and a
-# progression twin fitted on four more example histories), starts `jumeau serve` on
+# progression twin fitted on four more example histories, and an Epileptor
+# brain twin), starts `jumeau serve` on
 # a free loopback port, runs dashboard_test.mjs in headless chromium, stops
 # the server. Skips (exit 77) when node, chromium or web/node_modules is
 # absent, except under CI=true where that fails.
@@ -41,6 +42,13 @@ done
   --iterations 1000 --out "$out/bp-model.json" >/dev/null
 "$jumeau" twin build "$store" example --model progression --from-cohort "$out/bp-model.json" \
   --threshold 8480-6:140 --until 2045 >/dev/null
+# A brain twin: the Epileptor hypothesis on a four-region connectome.
+mkdir -p "$out/connectome"
+printf 'lF 40 30 40\nrF 40 -30 40\nlP -40 30 40\nrP -40 -30 40\n' > "$out/connectome/centres.txt"
+printf '0 1 1 1\n1 0 1 1\n1 1 0 1\n1 1 1 0\n' > "$out/connectome/weights.txt"
+printf '0 60 60 60\n60 0 60 60\n60 60 0 60\n60 60 60 0\n' > "$out/connectome/tract_lengths.txt"
+"$jumeau" twin build "$store" example --model brain --connectome "$out/connectome" \
+  --brain-model epileptor --ez lF >/dev/null
 token=$("$jumeau" token create "$store" --role clinician --label dashboard-test | sed -n 's/^token [0-9]* (clinician): //p')
 set +e
 "$jumeau" serve "$store" --port 0 --web "$src/web" > "$out/serve.log" 2>&1 &
