@@ -183,8 +183,8 @@ Result<std::vector<derive::ProgressionFeatureForecast>> ForecastOf(
       derive::ProgressionBandPoint b;
       auto time = ParseIso8601(p["time"].get<std::string>());
       if (!time.ok())
-        return DataLossError(where + ": forecast time: " +
-                             time.status().message());
+        return DataLossError(where +
+                             ": forecast time: " + time.status().message());
       b.time = *time;
       b.age = number("age");
       b.p5 = number("p5");
@@ -685,8 +685,8 @@ class Router {
               {"data_to", FormatIso8601(r.data_to)},
               {"data_from_s", Seconds(r.data_from)},
               {"data_to_s", Seconds(r.data_to)},
-              {"birth", internal::BirthFor(caller_, FormatIso8601(r.birth)
-                                                        .substr(0, 10))},
+              {"birth", internal::BirthFor(
+                            caller_, FormatIso8601(r.birth).substr(0, 10))},
               {"band", "90%"}};
     j["population_model"] = {{"hash", r.population_model_hash},
                              {"iterations", r.population.iterations},
@@ -753,16 +753,16 @@ class Router {
           return std::isfinite(age) ? json(birth_s + age * kYearSeconds)
                                     : json();
         };
-        json c = {{"value", t.value},
-                  {"unit", t.unit},
-                  {"probability_by_end", t.probability},
-                  {"already_crossed", t.already},
-                  {"date_median", t.date_median
-                                      ? json(FormatIso8601(*t.date_median))
-                                      : json()},
-                  {"t_median", at(t.age_median)},
-                  {"t_p5", at(t.age_p5)},
-                  {"t_p95", at(t.age_p95)}};
+        json c = {
+            {"value", t.value},
+            {"unit", t.unit},
+            {"probability_by_end", t.probability},
+            {"already_crossed", t.already},
+            {"date_median",
+             t.date_median ? json(FormatIso8601(*t.date_median)) : json()},
+            {"t_median", at(t.age_median)},
+            {"t_p5", at(t.age_p5)},
+            {"t_p95", at(t.age_p95)}};
         if (ages) {
           c["age_median"] = finite(t.age_median);
           c["age_p5"] = finite(t.age_p5);
@@ -777,10 +777,10 @@ class Router {
 
   Result<Response> Progression(const std::string& p) {
     JUMEAU_ASSIGN_OR_RETURN(const auto patient, PatientRef(p));
-    JUMEAU_ASSIGN_OR_RETURN(
-        const auto list, SnapshotsOf(patient, [](const std::string& m) {
-          return derive::IsProgressionModel(m);
-        }));
+    JUMEAU_ASSIGN_OR_RETURN(const auto list,
+                            SnapshotsOf(patient, [](const std::string& m) {
+                              return derive::IsProgressionModel(m);
+                            }));
     json items = json::array();
     for (const auto& s : list) {
       items.push_back({{"snapshot_id", s.id},
@@ -813,10 +813,10 @@ class Router {
   // The brain twins, summaries only (not the connectome nor the gain).
   Result<Response> Brain(const std::string& p) {
     JUMEAU_ASSIGN_OR_RETURN(const auto patient, PatientRef(p));
-    JUMEAU_ASSIGN_OR_RETURN(
-        const auto list, SnapshotsOf(patient, [](const std::string& m) {
-          return derive::IsBrainTwinModel(m);
-        }));
+    JUMEAU_ASSIGN_OR_RETURN(const auto list,
+                            SnapshotsOf(patient, [](const std::string& m) {
+                              return derive::IsBrainTwinModel(m);
+                            }));
     std::string etag;
     if (!list.empty()) {
       etag = SnapshotListTag('b', list);

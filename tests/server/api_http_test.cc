@@ -1,18 +1,18 @@
 // `jumeau serve` over real HTTP on loopback: the example patient (ingested,
 // analysed, with cardiovascular, progression and brain twins; four more
 // example patients' histories make the progression cohort) behind the server
-// started in-process on a free port, called with cpp-httplib's client. Every route answers with a token,
-// refuses without one or with a wrong one, and is audited; bad requests get
-// a 4xx with a message; a bounded loop of random requests never gets a 5xx
-// nor stops the server.
+// started in-process on a free port, called with cpp-httplib's client. Every
+// route answers with a token, refuses without one or with a wrong one, and is
+// audited; bad requests get a 4xx with a message; a bounded loop of random
+// requests never gets a 5xx nor stops the server.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <atomic>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
@@ -185,8 +185,8 @@ std::vector<Route> DataRoutes() {
       {"GET", "/fhir/Patient/example", "GET /fhir/Patient/{id}", ""},
       {"GET", "/fhir/Observation?patient=example&code=8480-6",
        "GET /fhir/Observation", ""},
-      {"GET", "/fhir/RiskAssessment?patient=example", "GET /fhir/RiskAssessment",
-       ""},
+      {"GET", "/fhir/RiskAssessment?patient=example",
+       "GET /fhir/RiskAssessment", ""},
   };
 }
 
@@ -584,12 +584,42 @@ TEST_F(ServeHttpTest, BoundedRandomRequestsNeverCrashTheServer) {
   auto pick = [&](const std::vector<std::string>& v) {
     return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
   };
-  const std::vector<std::string> words = {
-      "api", "v1", "patients", "example", "nobody", "streams", "MLII",
-      "window", "events", "timeline", "analyses", "hrv", "eeg", "risk", "twin",
-      "snapshots", "simulate", "progression", "brain", "fhir", "Patient", "Observation",
-      "RiskAssessment", "health", "..", ".", "", "%00", "%ff%fe", "0", "-1",
-      "9223372036854775808", "index.html", "app.js", "%2e%2e", "a%20b"};
+  const std::vector<std::string> words = {"api",
+                                          "v1",
+                                          "patients",
+                                          "example",
+                                          "nobody",
+                                          "streams",
+                                          "MLII",
+                                          "window",
+                                          "events",
+                                          "timeline",
+                                          "analyses",
+                                          "hrv",
+                                          "eeg",
+                                          "risk",
+                                          "twin",
+                                          "snapshots",
+                                          "simulate",
+                                          "progression",
+                                          "brain",
+                                          "fhir",
+                                          "Patient",
+                                          "Observation",
+                                          "RiskAssessment",
+                                          "health",
+                                          "..",
+                                          ".",
+                                          "",
+                                          "%00",
+                                          "%ff%fe",
+                                          "0",
+                                          "-1",
+                                          "9223372036854775808",
+                                          "index.html",
+                                          "app.js",
+                                          "%2e%2e",
+                                          "a%20b"};
   const std::vector<std::string> keys = {"from", "to", "points", "limit",
                                          "offset", "code", "date", "patient",
                                          "_count", "system", "origin"};
@@ -614,11 +644,19 @@ TEST_F(ServeHttpTest, BoundedRandomRequestsNeverCrashTheServer) {
     std::string path;
     if (i % 2 == 0) {
       // A real route with random parts swapped in.
-      const std::vector<std::string> routes = {
-          "", "/streams", "/streams/MLII", "/streams/MLII/window", "/events",
-          "/timeline", "/analyses", "/analyses/hrv", "/analyses/risk",
-          "/twin/snapshots", "/twin/simulate", "/twin/progression",
-          "/twin/brain"};
+      const std::vector<std::string> routes = {"",
+                                               "/streams",
+                                               "/streams/MLII",
+                                               "/streams/MLII/window",
+                                               "/events",
+                                               "/timeline",
+                                               "/analyses",
+                                               "/analyses/hrv",
+                                               "/analyses/risk",
+                                               "/twin/snapshots",
+                                               "/twin/simulate",
+                                               "/twin/progression",
+                                               "/twin/brain"};
       path = (i % 4 == 0 ? "/api/v1/patients/" + pick({"example", "nobody",
                                                        pick(words)})
                          : "/api/v1/patients/example") +
