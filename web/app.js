@@ -126,7 +126,8 @@ async function selectPatient(id) {
   pick($('timeline-stream'), raw);
   pick($('signal-stream'), raw);
   pick($('hrv-stream'), state.streams.filter((s) => s.analysis.startsWith('hrv/')));
-  await Promise.all([setupTimeline(), openSignal(), loadAnalyses(), loadTwin()]);
+  await Promise.all([setupTimeline(), openSignal(), loadAnalyses(), loadTwin(),
+                     loadProgression(), loadBrainTwins()]);
   jumeau.ready = true;
   setStatus(`patient ${id}: ${state.info.streams} streams, ${state.info.events} events`);
 }
@@ -387,6 +388,148 @@ function drawParameterHistory() {
     [t, map, lo, hi], el);
 }
 
+// ---- the long-term (progression) twin ----
+// The latest progression snapshot: per feature, the observed points, the
+// personalised trajectory (median) inside its shaded 5–95% band, the
+// threshold as a dashed line and its crossing (median date, 5–95% range).
+async function loadProgression() {
+  const url = `/api/v1/patients/${encodeURIComponent(state.patient)}/twin/progression`;
+  const answer = await api(url);
+  const el = $('progression-charts');
+  for (const c of state.progressionCharts || []) c.destroy();
+  state.progressionCharts = [];
+  el.innerHTML = '';
+  const twin = answer.latest;
+  jumeau.progression = { url, snapshots: answer.items.length, features: [] };
+  const rows = [];
+  if (!twin) {
+    $('progression-status').textContent =
+      'no progression twin (jumeau cohort fit, then jumeau twin build --model progression)';
+    fill($('progression-thresholds').tBodies[0], rows);
+    return jumeau.progression;
+  }
+  $('progression-status').textContent =
+    `snapshot ${twin.snapshot_id} (${twin.model} ${twin.model_version}, ${twin.created.slice(0, 10)}), ` +
+    `data ${twin.data_from.slice(0, 10)} → ${twin.data_to.slice(0, 10)}; ` +
+    `population model ${twin.population_model.data_source || twin.population_model.hash.slice(0, 12)}` +
+    (twin.population_model.converged ? '' : ' (fit did not converge)');
+  for (const f of twin.features) {
+    const div = document.createElement('div');
+    div.className = 'progression-chart';
+    div.dataset.code = f.code;
+    el.appendChild(div);
+    const chart = progressionChart(div, f);
+    state.progressionCharts.push(chart);
+    jumeau.progression.features.push({ code: f.code, chart: state.progressionCharts.length - 1,
+                                       crossings: f.thresholds.length });
+    for (const c of f.thresholds) {
+      rows.push([f.display || f.code, `${fmt(c.value)} ${c.unit}`,
+                 c.t_median != null ? fmtTime(c.t_median).slice(0, 10) + (c.already_crossed ? ' (already)' : '') : 'not by end',
+                 c.t_p5 != null ? `${fmtTime(c.t_p5).slice(0, 10)} – ${c.t_p95 != null ? fmtTime(c.t_p95).slice(0, 10) : 'after end'}` : '',
+                 fmt(c.probability_by_end)]);
+    }
+  }
+  fill($('progression-thresholds').tBodies[0], rows);
+  return jumeau.progression;
+}
+
+// Draws each threshold of `feature`: a dashed horizontal line at its value,
+// and where it is crossed a vertical line at the median date over the 5–95%
+// span of crossing dates.
+function thresholdPlugin(feature) {
+  return { hooks: { draw: [(u) => {
+    const ctx = u.ctx, { left, top, width: w, height: h } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, w, h);
+    ctx.clip();
+    ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+    ctx.textAlign = 'left';  // uPlot leaves the axes' alignment behind
+    ctx.textBaseline = 'alphabetic';
+    for (const c of feature.thresholds) {
+      const y = u.valToPos(c.value, 'y', true);
+      ctx.strokeStyle = '#e63946';
+      ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+      ctx.lineWidth = devicePixelRatio;
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + w, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = '#e63946';
+      ctx.fillText(`threshold ${fmt(c.value)} ${c.unit}`, left + 4, y - 4);
+      if (c.t_median == null) continue;
+      if (c.t_p5 != null) {
+        const x1 = u.valToPos(c.t_p5, 'x', true);
+        const x2 = c.t_p95 != null ? u.valToPos(c.t_p95, 'x', true) : left + w;
+        ctx.fillStyle = '#e6394618';
+        ctx.fillRect(x1, top, Math.max(1, x2 - x1), h);
+      }
+      const x = u.valToPos(c.t_median, 'x', true);
+      ctx.strokeStyle = '#e63946';
+      ctx.lineWidth = 2 * devicePixelRatio;
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + h);
+      ctx.stroke();
+      ctx.fillStyle = '#e63946';
+      ctx.fillText(`crosses ${fmtTime(c.t_median).slice(0, 7)} (p=${fmt(c.probability_by_end)})`,
+                   x + 4, top + 14 * devicePixelRatio);
+    }
+    ctx.restore();
+  }] } };
+}
+
+function progressionChart(el, f) {
+  const tr = f.trajectory, ob = f.observed;
+  // One x axis for the trajectory's grid and the visits' dates; each series
+  // keeps its own points (null elsewhere) and lines span the gaps.
+  const data = uPlot.join([[tr.t, tr.p5, tr.p95, tr.median], [ob.t, ob.value]]);
+  const values = [...tr.p5, ...tr.p95, ...ob.value, ...f.thresholds.map((c) => c.value)];
+  const lo = Math.min(...values), hi = Math.max(...values), pad = (hi - lo) * 0.05 || 1;
+  const name = f.display ? `${f.display} (${f.code})` : f.code;
+  return new uPlot({
+    title: name, width: width(el), height: 260,
+    scales: { x: { time: true }, y: { range: () => [lo - pad, hi + pad] } },
+    series: [{},
+      { label: '5%', stroke: '#f4a261', width: 1, spanGaps: true, points: { show: false } },
+      { label: '95%', stroke: '#f4a261', width: 1, spanGaps: true, points: { show: false } },
+      { label: 'trajectory (median)', stroke: '#1d3557', width: 2, spanGaps: true,
+        points: { show: false } },
+      { label: 'observed', stroke: '#2a9d8f', paths: () => null,
+        points: { show: true, size: 6, fill: '#2a9d8f' } }],
+    bands: [{ series: [2, 1], fill: '#f4a26155' }],
+    axes: [{}, { label: f.unit }],
+    plugins: [thresholdPlugin(f)],
+  }, data, el);
+}
+
+// ---- brain twins: one row per snapshot ----
+async function loadBrainTwins() {
+  const url = `/api/v1/patients/${encodeURIComponent(state.patient)}/twin/brain`;
+  const items = (await api(url)).items;
+  fill($('brain-twins').tBodies[0], items.map((b) => {
+    let quality;
+    if (b.method === 'hypothesis') {
+      const p = b.propagation;
+      quality = `EZ ${b.ez_regions.join(', ') || '—'}; ` + (p.seizing.length
+        ? `seizing ${p.seizing.map((r, i) => `${r} (${fmt(p.onset_ms[i])} ms)`).join(', ')}`
+        : 'no region seizes');
+    } else {
+      quality = `RMS standardised residual ${fmt(b.rms_standardized)} (${b.observations.length} EEG features, ` +
+                `${b.evaluations} simulations)`;
+    }
+    return [String(b.snapshot_id), `${b.model} ${b.model_version}`, b.created.slice(0, 10),
+            `${b.regions} regions; ${quality}`,
+            b.parameters.map((p) => `${p.name} ${fmt(p.estimate)} [${fmt(p.lower)}–${fmt(p.upper)}] ${p.unit}`).join('; ')];
+  }));
+  if (!items.length) {
+    fill($('brain-twins').tBodies[0], [['—', 'no brain twin (jumeau twin build --model brain)', '', '', '']]);
+  }
+  jumeau.brainTwins = items.length;
+  return items;
+}
+
 // The scenario swept over its range: one simulation per step, the chosen
 // output's MAP and posterior 5–95% band against the change.
 async function sweep(kind) {
@@ -481,7 +624,8 @@ function drawPvLoop(volume, pressure) {
 }
 
 // ---- wiring ----
-Object.assign(jumeau, { zoomTo, zoomPreset, openSignal, whatIf, sweep, selectPatient, api, ns });
+Object.assign(jumeau, { zoomTo, zoomPreset, openSignal, whatIf, sweep, selectPatient, api, ns,
+  loadProgression });
 
 async function start() {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');

@@ -11,6 +11,8 @@
 #include <set>
 #include <vector>
 
+#include "jumeau/derive/brain_twin.h"
+#include "jumeau/derive/progression_twin.h"
 #include "jumeau/derive/twin.h"
 #include "jumeau/server/internal/fhir.h"
 #include "jumeau/server/internal/params.h"
@@ -152,6 +154,49 @@ void AppendArray(std::string* out, const char* key, size_t n, F f) {
   *out += ']';
 }
 
+// The forecast bands of a progression snapshot's JSON (its "forecast" array,
+// docs/progression.md), which ProgressionTwinReport::FromSnapshot does not
+// read back. Returns them; kDataLoss naming the snapshot when malformed.
+Result<std::vector<derive::ProgressionFeatureForecast>> ForecastOf(
+    const store::TwinSnapshot& s) {
+  const std::string where = "twin snapshot " + std::to_string(s.id);
+  const json j = json::parse(s.data_json, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("forecast") ||
+      !j["forecast"].is_array())
+    return DataLossError(where + ": no forecast array");
+  std::vector<derive::ProgressionFeatureForecast> out;
+  for (const auto& f : j["forecast"]) {
+    if (!f.is_object() || !f.contains("code") || !f["code"].is_string() ||
+        !f.contains("points") || !f["points"].is_array())
+      return DataLossError(where + ": malformed forecast entry");
+    derive::ProgressionFeatureForecast fc;
+    fc.code = f["code"].get<std::string>();
+    if (f.contains("unit") && f["unit"].is_string())
+      fc.unit = f["unit"].get<std::string>();
+    for (const auto& p : f["points"]) {
+      auto number = [&](const char* key) {
+        return p.contains(key) && p[key].is_number() ? p[key].get<double>()
+                                                     : NAN;
+      };
+      if (!p.is_object() || !p.contains("time") || !p["time"].is_string())
+        return DataLossError(where + ": forecast point without a time");
+      derive::ProgressionBandPoint b;
+      auto time = ParseIso8601(p["time"].get<std::string>());
+      if (!time.ok())
+        return DataLossError(where +
+                             ": forecast time: " + time.status().message());
+      b.time = *time;
+      b.age = number("age");
+      b.p5 = number("p5");
+      b.median = number("median");
+      b.p95 = number("p95");
+      fc.points.push_back(b);
+    }
+    out.push_back(std::move(fc));
+  }
+  return out;
+}
+
 // One request being answered: the route's pattern and the patient, for the
 // audit trail.
 struct Exchange {
@@ -224,6 +269,16 @@ class Router {
       JUMEAU_RETURN_IF_ERROR(
           Method("GET", "/api/v1/patients/{id}/twin/snapshots", p));
       return Snapshots(p);
+    }
+    if (n == 6 && s[4] == "twin" && s[5] == "progression") {
+      JUMEAU_RETURN_IF_ERROR(
+          Method("GET", "/api/v1/patients/{id}/twin/progression", p));
+      return Progression(p);
+    }
+    if (n == 6 && s[4] == "twin" && s[5] == "brain") {
+      JUMEAU_RETURN_IF_ERROR(
+          Method("GET", "/api/v1/patients/{id}/twin/brain", p));
+      return Brain(p);
     }
     if (n == 6 && s[4] == "twin" && s[5] == "simulate") {
       JUMEAU_RETURN_IF_ERROR(
@@ -589,6 +644,231 @@ class Router {
         r.body.clear();
       }
     }
+    return r;
+  }
+
+  // The patient's snapshots of the models `is_model` accepts, oldest first.
+  template <typename F>
+  Result<std::vector<store::TwinSnapshot>> SnapshotsOf(
+      const store::PatientInfo& patient, F is_model) {
+    JUMEAU_ASSIGN_OR_RETURN(auto all, store_.TwinSnapshots(patient.id));
+    std::vector<store::TwinSnapshot> out;
+    for (auto& s : all)
+      if (is_model(s.model)) out.push_back(std::move(s));
+    return out;
+  }
+
+  // An ETag for a list of snapshots of one kind: they are immutable and the
+  // list only grows; the role changes what is shown.
+  std::string SnapshotListTag(char kind,
+                              const std::vector<store::TwinSnapshot>& list) {
+    return std::string("\"") + kind + std::to_string(list.back().id) + "-" +
+           std::to_string(list.size()) + (caller_.researcher() ? "r" : "c") +
+           "\"";
+  }
+
+  // The latest progression twin as plot-ready columns, per feature: the
+  // observed points, the trajectory (median and 90% band) and the threshold
+  // crossings. Ages (with dates they give the birth date away) and the
+  // birth date beyond its year are for clinicians only.
+  json ProgressionJson(const derive::ProgressionTwinReport& r,
+                       const store::PatientInfo& patient) {
+    const bool ages = !caller_.researcher();
+    constexpr double kYearSeconds = 365.25 * 86400.0;
+    const double birth_s = Seconds(r.birth);
+    json j = {{"snapshot_id", r.snapshot_id},
+              {"model", r.model},
+              {"model_version", r.model_version},
+              {"created", FormatIso8601(r.created)},
+              {"created_s", Seconds(r.created)},
+              {"data_from", FormatIso8601(r.data_from)},
+              {"data_to", FormatIso8601(r.data_to)},
+              {"data_from_s", Seconds(r.data_from)},
+              {"data_to_s", Seconds(r.data_to)},
+              {"birth", internal::BirthFor(
+                            caller_, FormatIso8601(r.birth).substr(0, 10))},
+              {"band", "90%"}};
+    j["population_model"] = {{"hash", r.population_model_hash},
+                             {"iterations", r.population.iterations},
+                             {"converged", r.population.converged}};
+    // "store /path/cohort.jumeau (5 patients)": a path on the server.
+    if (ages) j["population_model"]["data_source"] = r.population.data_source;
+    j["individual"] = {{"tau_mean", r.mean.tau},
+                       {"tau_sd", r.tau_sd},
+                       {"xi_mean", r.mean.xi},
+                       {"xi_sd", r.xi_sd},
+                       {"acceleration", std::exp(r.mean.xi)},
+                       {"samples", r.samples.size()}};
+    auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(); };
+    j["features"] = json::array();
+    for (const auto& f : r.population.features) {
+      json feature = {{"code", f.code},
+                      {"system", f.system},
+                      {"unit", f.unit},
+                      {"low", f.low},
+                      {"high", f.high}};
+      // The code's name as the record spells it, if it has one.
+      store::EventQuery q;
+      q.code = f.code;
+      if (!f.system.empty()) q.code_system = f.system;
+      q.limit = 1;
+      auto named = store_.Events(patient.id, q);
+      feature["display"] = named.ok() && !named->empty()
+                               ? named->front().event.code.display
+                               : std::string();
+      json obs = {{"t", json::array()},
+                  {"time", json::array()},
+                  {"value", json::array()},
+                  {"predicted", json::array()}};
+      if (ages) obs["age"] = json::array();
+      for (const auto& o : r.observed) {
+        if (o.code != f.code) continue;
+        obs["t"].push_back(Seconds(o.time));
+        obs["time"].push_back(FormatIso8601(o.time));
+        obs["value"].push_back(o.value);
+        obs["predicted"].push_back(o.predicted);
+        if (ages) obs["age"].push_back(o.age);
+      }
+      feature["observed"] = obs;
+      json traj = {{"t", json::array()},
+                   {"p5", json::array()},
+                   {"median", json::array()},
+                   {"p95", json::array()}};
+      if (ages) traj["age"] = json::array();
+      for (const auto& fc : r.forecast) {
+        if (fc.code != f.code) continue;
+        for (const auto& pt : fc.points) {
+          traj["t"].push_back(Seconds(pt.time));
+          traj["p5"].push_back(pt.p5);
+          traj["median"].push_back(pt.median);
+          traj["p95"].push_back(pt.p95);
+          if (ages) traj["age"].push_back(pt.age);
+        }
+      }
+      feature["trajectory"] = traj;
+      feature["thresholds"] = json::array();
+      for (const auto& t : r.thresholds) {
+        if (t.code != f.code) continue;
+        auto at = [&](double age) {
+          return std::isfinite(age) ? json(birth_s + age * kYearSeconds)
+                                    : json();
+        };
+        json c = {
+            {"value", t.value},
+            {"unit", t.unit},
+            {"probability_by_end", t.probability},
+            {"already_crossed", t.already},
+            {"date_median",
+             t.date_median ? json(FormatIso8601(*t.date_median)) : json()},
+            {"t_median", at(t.age_median)},
+            {"t_p5", at(t.age_p5)},
+            {"t_p95", at(t.age_p95)}};
+        if (ages) {
+          c["age_median"] = finite(t.age_median);
+          c["age_p5"] = finite(t.age_p5);
+          c["age_p95"] = finite(t.age_p95);
+        }
+        feature["thresholds"].push_back(c);
+      }
+      j["features"].push_back(feature);
+    }
+    return j;
+  }
+
+  Result<Response> Progression(const std::string& p) {
+    JUMEAU_ASSIGN_OR_RETURN(const auto patient, PatientRef(p));
+    JUMEAU_ASSIGN_OR_RETURN(const auto list,
+                            SnapshotsOf(patient, [](const std::string& m) {
+                              return derive::IsProgressionModel(m);
+                            }));
+    json items = json::array();
+    for (const auto& s : list) {
+      items.push_back({{"snapshot_id", s.id},
+                       {"model", s.model},
+                       {"model_version", s.model_version},
+                       {"created", FormatIso8601(s.created)},
+                       {"created_s", Seconds(s.created)}});
+    }
+    json out = {{"items", items}, {"latest", nullptr}};
+    Response r;
+    if (!list.empty()) {
+      r.etag = SnapshotListTag('p', list);
+      if (request_.if_none_match == r.etag) {
+        r.status = 304;
+        return r;
+      }
+      JUMEAU_ASSIGN_OR_RETURN(
+          auto report,
+          derive::ProgressionTwinReport::FromSnapshot(list.back()));
+      if (report.forecast.empty()) {
+        JUMEAU_ASSIGN_OR_RETURN(report.forecast, ForecastOf(list.back()));
+      }
+      out["latest"] = ProgressionJson(report, patient);
+    }
+    Response answer = Json(out);
+    answer.etag = r.etag;
+    return answer;
+  }
+
+  // The brain twins, summaries only (not the connectome nor the gain).
+  Result<Response> Brain(const std::string& p) {
+    JUMEAU_ASSIGN_OR_RETURN(const auto patient, PatientRef(p));
+    JUMEAU_ASSIGN_OR_RETURN(const auto list,
+                            SnapshotsOf(patient, [](const std::string& m) {
+                              return derive::IsBrainTwinModel(m);
+                            }));
+    std::string etag;
+    if (!list.empty()) {
+      etag = SnapshotListTag('b', list);
+      if (request_.if_none_match == etag) {
+        Response r;
+        r.status = 304;
+        r.etag = etag;
+        return r;
+      }
+    }
+    json items = json::array();
+    for (const auto& s : list) {
+      JUMEAU_ASSIGN_OR_RETURN(const auto b,
+                              derive::BrainTwinReport::FromSnapshot(s));
+      json j = {{"snapshot_id", b.snapshot_id},
+                {"model", b.model},
+                {"model_version", b.model_version},
+                {"method", b.method},
+                {"created", FormatIso8601(b.created)},
+                {"created_s", Seconds(b.created)},
+                {"data_from", FormatIso8601(b.data_from)},
+                {"data_to", FormatIso8601(b.data_to)},
+                {"connectome_hash", b.connectome_hash},
+                {"regions", b.connectivity.labels.size()},
+                {"sensor_model", b.sensor_model},
+                {"eeg_channels", b.eeg_channels.size()},
+                {"rms_standardized", b.rms_standardized},
+                {"evaluations", b.evaluations},
+                {"ez_regions", b.ez_regions}};
+      // A path on the server's disk may name the patient: clinicians only.
+      if (!caller_.researcher()) j["connectome_source"] = b.connectome_source;
+      j["parameters"] = json::array();
+      for (const auto& q : b.parameters) {
+        j["parameters"].push_back({{"name", q.name},
+                                   {"unit", q.unit},
+                                   {"estimate", q.estimate},
+                                   {"lower", q.lower},
+                                   {"upper", q.upper}});
+      }
+      j["observations"] = json::array();
+      for (const auto& o : b.observations) {
+        j["observations"].push_back({{"feature", o.feature},
+                                     {"value", o.value},
+                                     {"predicted", o.predicted},
+                                     {"standardized", o.standardized}});
+      }
+      j["propagation"] = {{"seizing", b.propagation.seizing},
+                          {"onset_ms", b.propagation.onset_ms}};
+      items.push_back(j);
+    }
+    Response r = Json({{"items", items}});
+    r.etag = etag;
     return r;
   }
 

@@ -1,15 +1,18 @@
 // `jumeau serve` over real HTTP on loopback: the example patient (ingested,
-// analysed, with a twin) behind the server started in-process on a free
-// port, called with cpp-httplib's client. Every route answers with a token,
-// refuses without one or with a wrong one, and is audited; bad requests get
-// a 4xx with a message; a bounded loop of random requests never gets a 5xx
-// nor stops the server.
+// analysed, with cardiovascular, progression and brain twins; four more
+// example patients' histories make the progression cohort) behind the server
+// started in-process on a free port, called with cpp-httplib's client. Every
+// route answers with a token, refuses without one or with a wrong one, and is
+// audited; bad requests get a 4xx with a message; a bounded loop of random
+// requests never gets a 5xx nor stops the server.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <atomic>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
@@ -46,6 +49,40 @@ class ServeHttpTest : public ::testing::Test {
          "--patient", "example"});
     run({"analyze", *store_, "example"});
     run({"twin", "build", *store_, "example"});
+    // A progression twin: a cohort of example histories, a population model
+    // of systolic pressure, the example patient personalised to it.
+    for (int seed = 2; seed <= 5; ++seed) {
+      const auto other = *dir_ / ("example" + std::to_string(seed));
+      run({"example", "--out", other.string(), "--seed", std::to_string(seed),
+           "--ecg-minutes", "1"});
+      run({"ingest", *store_, (other / "history.json").string(), "--patient",
+           "peer" + std::to_string(seed)});
+    }
+    const std::string model = (*dir_ / "bp.json").string();
+    run({"cohort", "fit", *store_, "--model", "logistic", "--features",
+         "8480-6", "--range", "8480-6=80:200", "--iterations", "1000", "--out",
+         model});
+    run({"twin", "build", *store_, "example", "--model", "progression",
+         "--from-cohort", model, "--threshold", "8480-6:140", "--until",
+         "2045"});
+    // A brain twin: the Epileptor on a four-region connectome written here.
+    const auto connectome = *dir_ / "connectome";
+    std::filesystem::create_directories(connectome);
+    {
+      std::ofstream(connectome / "centres.txt")
+          << "lF 40 30 40\nrF 40 -30 40\nlP -40 30 40\nrP -40 -30 40\n";
+      std::ofstream w(connectome / "weights.txt");
+      std::ofstream l(connectome / "tract_lengths.txt");
+      for (int i = 0; i < 4; ++i) {
+        for (int j = 0; j < 4; ++j) {
+          w << (i == j ? 0 : 1) << (j < 3 ? " " : "\n");
+          l << (i == j ? 0 : 60) << (j < 3 ? " " : "\n");
+        }
+      }
+    }
+    run({"twin", "build", *store_, "example", "--model", "brain",
+         "--connectome", connectome.string(), "--brain-model", "epileptor",
+         "--ez", "lF"});
     {
       auto store = store::OpenSqliteStore(*store_);
       ASSERT_TRUE(store.ok());
@@ -142,11 +179,14 @@ std::vector<Route> DataRoutes() {
        ""},
       {"POST", p + "/twin/simulate", "POST /api/v1/patients/{id}/twin/simulate",
        R"({"scenario": "resistance=-20%", "samples": 4})"},
+      {"GET", p + "/twin/progression",
+       "GET /api/v1/patients/{id}/twin/progression", ""},
+      {"GET", p + "/twin/brain", "GET /api/v1/patients/{id}/twin/brain", ""},
       {"GET", "/fhir/Patient/example", "GET /fhir/Patient/{id}", ""},
       {"GET", "/fhir/Observation?patient=example&code=8480-6",
        "GET /fhir/Observation", ""},
-      {"GET", "/fhir/RiskAssessment?patient=example", "GET /fhir/RiskAssessment",
-       ""},
+      {"GET", "/fhir/RiskAssessment?patient=example",
+       "GET /fhir/RiskAssessment", ""},
   };
 }
 
@@ -355,6 +395,106 @@ TEST_F(ServeHttpTest, AnalysesTwinAndWhatIf) {
   EXPECT_EQ(hrv["entry"][0]["resource"]["meta"]["tag"][0]["code"], "hrv/1");
 }
 
+// The progression twin as plot-ready columns: the observed systolic
+// pressures, the trajectory inside its 90% band, the crossing of 140 mm[Hg];
+// researchers get no ages nor birth date beyond the year; the brain twin's
+// summary.
+TEST_F(ServeHttpTest, ProgressionAndBrainTwins) {
+  const std::string base = "/api/v1/patients/example/twin/";
+  const json pr = Get(base + "progression", clinician_->secret);
+  ASSERT_EQ(pr["items"].size(), 1u);
+  EXPECT_EQ(pr["items"][0]["model"], "logistic_progression");
+  const json& latest = pr["latest"];
+  ASSERT_TRUE(latest.is_object()) << pr.dump();
+  EXPECT_EQ(latest["snapshot_id"], pr["items"][0]["snapshot_id"]);
+  EXPECT_EQ(latest["band"], "90%");
+  EXPECT_EQ(latest["birth"].get<std::string>().size(), 10u);
+  ASSERT_EQ(latest["features"].size(), 1u);
+  const json& f = latest["features"][0];
+  EXPECT_EQ(f["code"], "8480-6");
+  EXPECT_EQ(f["unit"], "mm[Hg]");
+  // The observed points are the patient's systolic pressures (one per day).
+  const json bp = Get("/api/v1/patients/example/events?code=8480-6&limit=10000",
+                      clinician_->secret);
+  ASSERT_FALSE(f["observed"]["t"].empty());
+  EXPECT_LE(f["observed"]["t"].size(), bp["items"].size());
+  EXPECT_EQ(f["observed"]["t"].size(), f["observed"]["value"].size());
+  EXPECT_EQ(f["observed"]["t"].size(), f["observed"]["age"].size());
+  EXPECT_EQ(f["observed"]["t"][0].get<double>(),
+            bp["items"][0]["t"].get<double>());
+  const json& tr = f["trajectory"];
+  ASSERT_GE(tr["t"].size(), 2u);
+  for (const char* k : {"p5", "median", "p95", "age"})
+    ASSERT_EQ(tr[k].size(), tr["t"].size()) << k;
+  for (size_t i = 0; i < tr["t"].size(); ++i) {
+    EXPECT_LE(tr["p5"][i].get<double>(), tr["median"][i].get<double>() + 1e-9);
+    EXPECT_LE(tr["median"][i].get<double>(), tr["p95"][i].get<double>() + 1e-9);
+    if (i > 0) {
+      EXPECT_GT(tr["t"][i].get<double>(), tr["t"][i - 1].get<double>());
+    }
+  }
+  EXPECT_EQ(FormatIso8601(Time::FromNanoseconds(static_cast<int64_t>(
+                              tr["t"].back().get<double>() * 1e9)))
+                .substr(0, 4),
+            "2045");
+  ASSERT_EQ(f["thresholds"].size(), 1u);
+  const json& c = f["thresholds"][0];
+  EXPECT_EQ(c["value"], 140.0);
+  EXPECT_GE(c["probability_by_end"].get<double>(), 0.0);
+  EXPECT_LE(c["probability_by_end"].get<double>(), 1.0);
+  if (c["t_median"].is_number()) {
+    EXPECT_TRUE(c["date_median"].is_string());
+    EXPECT_TRUE(c["age_median"].is_number());
+  }
+
+  // The researcher's view: same numbers, no ages, the birth year only.
+  const json rr = Get(base + "progression", researcher_->secret);
+  const json& rl = rr["latest"];
+  EXPECT_EQ(rl["birth"].get<std::string>().size(), 4u);
+  EXPECT_EQ(rl["features"][0]["trajectory"]["median"], tr["median"]);
+  EXPECT_FALSE(rl["features"][0]["trajectory"].contains("age"));
+  EXPECT_FALSE(rl["features"][0]["observed"].contains("age"));
+  EXPECT_FALSE(rl["features"][0]["thresholds"][0].contains("age_median"));
+  EXPECT_EQ(rr.dump().find("\"age"), std::string::npos);
+
+  // The list is immutable until it grows: its ETag answers 304.
+  auto c1 = Client();
+  auto first = c1.Get((base + "progression").c_str(), Auth(clinician_->secret));
+  ASSERT_TRUE(first);
+  const std::string etag = first->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto h = Auth(clinician_->secret);
+  h.emplace("If-None-Match", etag);
+  auto again = c1.Get((base + "progression").c_str(), h);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+
+  // A patient without a progression twin: an empty list, no latest.
+  const json none =
+      Get("/api/v1/patients/peer3/twin/progression", clinician_->secret);
+  EXPECT_TRUE(none["items"].empty());
+  EXPECT_TRUE(none["latest"].is_null());
+  Get("/api/v1/patients/nobody/twin/progression", clinician_->secret, 404);
+
+  // The brain twin's summary, without the server's path for researchers.
+  const json brain = Get(base + "brain", clinician_->secret);
+  ASSERT_EQ(brain["items"].size(), 1u);
+  const json& b = brain["items"][0];
+  EXPECT_EQ(b["model"], "epileptor_network");
+  EXPECT_EQ(b["method"], "hypothesis");
+  EXPECT_EQ(b["regions"], 4);
+  EXPECT_EQ(b["ez_regions"], json::array({"lF"}));
+  EXPECT_TRUE(b["propagation"]["seizing"].is_array());
+  EXPECT_NE(b["connectome_source"].get<std::string>().find("connectome"),
+            std::string::npos);
+  const json rb = Get(base + "brain", researcher_->secret);
+  EXPECT_FALSE(rb["items"][0].contains("connectome_source"));
+  EXPECT_EQ(rb.dump().find(dir_->string()), std::string::npos);
+  EXPECT_TRUE(
+      Get("/api/v1/patients/peer3/twin/brain", clinician_->secret)["items"]
+          .empty());
+}
+
 TEST_F(ServeHttpTest, BadRequestsGetA4xxWithAMessage) {
   auto c = Client();
   const auto h = Auth(clinician_->secret);
@@ -444,12 +584,42 @@ TEST_F(ServeHttpTest, BoundedRandomRequestsNeverCrashTheServer) {
   auto pick = [&](const std::vector<std::string>& v) {
     return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
   };
-  const std::vector<std::string> words = {
-      "api", "v1", "patients", "example", "nobody", "streams", "MLII",
-      "window", "events", "timeline", "analyses", "hrv", "eeg", "risk", "twin",
-      "snapshots", "simulate", "fhir", "Patient", "Observation",
-      "RiskAssessment", "health", "..", ".", "", "%00", "%ff%fe", "0", "-1",
-      "9223372036854775808", "index.html", "app.js", "%2e%2e", "a%20b"};
+  const std::vector<std::string> words = {"api",
+                                          "v1",
+                                          "patients",
+                                          "example",
+                                          "nobody",
+                                          "streams",
+                                          "MLII",
+                                          "window",
+                                          "events",
+                                          "timeline",
+                                          "analyses",
+                                          "hrv",
+                                          "eeg",
+                                          "risk",
+                                          "twin",
+                                          "snapshots",
+                                          "simulate",
+                                          "progression",
+                                          "brain",
+                                          "fhir",
+                                          "Patient",
+                                          "Observation",
+                                          "RiskAssessment",
+                                          "health",
+                                          "..",
+                                          ".",
+                                          "",
+                                          "%00",
+                                          "%ff%fe",
+                                          "0",
+                                          "-1",
+                                          "9223372036854775808",
+                                          "index.html",
+                                          "app.js",
+                                          "%2e%2e",
+                                          "a%20b"};
   const std::vector<std::string> keys = {"from", "to", "points", "limit",
                                          "offset", "code", "date", "patient",
                                          "_count", "system", "origin"};
@@ -474,10 +644,19 @@ TEST_F(ServeHttpTest, BoundedRandomRequestsNeverCrashTheServer) {
     std::string path;
     if (i % 2 == 0) {
       // A real route with random parts swapped in.
-      const std::vector<std::string> routes = {
-          "", "/streams", "/streams/MLII", "/streams/MLII/window", "/events",
-          "/timeline", "/analyses", "/analyses/hrv", "/analyses/risk",
-          "/twin/snapshots", "/twin/simulate"};
+      const std::vector<std::string> routes = {"",
+                                               "/streams",
+                                               "/streams/MLII",
+                                               "/streams/MLII/window",
+                                               "/events",
+                                               "/timeline",
+                                               "/analyses",
+                                               "/analyses/hrv",
+                                               "/analyses/risk",
+                                               "/twin/snapshots",
+                                               "/twin/simulate",
+                                               "/twin/progression",
+                                               "/twin/brain"};
       path = (i % 4 == 0 ? "/api/v1/patients/" + pick({"example", "nobody",
                                                        pick(words)})
                          : "/api/v1/patients/example") +

@@ -2,7 +2,9 @@
 // playwright-core against a running `jumeau serve` (started by
 // run_dashboard_test.sh). Loads the dashboard, zooms the timeline from years
 // to one beat checking the plotted points against the API's own answer,
-// opens a signal with annotations, runs a what-if. Screenshots go to OUT_DIR.
+// opens a signal with annotations, checks the progression twin's chart
+// (observed points, trajectory, 5-95% band, threshold crossing) against the
+// API, runs a what-if. Screenshots go to OUT_DIR.
 // Usage: node dashboard_test.mjs URL TOKEN OUT_DIR WEB_DIR
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
@@ -117,6 +119,58 @@ try {
   check(bands >= 4, `EEG panel plots ${bands} band powers over time`);
   await page.locator('#analysis-section').screenshot({ path: path.join(outDir, '05b-analyses.png') });
 
+  // The progression twin: each feature's chart plots the API's observed
+  // points and trajectory (median, 5% and 95%) exactly, with the band filled.
+  const prog = await page.evaluate(async () => {
+    const j = window.jumeau, p = j.progression;
+    if (!p || !p.features.length) return { missing: true };
+    const res = await fetch(p.url, { headers: { Authorization: `Bearer ${j.state.token}` } });
+    const api = (await res.json()).latest;
+    // The (x, y) pairs a series plots: the joined x axis where y is set.
+    const pairs = (d, k) => Array.from(d[0]).map((x, i) => [x, d[k][i]]).filter(([, y]) => y != null);
+    const same = (a, xs, ys) => a.length === xs.length && a.every(([x, y], i) => x === xs[i] && y === ys[i]);
+    const out = [];
+    for (const f of p.features) {
+      const u = j.state.progressionCharts[f.chart], d = u.data;
+      const a = api.features.find((g) => g.code === f.code);
+      const tr = a.trajectory;
+      // The band is filled: pixels of exactly its fill colour (#f4a261 at
+      // alpha 0x55 on the transparent canvas) inside the plot; the 5% and 95%
+      // lines are the same colour, opaque, their antialiased edges rarely
+      // exactly that translucent.
+      const { left, top, width: w, height: h } = u.bbox;
+      const px = u.ctx.getImageData(Math.round(left), Math.round(top), Math.round(w), Math.round(h)).data;
+      let filled = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        if (Math.abs(px[i] - 244) <= 2 && Math.abs(px[i + 1] - 162) <= 2 && Math.abs(px[i + 2] - 97) <= 2 &&
+            Math.abs(px[i + 3] - 85) <= 1) filled++;
+      }
+      const widths = tr.t.map((_, i) => tr.p95[i] - tr.p5[i]);
+      out.push({ code: f.code, points: tr.t.length, observed: a.observed.t.length,
+        median: same(pairs(d, 3), tr.t, tr.median), p5: same(pairs(d, 1), tr.t, tr.p5),
+        p95: same(pairs(d, 2), tr.t, tr.p95), obs: same(pairs(d, 4), a.observed.t, a.observed.value),
+        bandSeries: u.bands && u.bands.length === 1 && u.bands[0].series.join() === '2,1',
+        filled, minWidth: Math.min(...widths), maxWidth: Math.max(...widths), unit: a.unit,
+        crossings: a.thresholds.length, crossing: a.thresholds[0] || null,
+        rows: document.querySelectorAll('#progression-thresholds tbody tr').length });
+    }
+    return { features: out };
+  });
+  check(!prog.missing, 'the twin panel shows a progression chart');
+  for (const f of prog.features || []) {
+    check(f.median && f.p5 && f.p95, `${f.code}: the ${f.points} plotted trajectory points (median, 5%, 95%) equal the API's answer`);
+    check(f.obs && f.observed > 0, `${f.code}: the ${f.observed} plotted observed points equal the API's answer`);
+    check(f.bandSeries && f.minWidth >= 0 && f.filled > 300,
+          `${f.code}: the 5-95% band (${f.minWidth.toFixed(2)} to ${f.maxWidth.toFixed(2)} ${f.unit} wide) is filled: ${f.filled} pixels of its colour`);
+    check(f.crossings === 1 && f.rows >= 1, `${f.code}: threshold ${f.crossing && f.crossing.value} marked` +
+          (f.crossing && f.crossing.t_median != null ? `, crossed about ${new Date(f.crossing.t_median * 1000).toISOString().slice(0, 7)}` : ', not crossed by the end'));
+  }
+  await page.locator('#progression-section').screenshot({ path: path.join(outDir, '05c-progression.png') });
+  const brain = await page.evaluate(() => ({ n: window.jumeau.brainTwins,
+    rows: Array.from(document.querySelectorAll('#brain-twins tbody tr')).map((r) => r.textContent) }));
+  check(brain.n === 1 && brain.rows.length === 1 && /epileptor_network/.test(brain.rows[0]) && /EZ lF/.test(brain.rows[0]),
+        `brain twins listed: ${brain.rows.join(' | ')}`);
+
   // What if: lower vascular resistance lowers the mean arterial pressure.
   await page.selectOption('#whatif-kind', 'resistance');
   await page.fill('#whatif-amount', '-20');
@@ -134,6 +188,17 @@ try {
   check(sw.map[0] < sw.map[sw.map.length - 1] && inBand,
         `sweep of resistance: ${sw.output} from ${sw.map[0].toFixed(1)} to ${sw.map[sw.map.length - 1].toFixed(1)}, each within its 5-95% band`);
   await page.locator('#twin-section').screenshot({ path: path.join(outDir, '06-twin-whatif.png') });
+
+  // A patient without a progression twin: the panel says so, no chart.
+  const other = await page.evaluate(async () => {
+    const j = window.jumeau;
+    await j.selectPatient('peer3');
+    return { charts: document.querySelectorAll('#progression-charts .progression-chart').length,
+             status: document.getElementById('progression-status').textContent,
+             features: j.progression.features.length };
+  });
+  check(other.charts === 0 && other.features === 0 && /no progression twin/.test(other.status),
+        `peer3 (no progression twin): ${other.status}`);
 
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
 } catch (e) {
