@@ -643,6 +643,22 @@ Result<ProgressionTwinReport> ProgressionTwinReport::FromSnapshot(
       ob.predicted = o.at("predicted").get<double>();
       r.observed.push_back(ob);
     }
+    for (const auto& f : j.at("forecast")) {
+      ProgressionFeatureForecast fc;
+      fc.code = f.at("code").get<std::string>();
+      fc.unit = f.at("unit").get<std::string>();
+      for (const auto& p : f.at("points")) {
+        ProgressionBandPoint b;
+        JUMEAU_ASSIGN_OR_RETURN(b.time,
+                                ParseIso8601(p.at("time").get<std::string>()));
+        b.age = NumberOr(p.at("age"), kNaN);
+        b.p5 = NumberOr(p.at("p5"), kNaN);
+        b.median = NumberOr(p.at("median"), kNaN);
+        b.p95 = NumberOr(p.at("p95"), kNaN);
+        fc.points.push_back(b);
+      }
+      r.forecast.push_back(std::move(fc));
+    }
     for (const auto& t : j.at("thresholds")) {
       ThresholdCrossing c;
       c.code = t.at("code").get<std::string>();

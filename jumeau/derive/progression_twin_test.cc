@@ -153,6 +153,19 @@ TEST_F(ProgressionTwinTest, GatherFitPersonaliseForecast) {
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->samples.size(), 200u);
   EXPECT_EQ(back->observed.size(), 12u);
+  // The forecast reads back as stored (times to the nanosecond in ISO 8601,
+  // values as JSON numbers).
+  ASSERT_EQ(back->forecast.size(), twin->forecast.size());
+  for (std::size_t f = 0; f < twin->forecast.size(); ++f) {
+    ASSERT_EQ(back->forecast[f].points.size(), twin->forecast[f].points.size());
+    EXPECT_EQ(back->forecast[f].code, twin->forecast[f].code);
+    for (std::size_t i = 0; i < twin->forecast[f].points.size(); ++i) {
+      EXPECT_EQ(back->forecast[f].points[i].time,
+                twin->forecast[f].points[i].time);
+      EXPECT_DOUBLE_EQ(back->forecast[f].points[i].median,
+                       twin->forecast[f].points[i].median);
+    }
+  }
 
   ProgressionTwinOptions later;
   later.until = FromCivil(CivilTime{2060, 1, 1});

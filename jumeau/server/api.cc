@@ -154,49 +154,6 @@ void AppendArray(std::string* out, const char* key, size_t n, F f) {
   *out += ']';
 }
 
-// The forecast bands of a progression snapshot's JSON (its "forecast" array,
-// docs/progression.md), which ProgressionTwinReport::FromSnapshot does not
-// read back. Returns them; kDataLoss naming the snapshot when malformed.
-Result<std::vector<derive::ProgressionFeatureForecast>> ForecastOf(
-    const store::TwinSnapshot& s) {
-  const std::string where = "twin snapshot " + std::to_string(s.id);
-  const json j = json::parse(s.data_json, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("forecast") ||
-      !j["forecast"].is_array())
-    return DataLossError(where + ": no forecast array");
-  std::vector<derive::ProgressionFeatureForecast> out;
-  for (const auto& f : j["forecast"]) {
-    if (!f.is_object() || !f.contains("code") || !f["code"].is_string() ||
-        !f.contains("points") || !f["points"].is_array())
-      return DataLossError(where + ": malformed forecast entry");
-    derive::ProgressionFeatureForecast fc;
-    fc.code = f["code"].get<std::string>();
-    if (f.contains("unit") && f["unit"].is_string())
-      fc.unit = f["unit"].get<std::string>();
-    for (const auto& p : f["points"]) {
-      auto number = [&](const char* key) {
-        return p.contains(key) && p[key].is_number() ? p[key].get<double>()
-                                                     : NAN;
-      };
-      if (!p.is_object() || !p.contains("time") || !p["time"].is_string())
-        return DataLossError(where + ": forecast point without a time");
-      derive::ProgressionBandPoint b;
-      auto time = ParseIso8601(p["time"].get<std::string>());
-      if (!time.ok())
-        return DataLossError(where +
-                             ": forecast time: " + time.status().message());
-      b.time = *time;
-      b.age = number("age");
-      b.p5 = number("p5");
-      b.median = number("median");
-      b.p95 = number("p95");
-      fc.points.push_back(b);
-    }
-    out.push_back(std::move(fc));
-  }
-  return out;
-}
-
 // One request being answered: the route's pattern and the patient, for the
 // audit trail.
 struct Exchange {
@@ -800,9 +757,6 @@ class Router {
       JUMEAU_ASSIGN_OR_RETURN(
           auto report,
           derive::ProgressionTwinReport::FromSnapshot(list.back()));
-      if (report.forecast.empty()) {
-        JUMEAU_ASSIGN_OR_RETURN(report.forecast, ForecastOf(list.back()));
-      }
       out["latest"] = ProgressionJson(report, patient);
     }
     Response answer = Json(out);
