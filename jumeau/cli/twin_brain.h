@@ -25,7 +25,8 @@ struct BrainTwinArgs {
 void AddBrainTwinBuildOptions(CLI::App* build, BrainTwinArgs* args);
 
 // `twin build STORE PATIENT --model brain`: reads the connectome
-// (--connectome, else $JUMEAU_CONNECTOME), builds and stores the twin,
+// (--connectome, else the patient's stored one, else $JUMEAU_CONNECTOME),
+// builds and stores the twin,
 // prints it. Returns store, io and derive errors.
 Status RunBrainTwinBuild(const std::string& store_path,
                          const std::string& patient, const BrainTwinArgs& args,
