@@ -262,4 +262,23 @@ Status RunBrainTwinSimulate(const std::string& store_path,
   return Status::Ok();
 }
 
+std::string TwinSnapshotSummary(const store::TwinSnapshot& snapshot) {
+  if (!derive::IsBrainTwinModel(snapshot.model))
+    return snapshot.model + " " + snapshot.model_version;
+  const auto r = derive::BrainTwinReport::FromSnapshot(snapshot);
+  if (!r.ok()) return "unreadable: " + r.status().ToString();
+  const std::string regions =
+      std::to_string(r->connectivity.regions()) + " regions";
+  if (r->model == derive::kEpileptorNetworkModel) {
+    std::string ez;
+    for (const auto& l : r->ez_regions) ez += (ez.empty() ? "" : ",") + l;
+    return "EZ " + ez + ": " + std::to_string(r->propagation.seizing.size()) +
+           " seizing; " + regions;
+  }
+  char rms[32];
+  std::snprintf(rms, sizeof rms, "%.2f", r->rms_standardized);
+  return r->method + ", rms residual " + rms + ", " +
+         std::to_string(r->eeg_channels.size()) + " EEG channels; " + regions;
+}
+
 }  // namespace jumeau::cli

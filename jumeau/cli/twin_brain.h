@@ -8,6 +8,7 @@
 #include <string>
 
 #include "jumeau/cli/cli.h"
+#include "jumeau/store/store.h"
 
 namespace jumeau::cli {
 
@@ -41,6 +42,12 @@ Status RunBrainTwinSimulate(const std::string& store_path,
 
 // True for the scenarios RunBrainTwinSimulate handles.
 bool IsBrainScenarioText(const std::string& scenario);
+
+// One line about a brain or progression snapshot for `twin show`: the
+// method and fit quality (Jansen-Rit), the hypothesis and its propagation
+// (Epileptor), or the model version (progression); "unreadable: ..." when
+// the snapshot's JSON does not parse.
+std::string TwinSnapshotSummary(const store::TwinSnapshot& snapshot);
 
 }  // namespace jumeau::cli
 

@@ -138,9 +138,17 @@ TEST(TwinBrainCli, JansenRitTwinIsFittedToTheExampleEeg) {
                         "disconnect:rHC-rPHC", "--samples", "2", "--json"}));
   ASSERT_FALSE(sim.is_null());
   EXPECT_EQ(sim["features"].size(), 5u);
-  // Cardio verbs ignore brain snapshots.
+  // Cardio verbs ignore brain snapshots; `twin show` lists them after the
+  // cardio history.
   const auto show = RunJumeau({"twin", "show", store, "example"});
   EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("other twin snapshots"), std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("jansen_rit_network"), std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("ensemble_kalman_inversion, rms residual"),
+            std::string::npos)
+      << show.out;
   const auto missing =
       RunJumeau({"twin", "build", store, "example", "--model", "brain",
                  "--connectome", ScratchDir().string() + "/none.zip"});
@@ -239,6 +247,11 @@ TEST(TwinBrainCli, TheBuildUsesThePatientsStoredConnectome) {
   EXPECT_NE(text.out.find("connectome: store source"), std::string::npos)
       << text.out;
   EXPECT_EQ(RunJumeau({"timeline", store, "example"}).exit_code, 0);
+  const auto show = RunJumeau({"twin", "show", store, "example"});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("EZ rAMYG,rHC,rPHC: 5 seizing; 76 regions"),
+            std::string::npos)
+      << show.out;
 }
 
 }  // namespace
