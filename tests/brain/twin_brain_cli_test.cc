@@ -202,6 +202,11 @@ TEST(TwinBrainCli, ConnectomeFolderIngestIsAllOrNothing) {
   EXPECT_EQ(listed[0]["sources"], 2) << listed.dump();
   EXPECT_EQ(RunJumeau({"timeline", store, "example"}).exit_code, 0);
   EXPECT_EQ(RunJumeau({"streams", store, "example"}).exit_code, 0);
+  // A zip that is no connectome is an unknown format, not a connectome.
+  std::ofstream(dir + "/other.zip") << "PK\x03\x04 notes.txt";
+  const auto other = RunJumeau({"ingest", store, dir + "/other.zip"});
+  EXPECT_NE(other.exit_code, 0);
+  EXPECT_NE(other.err.find("unknown format"), std::string::npos) << other.err;
 }
 
 TEST(TwinBrainCli, TheBuildUsesThePatientsStoredConnectome) {
