@@ -94,8 +94,8 @@ void AddIngestVerb(CLI::App& app, Action* action) {
           if (r.variants > 0)
             what += std::to_string(r.variants) + " variants, ";
           if (r.connectome_regions > 0)
-            what += std::to_string(r.connectome_regions) +
-                    "-region connectome, ";
+            what +=
+                std::to_string(r.connectome_regions) + "-region connectome, ";
           what += std::to_string(r.events) + " events";
           int64_t skipped = 0;
           for (const auto& [type, n] : r.skipped_by_type) skipped += n;

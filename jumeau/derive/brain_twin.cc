@@ -171,8 +171,8 @@ Status SimulateTwinEeg(const Connectivity& connectivity,
   cfg.duration_ms = options.transient_ms + options.simulated_eeg_seconds * 1000;
   JUMEAU_ASSIGN_OR_RETURN(const auto trace,
                           models::brain::SimulateNetwork(connectivity, cfg));
-  const int skip = static_cast<int>(std::ceil(options.transient_ms /
-                                              trace.period_ms));
+  const int skip =
+      static_cast<int>(std::ceil(options.transient_ms / trace.period_ms));
   const int keep = (trace.samples - skip) / decimation;
   const double rate_hz = 1000.0 / (trace.period_ms * decimation);
   if (keep < 2 * rate_hz)
@@ -183,8 +183,7 @@ Status SimulateTwinEeg(const Connectivity& connectivity,
   std::vector<std::array<double, kFeatures>> per;
   eeg->clear();
   for (int s = 0; s < projection.sensors(); ++s) {
-    const double* x =
-        &all[static_cast<std::size_t>(s) * trace.samples + skip];
+    const double* x = &all[static_cast<std::size_t>(s) * trace.samples + skip];
     std::vector<double> y(static_cast<std::size_t>(keep));
     for (int k = 0; k < keep; ++k) {
       double sum = 0;
@@ -200,7 +199,8 @@ Status SimulateTwinEeg(const Connectivity& connectivity,
   sim->seconds = keep / rate_hz;
   sim->start = start;
   sim->channels.clear();
-  for (const auto& l : projection.labels) sim->channels.push_back(l + " simulated");
+  for (const auto& l : projection.labels)
+    sim->channels.push_back(l + " simulated");
   return Status::Ok();
 }
 
@@ -222,8 +222,8 @@ Result<std::string> StoreSimulatedEeg(
   store::PatientIdentity identity;
   identity.keys = {key};
   JUMEAU_ASSIGN_OR_RETURN(const store::PatientId id, txn->Patient(identity));
-  const SampleRate rate(static_cast<int64_t>(std::llround(r.simulated_eeg.rate_hz)),
-                        1);
+  const SampleRate rate(
+      static_cast<int64_t>(std::llround(r.simulated_eeg.rate_hz)), 1);
   for (std::size_t s = 0; s < eeg.size(); ++s) {
     double peak = 0;
     for (double v : eeg[s]) peak = std::max(peak, std::abs(v));
@@ -233,9 +233,9 @@ Result<std::string> StoreSimulatedEeg(
     sig.label = r.simulated_eeg.channels[s];
     sig.unit = "uV";
     sig.source_unit = "uV";
-    sig.transducer = fmt::format(
-        "simulated: {} {} twin snapshot {}, EEG at the estimate", r.model,
-        r.model_version, r.snapshot_id);
+    sig.transducer =
+        fmt::format("simulated: {} {} twin snapshot {}, EEG at the estimate",
+                    r.model, r.model_version, r.snapshot_id);
     sig.prefilter = fmt::format("{:g} ms average of the 1 ms model output",
                                 1000.0 / r.simulated_eeg.rate_hz);
     sig.rate = rate;
@@ -615,8 +615,7 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
                                              &r.simulated_eeg, &simulated));
       // Recorded in the snapshot before it is stored; the source follows.
       r.simulated_eeg.source_hash = std::string("derived:brain-twin-eeg/") +
-                                    kBrainTwinVersion + ":" +
-                                    patient.pseudonym;
+                                    kBrainTwinVersion + ":" + patient.pseudonym;
     }
   } else {
     return InvalidArgumentError("unknown brain neural mass '" +
@@ -638,7 +637,8 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
   for (const auto& s : stored)
     if (s.id == r.snapshot_id) r.created = s.created;
   if (!simulated.empty())
-    JUMEAU_RETURN_IF_ERROR(StoreSimulatedEeg(store, patient, r, simulated).status());
+    JUMEAU_RETURN_IF_ERROR(
+        StoreSimulatedEeg(store, patient, r, simulated).status());
   return r;
 }
 

@@ -1,10 +1,11 @@
 // Ingest: the front-end composition io → store. Each source (an EDF/BDF file,
 // a WFDB record with its annotation files, a FHIR document or Bulk Data
 // folder, a VCF/BCF, a device CSV with its mapping, a PhysioNet Challenge
-// 2012 ICU stay or outcomes file, a TVB structural connectome) is read by its io reader and written in one
-// store transaction: all or nothing. Identical content is recognised by its
-// hash and not stored twice. Who each record is about is resolved by the
-// store from the identities the source names (never stored in clear).
+// 2012 ICU stay or outcomes file, a TVB structural connectome) is read by its
+// io reader and written in one store transaction: all or nothing. Identical
+// content is recognised by its hash and not stored twice. Who each record is
+// about is resolved by the store from the identities the source names (never
+// stored in clear).
 #ifndef JUMEAU_INGEST_INGEST_H_
 #define JUMEAU_INGEST_INGEST_H_
 

@@ -372,9 +372,8 @@ class SqliteTransaction final : public SourceTransaction {
         (!c.cortical.empty() && c.cortical.size() != n) ||
         (!c.areas_mm2.empty() && c.areas_mm2.size() != n) ||
         (!c.orientations.empty() && c.orientations.size() != n * 3)) {
-      return InvalidArgumentError(
-          "connectome: inconsistent sizes for " + std::to_string(n) +
-          " regions");
+      return InvalidArgumentError("connectome: inconsistent sizes for " +
+                                  std::to_string(n) + " regions");
     }
     const std::string weights = EncodeDoubles(c.weights);
     const std::string lengths = EncodeDoubles(c.tract_lengths_mm);
@@ -1284,7 +1283,8 @@ class SqliteStore final : public Store {
         static_cast<int64_t>(c.tract_lengths_mm.size()) == n * n &&
         static_cast<int64_t>(c.centres_mm.size()) == n * 3 &&
         (cortical.empty() || static_cast<int64_t>(cortical.size()) == n) &&
-        (c.areas_mm2.empty() || static_cast<int64_t>(c.areas_mm2.size()) == n) &&
+        (c.areas_mm2.empty() ||
+         static_cast<int64_t>(c.areas_mm2.size()) == n) &&
         (c.orientations.empty() ||
          static_cast<int64_t>(c.orientations.size()) == n * 3);
     if (!ok) {

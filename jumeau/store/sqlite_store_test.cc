@@ -667,7 +667,8 @@ TEST(SqliteStoreMigrationTest, Version2StoreMigratesAndTakesTwinSnapshots) {
       DROP TABLE audit_log;
       DROP TABLE connectomes;
       UPDATE meta SET value = 2 WHERE key = 'schema_version';
-    )sql").ok());
+    )sql")
+                    .ok());
   }
   {
     auto store = OpenSqliteStore(path);
@@ -709,7 +710,8 @@ TEST(SqliteStoreMigrationTest, Version3StoreMigratesAndTakesTokensAndAudit) {
       DROP TABLE audit_log;
       DROP TABLE connectomes;
       UPDATE meta SET value = 3 WHERE key = 'schema_version';
-    )sql").ok());
+    )sql")
+                    .ok());
   }
   {
     auto store = OpenSqliteStore(path);
@@ -762,7 +764,8 @@ TEST(SqliteStoreMigrationTest, Version4StoreMigratesAndTakesConnectomes) {
     ASSERT_TRUE(db.Exec(R"sql(
       DROP TABLE connectomes;
       UPDATE meta SET value = 4 WHERE key = 'schema_version';
-    )sql").ok());
+    )sql")
+                    .ok());
   }
   {
     auto store = OpenSqliteStore(path);
@@ -804,10 +807,9 @@ TEST_F(SqliteStoreTest, ConnectomesRoundTripExactlyAndGoWithTheirSource) {
     bad.areas_mm2 = {1};
     EXPECT_EQ(o.txn->AddConnectome(o.patient, bad).status().code(),
               StatusCode::kInvalidArgument);
-    EXPECT_EQ(o.txn->AddConnectome(o.patient, StoredConnectome{})
-                  .status()
-                  .code(),
-              StatusCode::kInvalidArgument);
+    EXPECT_EQ(
+        o.txn->AddConnectome(o.patient, StoredConnectome{}).status().code(),
+        StatusCode::kInvalidArgument);
     ASSERT_TRUE(o.txn->AddConnectome(o.patient, in).ok());
     ASSERT_TRUE(o.txn->Commit().ok());
   }

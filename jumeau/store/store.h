@@ -203,8 +203,8 @@ class SourceTransaction {
   // `connectome` are ignored). Returns its id; kInvalidArgument when the
   // sizes are inconsistent (n*n matrices, n*3 centres, n or no cortical
   // flags and areas, n*3 or no orientations) or n is 0.
-  virtual Result<int64_t> AddConnectome(
-      PatientId patient, const StoredConnectome& connectome) = 0;
+  virtual Result<int64_t> AddConnectome(PatientId patient,
+                                        const StoredConnectome& connectome) = 0;
   // Replaces the source's recorded warnings (readers find some while
   // streaming).
   virtual Status SetWarnings(const std::vector<std::string>& warnings) = 0;

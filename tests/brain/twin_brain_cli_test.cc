@@ -111,7 +111,8 @@ TEST(TwinBrainCli, JansenRitTwinIsFittedToTheExampleEeg) {
       const auto raw = s.ReadSamples(st.id, 0, st.sample_count);
       ASSERT_TRUE(raw.ok());
       std::vector<double> x;
-      for (int32_t v : *raw) x.push_back(v * st.signal.scale + st.signal.offset);
+      for (int32_t v : *raw)
+        x.push_back(v * st.signal.scale + st.signal.offset);
       const auto spectrum = analysis::EegSpectrum(x, st.signal.rate);
       ASSERT_TRUE(spectrum.ok());
       const auto f = analysis::FeaturesFromSpectrum(*spectrum);
@@ -144,8 +145,7 @@ TEST(TwinBrainCli, JansenRitTwinIsFittedToTheExampleEeg) {
   EXPECT_EQ(show.exit_code, 0) << show.err;
   EXPECT_NE(show.out.find("other twin snapshots"), std::string::npos)
       << show.out;
-  EXPECT_NE(show.out.find("jansen_rit_network"), std::string::npos)
-      << show.out;
+  EXPECT_NE(show.out.find("jansen_rit_network"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("ensemble_kalman_inversion, rms residual"),
             std::string::npos)
       << show.out;
@@ -174,10 +174,8 @@ TEST(TwinBrainCli, ConnectomeFolderIngestIsAllOrNothing) {
   const std::string store = MakeStore();
   const std::string dir = ScratchDir().string();
   // A broken weights.txt: the error names the file and line, nothing stored.
-  const std::string bad =
-      WriteConnectomeFolder(dir + "/bad", "0 1\n0.5 x\n");
-  const auto failed =
-      RunJumeau({"ingest", store, bad, "--patient", "example"});
+  const std::string bad = WriteConnectomeFolder(dir + "/bad", "0 1\n0.5 x\n");
+  const auto failed = RunJumeau({"ingest", store, bad, "--patient", "example"});
   EXPECT_NE(failed.exit_code, 0);
   EXPECT_NE(failed.err.find("weights.txt line 2"), std::string::npos)
       << failed.err;
@@ -213,23 +211,23 @@ TEST(TwinBrainCli, TheBuildUsesThePatientsStoredConnectome) {
   JUMEAU_REQUIRE_TEST_DATA(zip, "connectome/connectivity_76.zip");
   const std::string store = MakeStore();
   // No connectome anywhere: the error says how to give one.
-  const auto none = RunJumeau(
-      {"twin", "build", store, "example", "--model", "brain", "--brain-model",
-       "epileptor", "--ez", "rHC"});
+  const auto none =
+      RunJumeau({"twin", "build", store, "example", "--model", "brain",
+                 "--brain-model", "epileptor", "--ez", "rHC"});
   EXPECT_NE(none.exit_code, 0);
   EXPECT_NE(none.err.find("jumeau ingest"), std::string::npos) << none.err;
-  const auto ingested = RunJumeau(
-      {"ingest", store, zip.string(), "--patient", "example"});
+  const auto ingested =
+      RunJumeau({"ingest", store, zip.string(), "--patient", "example"});
   ASSERT_EQ(ingested.exit_code, 0) << ingested.err;
   EXPECT_NE(ingested.out.find("76-region connectome"), std::string::npos)
       << ingested.out;
   const auto again =
       RunJumeau({"ingest", store, zip.string(), "--patient", "example"});
-  EXPECT_NE(again.out.find("already ingested"), std::string::npos)
-      << again.out;
+  EXPECT_NE(again.out.find("already ingested"), std::string::npos) << again.out;
   const std::vector<std::string> epileptor = {
-      "twin", "build", store, "example", "--model", "brain", "--brain-model",
-      "epileptor", "--ez", "rAMYG,rHC,rPHC", "--json"};
+      "twin",    "build",          store,           "example",
+      "--model", "brain",          "--brain-model", "epileptor",
+      "--ez",    "rAMYG,rHC,rPHC", "--json"};
   const auto from_store = JsonOf(RunJumeau(epileptor));
   ASSERT_FALSE(from_store.is_null());
   EXPECT_EQ(from_store["regions"], 76);
@@ -245,9 +243,9 @@ TEST(TwinBrainCli, TheBuildUsesThePatientsStoredConnectome) {
   // The same structure either way: same hash, same propagation.
   EXPECT_EQ(from_store["connectome_hash"], from_file["connectome_hash"]);
   EXPECT_EQ(from_store["propagation"], from_file["propagation"]);
-  const auto text = RunJumeau({"twin", "build", store, "example", "--model",
-                               "brain", "--brain-model", "epileptor", "--ez",
-                               "rHC"});
+  const auto text =
+      RunJumeau({"twin", "build", store, "example", "--model", "brain",
+                 "--brain-model", "epileptor", "--ez", "rHC"});
   EXPECT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("connectome: store source"), std::string::npos)
       << text.out;
