@@ -74,6 +74,7 @@ void AddIngestVerb(CLI::App& app, Action* action) {
                          {"samples", r.samples},
                          {"events", r.events},
                          {"variants", r.variants},
+                         {"connectome_regions", r.connectome_regions},
                          {"bytes", r.bytes},
                          {"resources_by_type", r.resources_by_type},
                          {"skipped_by_type", r.skipped_by_type},
@@ -92,6 +93,9 @@ void AddIngestVerb(CLI::App& app, Action* action) {
                     std::to_string(r.samples) + " samples, ";
           if (r.variants > 0)
             what += std::to_string(r.variants) + " variants, ";
+          if (r.connectome_regions > 0)
+            what +=
+                std::to_string(r.connectome_regions) + "-region connectome, ";
           what += std::to_string(r.events) + " events";
           int64_t skipped = 0;
           for (const auto& [type, n] : r.skipped_by_type) skipped += n;

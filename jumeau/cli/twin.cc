@@ -16,6 +16,8 @@
 #include "jumeau/cli/cli.h"
 #include "jumeau/cli/twin_brain.h"
 #include "jumeau/cli/twin_progression.h"
+#include "jumeau/derive/brain_twin.h"
+#include "jumeau/derive/progression_twin.h"
 
 namespace jumeau::cli {
 namespace {
@@ -342,7 +344,14 @@ void AddTwinVerb(CLI::App& app, Action* action) {
         std::printf("%s\n", out.dump(2).c_str());
         return Status::Ok();
       }
-      if (history.empty()) {
+      // Brain and progression snapshots, listed after the cardio history.
+      JUMEAU_ASSIGN_OR_RETURN(const auto all, store->TwinSnapshots(patient.id));
+      std::vector<store::TwinSnapshot> others;
+      for (const auto& s : all)
+        if (derive::IsBrainTwinModel(s.model) ||
+            derive::IsProgressionModel(s.model))
+          others.push_back(s);
+      if (history.empty() && others.empty()) {
         std::printf(
             "no twin snapshot for %s (build one with `jumeau twin "
             "build`)\n",
@@ -351,9 +360,21 @@ void AddTwinVerb(CLI::App& app, Action* action) {
       }
       if (args->full) {
         for (const auto& r : history) Print(r);
-        return Status::Ok();
+      } else if (!history.empty()) {
+        PrintHistory(history);
       }
-      PrintHistory(history);
+      if (!others.empty()) {
+        std::printf("%sother twin snapshots:\n", history.empty() ? "" : "\n");
+        std::printf("  %4s  %-20s %-20s %-10s  %-10s  %s\n", "id", "model",
+                    "created", "data from", "data to", "summary");
+        for (const auto& s : others)
+          std::printf("  %4lld  %-20s %-20s %-10s  %-10s  %s\n",
+                      static_cast<long long>(s.id), s.model.c_str(),
+                      FormatIso8601(s.created).substr(0, 19).c_str(),
+                      FormatIso8601(s.data_from).substr(0, 10).c_str(),
+                      FormatIso8601(s.data_to).substr(0, 10).c_str(),
+                      TwinSnapshotSummary(s).c_str());
+      }
       return Status::Ok();
     };
   });

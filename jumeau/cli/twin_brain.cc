@@ -2,7 +2,8 @@
 // [--brain-model jansen-rit|epileptor] [--ez R1,R2] [--json]` and `jumeau
 // twin simulate STORE PATIENT --scenario resect:R1,R2 | disconnect:R1-R2 |
 // stimulate:R1:AMP[:HZ] [--samples N] [--seed S] [--json]`: the brain twin
-// (derive/brain_twin.h) on a TVB-format connectome (io/connectome.h).
+// (derive/brain_twin.h) on a TVB-format connectome (io/connectome.h): the
+// one given, or the patient's stored one.
 #include "jumeau/cli/twin_brain.h"
 
 #include <cstdio>
@@ -86,7 +87,8 @@ nlohmann::json ToJson(const derive::BrainTwinReport& r) {
 
 void AddBrainTwinBuildOptions(CLI::App* build, BrainTwinArgs* args) {
   build->add_option("--connectome", args->connectome,
-                    "Brain model: TVB connectome folder or zip (default "
+                    "Brain model: TVB connectome folder or zip (default: "
+                    "the patient's stored connectome, then "
                     "$JUMEAU_CONNECTOME)");
   build->add_option("--brain-model", args->neural_mass,
                     "Brain model: jansen-rit (default, fitted to EEG) or "
@@ -109,21 +111,46 @@ bool IsBrainScenarioText(const std::string& scenario) {
 Status RunBrainTwinBuild(const std::string& store_path,
                          const std::string& patient_name,
                          const BrainTwinArgs& args, bool json) {
+  JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(store_path));
+  JUMEAU_ASSIGN_OR_RETURN(const auto patient, store->FindPatient(patient_name));
+  // The connectome: --connectome, else the patient's latest stored one
+  // (`jumeau ingest STORE connectivity.zip --patient P`), else
+  // $JUMEAU_CONNECTOME.
   std::string path = args.connectome;
+  io::Connectome c;
+  if (path.empty()) {
+    auto stored = store->LatestConnectome(patient.id);
+    if (stored.ok()) {
+      c.labels = std::move(stored->labels);
+      c.weights = std::move(stored->weights);
+      c.tract_lengths_mm = std::move(stored->tract_lengths_mm);
+      c.centres_mm = std::move(stored->centres_mm);
+      c.cortical = std::move(stored->cortical);
+      c.areas_mm2 = std::move(stored->areas_mm2);
+      c.orientations = std::move(stored->orientations);
+      path = "store source " + std::to_string(stored->source_id) +
+             " (ingested " + FormatIso8601(stored->created) + ")";
+    } else if (stored.status().code() != StatusCode::kNotFound) {
+      return stored.status();
+    }
+  }
   if (path.empty()) {
     const char* env = std::getenv("JUMEAU_CONNECTOME");
     if (env != nullptr) path = env;
   }
   if (path.empty())
     return InvalidArgumentError(
-        "--model brain needs a connectome: --connectome DIR|ZIP (TVB format) "
-        "or "
-        "$JUMEAU_CONNECTOME");
-  JUMEAU_ASSIGN_OR_RETURN(const io::Connectome c, io::ReadConnectome(path));
-  for (const auto& w : c.warnings)
-    std::fprintf(stderr, "jumeau: warning: %s\n", w.c_str());
-  JUMEAU_ASSIGN_OR_RETURN(auto store, OpenStore(store_path));
-  JUMEAU_ASSIGN_OR_RETURN(const auto patient, store->FindPatient(patient_name));
+        "--model brain needs a connectome: ingest one for the patient "
+        "(jumeau ingest STORE connectivity.zip --patient " +
+        patient_name +
+        "), or give --connectome DIR|ZIP (TVB format) or $JUMEAU_CONNECTOME");
+  if (c.labels.empty()) {
+    JUMEAU_ASSIGN_OR_RETURN(c, io::ReadConnectome(path));
+    for (const auto& w : c.warnings)
+      std::fprintf(stderr, "jumeau: warning: %s\n", w.c_str());
+  }
+  if (!json)
+    std::printf("connectome: %s, %d regions\n", path.c_str(), c.regions());
   derive::BrainTwinOptions options;
   options.connectome_source = path;
   options.connectome_hash = io::ConnectomeHash(c);
@@ -233,6 +260,25 @@ Status RunBrainTwinSimulate(const std::string& store_path,
   std::printf("  %d posterior samples (%d failed)\n", sim.samples,
               sim.failed_samples);
   return Status::Ok();
+}
+
+std::string TwinSnapshotSummary(const store::TwinSnapshot& snapshot) {
+  if (!derive::IsBrainTwinModel(snapshot.model))
+    return snapshot.model + " " + snapshot.model_version;
+  const auto r = derive::BrainTwinReport::FromSnapshot(snapshot);
+  if (!r.ok()) return "unreadable: " + r.status().ToString();
+  const std::string regions =
+      std::to_string(r->connectivity.regions()) + " regions";
+  if (r->model == derive::kEpileptorNetworkModel) {
+    std::string ez;
+    for (const auto& l : r->ez_regions) ez += (ez.empty() ? "" : ",") + l;
+    return "EZ " + ez + ": " + std::to_string(r->propagation.seizing.size()) +
+           " seizing; " + regions;
+  }
+  char rms[32];
+  std::snprintf(rms, sizeof rms, "%.2f", r->rms_standardized);
+  return r->method + ", rms residual " + rms + ", " +
+         std::to_string(r->eeg_channels.size()) + " EEG channels; " + regions;
 }
 
 }  // namespace jumeau::cli

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "jumeau/cli/cli.h"
+#include "jumeau/store/store.h"
 
 namespace jumeau::cli {
 
@@ -25,7 +26,8 @@ struct BrainTwinArgs {
 void AddBrainTwinBuildOptions(CLI::App* build, BrainTwinArgs* args);
 
 // `twin build STORE PATIENT --model brain`: reads the connectome
-// (--connectome, else $JUMEAU_CONNECTOME), builds and stores the twin,
+// (--connectome, else the patient's stored one, else $JUMEAU_CONNECTOME),
+// builds and stores the twin,
 // prints it. Returns store, io and derive errors.
 Status RunBrainTwinBuild(const std::string& store_path,
                          const std::string& patient, const BrainTwinArgs& args,
@@ -40,6 +42,12 @@ Status RunBrainTwinSimulate(const std::string& store_path,
 
 // True for the scenarios RunBrainTwinSimulate handles.
 bool IsBrainScenarioText(const std::string& scenario);
+
+// One line about a brain or progression snapshot for `twin show`: the
+// method and fit quality (Jansen-Rit), the hypothesis and its propagation
+// (Epileptor), or the model version (progression); "unreadable: ..." when
+// the snapshot's JSON does not parse.
+std::string TwinSnapshotSummary(const store::TwinSnapshot& snapshot);
 
 }  // namespace jumeau::cli
 

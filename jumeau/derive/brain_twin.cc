@@ -153,6 +153,109 @@ Result<std::vector<int>> RegionList(std::string_view text,
   return out;
 }
 
+// The EEG of the Jansen-Rit network at `parameters`, at the sensors:
+// options.simulated_eeg_seconds after the transient, the 1 ms model output
+// (y1 - y2, mV) averaged over options.simulated_eeg_decimation samples, in
+// uV. Fills sim (all but source_hash) and `eeg` (sensors x samples).
+Status SimulateTwinEeg(const Connectivity& connectivity,
+                       std::span<const double> parameters,
+                       const models::brain::SensorProjection& projection,
+                       const BrainTwinOptions& options, Time start,
+                       BrainTwinReport::SimulatedEeg* sim,
+                       std::vector<std::vector<double>>* eeg) {
+  const int decimation = options.simulated_eeg_decimation;
+  if (decimation < 1 || !(options.simulated_eeg_seconds >= 2.0))
+    return InvalidArgumentError(
+        "simulated EEG: decimation >= 1 and at least 2 s required");
+  NetworkConfig cfg = JansenRitTwinConfig(parameters, options);
+  cfg.duration_ms = options.transient_ms + options.simulated_eeg_seconds * 1000;
+  JUMEAU_ASSIGN_OR_RETURN(const auto trace,
+                          models::brain::SimulateNetwork(connectivity, cfg));
+  const int skip =
+      static_cast<int>(std::ceil(options.transient_ms / trace.period_ms));
+  const int keep = (trace.samples - skip) / decimation;
+  const double rate_hz = 1000.0 / (trace.period_ms * decimation);
+  if (keep < 2 * rate_hz)
+    return InvalidArgumentError("simulated EEG: less than 2 s simulated");
+  const std::vector<double> all =
+      models::brain::ProjectToSensors(projection, trace);
+  const SampleRate rate(static_cast<int64_t>(std::llround(rate_hz)), 1);
+  std::vector<std::array<double, kFeatures>> per;
+  eeg->clear();
+  for (int s = 0; s < projection.sensors(); ++s) {
+    const double* x = &all[static_cast<std::size_t>(s) * trace.samples + skip];
+    std::vector<double> y(static_cast<std::size_t>(keep));
+    for (int k = 0; k < keep; ++k) {
+      double sum = 0;
+      for (int m = 0; m < decimation; ++m) sum += x[k * decimation + m];
+      y[k] = 1000.0 * sum / decimation;  // mV -> uV
+    }
+    JUMEAU_ASSIGN_OR_RETURN(auto f, ChannelFeatures(y, rate));
+    per.push_back(f);
+    eeg->push_back(std::move(y));
+  }
+  JUMEAU_ASSIGN_OR_RETURN(sim->features, MeanFeatures(per));
+  sim->rate_hz = rate_hz;
+  sim->seconds = keep / rate_hz;
+  sim->start = start;
+  sim->channels.clear();
+  for (const auto& l : projection.labels)
+    sim->channels.push_back(l + " simulated");
+  return Status::Ok();
+}
+
+// Stores `eeg` as the patient's simulated-EEG source (replacing the previous
+// one) and returns its content hash.
+Result<std::string> StoreSimulatedEeg(
+    store::Store& store, const store::PatientInfo& patient,
+    const BrainTwinReport& r, const std::vector<std::vector<double>>& eeg) {
+  const std::string key = std::string("derived:brain-twin-eeg/") +
+                          kBrainTwinVersion + ":" + patient.pseudonym;
+  store::SourceDescription d;
+  d.content_hash = key;
+  d.format = kSimulatedEegFormat;
+  d.reader = "jumeau.derive.brain_twin";
+  d.reader_version = kBrainTwinVersion;
+  d.patient_pseudonym = patient.pseudonym;
+  d.replace_existing = true;
+  JUMEAU_ASSIGN_OR_RETURN(auto txn, store.BeginSource(d));
+  store::PatientIdentity identity;
+  identity.keys = {key};
+  JUMEAU_ASSIGN_OR_RETURN(const store::PatientId id, txn->Patient(identity));
+  const SampleRate rate(
+      static_cast<int64_t>(std::llround(r.simulated_eeg.rate_hz)), 1);
+  for (std::size_t s = 0; s < eeg.size(); ++s) {
+    double peak = 0;
+    for (double v : eeg[s]) peak = std::max(peak, std::abs(v));
+    // About 2^30 steps over the range: far below the model's precision.
+    const double resolution = peak > 0 ? peak / (1 << 30) : 1.0;
+    Signal sig;
+    sig.label = r.simulated_eeg.channels[s];
+    sig.unit = "uV";
+    sig.source_unit = "uV";
+    sig.transducer =
+        fmt::format("simulated: {} {} twin snapshot {}, EEG at the estimate",
+                    r.model, r.model_version, r.snapshot_id);
+    sig.prefilter = fmt::format("{:g} ms average of the 1 ms model output",
+                                1000.0 / r.simulated_eeg.rate_hz);
+    sig.rate = rate;
+    sig.start = r.simulated_eeg.start;
+    sig.scale = resolution;
+    sig.offset = 0;
+    sig.bits = 32;
+    sig.digital_min = std::numeric_limits<int32_t>::min();
+    sig.digital_max = std::numeric_limits<int32_t>::max();
+    sig.physical_min = sig.digital_min * resolution;
+    sig.physical_max = sig.digital_max * resolution;
+    sig.samples.reserve(eeg[s].size());
+    for (double v : eeg[s])
+      sig.samples.push_back(static_cast<int32_t>(std::llround(v / resolution)));
+    JUMEAU_RETURN_IF_ERROR(txn->AddSignal(id, sig).status());
+  }
+  JUMEAU_RETURN_IF_ERROR(txn->Commit());
+  return key;
+}
+
 }  // namespace
 
 bool IsBrainTwinModel(std::string_view model) {
@@ -221,7 +324,9 @@ Result<PatientEegFeatures> GatherPatientEegFeatures(
   JUMEAU_ASSIGN_OR_RETURN(const auto streams, store.Streams(patient.id));
   JUMEAU_ASSIGN_OR_RETURN(const auto sources, store.Sources(patient.id));
   std::map<store::SourceId, bool> derived;
-  for (const auto& s : sources) derived[s.id] = s.format == "derived";
+  // Analyses and the twin's own simulated EEG are not patient data.
+  for (const auto& s : sources)
+    derived[s.id] = s.format == "derived" || s.format == kSimulatedEegFormat;
   PatientEegFeatures out;
   std::vector<std::array<double, kFeatures>> per;
   bool first = true;
@@ -320,6 +425,13 @@ std::string BrainTwinReport::ToJson() const {
                                  {"predicted", o.predicted},
                                  {"standardized", o.standardized}});
   j["eeg_channels"] = eeg_channels;
+  if (!simulated_eeg.source_hash.empty())
+    j["simulated_eeg"] = {{"source", simulated_eeg.source_hash},
+                          {"rate_hz", simulated_eeg.rate_hz},
+                          {"seconds", simulated_eeg.seconds},
+                          {"start_ns", simulated_eeg.start.ns_since_epoch},
+                          {"channels", simulated_eeg.channels},
+                          {"features", simulated_eeg.features}};
   j["rms_standardized"] = rms_standardized;
   j["evaluations"] = evaluations;
   j["fit_seconds"] = fit_seconds;
@@ -379,6 +491,16 @@ Result<BrainTwinReport> BrainTwinReport::FromSnapshot(
            o.at("sd").get<double>(), o.at("predicted").get<double>(),
            o.at("standardized").get<double>()});
     r.eeg_channels = j.at("eeg_channels").get<std::vector<std::string>>();
+    if (j.contains("simulated_eeg")) {
+      const json& e = j.at("simulated_eeg");
+      r.simulated_eeg.source_hash = e.at("source").get<std::string>();
+      r.simulated_eeg.rate_hz = e.at("rate_hz").get<double>();
+      r.simulated_eeg.seconds = e.at("seconds").get<double>();
+      r.simulated_eeg.start = Time{e.at("start_ns").get<int64_t>()};
+      r.simulated_eeg.channels =
+          e.at("channels").get<std::vector<std::string>>();
+      r.simulated_eeg.features = e.at("features").get<std::vector<double>>();
+    }
     r.rms_standardized = j.at("rms_standardized").get<double>();
     r.evaluations = j.at("evaluations").get<int>();
     r.fit_seconds = j.at("fit_seconds").get<double>();
@@ -401,6 +523,7 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
                                        const BrainTwinOptions& options) {
   JUMEAU_RETURN_IF_ERROR(models::brain::ValidateConnectivity(connectivity));
   BrainTwinReport r;
+  std::vector<std::vector<double>> simulated;  // Jansen-Rit: sensors x samples
   r.connectome_source = options.connectome_source;
   r.connectome_hash = options.connectome_hash;
   r.connectivity = connectivity;
@@ -484,6 +607,16 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
     r.evaluations = fit.evaluations;
     r.data_from = data.from;
     r.data_to = data.to;
+    if (options.store_simulated_eeg) {
+      std::vector<double> estimate;
+      for (const auto& e : fit.estimates) estimate.push_back(e.estimate);
+      JUMEAU_RETURN_IF_ERROR(SimulateTwinEeg(connectivity, estimate, projection,
+                                             options, data.from,
+                                             &r.simulated_eeg, &simulated));
+      // Recorded in the snapshot before it is stored; the source follows.
+      r.simulated_eeg.source_hash = std::string("derived:brain-twin-eeg/") +
+                                    kBrainTwinVersion + ":" + patient.pseudonym;
+    }
   } else {
     return InvalidArgumentError("unknown brain neural mass '" +
                                 options.neural_mass +
@@ -502,6 +635,9 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
                           store.AddTwinSnapshot(patient.id, std::move(snapshot)));
   r.snapshot_id = stored.id;
   r.created = stored.created;
+  if (!simulated.empty())
+    JUMEAU_RETURN_IF_ERROR(
+        StoreSimulatedEeg(store, patient, r, simulated).status());
   return r;
 }
 

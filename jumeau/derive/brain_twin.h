@@ -29,6 +29,12 @@ namespace jumeau::derive {
 inline constexpr char kJansenRitNetworkModel[] = "jansen_rit_network";
 inline constexpr char kEpileptorNetworkModel[] = "epileptor_network";
 inline constexpr char kBrainTwinVersion[] = "1.0.0";
+// The source format of the EEG a Jansen-Rit twin simulates at its estimate
+// (stored as a source of the patient, content hash
+// "derived:brain-twin-eeg/<version>:<pseudonym>", replaced by each build).
+// Real-EEG consumers that must not see it (the twin's own fit) skip it;
+// `jumeau analyze --what eeg` analyses it like any EEG.
+inline constexpr char kSimulatedEegFormat[] = "simulated EEG";
 bool IsBrainTwinModel(std::string_view model);
 
 // The EEG features the Jansen-Rit twin is fitted to, each the mean over
@@ -73,6 +79,13 @@ struct BrainTwinOptions {
   // regions must match the connectivity), or, when empty, the 10-20
   // distance approximation of models/brain/sensors.h. Stored in the snapshot.
   models::brain::SensorProjection sensors;
+  // Jansen-Rit: after the fit, the EEG simulated at the estimate (at the
+  // sensors, simulated_eeg_seconds [10] after the transient, 1 ms model
+  // output averaged over simulated_eeg_decimation [4] samples: 250 Hz) is
+  // stored as a source of the patient when store_simulated_eeg [true].
+  bool store_simulated_eeg = true;
+  double simulated_eeg_seconds = 10.0;
+  int simulated_eeg_decimation = 4;
   // Where the connectome came from (path) and its content hash, recorded in
   // the snapshot.
   std::string connectome_source;
@@ -154,6 +167,18 @@ struct BrainTwinReport {
   std::vector<Observation> observations;
   std::vector<std::string> eeg_channels;
   double rms_standardized = 0;  // fit quality
+  // Jansen-Rit: the stored simulated EEG (kSimulatedEegFormat) and its
+  // features (BrainFeatureNames order, mean over sensors) computed from the
+  // stored series before quantisation. Empty source_hash: none stored.
+  struct SimulatedEeg {
+    std::string source_hash;
+    double rate_hz = 0;
+    double seconds = 0;
+    Time start;
+    std::vector<std::string> channels;  // stream labels
+    std::vector<double> features;
+  };
+  SimulatedEeg simulated_eeg;
   int evaluations = 0;
   double fit_seconds = 0;
   // Epileptor: the hypothesis and its propagation map.
@@ -169,6 +194,8 @@ struct BrainTwinReport {
 // Builds the brain twin of `patient` on `connectivity` and stores a
 // snapshot. Jansen-Rit: personalised to GatherPatientEegFeatures. Epileptor:
 // the options' hypothesis (ez_regions required) and its propagation map.
+// Jansen-Rit also stores the EEG simulated at the estimate (see
+// BrainTwinOptions::store_simulated_eeg), replacing the previous one.
 // Returns the stored twin; kInvalidArgument for an unknown neural mass, a
 // bad connectivity, an unknown EZ region; kFailedPrecondition for no EEG;
 // kOutOfRange when the fit fails; store errors. Nothing stored on failure.

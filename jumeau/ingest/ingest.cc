@@ -168,6 +168,25 @@ bool HasFhirFiles(const std::filesystem::path& folder) {
   return false;
 }
 
+// A TVB connectome folder: holds weights.txt and tract_lengths.txt.
+bool IsConnectomeFolder(const std::filesystem::path& folder) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(folder / "weights.txt", ec) &&
+         std::filesystem::is_regular_file(folder / "tract_lengths.txt", ec);
+}
+
+// A TVB connectome zip: a .zip whose member names (stored in clear in the
+// local and central headers) include weights.txt and tract_lengths.txt.
+// Zips over 256 MiB are not inspected.
+bool IsConnectomeZip(const std::filesystem::path& p) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(p, ec);
+  if (ec || size > (uint64_t{256} << 20)) return false;
+  const std::string bytes = Head(p, static_cast<size_t>(size));
+  return bytes.find("weights.txt") != std::string::npos &&
+         bytes.find("tract_lengths.txt") != std::string::npos;
+}
+
 // The kind of a regular file by name and first bytes; nullopt when unknown.
 std::optional<SourceKind> FileKind(const std::filesystem::path& p) {
   const std::string name = Lower(p.filename().string());
@@ -178,6 +197,7 @@ std::optional<SourceKind> FileKind(const std::filesystem::path& p) {
       EndsWith(name, ".vcf.bgz") || ext == ".bcf")
     return SourceKind::kVcf;
   if (ext == ".csv" || ext == ".tsv") return SourceKind::kDeviceCsv;
+  if (ext == ".zip" && IsConnectomeZip(p)) return SourceKind::kConnectome;
   if (ext == ".txt") {
     const std::string head = Head(p);
     if (io::LooksLikeChallenge2012(head)) return SourceKind::kChallenge2012;
@@ -201,6 +221,10 @@ Status Resolve(const std::filesystem::path& p, bool explicit_path,
     }
   }
   if (std::filesystem::is_directory(p, ec)) {
+    if (IsConnectomeFolder(p)) {
+      out->push_back({SourceKind::kConnectome, p});
+      return Status::Ok();
+    }
     if (HasFhirFiles(p)) {
       out->push_back({SourceKind::kFhir, p});
       return Status::Ok();
@@ -236,8 +260,8 @@ Status Resolve(const std::filesystem::path& p, bool explicit_path,
   return UnimplementedError(
       p.string() +
       ": unknown format (expected EDF/BDF, a WFDB record with its .hea, FHIR "
-      ".json/.ndjson or a Bulk Data folder, VCF/BCF, a device .csv/.tsv, or "
-      "a Challenge 2012 .txt)");
+      ".json/.ndjson or a Bulk Data folder, VCF/BCF, a device .csv/.tsv, "
+      "a Challenge 2012 .txt, or a TVB connectome .zip or folder)");
 }
 
 }  // namespace
@@ -389,6 +413,8 @@ Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
       return internal::IngestChallenge2012(store, source, options);
     case SourceKind::kChallenge2012Outcomes:
       return internal::IngestChallenge2012Outcomes(store, source, options);
+    case SourceKind::kConnectome:
+      return internal::IngestConnectome(store, source, options);
   }
   return InternalError("unknown source kind");
 }

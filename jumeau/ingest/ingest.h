@@ -1,10 +1,11 @@
 // Ingest: the front-end composition io → store. Each source (an EDF/BDF file,
 // a WFDB record with its annotation files, a FHIR document or Bulk Data
 // folder, a VCF/BCF, a device CSV with its mapping, a PhysioNet Challenge
-// 2012 ICU stay or outcomes file) is read by its io reader and written in one
-// store transaction: all or nothing. Identical content is recognised by its
-// hash and not stored twice. Who each record is about is resolved by the
-// store from the identities the source names (never stored in clear).
+// 2012 ICU stay or outcomes file, a TVB structural connectome) is read by its
+// io reader and written in one store transaction: all or nothing. Identical
+// content is recognised by its hash and not stored twice. Who each record is
+// about is resolved by the store from the identities the source names (never
+// stored in clear).
 #ifndef JUMEAU_INGEST_INGEST_H_
 #define JUMEAU_INGEST_INGEST_H_
 
@@ -31,6 +32,7 @@ enum class SourceKind {
   kDeviceCsv,              // CSV/TSV time series with a column mapping
   kChallenge2012,          // PhysioNet Challenge 2012 ICU stay
   kChallenge2012Outcomes,  // its Outcomes file
+  kConnectome,             // TVB structural connectome (zip or folder)
 };
 
 // One source to ingest, resolved from command-line paths.
@@ -45,7 +47,9 @@ struct SourcePath {
 // collapse into one source; FHIR ".json"/".ndjson" files; a folder holding
 // ".ndjson" or ".json" files is one FHIR source (a Bulk Data export); VCF
 // ".vcf", ".vcf.gz", ".bcf"; ".csv"/".tsv" device exports; ".txt" files of
-// the Challenge 2012 (recognised by their header); any other folder stands
+// the Challenge 2012 (recognised by their header); a TVB connectome: a
+// ".zip" naming weights.txt and tract_lengths.txt among its members, or a
+// folder holding both files; any other folder stands
 // for the sources among its files (not recursive; unknown files skipped).
 // Returns kNotFound for a missing path, kUnimplemented naming the file for
 // an unknown format given explicitly.
@@ -84,6 +88,7 @@ struct IngestReport {
   int64_t samples = 0;
   int64_t events = 0;
   int64_t variants = 0;      // genotyped variants (multi-allelic sites split)
+  int64_t connectome_regions = 0;  // regions of a stored connectome
   uint64_t bytes = 0;
   // FHIR: every resource read, by type; those not handled (Claim,
   // Organization...) or about no patient, by type; and per patient

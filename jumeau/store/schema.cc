@@ -1,4 +1,4 @@
-// Schema version 4 and the migration ladder (1 -> 2 -> 3 -> 4).
+// Schema version 5 and the migration ladder (1 -> 2 -> 3 -> 4 -> 5).
 #include "jumeau/store/schema.h"
 
 #include <sodium.h>
@@ -204,6 +204,31 @@ CREATE TABLE audit_log(
 CREATE INDEX audit_log_by_patient ON audit_log(patient, time_ns);
 )sql";
 
+// Tables of version 5 that version 4 did not have: created by a new store
+// and by the migration alike.
+constexpr char kTablesSinceV5[] = R"sql(
+-- Structural connectomes (a TVB connectivity zip or folder ingested as a
+-- source of the patient). labels: JSON array of n strings; weights,
+-- tract_lengths (n*n, row-major, mm), centres (n*3, mm), areas (n, mm^2,
+-- or empty), orientations (n*3 or empty): little-endian float64 BLOBs;
+-- cortical: n bytes 0/1, or empty.
+CREATE TABLE connectomes(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  region_count INTEGER NOT NULL,
+  labels TEXT NOT NULL,
+  weights BLOB NOT NULL,
+  tract_lengths BLOB NOT NULL,
+  centres BLOB NOT NULL,
+  cortical BLOB NOT NULL,
+  areas BLOB NOT NULL,
+  orientations BLOB NOT NULL,
+  created_ns INTEGER NOT NULL
+);
+CREATE INDEX connectomes_by_patient ON connectomes(patient_id, created_ns);
+)sql";
+
 // Version 1 -> 2 (after kTablesSinceV2): sources may concern several
 // patients (source_patients, filled from sources.patient_id), patients carry
 // a generalised birth date and sex, events carry clinical detail. SQLite
@@ -259,6 +284,7 @@ Status CreateSchema(internal::Database& db) {
   JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV2));
   JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV3));
   JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV4));
+  JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV5));
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
   JUMEAU_ASSIGN_OR_RETURN(
@@ -293,6 +319,7 @@ Status MigrateSchema(internal::Database& db) {
   }
   if (version < 3) JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV3));
   if (version < 4) JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV4));
+  if (version < 5) JUMEAU_RETURN_IF_ERROR(db.Exec(kTablesSinceV5));
   if (version < kSchemaVersion) {
     JUMEAU_ASSIGN_OR_RETURN(
         auto put,

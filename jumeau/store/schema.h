@@ -10,7 +10,7 @@
 namespace jumeau::store {
 
 // The schema version this build writes (meta.schema_version).
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Creates the tables of a new, empty store at kSchemaVersion, with a fresh
 // random pseudonym key. REQUIRES: inside a transaction on an empty database.

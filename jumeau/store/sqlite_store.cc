@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
@@ -42,6 +43,107 @@ std::string JoinLines(const std::vector<std::string>& lines) {
     s += l;
   }
   return s;
+}
+
+// Connectome columns: float64 arrays as little-endian bytes, labels as a
+// JSON array of strings.
+std::string EncodeDoubles(const std::vector<double>& values) {
+  std::string out;
+  out.reserve(values.size() * 8);
+  for (double v : values) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    for (int b = 0; b < 8; ++b)
+      out.push_back(static_cast<char>((bits >> (8 * b)) & 0xFF));
+  }
+  return out;
+}
+
+bool DecodeDoubles(std::string_view bytes, std::vector<double>* out) {
+  if (bytes.size() % 8 != 0) return false;
+  out->resize(bytes.size() / 8);
+  for (size_t i = 0; i < out->size(); ++i) {
+    uint64_t bits = 0;
+    for (int b = 0; b < 8; ++b)
+      bits |= uint64_t{static_cast<unsigned char>(bytes[i * 8 + b])} << (8 * b);
+    std::memcpy(&(*out)[i], &bits, 8);
+  }
+  return true;
+}
+
+std::string EncodeLabels(const std::vector<std::string>& labels) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "[";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : labels[i]) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (u < 0x20) {
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
+// Parses what EncodeLabels writes. False when malformed.
+bool DecodeLabels(std::string_view s, std::vector<std::string>* out) {
+  out->clear();
+  size_t i = 0;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (i >= s.size() || s[i++] != '[') return false;
+  if (i < s.size() && s[i] == ']') return i + 1 == s.size();
+  while (i < s.size()) {
+    if (s[i++] != '"') return false;
+    std::string label;
+    while (true) {
+      if (i >= s.size()) return false;
+      const char c = s[i++];
+      if (c == '"') break;
+      if (c != '\\') {
+        label += c;
+        continue;
+      }
+      if (i >= s.size()) return false;
+      const char e = s[i++];
+      if (e == 'u') {
+        if (i + 4 > s.size()) return false;
+        int v = 0;
+        for (int k = 0; k < 4; ++k) {
+          const int h = hex(s[i + k]);
+          if (h < 0) return false;
+          v = v * 16 + h;
+        }
+        if (v > 0x7F) return false;  // EncodeLabels escapes only controls
+        label += static_cast<char>(v);
+        i += 4;
+      } else if (e == '"' || e == '\\' || e == '/') {
+        label += e;
+      } else {
+        return false;
+      }
+    }
+    out->push_back(std::move(label));
+    if (i >= s.size()) return false;
+    const char sep = s[i++];
+    if (sep == ']') return i == s.size();
+    if (sep != ',') return false;
+  }
+  return false;
 }
 
 std::vector<std::string> SplitLines(const std::string& s) {
@@ -260,6 +362,42 @@ class SqliteTransaction final : public SourceTransaction {
     if (!signal.samples.empty())
       JUMEAU_RETURN_IF_ERROR(w->Append(signal.samples));
     return w;
+  }
+
+  Result<int64_t> AddConnectome(PatientId patient,
+                                const StoredConnectome& c) override {
+    const size_t n = c.labels.size();
+    if (n == 0 || c.weights.size() != n * n ||
+        c.tract_lengths_mm.size() != n * n || c.centres_mm.size() != n * 3 ||
+        (!c.cortical.empty() && c.cortical.size() != n) ||
+        (!c.areas_mm2.empty() && c.areas_mm2.size() != n) ||
+        (!c.orientations.empty() && c.orientations.size() != n * 3)) {
+      return InvalidArgumentError("connectome: inconsistent sizes for " +
+                                  std::to_string(n) + " regions");
+    }
+    const std::string weights = EncodeDoubles(c.weights);
+    const std::string lengths = EncodeDoubles(c.tract_lengths_mm);
+    const std::string centres = EncodeDoubles(c.centres_mm);
+    const std::string cortical(c.cortical.begin(), c.cortical.end());
+    const std::string areas = EncodeDoubles(c.areas_mm2);
+    const std::string orientations = EncodeDoubles(c.orientations);
+    JUMEAU_ASSIGN_OR_RETURN(auto insert, db_->Prepare(R"sql(
+      INSERT INTO connectomes(source_id, patient_id, region_count, labels, weights,
+        tract_lengths, centres, cortical, areas, orientations, created_ns)
+      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+        (SELECT ingested_ns FROM sources WHERE id = ?1)))sql"));
+    JUMEAU_RETURN_IF_ERROR(insert.Bind(1, source_)
+                               .Bind(2, patient)
+                               .Bind(3, static_cast<int64_t>(n))
+                               .Bind(4, EncodeLabels(c.labels))
+                               .BindBlob(5, weights)
+                               .BindBlob(6, lengths)
+                               .BindBlob(7, centres)
+                               .BindBlob(8, cortical)
+                               .BindBlob(9, areas)
+                               .BindBlob(10, orientations)
+                               .Run());
+    return db_->LastInsertId();
   }
 
   Status SetWarnings(const std::vector<std::string>& warnings) override {
@@ -1116,6 +1254,49 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<StoredConnectome> LatestConnectome(PatientId patient) override {
+    JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(R"sql(
+      SELECT id, source_id, patient_id, region_count, labels, weights,
+        tract_lengths, centres, cortical, areas, orientations, created_ns
+      FROM connectomes WHERE patient_id = ?
+      ORDER BY created_ns DESC, id DESC LIMIT 1)sql"));
+    q.Bind(1, patient);
+    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+    if (!row) {
+      return NotFoundError("patient " + std::to_string(patient) +
+                           " has no stored connectome");
+    }
+    StoredConnectome c;
+    c.id = q.Int(0);
+    c.source_id = q.Int(1);
+    c.patient_id = q.Int(2);
+    c.created = Time{q.Int(11)};
+    const int64_t n = q.Int(3);
+    const std::string_view cortical = q.Blob(8);
+    const bool ok =
+        DecodeLabels(q.Text(4), &c.labels) &&
+        static_cast<int64_t>(c.labels.size()) == n &&
+        DecodeDoubles(q.Blob(5), &c.weights) &&
+        DecodeDoubles(q.Blob(6), &c.tract_lengths_mm) &&
+        DecodeDoubles(q.Blob(7), &c.centres_mm) &&
+        DecodeDoubles(q.Blob(9), &c.areas_mm2) &&
+        DecodeDoubles(q.Blob(10), &c.orientations) &&
+        static_cast<int64_t>(c.weights.size()) == n * n &&
+        static_cast<int64_t>(c.tract_lengths_mm.size()) == n * n &&
+        static_cast<int64_t>(c.centres_mm.size()) == n * 3 &&
+        (cortical.empty() || static_cast<int64_t>(cortical.size()) == n) &&
+        (c.areas_mm2.empty() ||
+         static_cast<int64_t>(c.areas_mm2.size()) == n) &&
+        (c.orientations.empty() ||
+         static_cast<int64_t>(c.orientations.size()) == n * 3);
+    if (!ok) {
+      return DataLossError(db_.path() + ": connectome " + std::to_string(c.id) +
+                           " is malformed");
+    }
+    c.cortical.assign(cortical.begin(), cortical.end());
+    return c;
+  }
+
   Result<NewApiToken> CreateApiToken(std::string_view role,
                                      std::string_view label) override {
     if (role != "clinician" && role != "researcher") {
@@ -1302,6 +1483,7 @@ class SqliteStore final : public Store {
              "DELETE FROM variant_blocks WHERE set_id IN "
              "(SELECT id FROM variant_sets WHERE source_id = ?1)",
              "DELETE FROM variant_sets WHERE source_id = ?1",
+             "DELETE FROM connectomes WHERE source_id = ?1",
              "DELETE FROM source_patients WHERE source_id = ?1",
              "DELETE FROM sources WHERE id = ?1",
          }) {

@@ -665,8 +665,10 @@ TEST(SqliteStoreMigrationTest, Version2StoreMigratesAndTakesTwinSnapshots) {
       DROP TABLE twin_snapshots;
       DROP TABLE api_tokens;
       DROP TABLE audit_log;
+      DROP TABLE connectomes;
       UPDATE meta SET value = 2 WHERE key = 'schema_version';
-    )sql").ok());
+    )sql")
+                    .ok());
   }
   {
     auto store = OpenSqliteStore(path);
@@ -706,8 +708,10 @@ TEST(SqliteStoreMigrationTest, Version3StoreMigratesAndTakesTokensAndAudit) {
     ASSERT_TRUE(db.Exec(R"sql(
       DROP TABLE api_tokens;
       DROP TABLE audit_log;
+      DROP TABLE connectomes;
       UPDATE meta SET value = 3 WHERE key = 'schema_version';
-    )sql").ok());
+    )sql")
+                    .ok());
   }
   {
     auto store = OpenSqliteStore(path);
@@ -729,7 +733,147 @@ TEST(SqliteStoreMigrationTest, Version3StoreMigratesAndTakesTokensAndAudit) {
   auto version =
       db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   ASSERT_TRUE(version->Step().value());
-  EXPECT_EQ(version->Int(0), 4);
+  EXPECT_EQ(version->Int(0), kSchemaVersion);
+}
+
+StoredConnectome SmallConnectome() {
+  StoredConnectome c;
+  c.labels = {"rA", "rB \"x\"\\", "lC"};
+  c.weights = {0, 1.5, 0, 2, 0, 0.25, 1e-300, 3, 0};
+  c.tract_lengths_mm = {0, 10, 20, 10, 0, 30, 20, 30, 0};
+  c.centres_mm = {1, 2, 3, -4, 5, -6, 7.5, 8, 9};
+  c.cortical = {1, 0, 1};
+  c.areas_mm2 = {100, 200, 300};
+  return c;
+}
+
+// A version-4 store (today's schema without the connectomes table of
+// version 5) opens, migrates, and takes a connectome.
+TEST(SqliteStoreMigrationTest, Version4StoreMigratesAndTakesConnectomes) {
+  const auto path = testing::ScratchDir() / "v4.jumeau";
+  std::filesystem::remove(path);
+  {
+    auto store = CreateSqliteStore(path);
+    ASSERT_TRUE(store.ok());
+    Open o = Begin(**store, Describe("h1"), "fhir:alice");
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  {
+    internal::Database db;
+    ASSERT_TRUE(db.Open(path.string(), false).ok());
+    ASSERT_TRUE(db.Exec(R"sql(
+      DROP TABLE connectomes;
+      UPDATE meta SET value = 4 WHERE key = 'schema_version';
+    )sql")
+                    .ok());
+  }
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto patients = (*store)->Patients();
+    ASSERT_TRUE(patients.ok());
+    ASSERT_EQ(patients->size(), 1u);
+    const PatientId alice = (*patients)[0].id;
+    EXPECT_EQ((*store)->LatestConnectome(alice).status().code(),
+              StatusCode::kNotFound);
+    Open o = Begin(**store, Describe("c1"), "fhir:alice");
+    ASSERT_TRUE(o.txn);
+    EXPECT_EQ(o.patient, alice);
+    ASSERT_TRUE(o.txn->AddConnectome(o.patient, SmallConnectome()).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+    auto c = (*store)->LatestConnectome(alice);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->regions(), 3);
+    EXPECT_TRUE((*store)->CheckIntegrity().ok());
+  }
+  internal::Database db;
+  ASSERT_TRUE(db.Open(path.string(), false).ok());
+  auto version =
+      db.Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  ASSERT_TRUE(version->Step().value());
+  EXPECT_EQ(version->Int(0), 5);
+}
+
+TEST_F(SqliteStoreTest, ConnectomesRoundTripExactlyAndGoWithTheirSource) {
+  const StoredConnectome in = SmallConnectome();
+  {
+    Open o = Begin(*store_, Describe("c1"), "fhir:a");
+    ASSERT_TRUE(o.txn);
+    StoredConnectome bad = in;
+    bad.weights.pop_back();
+    EXPECT_EQ(o.txn->AddConnectome(o.patient, bad).status().code(),
+              StatusCode::kInvalidArgument);
+    bad = in;
+    bad.areas_mm2 = {1};
+    EXPECT_EQ(o.txn->AddConnectome(o.patient, bad).status().code(),
+              StatusCode::kInvalidArgument);
+    EXPECT_EQ(
+        o.txn->AddConnectome(o.patient, StoredConnectome{}).status().code(),
+        StatusCode::kInvalidArgument);
+    ASSERT_TRUE(o.txn->AddConnectome(o.patient, in).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  auto id = store_->FindPatientId(store_->Patients().value()[0].pseudonym);
+  ASSERT_TRUE(id.ok());
+  auto out = store_->LatestConnectome(*id);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->labels, in.labels);
+  EXPECT_EQ(out->weights, in.weights);  // bit-exact, 1e-300 included
+  EXPECT_EQ(out->tract_lengths_mm, in.tract_lengths_mm);
+  EXPECT_EQ(out->centres_mm, in.centres_mm);
+  EXPECT_EQ(out->cortical, in.cortical);
+  EXPECT_EQ(out->areas_mm2, in.areas_mm2);
+  EXPECT_TRUE(out->orientations.empty());
+  EXPECT_EQ(out->created, clock_.Now());
+  EXPECT_EQ(out->patient_id, *id);
+  EXPECT_EQ(store_->Patients().value()[0].source_count, 1);
+  // A later source's connectome is the latest; without optional arrays.
+  StoredConnectome second = in;
+  second.labels[0] = "rZ";
+  second.cortical.clear();
+  second.areas_mm2.clear();
+  {
+    Open o = Begin(*store_, Describe("c2"), "fhir:a");
+    ASSERT_TRUE(o.txn->AddConnectome(o.patient, second).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  out = store_->LatestConnectome(*id);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->labels[0], "rZ");
+  EXPECT_TRUE(out->cortical.empty());
+  EXPECT_TRUE(out->areas_mm2.empty());
+  // Replacing the source deletes its connectome.
+  SourceDescription replace = Describe("c2");
+  replace.replace_existing = true;
+  {
+    Open o = Begin(*store_, replace, "fhir:a");
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  out = store_->LatestConnectome(*id);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->labels[0], "rA");
+  // Rolled back: nothing stored.
+  {
+    Open o = Begin(*store_, Describe("c3"), "fhir:b");
+    ASSERT_TRUE(o.txn->AddConnectome(o.patient, in).ok());
+  }
+  EXPECT_EQ(store_->Patients()->size(), 1u);
+  // Merged patients keep their connectome.
+  {
+    Open o = Begin(*store_, Describe("c4"), "fhir:b");
+    ASSERT_TRUE(o.txn->AddConnectome(o.patient, second).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  std::string pa;
+  for (const auto& p : *store_->Patients())
+    if (p.id == *id) pa = p.pseudonym;
+  auto linked = store_->Link("fhir:b", pa);
+  ASSERT_TRUE(linked.ok()) << linked.status().ToString();
+  EXPECT_FALSE(linked->merged_from.empty());
+  out = store_->LatestConnectome(*id);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->labels[0], "rZ");
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
 TEST_F(SqliteStoreTest, FindPatientIdIsFindPatientsId) {

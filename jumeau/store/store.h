@@ -146,6 +146,24 @@ struct PatientIdentity {
   std::string sex;  // "male", "female", "other", "unknown" or ""
 };
 
+// A structural connectome of a patient, stored as a source (a TVB
+// connectivity zip or folder: jumeau/io/connectome.h reads it). Matrices are
+// n x n row-major, weights[i*n + j] the weight region i receives from j.
+struct StoredConnectome {
+  int64_t id = 0;            // set by the store
+  SourceId source_id = 0;    // set by the store
+  PatientId patient_id = 0;  // set by the store
+  Time created;              // set by the store: the source's ingest time
+  std::vector<std::string> labels;       // n
+  std::vector<double> weights;           // n*n
+  std::vector<double> tract_lengths_mm;  // n*n
+  std::vector<double> centres_mm;        // n*3
+  std::vector<uint8_t> cortical;         // n flags, or empty
+  std::vector<double> areas_mm2;         // n, or empty
+  std::vector<double> orientations;      // n*3, or empty
+  int regions() const { return static_cast<int>(labels.size()); }
+};
+
 // One source being ingested: everything written through it becomes visible
 // at Commit(), all at once, or never (destroying it without Commit() rolls
 // back). Only one SourceTransaction may be open per Store at a time.
@@ -181,6 +199,12 @@ class SourceTransaction {
   // genome build and dosage columns. kInvalidArgument when the sizes differ.
   virtual Status AddGenotypes(const GenotypeTable& batch,
                               std::span<const PatientId> sample_patients) = 0;
+  // Adds the structural connectome of `patient` (the ids and created of
+  // `connectome` are ignored). Returns its id; kInvalidArgument when the
+  // sizes are inconsistent (n*n matrices, n*3 centres, n or no cortical
+  // flags and areas, n*3 or no orientations) or n is 0.
+  virtual Result<int64_t> AddConnectome(PatientId patient,
+                                        const StoredConnectome& connectome) = 0;
   // Replaces the source's recorded warnings (readers find some while
   // streaming).
   virtual Status SetWarnings(const std::vector<std::string>& warnings) = 0;
@@ -366,6 +390,10 @@ class Store {
   // The patient's twin snapshots, oldest first (by created, then id).
   virtual Result<std::vector<TwinSnapshot>> TwinSnapshots(
       PatientId patient) = 0;
+
+  // The patient's latest structural connectome (by ingest time, then id).
+  // kNotFound when the patient has none; kDataLoss for a malformed row.
+  virtual Result<StoredConnectome> LatestConnectome(PatientId patient) = 0;
 
   // Creates an API token with `role` ("clinician" or "researcher") and a
   // free-text `label`, stamped with the store's clock. Returns the token and

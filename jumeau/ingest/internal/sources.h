@@ -50,6 +50,9 @@ Result<IngestReport> IngestChallenge2012(store::Store& store,
 Result<IngestReport> IngestChallenge2012Outcomes(store::Store& store,
                                                  const SourcePath& source,
                                                  const IngestOptions& options);
+Result<IngestReport> IngestConnectome(store::Store& store,
+                                      const SourcePath& source,
+                                      const IngestOptions& options);
 
 }  // namespace jumeau::ingest::internal
 

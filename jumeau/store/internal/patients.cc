@@ -212,6 +212,7 @@ Status Patients::Merge(PatientId from, PatientId into) {
            "UPDATE patient_links SET patient_id = ?1 WHERE patient_id = ?2",
            "UPDATE genotype_blocks SET patient_id = ?1 WHERE patient_id = ?2",
            "UPDATE twin_snapshots SET patient_id = ?1 WHERE patient_id = ?2",
+           "UPDATE connectomes SET patient_id = ?1 WHERE patient_id = ?2",
            "INSERT OR IGNORE INTO source_patients(source_id, patient_id) "
            "SELECT source_id, ?1 FROM source_patients WHERE patient_id = ?2",
            "DELETE FROM source_patients WHERE patient_id = ?2",
