@@ -51,9 +51,10 @@ demo: build
 	$(JUMEAU) twin show $(DEMO)/patient.jumeau example
 	$(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resistance=-20%
 	@if [ -e $(CONNECTOME) ]; then set -ex; \
-	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain --connectome $(CONNECTOME); \
+	  $(JUMEAU) ingest $(DEMO)/patient.jumeau $(CONNECTOME) --patient example; \
+	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain; \
 	  $(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resect:rPFCM --samples 4; \
-	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain --brain-model epileptor --ez rAMYG,rHC,rPHC --connectome $(CONNECTOME); \
+	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain --brain-model epileptor --ez rAMYG,rHC,rPHC; \
 	  $(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resect:rHC; \
 	else echo "demo: no connectome at $(CONNECTOME); skipping the brain twin"; fi
 	@token=$$($(JUMEAU) token create $(DEMO)/patient.jumeau --role clinician --label demo \
