@@ -221,11 +221,69 @@ inline constexpr double kE1 = 71.0 / 57600, kE3 = -71.0 / 16695,
                         kE4 = 71.0 / 1920, kE5 = -17253.0 / 339200,
                         kE6 = 22.0 / 525, kE7 = -1.0 / 40;
 
+// Hermite basis on s in [0, 1] for step length h.
+inline double Hermite(double y0, double y1, double f0, double f1, double h,
+                      double s) {
+  const double s2 = s * s, s3 = s2 * s;
+  return (2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * h * f0 +
+         (-2 * s3 + 3 * s2) * y1 + (s3 - s2) * h * f1;
+}
+
 inline constexpr double kSafety = 0.9;
 inline constexpr double kMinFactor = 0.2;
 inline constexpr double kMaxFactor = 10.0;
 
 }  // namespace ode_internal
+
+inline double OdeStep::Interpolate(std::size_t i, double t) const {
+  const double h = t1 - t0;
+  return ode_internal::Hermite(y0[i], y1[i], f0[i], f1[i], h, (t - t0) / h);
+}
+
+inline void OdeStep::Interpolate(double t, std::span<double> out) const {
+  const double h = t1 - t0;
+  const double s = (t - t0) / h;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = ode_internal::Hermite(y0[i], y1[i], f0[i], f1[i], h, s);
+  }
+}
+
+inline double OdeStep::Integral(std::size_t i) const {
+  const double h = t1 - t0;
+  return h * (0.5 * (y0[i] + y1[i]) + h * (f0[i] - f1[i]) / 12.0);
+}
+
+inline std::pair<double, double> OdeStep::Range(std::size_t i) const {
+  const double h = t1 - t0;
+  double lo = std::min(y0[i], y1[i]);
+  double hi = std::max(y0[i], y1[i]);
+  // d/ds of the Hermite cubic: a s^2 + b s + c.
+  const double d = y0[i] - y1[i];
+  const double a = 6 * d + 3 * h * (f0[i] + f1[i]);
+  const double b = -6 * d - h * (4 * f0[i] + 2 * f1[i]);
+  const double c = h * f0[i];
+  auto consider = [&](double s) {
+    if (s > 0.0 && s < 1.0) {
+      const double v = ode_internal::Hermite(y0[i], y1[i], f0[i], f1[i], h, s);
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  };
+  const double scale = std::abs(a) + std::abs(b) + std::abs(c);
+  if (scale == 0.0) return {lo, hi};
+  if (std::abs(a) <= 1e-14 * scale) {
+    if (b != 0.0) consider(-c / b);
+  } else {
+    const double disc = b * b - 4 * a * c;
+    if (disc >= 0.0) {
+      // Numerically stable roots.
+      const double q = -0.5 * (b + std::copysign(std::sqrt(disc), b));
+      consider(q / a);
+      if (q != 0.0) consider(c / q);
+    }
+  }
+  return {lo, hi};
+}
 
 template <typename Rhs>
 double DormandPrince54::InitialStep(Rhs& rhs, double t0, const double* y,
