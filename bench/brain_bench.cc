@@ -22,6 +22,7 @@ namespace {
 using jumeau::models::brain::Connectivity;
 using jumeau::models::brain::CouplingKind;
 using jumeau::models::brain::NetworkConfig;
+using jumeau::models::brain::NormalizeWeightsToMax;
 using jumeau::models::brain::NeuralMassKind;
 
 const Connectivity* LoadOnce() {
@@ -84,8 +85,7 @@ void BM_Epileptor76_10s_Delays(benchmark::State& state) {
   cfg.region_x0.assign(76, -2.4);
   for (int r : {2, 9, 24}) cfg.region_x0[r] = -1.6;
   if (state.range(0) == 1) {  // reference epileptor_ks: recruitment
-    const double wmax = *std::max_element(c.weights.begin(), c.weights.end());
-    for (double& w : c.weights) w /= wmax;
+    NormalizeWeightsToMax(&c);
     cfg.epileptor.Ks = -2;
     cfg.coupling.kind = CouplingKind::kDifference;
     cfg.coupling.a = 1;
@@ -102,8 +102,7 @@ void BM_Epileptor2D76_10s_Delays(benchmark::State& state) {
   const Connectivity* conn = LoadOnce();
   if (conn == nullptr) return state.SkipWithError("connectome missing");
   Connectivity c = *conn;
-  const double wmax = *std::max_element(c.weights.begin(), c.weights.end());
-  for (double& w : c.weights) w /= wmax;
+  NormalizeWeightsToMax(&c);
   NetworkConfig cfg;
   cfg.model = NeuralMassKind::kEpileptor2D;
   cfg.duration_ms = 10000;

@@ -19,6 +19,7 @@
 #include "jumeau/analysis/eeg_features.h"
 #include "jumeau/assimilation/ensemble_inversion.h"
 #include "jumeau/core/random.h"
+#include "jumeau/derive/internal/store_report.h"
 
 namespace jumeau::derive {
 namespace {
@@ -364,10 +365,7 @@ Result<PropagationMap> EpileptorPropagation(
     const Connectivity& connectivity, const std::vector<double>& region_x0,
     double ks, double duration_ms, const BrainScenario* scenario) {
   Connectivity conn = connectivity;
-  double wmax = 0;
-  for (double w : conn.weights) wmax = std::max(wmax, w);
-  if (wmax > 0)
-    for (double& w : conn.weights) w /= wmax;
+  models::brain::NormalizeWeightsToMax(&conn);
   NetworkConfig cfg;
   cfg.model = NeuralMassKind::kEpileptor;
   cfg.epileptor.Ks = ks;
@@ -625,16 +623,7 @@ Result<BrainTwinReport> BuildBrainTwin(store::Store& store,
   r.fit_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  store::TwinSnapshot snapshot;
-  snapshot.model = r.model;
-  snapshot.model_version = r.model_version;
-  snapshot.data_from = r.data_from;
-  snapshot.data_to = r.data_to;
-  snapshot.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(const store::TwinSnapshot stored,
-                          store.AddTwinSnapshot(patient.id, std::move(snapshot)));
-  r.snapshot_id = stored.id;
-  r.created = stored.created;
+  JUMEAU_RETURN_IF_ERROR(internal::StoreTwinReport(store, patient.id, r));
   if (!simulated.empty())
     JUMEAU_RETURN_IF_ERROR(
         StoreSimulatedEeg(store, patient, r, simulated).status());
@@ -856,10 +845,7 @@ Result<std::vector<double>> EpileptorSeizureFractions(
     const Connectivity& connectivity, const std::vector<double>& region_x0,
     const EpileptorFitOptions& options) {
   Connectivity conn = connectivity;
-  double wmax = 0;
-  for (double w : conn.weights) wmax = std::max(wmax, w);
-  if (wmax > 0)
-    for (double& w : conn.weights) w /= wmax;
+  models::brain::NormalizeWeightsToMax(&conn);
   NetworkConfig cfg;
   cfg.model = NeuralMassKind::kEpileptor2D;
   cfg.epileptor.Ks = options.ks;

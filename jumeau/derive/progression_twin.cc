@@ -11,6 +11,8 @@
 #include <set>
 #include <utility>
 
+#include "jumeau/derive/internal/store_report.h"
+
 namespace jumeau::derive {
 namespace {
 
@@ -801,16 +803,7 @@ Result<ProgressionTwinReport> BuildProgressionTwin(
   r.thresholds =
       Crossings(model, r.samples, *birth, last_age, until_age, thresholds);
 
-  store::TwinSnapshot snap;
-  snap.model = r.model;
-  snap.model_version = r.model_version;
-  snap.data_from = r.data_from;
-  snap.data_to = r.data_to;
-  snap.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(const store::TwinSnapshot stored,
-                          store.AddTwinSnapshot(patient.id, std::move(snap)));
-  r.snapshot_id = stored.id;
-  r.created = stored.created;
+  JUMEAU_RETURN_IF_ERROR(internal::StoreTwinReport(store, patient.id, r));
   return r;
 }
 

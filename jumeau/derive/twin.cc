@@ -16,6 +16,7 @@
 #include "jumeau/core/random.h"
 #include "jumeau/core/ucum_conversion.h"
 #include "jumeau/derive/brain_twin.h"
+#include "jumeau/derive/internal/store_report.h"
 #include "jumeau/derive/internal/twin_enkf.h"
 #include "jumeau/derive/progression_twin.h"
 #include "jumeau/models/cardio.h"
@@ -412,17 +413,7 @@ void CompleteReport(const models::Model& model,
 // creation time.
 Status StoreSnapshot(store::Store& store, const store::PatientInfo& patient,
                      TwinReport& r) {
-  store::TwinSnapshot snapshot;
-  snapshot.model = r.model;
-  snapshot.model_version = r.model_version;
-  snapshot.data_from = r.data_from;
-  snapshot.data_to = r.data_to;
-  snapshot.data_json = r.ToJson();
-  JUMEAU_ASSIGN_OR_RETURN(const store::TwinSnapshot stored,
-                          store.AddTwinSnapshot(patient.id, std::move(snapshot)));
-  r.snapshot_id = stored.id;
-  r.created = stored.created;
-  return Status::Ok();
+  return internal::StoreTwinReport(store, patient.id, r);
 }
 
 Status StoreReport(store::Store& store, const store::PatientInfo& patient,

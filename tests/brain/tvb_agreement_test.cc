@@ -261,11 +261,7 @@ void CheckEpileptor(const SeizureCase& c) {
   JUMEAU_REQUIRE_TEST_DATA(dir, kConnectome);
   auto conn = LoadConnectome(dir);
   ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-  if (c.normalise) {
-    const double wmax =
-        *std::max_element(conn->weights.begin(), conn->weights.end());
-    for (double& w : conn->weights) w /= wmax;
-  }
+  if (c.normalise) models::brain::NormalizeWeightsToMax(&*conn);
   NetworkConfig cfg;
   cfg.model = NeuralMassKind::kEpileptor;
   cfg.epileptor.Ks = c.ks;

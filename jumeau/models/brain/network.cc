@@ -84,6 +84,13 @@ int FindRegion(const Connectivity& c, const std::string& label) {
   return -1;
 }
 
+void NormalizeWeightsToMax(Connectivity* connectivity) {
+  double max = 0;
+  for (double w : connectivity->weights) max = std::max(max, w);
+  if (max > 0)
+    for (double& w : connectivity->weights) w /= max;
+}
+
 Result<NetworkTrace> SimulateNetwork(const Connectivity& conn,
                                      const NetworkConfig& cfg) {
   JUMEAU_RETURN_IF_ERROR(ValidateConnectivity(conn));

@@ -38,6 +38,11 @@ Status ValidateConnectivity(const Connectivity& connectivity);
 // Index of the region labelled `label` (exact match), or -1.
 int FindRegion(const Connectivity& connectivity, const std::string& label);
 
+// Scales the weights so that the largest is 1 (TVB's "normalised by the
+// maximum", used with the Epileptor's difference coupling); all-zero
+// weights are left as they are.
+void NormalizeWeightsToMax(Connectivity* connectivity);
+
 // The long-range coupling function (TVB's coupling classes):
 //   kLinear:  c_i = a sum_j W_ij x_j(t - d_ij) + b
 //   kSigmoidalJansenRit (JR only, x = y1 - y2):
