@@ -19,6 +19,7 @@ namespace {
 
 using jumeau::assimilation::internal::RecoveryOptions;
 using jumeau::assimilation::internal::RunRecovery;
+using jumeau::assimilation::internal::WithIcuEchoObservations;
 
 // Runs one data set and prints its table; returns its failure count.
 int Run(const char* title, const RecoveryOptions& options) {
@@ -30,21 +31,6 @@ int Run(const char* title, const RecoveryOptions& options) {
   return r.failures;
 }
 
-// The ICU / echo-lab set: arterial line (SBP, DBP, MAP over a window, sd 2
-// mmHg each), the arterial diastolic decay time (sd 5% of its value), echo
-// EDV and ESV (sd 10 and 8 mL; EF is their ratio, so not observed again)
-// and cardiac output (sd 0.3 L/min).
-RecoveryOptions Icu(RecoveryOptions o) {
-  o.arterial_line = true;
-  o.arterial_pressure_sd_mmhg = 2.0;
-  o.decay_time_relative_sd = 0.05;
-  o.end_diastolic_volume_sd_ml = 10.0;
-  o.end_systolic_volume_sd_ml = 8.0;
-  o.observe_ejection_fraction = false;
-  o.observe_cardiac_output = true;
-  o.cardiac_output_sd_l_per_min = 0.3;
-  return o;
-}
 
 }  // namespace
 
@@ -86,17 +72,17 @@ int main(int argc, char** argv) {
         "ICU / echo-lab set: arterial line SBP, DBP, MAP (sd 2 mmHg each), "
         "diastolic decay time (sd 5%), echo EDV (sd 10 mL) and ESV (sd 8 mL), "
         "CO (sd 0.3 L/min); HR known",
-        Icu(options));
+        WithIcuEchoObservations(options));
   }
   if (sets == "all") {
-    auto loose = Icu(options);
+    auto loose = WithIcuEchoObservations(options);
     loose.decay_time_relative_sd = 0.10;
     failures +=
         Run("ICU set with the decay time at sd 10% (sensitivity)", loose);
-    auto no_tau = Icu(options);
+    auto no_tau = WithIcuEchoObservations(options);
     no_tau.decay_time_relative_sd = 0;
     failures += Run("ICU set without the decay time (what it adds)", no_tau);
-    auto mr = Icu(options);
+    auto mr = WithIcuEchoObservations(options);
     mr.end_diastolic_volume_sd_ml = 6.0;
     mr.end_systolic_volume_sd_ml = 4.0;
     failures +=

@@ -1,11 +1,28 @@
 // Forecast baselines (see baselines.h).
 #include "tests/progression/baselines.h"
 
+#include <gtest/gtest.h>
+
 #include <Eigen/Dense>
 #include <cmath>
 #include <limits>
 
+#include "jumeau/io/cohort_csv.h"
+
 namespace jumeau::testing {
+
+assimilation::CohortData LoadCohortCsv(const std::filesystem::path& path) {
+  auto t = io::ReadCohortCsv(path);
+  EXPECT_TRUE(t.ok()) << t.status().message();
+  assimilation::CohortData d;
+  if (!t.ok()) return d;
+  d.features = t->features;
+  d.subject_ids = t->subject_ids;
+  d.offsets = t->offsets;
+  d.times = t->times;
+  d.values = t->values;
+  return d;
+}
 
 void HoldOutLastVisit(const assimilation::CohortData& all,
                       assimilation::CohortData* train,

@@ -1,15 +1,21 @@
 // Forecast baselines for the progression validation tests: last
 // observation carried forward and a linear mixed model (random intercept and
 // slope per subject, fitted by EM, predicted by BLUP), and the held-out
-// split. Test-only helpers.
+// split, and a long-format cohort CSV read into CohortData. Test-only
+// helpers.
 #ifndef JUMEAU_TESTS_PROGRESSION_BASELINES_H_
 #define JUMEAU_TESTS_PROGRESSION_BASELINES_H_
 
+#include <filesystem>
 #include <vector>
 
 #include "jumeau/assimilation/saem.h"
 
 namespace jumeau::testing {
+
+// The cohort of a long-format CSV (io::ReadCohortCsv) as SAEM input; adds a
+// test failure and returns an empty cohort when the file does not read.
+assimilation::CohortData LoadCohortCsv(const std::filesystem::path& path);
 
 // One held-out value to forecast: subject, age, feature, true value.
 struct HeldOut {

@@ -87,18 +87,6 @@ Mae Validate(const assimilation::CohortData& train,
   return m;
 }
 
-assimilation::CohortData LoadLeaspy(const std::filesystem::path& path) {
-  auto t = io::ReadCohortCsv(path);
-  EXPECT_TRUE(t.ok()) << t.status().message();
-  assimilation::CohortData d;
-  if (!t.ok()) return d;
-  d.features = t->features;
-  d.subject_ids = t->subject_ids;
-  d.offsets = t->offsets;
-  d.times = t->times;
-  d.values = t->values;
-  return d;
-}
 
 double Mean(const std::vector<double>& v) {
   double s = 0;
@@ -108,7 +96,7 @@ double Mean(const std::vector<double>& v) {
 
 TEST(ForecastValidationTest, LeaspyPutamenLastVisit) {
   JUMEAU_REQUIRE_TEST_DATA(path, "cohort/leaspy_parkinson-putamen.csv");
-  const auto all = LoadLeaspy(path);
+  const auto all = testing::LoadCohortCsv(path);
   assimilation::CohortData train;
   std::vector<HeldOut> test;
   std::vector<int> idx;
@@ -122,7 +110,7 @@ TEST(ForecastValidationTest, LeaspyPutamenLastVisit) {
 
 TEST(ForecastValidationTest, LeaspyAlzheimerLastVisit) {
   JUMEAU_REQUIRE_TEST_DATA(path, "cohort/leaspy_alzheimer.csv");
-  const auto all = LoadLeaspy(path);
+  const auto all = testing::LoadCohortCsv(path);
   assimilation::CohortData train;
   std::vector<HeldOut> test;
   std::vector<int> idx;

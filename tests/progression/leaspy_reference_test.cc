@@ -19,29 +19,18 @@
 #include "jumeau/assimilation/saem.h"
 #include "jumeau/io/cohort_csv.h"
 #include "jumeau/testing/test_data.h"
+#include "tests/progression/baselines.h"
 
 namespace jumeau {
 namespace {
 
-assimilation::CohortData Load(const std::filesystem::path& path) {
-  auto t = io::ReadCohortCsv(path);
-  EXPECT_TRUE(t.ok()) << t.status().message();
-  assimilation::CohortData d;
-  if (!t.ok()) return d;
-  d.features = t->features;
-  d.subject_ids = t->subject_ids;
-  d.offsets = t->offsets;
-  d.times = t->times;
-  d.values = t->values;
-  return d;
-}
 
 // Putamen: 10,000 iterations (90% burn-in), seed 0, scalar noise.
 // Tolerances: noise_std and tau_std 5%, xi_std 10%, slope at the reference
 // position 15%.
 TEST(LeaspyReferenceTest, UnivariateLogisticOnPutamen) {
   JUMEAU_REQUIRE_TEST_DATA(path, "cohort/leaspy_parkinson-putamen.csv");
-  const auto data = Load(path);
+  const auto data = testing::LoadCohortCsv(path);
   assimilation::SaemOptions o;
   o.iterations = 10000;
   o.diagonal_noise = false;
@@ -73,7 +62,7 @@ TEST(LeaspyReferenceTest, UnivariateLogisticOnPutamen) {
 // fits differ by ~4 years), tau_std 8.07-8.17, xi_std 0.634-0.650.
 TEST(LeaspyReferenceTest, MultivariateLogisticTwoSourcesOnAlzheimer) {
   JUMEAU_REQUIRE_TEST_DATA(path, "cohort/leaspy_alzheimer.csv");
-  const auto data = Load(path);
+  const auto data = testing::LoadCohortCsv(path);
   assimilation::SaemOptions o;
   o.iterations = 10000;
   o.sources = 2;

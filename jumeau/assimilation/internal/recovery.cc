@@ -142,6 +142,18 @@ PatientOutcome RunPatient(const models::Regazzoni2022Cardio& model,
 
 }  // namespace
 
+RecoveryOptions WithIcuEchoObservations(RecoveryOptions o) {
+  o.arterial_line = true;
+  o.arterial_pressure_sd_mmhg = 2.0;
+  o.decay_time_relative_sd = 0.05;
+  o.end_diastolic_volume_sd_ml = 10.0;
+  o.end_systolic_volume_sd_ml = 8.0;
+  o.observe_ejection_fraction = false;
+  o.observe_cardiac_output = true;
+  o.cardiac_output_sd_l_per_min = 0.3;
+  return o;
+}
+
 RecoveryResult RunRecovery(const RecoveryOptions& options) {
   const models::Regazzoni2022Cardio model;
   std::vector<PatientOutcome> outcomes(

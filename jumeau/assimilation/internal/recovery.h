@@ -41,6 +41,12 @@ struct RecoveryOptions {
   double truth_truncation_sd = 2.0;
 };
 
+// `base` with the ICU / echo-lab observations: arterial line (SBP, DBP, MAP
+// over a window, sd 2 mmHg each), the arterial diastolic decay time (sd 5%
+// of its value), echo EDV and ESV (sd 10 and 8 mL; EF is their ratio, so
+// not observed again) and cardiac output (sd 0.3 L/min).
+RecoveryOptions WithIcuEchoObservations(RecoveryOptions base);
+
 struct RecoveryRow {
   std::string name;
   int informed = 0;                  // patients where it was reported informed

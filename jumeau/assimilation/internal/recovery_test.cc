@@ -12,18 +12,6 @@
 namespace jumeau::assimilation::internal {
 namespace {
 
-RecoveryOptions IcuSet() {
-  RecoveryOptions o;
-  o.arterial_line = true;
-  o.arterial_pressure_sd_mmhg = 2.0;
-  o.decay_time_relative_sd = 0.05;
-  o.end_diastolic_volume_sd_ml = 10.0;
-  o.end_systolic_volume_sd_ml = 8.0;
-  o.observe_ejection_fraction = false;
-  o.observe_cardiac_output = true;
-  o.cardiac_output_sd_l_per_min = 0.3;
-  return o;
-}
 
 // Thresholds from measurements with room for the spread of a 100-patient
 // study (a 90% coverage has a binomial sd of 3 points; seeds 1 and 2 gave
@@ -32,7 +20,7 @@ RecoveryOptions IcuSet() {
 // 8.8%; coverages 94 / 89 / 83 / 94%. These guard against regressions;
 // the goals of issue 5 are judged on the 1,000-patient run (BENCHMARKS.md).
 TEST(RecoveryStudy, IcuSetHundredPatients) {
-  RecoveryOptions options = IcuSet();
+  RecoveryOptions options = WithIcuEchoObservations({});
   options.patients = 100;
   options.threads = 2;
   options.seed = 2;
@@ -56,7 +44,7 @@ TEST(RecoveryStudy, IcuSetHundredPatients) {
 // The decay time is what moves c_ar_sys: without it (the same set
 // otherwise) the compliance's posterior sd is larger.
 TEST(RecoveryStudy, DecayTimeInformsCompliance) {
-  RecoveryOptions with = IcuSet();
+  RecoveryOptions with = WithIcuEchoObservations({});
   with.patients = 20;
   with.threads = 2;
   with.seed = 3;
