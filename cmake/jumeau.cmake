@@ -37,6 +37,9 @@ pkg_check_modules(HTSLIB REQUIRED IMPORTED_TARGET htslib)
 pkg_check_modules(SIMDJSON REQUIRED IMPORTED_TARGET simdjson)
 # libzip (BSD-3, Debian libzip-dev): TVB connectome zips (io/connectome).
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+# OpenSSL libcrypto (Apache-2.0, Debian libssl-dev): SHA-256 content hashes
+# of sources (io/content_hash), with the CPU's SHA extensions.
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 find_package(fmt REQUIRED)
 # kissfft (BSD-3, Debian libkissfft-dev): analysis/dsp uses its header-only
 # C++ template kissfft<double> (kissfft.hh); Debian's compiled library is

@@ -10,6 +10,7 @@
 #include "jumeau/analysis/pgs_score.h"
 #include "jumeau/cli/cli.h"
 #include "jumeau/ingest/ingest.h"
+#include "jumeau/io/content_hash.h"
 #include "jumeau/io/pgs.h"
 
 namespace jumeau::cli {
@@ -65,7 +66,7 @@ void AddScoreVerb(CLI::App& app, Action* action) {
       // Provenance: a derived source keyed by the scoring file's content,
       // the patient, the genotype sources and the options.
       JUMEAU_ASSIGN_OR_RETURN(const std::string file_hash,
-                              ingest::HashFiles({args->pgs}));
+                              io::ContentHash({args->pgs}));
       JUMEAU_ASSIGN_OR_RETURN(const auto sets, store->GenotypeSets(patient.id));
       std::string key =
           "pgs-score:" + file_hash + ":" + patient.pseudonym + ":sources";

@@ -1,6 +1,7 @@
 // IngestSource() and the steps every kind of source shares; the recordings
 // (EDF/BDF, WFDB): open the reader (the header is validated before anything
-// is written), hash the source, then stream its blocks into one transaction.
+// is written), then stream its blocks into one transaction, hashing the
+// source first or, when it cannot be a stored one, while it is read.
 #include "jumeau/ingest/ingest.h"
 
 #include <sodium.h>
@@ -14,6 +15,7 @@
 
 #include "jumeau/ingest/internal/sources.h"
 #include "jumeau/io/challenge2012.h"
+#include "jumeau/io/content_hash.h"
 #include "jumeau/io/edf.h"
 #include "jumeau/io/wfdb.h"
 #include "jumeau/io/wfdb_annotation.h"
@@ -51,14 +53,75 @@ bool AnonymousEdfPatient(std::string_view field) {
   return true;
 }
 
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(kDigits[bytes[i] >> 4]);
-    s.push_back(kDigits[bytes[i] & 15]);
+// The content hash of stores written before hashes were SHA-256: hex
+// BLAKE2b-256 over each file's base name, a NUL, its size in decimal, a NUL
+// and its bytes. Computed only to recognise such a stored source.
+Result<std::string> LegacyContentHash(
+    const std::vector<std::filesystem::path>& files) {
+  if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  std::vector<char> buffer(1 << 20);
+  for (const auto& file : files) {
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    if (f == nullptr)
+      return IoError(file.string() + ": cannot open for reading");
+    std::error_code ec;
+    const std::string prefix = file.filename().string() + '\0' +
+                               std::to_string(std::filesystem::file_size(file, ec)) +
+                               '\0';
+    crypto_generichash_update(
+        &state, reinterpret_cast<const unsigned char*>(prefix.data()),
+        prefix.size());
+    size_t got;
+    while ((got = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) {
+      crypto_generichash_update(
+          &state, reinterpret_cast<const unsigned char*>(buffer.data()), got);
+    }
+    const bool failed = std::ferror(f) != 0;
+    std::fclose(f);
+    if (failed) return IoError(file.string() + ": read error");
   }
-  return s;
+  unsigned char digest[32];
+  crypto_generichash_final(&state, digest, sizeof digest);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : digest) {
+    hex.push_back(kDigits[b >> 4]);
+    hex.push_back(kDigits[b & 15]);
+  }
+  return hex;
+}
+
+uint64_t TotalBytes(const std::vector<std::filesystem::path>& files) {
+  uint64_t bytes = 0;
+  for (const auto& f : files) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(f, ec);
+    if (!ec) bytes += size;
+  }
+  return bytes;
+}
+
+// The hash under which `files` may be stored: `content_hash`, or the legacy
+// one when a source hashed the old way has their size and content.
+Result<std::string> StoredHashOf(
+    store::Store& store, const std::vector<std::filesystem::path>& files,
+    std::string content_hash) {
+  JUMEAU_ASSIGN_OR_RETURN(
+      const std::vector<std::string> same_size,
+      store.ContentHashesOfSize(static_cast<int64_t>(TotalBytes(files))));
+  // Old hashes are bare hex; derived sources are keyed by other text.
+  const bool legacy = std::any_of(
+      same_size.begin(), same_size.end(), [](const std::string& h) {
+        return h.size() == 64 &&
+               h.find_first_not_of("0123456789abcdef") == std::string::npos;
+      });
+  if (!legacy) return content_hash;
+  JUMEAU_ASSIGN_OR_RETURN(std::string old, LegacyContentHash(files));
+  if (std::find(same_size.begin(), same_size.end(), old) != same_size.end())
+    return old;
+  return content_hash;
 }
 
 Result<std::unique_ptr<io::RecordingReader>> OpenReader(
@@ -275,37 +338,6 @@ Result<std::vector<SourcePath>> ResolveSources(
   return out;
 }
 
-Result<std::string> HashFiles(const std::vector<std::filesystem::path>& files) {
-  if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 32);
-  std::vector<char> buffer(1 << 20);
-  for (const auto& file : files) {
-    std::FILE* f = std::fopen(file.c_str(), "rb");
-    if (f == nullptr)
-      return IoError(file.string() + ": cannot open for reading");
-    const std::string name = file.filename().string();
-    std::error_code ec;
-    const std::string size =
-        std::to_string(std::filesystem::file_size(file, ec));
-    const std::string prefix = name + '\0' + size + '\0';
-    crypto_generichash_update(
-        &state, reinterpret_cast<const unsigned char*>(prefix.data()),
-        prefix.size());
-    size_t got;
-    while ((got = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) {
-      crypto_generichash_update(
-          &state, reinterpret_cast<const unsigned char*>(buffer.data()), got);
-    }
-    const bool failed = std::ferror(f) != 0;
-    std::fclose(f);
-    if (failed) return IoError(file.string() + ": read error");
-  }
-  unsigned char digest[32];
-  crypto_generichash_final(&state, digest, sizeof digest);
-  return Hex(digest, sizeof digest);
-}
-
 namespace internal {
 
 Result<std::unique_ptr<store::SourceTransaction>> Begin(
@@ -320,16 +352,18 @@ Result<std::unique_ptr<store::SourceTransaction>> Begin(
 }
 
 Result<store::SourceDescription> Describe(
-    const std::vector<std::filesystem::path>& files, std::string format,
-    std::string reader, const IngestOptions& options, IngestReport* report) {
-  JUMEAU_ASSIGN_OR_RETURN(report->content_hash, HashFiles(files));
-  for (const auto& f : files) {
-    std::error_code ec;
-    report->bytes += std::filesystem::file_size(f, ec);
-  }
+    store::Store& store, const std::vector<std::filesystem::path>& files,
+    std::string format, std::string reader, const IngestOptions& options,
+    IngestReport* report, bool hash_files) {
+  report->bytes = TotalBytes(files);
   report->format = format;
   store::SourceDescription d;
-  d.content_hash = report->content_hash;
+  if (hash_files) {
+    JUMEAU_ASSIGN_OR_RETURN(std::string hash, io::ContentHash(files));
+    JUMEAU_ASSIGN_OR_RETURN(report->content_hash,
+                            StoredHashOf(store, files, std::move(hash)));
+    d.content_hash = report->content_hash;
+  }
   d.format = std::move(format);
   d.reader = std::move(reader);
   d.reader_version = kReaderVersion;
@@ -342,8 +376,14 @@ Result<store::PatientId> SinglePatient(store::SourceTransaction& txn,
                                        const std::string& key,
                                        IngestReport* report) {
   store::PatientIdentity identity;
-  // Nothing identifies the person: the source is its own patient.
-  identity.keys = {key.empty() ? "source:" + report->content_hash : key};
+  // Nothing identifies the person: the source is its own patient, keyed by
+  // its content hash (linked once known when the source is hashed as it is
+  // read; the transaction's explicit pseudonym designates the patient).
+  if (!key.empty()) {
+    identity.keys = {key};
+  } else if (!report->content_hash.empty()) {
+    identity.keys = {"source:" + report->content_hash};
+  }
   JUMEAU_ASSIGN_OR_RETURN(const store::PatientId patient,
                           txn.Patient(identity));
   JUMEAU_ASSIGN_OR_RETURN(report->patient, txn.Pseudonym(patient));
@@ -367,19 +407,29 @@ Result<IngestReport> IngestRecording(store::Store& store,
   std::vector<std::filesystem::path> files = reader->files();
   JUMEAU_ASSIGN_OR_RETURN(std::vector<Event> annotations,
                           ReadRecordAnnotations(source, header, &files));
-  JUMEAU_ASSIGN_OR_RETURN(
-      store::SourceDescription d,
-      Describe(
-          files, header.format,
-          source.kind == SourceKind::kEdf ? "jumeau.io.edf" : "jumeau.io.wfdb",
-          options, &report));
-  d.warnings = header.warnings;
   std::string key;
   if (source.kind == SourceKind::kWfdb) {
     key = "wfdb-record:" + header.source_recording_id;
   } else if (!AnonymousEdfPatient(header.source_patient_id)) {
     key = "edf-patient:" + header.source_patient_id;
   }
+  // The source is read once, hashed as it streams, when no stored source can
+  // be identical (none has its size) and its patient is known without its
+  // content hash; otherwise it is hashed first, so that a source already
+  // stored is recognised before any work.
+  JUMEAU_ASSIGN_OR_RETURN(
+      const std::vector<std::string> same_size,
+      store.ContentHashesOfSize(static_cast<int64_t>(TotalBytes(files))));
+  const bool hash_while_reading = same_size.empty() &&
+                                  (!key.empty() || !options.patient.empty()) &&
+                                  reader->StartFileDigests();
+  const std::string reader_name =
+      source.kind == SourceKind::kEdf ? "jumeau.io.edf" : "jumeau.io.wfdb";
+  JUMEAU_ASSIGN_OR_RETURN(
+      store::SourceDescription d,
+      Describe(store, files, header.format, reader_name, options, &report,
+               /*hash_files=*/!hash_while_reading));
+  d.warnings = header.warnings;
   JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
   if (!txn) return report;
   JUMEAU_ASSIGN_OR_RETURN(const store::PatientId patient,
@@ -389,6 +439,26 @@ Result<IngestReport> IngestRecording(store::Store& store,
   if (!annotations.empty()) {
     JUMEAU_RETURN_IF_ERROR(txn->AddEvents(patient, annotations));
     report.events += static_cast<int64_t>(annotations.size());
+  }
+  if (hash_while_reading) {
+    JUMEAU_ASSIGN_OR_RETURN(std::vector<std::string> digests,
+                            reader->FinishFileDigests());
+    for (size_t i = digests.size(); i < files.size(); ++i) {
+      JUMEAU_ASSIGN_OR_RETURN(std::string digest, io::HashFile(files[i]));
+      digests.push_back(std::move(digest));
+    }
+    report.content_hash = io::ContentHashOf(files, digests);
+    const Status set = txn->SetContentHash(report.content_hash);
+    if (set.code() == StatusCode::kAlreadyExists) {
+      report.already_present = true;  // changed on disk since it was sized
+      return report;
+    }
+    JUMEAU_RETURN_IF_ERROR(set);
+    if (key.empty()) {
+      store::PatientIdentity identity;
+      identity.keys = {"source:" + report.content_hash};
+      JUMEAU_RETURN_IF_ERROR(txn->Patient(identity).status());
+    }
   }
   report.warnings = reader->header().warnings;
   JUMEAU_RETURN_IF_ERROR(Commit(*txn, &report));

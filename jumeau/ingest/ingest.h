@@ -83,7 +83,7 @@ struct IngestReport {
   bool already_present = false;
   std::string patient;       // pseudonym, when the source is about one
   int64_t patients = 0;      // how many patients the source is about
-  std::string content_hash;  // hex BLAKE2b-256
+  std::string content_hash;  // "sha256:…" (io/content_hash.h)
   int64_t signals = 0;
   int64_t samples = 0;
   int64_t events = 0;
@@ -105,10 +105,6 @@ struct IngestReport {
 // it is stored and the Status names the file and the offset or line.
 Result<IngestReport> IngestSource(store::Store& store, const SourcePath& source,
                                   const IngestOptions& options = {});
-
-// Hex BLAKE2b-256 over the files of a source, in the given order: for each,
-// its base name, size and bytes. kIoError naming the file when unreadable.
-Result<std::string> HashFiles(const std::vector<std::filesystem::path>& files);
 
 }  // namespace jumeau::ingest
 

@@ -39,7 +39,7 @@ Result<IngestReport> IngestConnectome(store::Store& store,
   JUMEAU_ASSIGN_OR_RETURN(io::Connectome c, io::ReadConnectome(source.path));
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe(ConnectomeFiles(source.path), "TVB connectome",
+      Describe(store, ConnectomeFiles(source.path), "TVB connectome",
                "jumeau.io.connectome", options, &report));
   d.warnings = c.warnings;
   JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));

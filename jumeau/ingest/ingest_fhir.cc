@@ -147,7 +147,7 @@ Result<IngestReport> IngestFhir(store::Store& store, const SourcePath& source,
   JUMEAU_ASSIGN_OR_RETURN(const auto files, FhirFiles(source.path));
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe(files,
+      Describe(store, files,
                std::filesystem::is_directory(source.path) ? "FHIR Bulk Data"
                                                           : "FHIR R4",
                "jumeau.io.fhir", options, &report));

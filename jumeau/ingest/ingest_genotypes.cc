@@ -19,7 +19,7 @@ Result<IngestReport> IngestVcf(store::Store& store, const SourcePath& source,
   std::vector<std::filesystem::path> files = {source.path};
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe(files, bcf ? "BCF" : "VCF", "jumeau.io.vcf", options, &report));
+      Describe(store, files, bcf ? "BCF" : "VCF", "jumeau.io.vcf", options, &report));
   if (!options.patient.empty() && reader->sample_ids().size() > 1) {
     return InvalidArgumentError(
         source.path.string() + ": " +

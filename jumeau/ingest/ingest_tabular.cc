@@ -44,7 +44,7 @@ Result<IngestReport> IngestDeviceCsv(store::Store& store,
                           io::ReadDeviceCsv(source.path, mapping));
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe({source.path, mapping_path}, csv.recording.format,
+      Describe(store, {source.path, mapping_path}, csv.recording.format,
                "jumeau.io.device_csv", options, &report));
   JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
   if (!txn) return report;
@@ -65,7 +65,7 @@ Result<IngestReport> IngestChallenge2012(store::Store& store,
                           io::ReadChallenge2012(source.path));
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe({source.path}, stay.recording.format, "jumeau.io.challenge2012",
+      Describe(store, {source.path}, stay.recording.format, "jumeau.io.challenge2012",
                options, &report));
   JUMEAU_ASSIGN_OR_RETURN(auto txn, Begin(store, d, &report));
   if (!txn) return report;
@@ -94,7 +94,7 @@ Result<IngestReport> IngestChallenge2012Outcomes(store::Store& store,
                           io::ReadChallenge2012Outcomes(source.path));
   JUMEAU_ASSIGN_OR_RETURN(
       store::SourceDescription d,
-      Describe({source.path}, "Challenge2012 outcomes",
+      Describe(store, {source.path}, "Challenge2012 outcomes",
                "jumeau.io.challenge2012", options, &report));
   if (!options.patient.empty() && outcomes.size() > 1) {
     return InvalidArgumentError(source.path.string() +

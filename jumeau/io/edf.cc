@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -21,6 +22,7 @@
 
 #include "jumeau/core/event.h"
 #include "jumeau/core/units.h"
+#include "jumeau/io/content_hash.h"
 #include "jumeau/io/internal/message.h"
 
 namespace jumeau::io {
@@ -49,6 +51,12 @@ class ByteSource {
   // Returns a pointer to bytes [offset, offset + n), valid until the next
   // call. REQUIRES: offset + n <= size().
   virtual Result<const unsigned char*> View(uint64_t offset, size_t n) = 0;
+  // Hashes the bytes viewed from now on (a file only: false otherwise).
+  virtual bool StartDigest() { return false; }
+  // The hex SHA-256 of all bytes. REQUIRES: StartDigest() returned true.
+  virtual Result<std::string> FinishDigest() {
+    return UnimplementedError("no file to hash");
+  }
 };
 
 class MemorySource final : public ByteSource {
@@ -115,7 +123,18 @@ class FileSource final : public ByteSource {
       }
       done += static_cast<size_t>(got);
     }
+    if (digest_)
+      JUMEAU_RETURN_IF_ERROR(digest_->Offer(offset, buffer_.get(), n));
     return static_cast<const unsigned char*>(buffer_.get());
+  }
+
+  bool StartDigest() override {
+    digest_.emplace(fd_, name_);
+    return true;
+  }
+  Result<std::string> FinishDigest() override {
+    assert(digest_);
+    return digest_->Finish(size_);
   }
 
  private:
@@ -126,6 +145,7 @@ class FileSource final : public ByteSource {
   uint64_t size_ = 0;
   std::unique_ptr<unsigned char[]> buffer_;
   size_t capacity_ = 0;
+  std::optional<FileDigest> digest_;
 };
 
 // ---------------------------------------------------------------------------
@@ -524,6 +544,13 @@ class EdfReader final : public RecordingReader {
   std::vector<std::filesystem::path> files() const override {
     if (path_) return {*path_};
     return {};
+  }
+  bool StartFileDigests() override {
+    return path_.has_value() && source_->StartDigest();
+  }
+  Result<std::vector<std::string>> FinishFileDigests() override {
+    JUMEAU_ASSIGN_OR_RETURN(std::string digest, source_->FinishDigest());
+    return std::vector<std::string>{std::move(digest)};
   }
 
  private:

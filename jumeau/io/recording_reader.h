@@ -50,6 +50,18 @@ class RecordingReader {
   // Files this source consists of (header, signal and annotation files), for
   // content hashing.
   virtual std::vector<std::filesystem::path> files() const = 0;
+
+  // Asks the reader to compute the SHA-256 of each of files() from the bytes
+  // it reads, so that they need not be read a second time for the content
+  // hash (io/content_hash.h). Returns false when this reader cannot (the
+  // caller then hashes the files itself). Call before the first Next().
+  virtual bool StartFileDigests() { return false; }
+  // The hex SHA-256 of each of files(), in order; bytes the reader skipped
+  // are read now. Errors name the file and offset.
+  // REQUIRES: StartFileDigests() returned true, and Next() returned false.
+  virtual Result<std::vector<std::string>> FinishFileDigests() {
+    return UnimplementedError("this reader does not hash as it reads");
+  }
 };
 
 // Drains `reader` into a Recording: header() plus every sample and event.

@@ -36,6 +36,12 @@ int64_t PyramidKey(StreamId stream, int level, int64_t block) {
 // Largest chunk index representable in a chunk key.
 constexpr int64_t kMaxChunks = int64_t{1} << 24;
 
+Status AlreadyIngested(SourceId source, const std::string& content_hash) {
+  return AlreadyExistsError("identical content already ingested (source " +
+                            std::to_string(source) + ", hash " +
+                            content_hash.substr(0, 23) + "…)");
+}
+
 std::string JoinLines(const std::vector<std::string>& lines) {
   std::string s;
   for (const auto& l : lines) {
@@ -252,12 +258,14 @@ class SqliteStreamWriter final : public StreamWriter {
 class SqliteTransaction final : public SourceTransaction {
  public:
   SqliteTransaction(Database* db, const Clock* clock, bool* open_flag,
-                    SourceId source, std::string explicit_pseudonym)
+                    SourceId source, std::string explicit_pseudonym,
+                    bool hash_pending)
       : db_(db),
         patients_(db, clock),
         open_flag_(open_flag),
         source_(source),
-        explicit_pseudonym_(std::move(explicit_pseudonym)) {}
+        explicit_pseudonym_(std::move(explicit_pseudonym)),
+        hash_pending_(hash_pending) {}
 
   ~SqliteTransaction() override {
     if (!committed_) (void)db_->Exec("ROLLBACK");
@@ -267,16 +275,21 @@ class SqliteTransaction final : public SourceTransaction {
   SourceId source_id() const override { return source_; }
 
   Result<PatientId> Patient(const PatientIdentity& identity) override {
-    if (identity.keys.empty())
+    // With an explicit pseudonym the keys may come later (a source hashed
+    // while it is read learns its "source:" key at the end).
+    if (identity.keys.empty() && explicit_pseudonym_.empty())
       return InvalidArgumentError("a patient identity needs at least one key");
-    const std::string& primary = identity.keys.front();
+    const std::string primary =
+        identity.keys.empty() ? std::string() : identity.keys.front();
     PatientId patient = 0;
     if (!explicit_pseudonym_.empty()) {
       if (explicit_patient_ == 0) {
         JUMEAU_ASSIGN_OR_RETURN(explicit_patient_,
                                 patients_.FindOrCreate(explicit_pseudonym_));
         explicit_primary_ = primary;
-      } else if (primary != explicit_primary_) {
+      } else if (explicit_primary_.empty()) {
+        explicit_primary_ = primary;
+      } else if (!primary.empty() && primary != explicit_primary_) {
         return InvalidArgumentError(
             "the source describes more than one person; --patient applies "
             "only to a source about one person");
@@ -407,6 +420,21 @@ class SqliteTransaction final : public SourceTransaction {
     return update.Bind(1, JoinLines(warnings)).Bind(2, source_).Run();
   }
 
+  Status SetContentHash(const std::string& content_hash) override {
+    assert(hash_pending_);
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q, db_->Prepare("SELECT id FROM sources WHERE content_hash = ?"));
+    q.Bind(1, content_hash);
+    JUMEAU_ASSIGN_OR_RETURN(const bool stored, q.Step());
+    if (stored) return AlreadyIngested(q.Int(0), content_hash);
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto update,
+        db_->Prepare("UPDATE sources SET content_hash = ? WHERE id = ?"));
+    JUMEAU_RETURN_IF_ERROR(update.Bind(1, content_hash).Bind(2, source_).Run());
+    hash_pending_ = false;
+    return Status::Ok();
+  }
+
   Status AddEvents(PatientId patient, std::span<const Event> events) override {
     if (!insert_event_) {
       JUMEAU_ASSIGN_OR_RETURN(insert_event_, db_->Prepare(R"sql(
@@ -530,6 +558,8 @@ class SqliteTransaction final : public SourceTransaction {
   }
 
   Status Commit() override {
+    if (hash_pending_)
+      return FailedPreconditionError("the source's content hash was not set");
     for (auto& w : writers_) JUMEAU_RETURN_IF_ERROR(w->Finish());
     writers_.clear();
     if (variant_set_ != 0) {
@@ -595,6 +625,7 @@ class SqliteTransaction final : public SourceTransaction {
   bool* open_flag_;
   SourceId source_;
   std::string explicit_pseudonym_;
+  bool hash_pending_;  // begun without a content hash, not given yet
   bool committed_ = false;
   // With an explicit pseudonym: the one identity's primary key and its
   // patient, once met.
@@ -701,7 +732,8 @@ class SqliteStore final : public Store {
       txn_open_ = false;
       return s;
     };
-    {
+    const bool hash_pending = d.content_hash.empty();
+    if (!hash_pending) {
       JUMEAU_ASSIGN_OR_RETURN(
           auto q, db_.Prepare("SELECT id FROM sources WHERE content_hash = ?"));
       q.Bind(1, d.content_hash);
@@ -713,18 +745,21 @@ class SqliteStore final : public Store {
         Status deleted = DeleteSourceRows(old);
         if (!deleted.ok()) return rollback(deleted);
       } else if (*row) {
-        return rollback(
-            AlreadyExistsError("identical content already ingested (source " +
-                               std::to_string(q.Int(0)) + ", hash " +
-                               d.content_hash.substr(0, 16) + "…)"));
+        return rollback(AlreadyIngested(q.Int(0), d.content_hash));
       }
     }
+    // A pending hash holds a unique placeholder until SetContentHash().
     auto insert = db_.Prepare(R"sql(
       INSERT INTO sources(content_hash, format, reader, reader_version, byte_size,
-        ingested_ns, warnings) VALUES(?,?,?,?,?,?,?))sql");
+        ingested_ns, warnings)
+      VALUES(coalesce(?, 'pending:' || lower(hex(randomblob(16)))),?,?,?,?,?,?))sql");
     if (!insert.ok()) return rollback(insert.status());
-    Status s = insert->Bind(1, d.content_hash)
-                   .Bind(2, d.format)
+    if (hash_pending) {
+      insert->BindNull(1);
+    } else {
+      insert->Bind(1, d.content_hash);
+    }
+    Status s = insert->Bind(2, d.format)
                    .Bind(3, d.reader)
                    .Bind(4, d.reader_version)
                    .Bind(5, d.byte_size)
@@ -732,8 +767,24 @@ class SqliteStore final : public Store {
                    .Bind(7, JoinLines(d.warnings))
                    .Run();
     if (!s.ok()) return rollback(s);
-    return std::unique_ptr<SourceTransaction>(new SqliteTransaction(
-        &db_, &clock_, &txn_open_, db_.LastInsertId(), d.patient_pseudonym));
+    return std::unique_ptr<SourceTransaction>(
+        new SqliteTransaction(&db_, &clock_, &txn_open_, db_.LastInsertId(),
+                              d.patient_pseudonym, hash_pending));
+  }
+
+  Result<std::vector<std::string>> ContentHashesOfSize(
+      int64_t byte_size) override {
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto q,
+        db_.Prepare("SELECT content_hash FROM sources WHERE byte_size = ?"));
+    q.Bind(1, byte_size);
+    std::vector<std::string> hashes;
+    while (true) {
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (!row) break;
+      hashes.push_back(q.Text(0));
+    }
+    return hashes;
   }
 
   Result<std::vector<PatientInfo>> Patients() override {

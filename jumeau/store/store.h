@@ -45,7 +45,7 @@ struct PatientInfo {
 // Where stored items came from: one source file or record.
 struct SourceInfo {
   SourceId id = 0;
-  std::string content_hash;  // hex BLAKE2b-256 of the source's bytes
+  std::string content_hash;  // io/content_hash.h ("sha256:…")
   std::string format;        // "EDF+C", "WFDB", …
   std::string reader;        // "jumeau.io.edf"
   std::string reader_version;
@@ -208,14 +208,23 @@ class SourceTransaction {
   // Replaces the source's recorded warnings (readers find some while
   // streaming).
   virtual Status SetWarnings(const std::vector<std::string>& warnings) = 0;
+  // Sets the content hash of a source begun without one (its files were
+  // hashed as they were read). Returns kAlreadyExists (naming the hash) when
+  // a stored source has it: the caller then drops this transaction.
+  // REQUIRES: the description's content_hash was empty.
+  virtual Status SetContentHash(const std::string& content_hash) = 0;
   // Makes everything durable and visible. Returns kInternal on failure (the
-  // store is then unchanged).
+  // store is then unchanged), kFailedPrecondition when the content hash was
+  // never set.
   virtual Status Commit() = 0;
 };
 
 // Description of a source at the start of its ingest.
 struct SourceDescription {
-  std::string content_hash;  // hex; identical content is ingested only once
+  // Identical content is ingested only once. Empty: not known yet (the
+  // files are hashed while they are read); SourceTransaction::SetContentHash
+  // gives it before Commit().
+  std::string content_hash;
   std::string format;
   std::string reader;
   std::string reader_version;
@@ -324,6 +333,11 @@ class Store {
   // description.replace_existing.
   virtual Result<std::unique_ptr<SourceTransaction>> BeginSource(
       const SourceDescription& description) = 0;
+  // The content hashes of the stored sources of exactly `byte_size` bytes:
+  // content can only be identical at equal size, so an empty answer tells an
+  // ingest that its source is new before it has been hashed.
+  virtual Result<std::vector<std::string>> ContentHashesOfSize(
+      int64_t byte_size) = 0;
 
   virtual Result<std::vector<PatientInfo>> Patients() = 0;
   // Returns kNotFound when no patient has that pseudonym.

@@ -19,11 +19,16 @@ Result<std::unique_ptr<store::SourceTransaction>> Begin(
     store::Store& store, const store::SourceDescription& description,
     IngestReport* report);
 
-// The description of a source made of `files` (hashed in this order), with
-// report->content_hash and report->bytes filled in.
+// The description of a source made of `files` (hashed in this order, see
+// io/content_hash.h), with report->content_hash and report->bytes filled in.
+// In a store holding sources hashed the old way (before SHA-256), the hash
+// is the old one when such a source has the same content. !hash_files: the
+// content hash is left empty (the caller hashes the files as it reads them
+// and gives it with SetContentHash).
 Result<store::SourceDescription> Describe(
-    const std::vector<std::filesystem::path>& files, std::string format,
-    std::string reader, const IngestOptions& options, IngestReport* report);
+    store::Store& store, const std::vector<std::filesystem::path>& files,
+    std::string format, std::string reader, const IngestOptions& options,
+    IngestReport* report, bool hash_files = true);
 
 // The patient of a source that names one person by `key` (or nobody, when
 // `key` is empty: the source's content hash stands for them).
