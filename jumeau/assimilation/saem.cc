@@ -284,9 +284,12 @@ class Sampler {
   // random-walk proposal on a translation, so the target is unchanged):
   // (1) xi_i -= d for every subject and log_v0_k += d for every feature:
   //     alpha_i v_k is unchanged, so only the priors enter the ratio;
-  // (2) tau_i += d for every subject and log_g_k -= c_k v_k d (logistic;
-  //     p_k += v_k d for linear): the average curve shifts in time with the
-  //     subjects; the likelihood is recomputed.
+  // (2) tau_i += d for every subject and the position of every feature
+  //     moved by v_k d (the average curve's slope there), so that the curve
+  //     shifts in time with the subjects: for the logistic the position is
+  //     p_k = 1/(1+g_k) and the ratio carries the Jacobian of p -> log_g
+  //     (log_g_k -= c_k v_k d to first order); for the linear model p_k is
+  //     the position itself. The likelihood is recomputed.
   void SweepShifts(const std::vector<double>& means,
                    const std::vector<double>& prior_sd) {
     const auto prior = [&](const PopulationParameters& p) {
@@ -320,11 +323,27 @@ class Sampler {
     {
       const double d = sd_shift_tau_ * rng_.Normal();
       PopulationParameters trial = pop_;
-      const double sign = kind_ == CurveKind::kLinear ? 1.0 : -1.0;
-      for (int q = 0; q < k_; ++q) trial.g[q] += sign * consts_.ve[q] * d;
-      const Constants c = MakeConstants(trial);
+      // log(target density) gains the Jacobian of the change of variables
+      // from log_g to the translated position p (logistic only).
+      double log_jacobian = 0.0;
+      bool inside = true;
+      for (int q = 0; q < k_; ++q) {
+        if (kind_ == CurveKind::kLinear) {
+          trial.g[q] += consts_.v[q] * d;
+          continue;
+        }
+        const double p0 = 1.0 / (1.0 + consts_.g[q]);
+        const double p1 = p0 + consts_.v[q] * d;
+        if (!(p1 > 0.0 && p1 < 1.0)) {
+          inside = false;  // outside the logistic's range: reject
+          break;
+        }
+        trial.g[q] = std::log((1.0 - p1) / p1);
+        log_jacobian += std::log(p0 * (1.0 - p0)) - std::log(p1 * (1.0 - p1));
+      }
+      const Constants c = inside ? MakeConstants(trial) : consts_;
       std::vector<double> tau = tau_;
-      double lp = prior(trial) - prior(pop_);
+      double lp = prior(trial) - prior(pop_) + log_jacobian;
       for (int i = 0; i < n_; ++i) {
         tau[i] += d;
         const double a = (tau_[i] - tau_mean_) / tau_std_;
@@ -332,7 +351,7 @@ class Sampler {
         lp -= 0.5 * (b * b - a * a);
       }
       std::vector<double> e(e_.size()), f(f_.size()), sse(sse_.size());
-      for (int i = 0; i < n_; ++i) {
+      for (int i = 0; inside && i < n_; ++i) {
         const std::size_t v0 = static_cast<std::size_t>(data_.offsets[i]) * k_;
         const std::size_t row = static_cast<std::size_t>(i) * k_;
         SubjectE(i, tau[i], xi_[i], c, &e[v0]);
@@ -340,7 +359,7 @@ class Sampler {
         SubjectSse(i, &e[v0], &f[row], c, &sse[row]);
         lp += Delta(&sse_[row], &sse[row]);
       }
-      if (Accept(lp)) {
+      if (inside && Accept(lp)) {
         pop_ = std::move(trial);
         consts_ = c;
         tau_.swap(tau);
