@@ -104,8 +104,10 @@ struct CardioBeat {
   // derivative of the solver's cubic Hermite dense output on any accepted
   // step (at the step ends that is the right-hand side itself; inside a
   // step the derivative's quadratic is maximised exactly). The arterial
-  // line's dP/dt max (upstroke slope): its error against the exact
-  // derivative is O(h^3) in the step size (< 0.1% at rtol 1e-6, cardio_test).
+  // line's dP/dt max (upstroke slope); O(h^3) in the step size h: at the
+  // defaults (rtol 1e-6) within 0.01% of a 0.1 ms central difference of the
+  // waveform (cardio_test asserts 0.2%). Mostly set by arterial compliance
+  // and preload, less by e_active_lv (BENCHMARKS.md, issue 5).
   double arterial_dpdt_max_mmhg_per_s = 0;
 
   // The beat as outputs() values, in CardioOutput order.
