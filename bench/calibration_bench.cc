@@ -7,7 +7,8 @@
 // one long run).
 // Usage: calibration_bench [patients=100] [threads=2] [seed=1] [sets=all]
 //   sets: all (every set below), cuff (the clinic set), icu (the ICU /
-//   echo-lab set).
+//   echo-lab set), icu-dpdt (the ICU set, then with the arterial-line
+//   dP/dt max added at sd 10% and 5%: an evaluation, not part of the set).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -41,16 +42,17 @@ int main(int argc, char** argv) {
   options.seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1;
   const std::string sets = argc > 4 ? argv[4] : "all";
   if (options.patients <= 0 || options.threads <= 0 ||
-      (sets != "all" && sets != "cuff" && sets != "icu")) {
+      (sets != "all" && sets != "cuff" && sets != "icu" &&
+       sets != "icu-dpdt")) {
     std::fprintf(stderr,
                  "usage: calibration_bench [patients] [threads] [seed] "
-                 "[all|cuff|icu]\n");
+                 "[all|cuff|icu|icu-dpdt]\n");
     return 2;
   }
   std::printf("seed %llu, %d threads\n\n",
               static_cast<unsigned long long>(options.seed), options.threads);
   int failures = 0;
-  if (sets != "icu") {
+  if (sets == "all" || sets == "cuff") {
     failures +=
         Run("cuff set: SBP, DBP (one cuff reading, sd 4 mmHg), echo EF (sd 3 "
             "points), CO (sd 0.3 L/min); HR known",
@@ -73,6 +75,17 @@ int main(int argc, char** argv) {
         "diastolic decay time (sd 5%), echo EDV (sd 10 mL) and ESV (sd 8 mL), "
         "CO (sd 0.3 L/min); HR known",
         WithIcuEchoObservations(options));
+  }
+  if (sets == "all" || sets == "icu-dpdt") {
+    for (const double sd : {0.10, 0.05}) {
+      auto dpdt = WithIcuEchoObservations(options);
+      dpdt.arterial_dpdt_relative_sd = sd;
+      const std::string title =
+          "ICU set plus arterial-line dP/dt max (sd " +
+          std::to_string(static_cast<int>(100 * sd + 0.5)) +
+          "% of the value; evaluation)";
+      failures += Run(title.c_str(), dpdt);
+    }
   }
   if (sets == "all") {
     auto loose = WithIcuEchoObservations(options);

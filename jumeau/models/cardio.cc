@@ -268,6 +268,26 @@ double DecayTime(const double* samples, int n, double dt) {
   return slope < 0 ? -1.0 / slope : NAN;
 }
 
+// The maximum over [t0, t1] of the derivative of component i's cubic
+// Hermite interpolant (OdeStep::Interpolate): with s = (t - t0) / h and
+// d = (y1 - y0) / h, dy/dt = f0 + (6d - 4f0 - 2f1) s + (3f0 + 3f1 - 6d) s^2,
+// maximised at s = 0 (f0), s = 1 (f1) or the vertex when it is a maximum
+// inside the step.
+double MaxSlope(const OdeStep& step, std::size_t i) {
+  const double h = step.t1 - step.t0;
+  const double f0 = step.f0[i], f1 = step.f1[i];
+  double best = std::max(f0, f1);
+  if (!(h > 0)) return best;
+  const double d = (step.y1[i] - step.y0[i]) / h;
+  const double a = 3 * f0 + 3 * f1 - 6 * d;
+  const double b = 6 * d - 4 * f0 - 2 * f1;
+  if (a < 0) {
+    const double s = -b / (2 * a);
+    if (s > 0 && s < 1) best = std::max(best, f0 + s * (b + a * s));
+  }
+  return best;
+}
+
 // Accumulates one beat's extrema and mean from accepted solver steps, and
 // samples p_AR_SYS at kDecaySamples uniform times from the beat's start
 // (the first step's t0) for the decay time.
@@ -275,6 +295,7 @@ struct BeatAccumulator {
   double v_max = -HUGE_VAL, v_min = HUGE_VAL;
   double p_max = -HUGE_VAL, p_min = HUGE_VAL;
   double p_integral = 0;
+  double dpdt_max = -HUGE_VAL;  // max d p_AR_SYS / dt of the dense output
   double start = 0;  // time of the beat's start
   double dt = 0;     // period / kDecaySamples
   int sampled = 0;   // samples taken
@@ -296,6 +317,7 @@ struct BeatAccumulator {
     p_min = std::min(p_min, plo);
     p_max = std::max(p_max, phi);
     p_integral += step.Integral(kPArSys);
+    dpdt_max = std::max(dpdt_max, MaxSlope(step, kPArSys));
   }
   CardioBeat Finish(double heart_rate, double period) const {
     CardioBeat b;
@@ -311,6 +333,7 @@ struct BeatAccumulator {
     b.diastolic_decay_time_s = sampled == kDecaySamples
                                    ? DecayTime(p_samples, kDecaySamples, dt)
                                    : NAN;
+    b.arterial_dpdt_max_mmhg_per_s = dpdt_max;
     return b;
   }
 };
@@ -344,6 +367,7 @@ std::vector<double> CardioBeat::AsOutputs() const {
   v[kLvEndDiastolicVolume] = lv_end_diastolic_volume_ml;
   v[kLvEndSystolicVolume] = lv_end_systolic_volume_ml;
   v[kDiastolicDecayTime] = diastolic_decay_time_s;
+  v[kArterialDpdtMax] = arterial_dpdt_max_mmhg_per_s;
   return v;
 }
 
@@ -454,6 +478,7 @@ Regazzoni2022Cardio::Regazzoni2022Cardio() {
       {"lv_end_diastolic_volume", {own, "lv_end_diastolic_volume", "LV end-diastolic volume"}, "mL"},
       {"lv_end_systolic_volume", {own, "lv_end_systolic_volume", "LV end-systolic volume"}, "mL"},
       {"diastolic_decay_time", {own, "diastolic_decay_time", "Arterial diastolic pressure decay time constant"}, "s"},
+      {"arterial_dpdt_max", {own, "arterial_dpdt_max", "Arterial pressure maximum rate of rise (dP/dt max)"}, "mm[Hg]/s"},
   };
 }
 

@@ -75,6 +75,7 @@ enum CardioOutput : int {
   kLvEndDiastolicVolume,     // mL,     urn:jumeau:model-output
   kLvEndSystolicVolume,      // mL,     urn:jumeau:model-output
   kDiastolicDecayTime,       // s,      urn:jumeau:model-output (see below)
+  kArterialDpdtMax,          // mm[Hg]/s, urn:jumeau:model-output (see below)
   kCardioOutputCount
 };
 
@@ -99,6 +100,15 @@ struct CardioBeat {
   // is about R_AR_SYS C_AR_SYS mean(p) / (mean(p) - p_VEN_SYS): 1.49 s at
   // the defaults, where R C = 0.96 s (cardio_test). NaN when not defined.
   double diastolic_decay_time_s = 0;
+  // Maximum rate of rise of p_AR_SYS over the beat (mm[Hg]/s): the largest
+  // derivative of the solver's cubic Hermite dense output on any accepted
+  // step (at the step ends that is the right-hand side itself; inside a
+  // step the derivative's quadratic is maximised exactly). The arterial
+  // line's dP/dt max (upstroke slope); O(h^3) in the step size h: at the
+  // defaults (rtol 1e-6) within 0.01% of a 0.1 ms central difference of the
+  // waveform (cardio_test asserts 0.2%). Mostly set by arterial compliance
+  // and preload, less by e_active_lv (BENCHMARKS.md, issue 5).
+  double arterial_dpdt_max_mmhg_per_s = 0;
 
   // The beat as outputs() values, in CardioOutput order.
   std::vector<double> AsOutputs() const;
@@ -146,7 +156,7 @@ class Regazzoni2022Cardio final : public Model {
   Regazzoni2022Cardio();
 
   std::string_view name() const override { return "regazzoni2022_cardio"; }
-  std::string_view version() const override { return "1.1.0"; }
+  std::string_view version() const override { return "1.2.0"; }
   const std::vector<ParameterSpec>& parameters() const override {
     return parameters_;
   }

@@ -327,7 +327,7 @@ TEST(TwinTest, SimulateScenariosOnTheExamplePatient) {
                                    "--scenario", "resistance=-20%", "--json"}));
   ASSERT_TRUE(res.is_object());
   EXPECT_EQ(res["samples"], 30);
-  EXPECT_EQ(res["outputs"].size(), 10u);  // cardio.h outputs()
+  EXPECT_EQ(res["outputs"].size(), 11u);  // cardio.h outputs()
   for (const auto& o : res["outputs"]) {
     ExpectOrdered(o["baseline"]);
     ExpectOrdered(o["scenario"]);

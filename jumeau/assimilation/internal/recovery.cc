@@ -111,6 +111,15 @@ PatientOutcome RunPatient(const models::Regazzoni2022Cardio& model,
   if (options.observe_cardiac_output) {
     add(models::kCardiacOutput, options.cardiac_output_sd_l_per_min);
   }
+  if (options.arterial_dpdt_relative_sd > 0) {
+    // Relative, like the decay time.
+    const models::OutputSpec& spec = model.outputs()[models::kArterialDpdtMax];
+    const double observed =
+        (*clean)[models::kArterialDpdtMax] *
+        (1 + options.arterial_dpdt_relative_sd * rng.Normal());
+    obs.push_back({spec.code, observed,
+                   options.arterial_dpdt_relative_sd * observed, spec.unit});
+  }
   std::vector<double> base = models::DefaultParameters(model);
   base[hr] = truth[hr];
   CalibrationOptions copts;

@@ -37,6 +37,11 @@ struct RecoveryOptions {
   // Diastolic decay time constant (models/cardio.h, analysis/abp.h): its
   // error sd as a fraction of the value; 0 = not observed. [0]
   double decay_time_relative_sd = 0.0;
+  // Arterial-line dP/dt max (models/cardio.h arterial_dpdt_max, the window
+  // median of per-beat upstroke slopes): its error sd as a fraction of the
+  // value; 0 = not observed. Drawn after every other observation, so that
+  // turning it on leaves the others' noise unchanged. [0]
+  double arterial_dpdt_relative_sd = 0.0;
   // True parameters: log-normal prior draws truncated to +- this many sds.
   double truth_truncation_sd = 2.0;
 };
