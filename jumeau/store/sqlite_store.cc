@@ -15,7 +15,9 @@
 #include <unordered_map>
 
 #include "jumeau/store/codec.h"
+#include "jumeau/store/decoded_cache.h"
 #include "jumeau/store/genotype_codec.h"
+#include "jumeau/store/internal/min_max_sum.h"
 #include "jumeau/store/internal/patients.h"
 #include "jumeau/store/internal/sqlite.h"
 #include "jumeau/store/pyramid.h"
@@ -617,7 +619,8 @@ class SqliteTransaction final : public SourceTransaction {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const Clock& clock) : clock_(clock) {}
+  SqliteStore(const Clock& clock, std::shared_ptr<DecodedCache> cache)
+      : clock_(clock), cache_(std::move(cache)) {}
 
   // Opens (create = false) or creates the store; `options` apply to a new
   // store only.
@@ -838,10 +841,27 @@ class SqliteStore final : public Store {
 
   Result<StreamInfo> FindStream(PatientId patient,
                                 std::string_view name) override {
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto by_name, QueryStreams<std::string>("patient_id = ? AND name = ?",
-                                                patient, std::string(name)));
-    if (!by_name.empty()) return by_name.front();
+    // The window route looks a stream up by name on every request: one
+    // statement prepared once per connection.
+    if (!select_stream_by_name_) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_stream_by_name_,
+          db_.Prepare(std::string(kStreamColumns) +
+                      " WHERE patient_id = ? AND name = ?"));
+    }
+    {
+      Statement& q = *select_stream_by_name_;
+      q.Reset();
+      q.Bind(1, patient);
+      q.Bind(2, name);
+      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+      if (row) {
+        StreamInfo info = RowToStream(q);
+        q.Reset();
+        return info;
+      }
+      q.Reset();
+    }
     int64_t id = 0;
     bool numeric = !name.empty();
     for (char c : name) {
@@ -911,27 +931,45 @@ class SqliteStore final : public Store {
       level = 1;
     w.pyramid_level = level;
     if (level == 0) {
-      std::vector<int32_t> raw(static_cast<size_t>(n));
-      JUMEAU_RETURN_IF_ERROR(DecodeRange(info, i0, i1, raw.data()));
+      // Point j covers samples [j n / max_points, (j + 1) n / max_points) of
+      // the window (never empty: n > max_points). The decoded chunks stream
+      // past once, without a copy of the window's samples.
       w.buckets.reserve(static_cast<size_t>(max_points));
-      for (int64_t j = 0; j < max_points; ++j) {
-        const int64_t a = j * n / max_points, b = (j + 1) * n / max_points;
-        if (b <= a) continue;
-        Bucket bucket;
-        bucket.min = bucket.max = raw[a];
-        int64_t sum = 0;
-        for (int64_t k = a; k < b; ++k) {
-          bucket.min = std::min(bucket.min, raw[k]);
-          bucket.max = std::max(bucket.max, raw[k]);
-          sum += raw[k];
-        }
-        bucket.count = b - a;
-        bucket.mean =
-            static_cast<double>(sum) / static_cast<double>(bucket.count);
-        bucket.start = sig.TimeOfSample(i0 + a);
-        bucket.end = sig.TimeOfSample(i0 + b);
-        w.buckets.push_back(bucket);
-      }
+      int64_t j = 0, pos = 0;  // the point being summed; samples consumed
+      int64_t a = 0, b = n / max_points;
+      int32_t lo = 0, hi = 0;
+      int64_t sum = 0;
+      Time start = sig.TimeOfSample(i0);  // of point j
+      JUMEAU_RETURN_IF_ERROR(
+          ForEachDecoded(info, i0, i1, [&](std::span<const int32_t> part) {
+            size_t k = 0;
+            while (k < part.size()) {
+              const size_t take =
+                  std::min(part.size() - k, static_cast<size_t>(b - pos));
+              if (pos == a) {
+                lo = hi = part[k];
+                sum = 0;
+              }
+              internal::MinMaxSum(part.data() + k, take, &lo, &hi, &sum);
+              k += take;
+              pos += static_cast<int64_t>(take);
+              if (pos == b) {
+                Bucket bucket;
+                bucket.min = lo;
+                bucket.max = hi;
+                bucket.count = b - a;
+                bucket.mean = static_cast<double>(sum) /
+                              static_cast<double>(bucket.count);
+                bucket.start = start;
+                bucket.end = sig.TimeOfSample(i0 + b);
+                start = bucket.end;
+                w.buckets.push_back(bucket);
+                ++j;
+                a = b;
+                b = (j + 1) * n / max_points;
+              }
+            }
+          }));
       return w;
     }
     const int64_t bucket_samples = PyramidBucketSamples(level);
@@ -1550,13 +1588,7 @@ class SqliteStore final : public Store {
                                                PatientId patient,
                                                std::optional<Arg> arg) {
     JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_.Prepare("SELECT id, patient_id, source_id, name, label, unit, "
-                    "source_unit, transducer, prefilter, "
-                    "rate_num, rate_den, start_ns, sample_count, scale, "
-                    "offset, digital_min, digital_max, "
-                    "physical_min, physical_max, bits FROM streams WHERE " +
-                    where));
+        auto q, db_.Prepare(std::string(kStreamColumns) + " WHERE " + where));
     q.Bind(1, patient);
     if (arg) q.Bind(2, *arg);
     std::vector<StreamInfo> out;
@@ -1567,6 +1599,13 @@ class SqliteStore final : public Store {
     }
     return out;
   }
+
+  // The columns RowToStream reads, in its order.
+  static constexpr const char* kStreamColumns =
+      "SELECT id, patient_id, source_id, name, label, unit, source_unit, "
+      "transducer, prefilter, rate_num, rate_den, start_ns, sample_count, "
+      "scale, offset, digital_min, digital_max, physical_min, physical_max, "
+      "bits FROM streams";
 
   static StreamInfo RowToStream(const Statement& q) {
     StreamInfo s;
@@ -1611,9 +1650,87 @@ class SqliteStore final : public Store {
     return info;
   }
 
+  // Calls f(span) with the decoded samples [first, end) of `info`, in order,
+  // one span per chunk touched. Chunks come from the shared decoded cache
+  // when there is one (and go into it when decoded). The span is valid
+  // during the call only.
+  template <typename F>
+  Status ForEachDecoded(const StreamInfo& info, int64_t first, int64_t end,
+                        F&& f) {
+    if (!cache_) {
+      for (int64_t c = first / kChunkSamples; c * kChunkSamples < end; ++c) {
+        const int64_t a = std::max(first, c * kChunkSamples),
+                      b = std::min(end, (c + 1) * kChunkSamples);
+        scratch_span_.resize(static_cast<size_t>(b - a));
+        JUMEAU_RETURN_IF_ERROR(DecodeRange(info, a, b, scratch_span_.data()));
+        f(std::span<const int32_t>(scratch_span_));
+      }
+      return Status::Ok();
+    }
+    JUMEAU_RETURN_IF_ERROR(PrepareSelectChunk());
+    for (int64_t c = first / kChunkSamples; c * kChunkSamples < end; ++c) {
+      JUMEAU_ASSIGN_OR_RETURN(const auto entry, CachedChunk(info, c));
+      const int64_t chunk_first = c * kChunkSamples;
+      const int64_t count = static_cast<int64_t>(entry->values.size());
+      const int64_t a = std::max(first, chunk_first),
+                    b = std::min(end, chunk_first + count);
+      if (b < a) return DataLossError("chunk size mismatch");
+      f(std::span<const int32_t>(entry->values)
+            .subspan(static_cast<size_t>(a - chunk_first),
+                     static_cast<size_t>(b - a)));
+    }
+    return Status::Ok();
+  }
+
+  Status PrepareSelectChunk() {
+    if (!select_chunk_) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_chunk_,
+          db_.Prepare("SELECT sample_count, data FROM chunks WHERE key = ?"));
+    }
+    return Status::Ok();
+  }
+
+  // Chunk c of `info` decoded, from the cache when its stored bytes are the
+  // cached ones. REQUIRES: cache_, PrepareSelectChunk() done.
+  Result<std::shared_ptr<const DecodedCache::Entry>> CachedChunk(
+      const StreamInfo& info, int64_t c) {
+    Statement& q = *select_chunk_;
+    q.Reset();
+    const int64_t key = ChunkKey(info.id, c);
+    q.Bind(1, key);
+    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+    if (!row)
+      return DataLossError(db_.path() + ": chunk " + std::to_string(c) +
+                           " of stream " + std::to_string(info.id) +
+                           " missing");
+    const int64_t count = q.Int(0);
+    if (count < 0 || count > kChunkSamples)
+      return DataLossError("chunk size mismatch");
+    const std::string_view blob = q.Blob(1);
+    auto entry = cache_->Find(DecodedCache::Kind::kChunk, key, blob);
+    if (!entry || static_cast<int64_t>(entry->values.size()) != count) {
+      auto fresh = std::make_shared<DecodedCache::Entry>();
+      fresh->encoded.assign(blob);
+      fresh->values.resize(static_cast<size_t>(count));
+      JUMEAU_RETURN_IF_ERROR(DecodeSamples(blob, fresh->values));
+      entry = fresh;
+      cache_->Insert(DecodedCache::Kind::kChunk, key, entry);
+    }
+    q.Reset();
+    return entry;
+  }
+
   // Decodes samples [first, end) of `info` into `out`.
   Status DecodeRange(const StreamInfo& info, int64_t first, int64_t end,
                      int32_t* out) {
+    if (cache_) {
+      int32_t* next = out;
+      return ForEachDecoded(info, first, end,
+                            [&](std::span<const int32_t> part) {
+                              next = std::copy(part.begin(), part.end(), next);
+                            });
+    }
     if (!select_chunk_) {
       JUMEAU_ASSIGN_OR_RETURN(
           select_chunk_,
@@ -1679,12 +1796,39 @@ class SqliteStore final : public Store {
     if (!row) return DataLossError(db_.path() + ": pyramid block missing");
     block->level = level;
     block->block_index = block_index;
-    Status s = DecodePyramidBlock(q.Blob(0), block);
+    const std::string_view blob = q.Blob(0);
+    if (!cache_) {
+      Status s = DecodePyramidBlock(blob, block);
+      q.Reset();
+      return s;
+    }
+    // Cached as min|max|mean, one third each.
+    const int64_t key = PyramidKey(stream, level, block_index);
+    auto entry = cache_->Find(DecodedCache::Kind::kPyramid, key, blob);
+    if (!entry) {
+      JUMEAU_RETURN_IF_ERROR(DecodePyramidBlock(blob, block));
+      auto fresh = std::make_shared<DecodedCache::Entry>();
+      fresh->encoded.assign(blob);
+      auto& v = fresh->values;
+      v.reserve(block->min.size() * 3);
+      v.insert(v.end(), block->min.begin(), block->min.end());
+      v.insert(v.end(), block->max.begin(), block->max.end());
+      v.insert(v.end(), block->mean.begin(), block->mean.end());
+      q.Reset();
+      cache_->Insert(DecodedCache::Kind::kPyramid, key, std::move(fresh));
+      return Status::Ok();
+    }
     q.Reset();
-    return s;
+    const size_t third = entry->values.size() / 3;
+    const int32_t* v = entry->values.data();
+    block->min.assign(v, v + third);
+    block->max.assign(v + third, v + 2 * third);
+    block->mean.assign(v + 2 * third, v + 3 * third);
+    return Status::Ok();
   }
 
   const Clock& clock_;
+  std::shared_ptr<DecodedCache> cache_;  // may be null; shared, thread-safe
   Database db_;
   bool txn_open_ = false;
   std::optional<StreamInfo> cached_stream_;
@@ -1692,9 +1836,11 @@ class SqliteStore final : public Store {
   std::optional<Statement> select_block_;
   std::optional<Statement> select_token_;
   std::optional<Statement> select_patient_id_;
+  std::optional<Statement> select_stream_by_name_;
   // Holds the store's secret key once read (KeyHash caches it).
   internal::Patients token_keys_{&db_, &clock_};
   std::vector<int32_t> scratch_;
+  std::vector<int32_t> scratch_span_;  // ForEachDecoded without a cache
 };
 
 }  // namespace
@@ -1706,14 +1852,15 @@ Result<std::unique_ptr<Store>> CreateSqliteStore(
     return InvalidArgumentError(
         "birth date precision must be year, month or day");
   }
-  auto store = std::make_unique<SqliteStore>(clock);
+  auto store = std::make_unique<SqliteStore>(clock, nullptr);
   JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/true, options));
   return std::unique_ptr<Store>(std::move(store));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(
-    const std::filesystem::path& path, const Clock& clock) {
-  auto store = std::make_unique<SqliteStore>(clock);
+    const std::filesystem::path& path, const Clock& clock,
+    std::shared_ptr<DecodedCache> decoded_cache) {
+  auto store = std::make_unique<SqliteStore>(clock, std::move(decoded_cache));
   JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/false, {}));
   return std::unique_ptr<Store>(std::move(store));
 }
