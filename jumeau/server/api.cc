@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <exception>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -413,8 +414,18 @@ class Router {
       AppendArray(&o, "mean", bs.size(), [&](size_t i, char* p) {
         return WriteJsonDouble(physical(bs[i].mean), p);
       });
+      // Counts take two or three values in a window: the last one's text
+      // is reused.
+      int64_t last_count = -1;
+      char last_text[internal::kMaxJsonNumberChars];
+      size_t last_length = 0;
       AppendArray(&o, "count", bs.size(), [&](size_t i, char* p) {
-        return WriteJsonInt(bs[i].count, p);
+        if (bs[i].count != last_count) {
+          last_count = bs[i].count;
+          last_length = WriteJsonInt(last_count, last_text);
+        }
+        std::memcpy(p, last_text, sizeof last_text);
+        return last_length;
       });
     }
     o += '}';

@@ -976,7 +976,7 @@ class SqliteStore final : public Store {
     const int64_t p0 = i0 / bucket_samples;
     const int64_t p1 = (i1 + bucket_samples - 1) / bucket_samples;
     const int64_t np = p1 - p0;
-    PyramidBlock block;
+    BlockView block;
     int64_t loaded_block = -1;
     w.first_sample = p0 * bucket_samples;
     w.buckets.reserve(static_cast<size_t>(std::min(np, max_points)));
@@ -1783,47 +1783,56 @@ class SqliteStore final : public Store {
     return t;
   }
 
+  // A decoded pyramid block: min, max and mean of its buckets, held either
+  // by a cache entry (min|max|mean, one third each) or by `decoded`.
+  struct BlockView {
+    std::shared_ptr<const DecodedCache::Entry> entry;
+    PyramidBlock decoded;
+    std::span<const int32_t> min, max, mean;
+  };
+
   Status LoadBlock(StreamId stream, int level, int64_t block_index,
-                   PyramidBlock* block) {
+                   BlockView* view) {
     if (!select_block_) {
       JUMEAU_ASSIGN_OR_RETURN(
           select_block_, db_.Prepare("SELECT data FROM pyramid WHERE key = ?"));
     }
     Statement& q = *select_block_;
     q.Reset();
-    q.Bind(1, PyramidKey(stream, level, block_index));
+    const int64_t key = PyramidKey(stream, level, block_index);
+    q.Bind(1, key);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
     if (!row) return DataLossError(db_.path() + ": pyramid block missing");
-    block->level = level;
-    block->block_index = block_index;
     const std::string_view blob = q.Blob(0);
-    if (!cache_) {
-      Status s = DecodePyramidBlock(blob, block);
+    view->entry = cache_ ? cache_->Find(DecodedCache::Kind::kPyramid, key, blob)
+                         : nullptr;
+    if (!view->entry) {
+      PyramidBlock& block = view->decoded;
+      block.level = level;
+      block.block_index = block_index;
+      JUMEAU_RETURN_IF_ERROR(DecodePyramidBlock(blob, &block));
+      view->min = block.min;
+      view->max = block.max;
+      view->mean = block.mean;
+      if (cache_) {
+        auto fresh = std::make_shared<DecodedCache::Entry>();
+        fresh->encoded.assign(blob);
+        auto& v = fresh->values;
+        v.reserve(block.min.size() * 3);
+        v.insert(v.end(), block.min.begin(), block.min.end());
+        v.insert(v.end(), block.max.begin(), block.max.end());
+        v.insert(v.end(), block.mean.begin(), block.mean.end());
+        cache_->Insert(DecodedCache::Kind::kPyramid, key, std::move(fresh));
+      }
       q.Reset();
-      return s;
-    }
-    // Cached as min|max|mean, one third each.
-    const int64_t key = PyramidKey(stream, level, block_index);
-    auto entry = cache_->Find(DecodedCache::Kind::kPyramid, key, blob);
-    if (!entry) {
-      JUMEAU_RETURN_IF_ERROR(DecodePyramidBlock(blob, block));
-      auto fresh = std::make_shared<DecodedCache::Entry>();
-      fresh->encoded.assign(blob);
-      auto& v = fresh->values;
-      v.reserve(block->min.size() * 3);
-      v.insert(v.end(), block->min.begin(), block->min.end());
-      v.insert(v.end(), block->max.begin(), block->max.end());
-      v.insert(v.end(), block->mean.begin(), block->mean.end());
-      q.Reset();
-      cache_->Insert(DecodedCache::Kind::kPyramid, key, std::move(fresh));
       return Status::Ok();
     }
     q.Reset();
-    const size_t third = entry->values.size() / 3;
-    const int32_t* v = entry->values.data();
-    block->min.assign(v, v + third);
-    block->max.assign(v + third, v + 2 * third);
-    block->mean.assign(v + 2 * third, v + 3 * third);
+    const std::span<const int32_t> all(view->entry->values);
+    const size_t third = all.size() / 3;
+    view->min = all.subspan(0, third);
+    view->max = all.subspan(third, third);
+    view->mean = all.subspan(2 * third, third);
     return Status::Ok();
   }
 

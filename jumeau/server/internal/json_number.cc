@@ -16,13 +16,14 @@ constexpr char kDigitPairs[] =
     "37383940414243444546474849505152535455565758596061626364656667686970717273"
     "7475767778798081828384858687888990919293949596979899";
 
+constexpr auto kPowers = [] {
+  std::array<uint64_t, 20> p{};
+  p[0] = 1;
+  for (size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
+  return p;
+}();
+
 int DigitCount(uint64_t v) {
-  static constexpr auto kPowers = [] {
-    std::array<uint64_t, 20> p{};
-    p[0] = 1;
-    for (size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
-    return p;
-  }();
   const int bits = 64 - __builtin_clzll(v | 1);
   const int guess = (bits * 1233) >> 12;  // floor(bits * log10(2))
   return guess + (v >= kPowers[guess] ? 1 : 0);
@@ -57,6 +58,28 @@ void WriteDigits(uint64_t v, char* end) {
     WritePair(u, end - 2);
   } else {
     *--end = static_cast<char>('0' + u);
+  }
+}
+
+// v / 10^j for j in [1, 8], by constant divisors (multiplications).
+uint64_t DivPow10(uint64_t v, int j) {
+  switch (j) {
+    case 1:
+      return v / 10;
+    case 2:
+      return v / 100;
+    case 3:
+      return v / 1000;
+    case 4:
+      return v / 10000;
+    case 5:
+      return v / 100000;
+    case 6:
+      return v / 1000000;
+    case 7:
+      return v / 10000000;
+    default:
+      return v / 100000000;
   }
 }
 
@@ -106,16 +129,29 @@ size_t Shortest(double v, char* out, bool* bare) {
     }
     if (-e < n) {  // ddd.ddd, written from the right into place
       char* q = p + n + 1;
-      uint64_t rest = digits;
       int fraction = -e;
-      for (; fraction >= 2; fraction -= 2) {
-        q -= 2;
-        WritePair(static_cast<uint32_t>(rest % 100), q);
-        rest /= 100;
-      }
-      if (fraction == 1) {
-        *--q = static_cast<char>('0' + rest % 10);
-        rest /= 10;
+      uint64_t rest = digits;
+      if (fraction <= 8) {
+        // The fraction in 32-bit arithmetic, split off by a constant divisor.
+        rest = DivPow10(digits, fraction);
+        uint32_t f = static_cast<uint32_t>(
+            digits - rest * kPowers[static_cast<size_t>(fraction)]);
+        for (; fraction >= 2; fraction -= 2) {
+          q -= 2;
+          WritePair(f % 100, q);
+          f /= 100;
+        }
+        if (fraction == 1) *--q = static_cast<char>('0' + f);
+      } else {
+        for (; fraction >= 2; fraction -= 2) {
+          q -= 2;
+          WritePair(static_cast<uint32_t>(rest % 100), q);
+          rest /= 100;
+        }
+        if (fraction == 1) {
+          *--q = static_cast<char>('0' + rest % 10);
+          rest /= 10;
+        }
       }
       *--q = '.';
       WriteDigits(rest, q);
