@@ -841,27 +841,12 @@ class SqliteStore final : public Store {
 
   Result<StreamInfo> FindStream(PatientId patient,
                                 std::string_view name) override {
-    // The window route looks a stream up by name on every request: one
-    // statement prepared once per connection.
-    if (!select_stream_by_name_) {
-      JUMEAU_ASSIGN_OR_RETURN(
-          select_stream_by_name_,
-          db_.Prepare(std::string(kStreamColumns) +
-                      " WHERE patient_id = ? AND name = ?"));
-    }
-    {
-      Statement& q = *select_stream_by_name_;
-      q.Reset();
-      q.Bind(1, patient);
-      q.Bind(2, name);
-      JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-      if (row) {
-        StreamInfo info = RowToStream(q);
-        q.Reset();
-        return info;
-      }
-      q.Reset();
-    }
+    // The window route looks a stream up on every request: statements
+    // prepared once per connection.
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto by_name, OneStream(&select_stream_by_name_,
+                                "patient_id = ? AND name = ?", patient, name));
+    if (by_name) return *std::move(by_name);
     int64_t id = 0;
     bool numeric = !name.empty();
     for (char c : name) {
@@ -870,9 +855,9 @@ class SqliteStore final : public Store {
     if (numeric && name.size() < 18) {
       id = std::stoll(std::string(name));
       JUMEAU_ASSIGN_OR_RETURN(
-          auto by_id,
-          QueryStreams<int64_t>("patient_id = ? AND id = ?", patient, id));
-      if (!by_id.empty()) return by_id.front();
+          auto by_id, OneStream(&select_stream_by_patient_id_,
+                                "patient_id = ? AND id = ?", patient, id));
+      if (by_id) return *std::move(by_id);
     }
     return NotFoundError("no stream '" + std::string(name) +
                          "' for this patient");
@@ -1634,20 +1619,33 @@ class SqliteStore final : public Store {
 
   Result<StreamInfo> StreamById(StreamId id) {
     if (cached_stream_ && cached_stream_->id == id) return *cached_stream_;
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_.Prepare(
-            "SELECT id, patient_id, source_id, name, label, unit, source_unit, "
-            "transducer, prefilter, "
-            "rate_num, rate_den, start_ns, sample_count, scale, offset, "
-            "digital_min, digital_max, "
-            "physical_min, physical_max, bits FROM streams WHERE id = ?"));
-    q.Bind(1, id);
+    JUMEAU_ASSIGN_OR_RETURN(auto found,
+                            OneStream(&select_stream_by_id_, "id = ?", id));
+    if (!found) return NotFoundError("no stream with id " + std::to_string(id));
+    if (!txn_open_) cached_stream_ = *found;
+    return *std::move(found);
+  }
+
+  // The stream the statement in `*slot` finds with `args` bound in order,
+  // if any; the statement (kStreamColumns WHERE `where`) is prepared on first
+  // use and kept.
+  template <typename... Args>
+  Result<std::optional<StreamInfo>> OneStream(std::optional<Statement>* slot,
+                                              const char* where,
+                                              const Args&... args) {
+    if (!*slot) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          *slot, db_.Prepare(std::string(kStreamColumns) + " WHERE " + where));
+    }
+    Statement& q = **slot;
+    q.Reset();
+    int i = 0;
+    (q.Bind(++i, args), ...);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (!row) return NotFoundError("no stream with id " + std::to_string(id));
-    StreamInfo info = RowToStream(q);
-    if (!txn_open_) cached_stream_ = info;
-    return info;
+    std::optional<StreamInfo> out;
+    if (row) out = RowToStream(q);
+    q.Reset();
+    return out;
   }
 
   // Calls f(span) with the decoded samples [first, end) of `info`, in order,
@@ -1846,6 +1844,8 @@ class SqliteStore final : public Store {
   std::optional<Statement> select_token_;
   std::optional<Statement> select_patient_id_;
   std::optional<Statement> select_stream_by_name_;
+  std::optional<Statement> select_stream_by_patient_id_;
+  std::optional<Statement> select_stream_by_id_;
   // Holds the store's secret key once read (KeyHash caches it).
   internal::Patients token_keys_{&db_, &clock_};
   std::vector<int32_t> scratch_;
