@@ -2,7 +2,9 @@
 // (the reference: what the route adds is auth, JSON and the audit entry), and
 // what one audit entry costs on the request path (a queue push) and off it
 // (the batched insert). One hour of a 360 Hz signal; random windows from 10 s
-// to the whole hour, 2,000 points.
+// to the whole hour, 200 and 2,000 points. "Cached": through a shared
+// DecodedCache as `jumeau serve` reads (64 MiB, warm after the first pass);
+// "NoCache": every chunk and pyramid block decoded afresh.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -10,6 +12,7 @@
 #include <random>
 
 #include "jumeau/server/api.h"
+#include "jumeau/server/server.h"
 #include "jumeau/store/sqlite_store.h"
 
 namespace jumeau::server {
@@ -20,7 +23,11 @@ struct Fixture {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<StorePool> pool;
   std::unique_ptr<AuditWriter> audit;
-  std::unique_ptr<Api> api;
+  std::unique_ptr<Api> api;  // through a DecodedCache, as the server
+  std::shared_ptr<store::DecodedCache> cache;
+  std::unique_ptr<store::Store> cached_store;
+  std::unique_ptr<StorePool> plain_pool;
+  std::unique_ptr<Api> plain_api;  // no DecodedCache
   std::string auth;
   store::StreamId stream = 0;
   Time start, end;
@@ -59,10 +66,17 @@ struct Fixture {
     start = s.start;
     end = s.TimeOfSample(360 * 3600);
     auth = "Bearer " + store->CreateApiToken("clinician", "bench")->secret;
-    pool = std::move(StorePool::Open(path, 1)).value();
+    cache = std::make_shared<store::DecodedCache>(
+        ServerOptions().decoded_cache_bytes);
+    cached_store =
+        std::move(store::OpenSqliteStore(path, Clock::Real(), cache)).value();
+    pool = std::move(StorePool::Open(path, 1, Clock::Real(), cache)).value();
+    plain_pool = std::move(StorePool::Open(path, 1)).value();
     audit = std::make_unique<AuditWriter>(
         std::move(store::OpenSqliteStore(path)).value());
     api = std::make_unique<Api>(pool.get(), audit.get(), Clock::Real());
+    plain_api =
+        std::make_unique<Api>(plain_pool.get(), audit.get(), Clock::Real());
     patient = pseudonym;
   }
   std::string patient;
@@ -89,18 +103,25 @@ std::vector<std::pair<Time, Time>> Windows() {
   return out;
 }
 
-void BM_StoreReadWindow(benchmark::State& state) {
+void StoreReadWindow(benchmark::State& state, store::Store& store) {
   const auto windows = Windows();
   size_t i = 0;
   for (auto _ : state) {
     const auto& [a, b] = windows[i++ % windows.size()];
-    auto w = F().store->ReadWindow(F().stream, a, b, state.range(0));
+    auto w = store.ReadWindow(F().stream, a, b, state.range(0));
     benchmark::DoNotOptimize(w);
   }
 }
-BENCHMARK(BM_StoreReadWindow)->Arg(200)->Arg(2000);
+void BM_StoreReadWindowNoCache(benchmark::State& state) {
+  StoreReadWindow(state, *F().store);
+}
+BENCHMARK(BM_StoreReadWindowNoCache)->Arg(200)->Arg(2000);
+void BM_StoreReadWindowCached(benchmark::State& state) {
+  StoreReadWindow(state, *F().cached_store);
+}
+BENCHMARK(BM_StoreReadWindowCached)->Arg(200)->Arg(2000);
 
-void BM_ApiWindow(benchmark::State& state) {
+void ApiWindow(benchmark::State& state, Api& api) {
   const auto windows = Windows();
   Request r;
   r.method = "GET";
@@ -113,14 +134,19 @@ void BM_ApiWindow(benchmark::State& state) {
     r.query = {{"from", std::to_string(a.ns_since_epoch)},
                {"to", std::to_string(b.ns_since_epoch)},
                {"points", std::to_string(state.range(0))}};
-    Response res = F().api->Handle(r);
+    Response res = api.Handle(r);
     if (res.status != 200) state.SkipWithError("not 200");
     bytes += static_cast<int64_t>(res.body.size());
   }
   state.SetBytesProcessed(bytes);
   (void)F().audit->Flush();
 }
-BENCHMARK(BM_ApiWindow)->Arg(200)->Arg(2000);
+void BM_ApiWindowNoCache(benchmark::State& state) {
+  ApiWindow(state, *F().plain_api);
+}
+BENCHMARK(BM_ApiWindowNoCache)->Arg(200)->Arg(2000);
+void BM_ApiWindowCached(benchmark::State& state) { ApiWindow(state, *F().api); }
+BENCHMARK(BM_ApiWindowCached)->Arg(200)->Arg(2000);
 
 // The request path's share of auditing: one queue push.
 void BM_AuditRecord(benchmark::State& state) {

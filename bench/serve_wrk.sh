@@ -2,7 +2,9 @@
 # `jumeau serve` under wrk on loopback: window queries of the example ECG at
 # screen resolution (2,000 points), random windows from 10 s to the whole
 # recording, every request authenticated and audited. Prints wrk's latency
-# distribution and the server's RSS sampled over the run.
+# distribution, the server's RSS sampled over the run and the server's CPU
+# time per request (user + system, from /proc: a figure that holds on a busy
+# machine, where requests/s depend on what else runs).
 # Usage: bench/serve_wrk.sh BUILD_DIR [DURATION_S=30] [CONNECTIONS=8] [THREADS=8]
 set -euo pipefail
 BUILD=${1:-build}
@@ -54,12 +56,20 @@ request = function()
 end
 LUA
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+# utime + stime of the server process, in clock ticks.
+cpu_ticks() { sed 's/^.*) //' "/proc/$server/stat" | awk '{print $12 + $13}'; }
 echo "server $url, $SERVER_THREADS worker threads; wrk -t2 -c$CONNECTIONS -d${DURATION}s"
 echo "RSS before: $(rss) kB"
 ( for _ in $(seq 1 $((DURATION / 5))); do sleep 5; echo "RSS $(date +%T): $(rss) kB"; done ) &
 sampler=$!
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/paths.lua" "$url"
+ticks_before=$(cpu_ticks)
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/paths.lua" "$url" |
+  tee "$work/wrk.out"
+ticks_after=$(cpu_ticks)
 wait $sampler || true
+requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk.out")
+awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+  'BEGIN { if (n > 0) printf "server CPU: %.1f s for %d requests, %.0f us a request\n", t / hz, n, 1e6 * t / hz / n }'
 echo "RSS after: $(rss) kB"
 kill -TERM $server && wait $server || true   # stops and flushes the audit trail
 audited=$("$JUMEAU" audit "$work/p.jumeau" --limit 100000000 --json | grep -c '"action"' || true)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <exception>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -15,17 +16,21 @@
 #include "jumeau/derive/progression_twin.h"
 #include "jumeau/derive/twin.h"
 #include "jumeau/server/internal/fhir.h"
+#include "jumeau/server/internal/json_number.h"
 #include "jumeau/server/internal/params.h"
 
 namespace jumeau::server {
 namespace {
 
+using internal::AppendJsonDouble;
 using internal::Caller;
 using internal::IntParam;
 using internal::Json;
 using internal::Param;
 using internal::Seconds;
 using internal::TimeParam;
+using internal::WriteJsonDouble;
+using internal::WriteJsonInt;
 using nlohmann::json;
 
 std::vector<std::string> Segments(std::string_view path) {
@@ -122,35 +127,25 @@ std::map<store::SourceId, std::string> AnalysesOf(
   return out;
 }
 
-// Appends `v` as JSON: the shortest text that reads back as the same double
-// (what nlohmann writes), null when not finite.
-void AppendNumber(std::string* out, double v) {
-  if (!std::isfinite(v)) {
-    *out += "null";
-    return;
-  }
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  if (ec != std::errc()) {
-    *out += "null";
-    return;
-  }
-  // nlohmann writes integral doubles as "1.0": keep them doubles for readers.
-  std::string_view text(buffer, static_cast<size_t>(end - buffer));
-  *out += text;
-  if (text.find_first_of(".eEn") == std::string_view::npos) *out += ".0";
-}
-
-// Appends ,"key":[f(0),...,f(n-1)].
+// Appends ,"key":[...] with write(i, p) writing element i of n at p (at
+// most kMaxJsonNumberChars characters) and returning its length. Elements
+// are gathered in a local buffer and appended to `*out` 8 KB at a time.
 template <typename F>
-void AppendArray(std::string* out, const char* key, size_t n, F f) {
+void AppendArray(std::string* out, const char* key, size_t n, F write) {
   *out += ",\"";
   *out += key;
   *out += "\":[";
+  char buffer[8192];
+  size_t used = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (i) *out += ',';
-    AppendNumber(out, f(i));
+    if (used + internal::kMaxJsonNumberChars + 1 > sizeof buffer) {
+      out->append(buffer, used);
+      used = 0;
+    }
+    if (i) buffer[used++] = ',';
+    used += write(i, buffer + used);
   }
+  out->append(buffer, used);
   *out += ']';
 }
 
@@ -381,35 +376,57 @@ class Router {
     o += ",\"from\":\"" + FormatIso8601(a) + "\",\"to\":\"" +
          FormatIso8601(b) + "\"";
     o += ",\"from_s\":";
-    AppendNumber(&o, Seconds(a));
+    AppendJsonDouble(&o, Seconds(a));
     o += ",\"to_s\":";
-    AppendNumber(&o, Seconds(b));
+    AppendJsonDouble(&o, Seconds(b));
     o += ",\"first_sample\":" + std::to_string(w.first_sample);
+    // Numbers: the shortest text that reads back as the same double (what
+    // nlohmann writes). Physical values of digital ones are memoised: a
+    // window's values repeat a few hundred digital levels.
     auto physical = [&](double d) { return d * w.scale + w.offset; };
+    internal::PhysicalNumbers digital_text(w.scale, w.offset);
     if (w.exact) {
-      AppendArray(&o, "t", w.samples.size(),
-                  [&](size_t i) { return Seconds(w.times[i]); });
-      AppendArray(&o, "value", w.samples.size(),
-                  [&](size_t i) { return physical(w.samples[i]); });
+      AppendArray(&o, "t", w.samples.size(), [&](size_t i, char* p) {
+        return WriteJsonDouble(Seconds(w.times[i]), p);
+      });
+      AppendArray(&o, "value", w.samples.size(), [&](size_t i, char* p) {
+        return digital_text.Write(w.samples[i], p);
+      });
     } else {
       o += ",\"pyramid_level\":" + std::to_string(w.pyramid_level);
       const auto& bs = w.buckets;
-      AppendArray(&o, "t", bs.size(),
-                  [&](size_t i) { return Seconds(bs[i].start); });
-      AppendArray(&o, "min", bs.size(), [&](size_t i) {
-        return std::min(physical(bs[i].min), physical(bs[i].max));
+      AppendArray(&o, "t", bs.size(), [&](size_t i, char* p) {
+        return WriteJsonDouble(Seconds(bs[i].start), p);
       });
-      AppendArray(&o, "max", bs.size(), [&](size_t i) {
-        return std::max(physical(bs[i].min), physical(bs[i].max));
+      // min and max in physical terms (a negative scale swaps them).
+      auto lower = [&](const store::Bucket& b) {
+        return physical(b.max) < physical(b.min) ? b.max : b.min;
+      };
+      auto upper = [&](const store::Bucket& b) {
+        return physical(b.min) < physical(b.max) ? b.max : b.min;
+      };
+      AppendArray(&o, "min", bs.size(), [&](size_t i, char* p) {
+        return digital_text.Write(lower(bs[i]), p);
       });
-      AppendArray(&o, "mean", bs.size(),
-                  [&](size_t i) { return physical(bs[i].mean); });
-      o += ",\"count\":[";
-      for (size_t i = 0; i < bs.size(); ++i) {
-        if (i) o += ',';
-        o += std::to_string(bs[i].count);
-      }
-      o += ']';
+      AppendArray(&o, "max", bs.size(), [&](size_t i, char* p) {
+        return digital_text.Write(upper(bs[i]), p);
+      });
+      AppendArray(&o, "mean", bs.size(), [&](size_t i, char* p) {
+        return WriteJsonDouble(physical(bs[i].mean), p);
+      });
+      // Counts take two or three values in a window: the last one's text
+      // is reused.
+      int64_t last_count = -1;
+      char last_text[internal::kMaxJsonNumberChars];
+      size_t last_length = 0;
+      AppendArray(&o, "count", bs.size(), [&](size_t i, char* p) {
+        if (bs[i].count != last_count) {
+          last_count = bs[i].count;
+          last_length = WriteJsonInt(last_count, last_text);
+        }
+        std::memcpy(p, last_text, sizeof last_text);
+        return last_length;
+      });
     }
     o += '}';
     return r;

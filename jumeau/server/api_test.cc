@@ -140,6 +140,79 @@ TEST_F(ApiTest, PatientsStreamsAndEventsNeverShowSourceIdentifiers) {
   EXPECT_EQ(Get("/api/v1/patients/nobody", clinician_).status, 404);
 }
 
+// Every number of a window answer is the double the store's window read
+// gives (seconds of the bucket or sample times, physical values of the
+// digital ones), read back exactly, through a pool sharing a DecodedCache as
+// the server's does: exact samples, buckets from raw samples (level 0) and
+// from the pyramid, each asked twice (decoded, then cached).
+TEST_F(ApiTest, WindowNumbersAreTheStoresValues) {
+  auto cache = std::make_shared<store::DecodedCache>(size_t{8} << 20);
+  auto pool =
+      std::move(StorePool::Open(path_, 2, Clock::Real(), cache)).value();
+  Api api(pool.get(), audit_.get(), Clock::Real());
+  auto store = std::move(store::OpenSqliteStore(path_)).value();
+  const auto patient = *store->FindPatientId(patient_);
+  const auto stream = *store->FindStream(patient, "MLII");
+  const Time t0 = *ParseIso8601(kStart);
+  const std::string w = "/api/v1/patients/" + patient_ + "/streams/MLII/window";
+  struct Case {
+    int64_t from_ms, to_ms, points;
+    int level;  // -1: exact
+  };
+  for (const Case c : {Case{1000, 4000, 500, -1}, Case{0, 60000, 2000, 0},
+                       Case{1234, 50321, 999, 0}, Case{0, 60000, 20, 1},
+                       Case{5000, 59000, 7, 1}}) {
+    for (int pass = 0; pass < 2; ++pass) {
+      const Time from = t0 + Duration::Milliseconds(c.from_ms);
+      const Time to = t0 + Duration::Milliseconds(c.to_ms);
+      Request r;
+      r.method = "GET";
+      r.path = w;
+      r.authorization = clinician_;
+      r.query = {{"from", std::to_string(from.ns_since_epoch)},
+                 {"to", std::to_string(to.ns_since_epoch)},
+                 {"points", std::to_string(c.points)}};
+      const Response res = api.Handle(r);
+      ASSERT_EQ(res.status, 200) << res.body;
+      const json j = json::parse(res.body);
+      const auto want = *store->ReadWindow(stream.id, from, to, c.points);
+      auto seconds = [](Time t) {
+        return static_cast<double>(t.ns_since_epoch) * 1e-9;
+      };
+      auto physical = [&](double d) { return d * want.scale + want.offset; };
+      ASSERT_EQ(j["exact"].get<bool>(), want.exact);
+      ASSERT_EQ(j["first_sample"].get<int64_t>(), want.first_sample);
+      if (c.level < 0) {
+        ASSERT_TRUE(want.exact);
+        ASSERT_EQ(j["t"].size(), want.samples.size());
+        ASSERT_EQ(j["value"].size(), want.samples.size());
+        for (size_t i = 0; i < want.samples.size(); ++i) {
+          ASSERT_EQ(j["t"][i].get<double>(), seconds(want.times[i]));
+          ASSERT_EQ(j["value"][i].get<double>(), physical(want.samples[i]));
+        }
+        continue;
+      }
+      ASSERT_EQ(j["pyramid_level"].get<int>(), c.level);
+      ASSERT_EQ(want.pyramid_level, c.level);
+      const auto& bs = want.buckets;
+      ASSERT_EQ(j["t"].size(), bs.size());
+      for (const char* key : {"min", "max", "mean", "count"})
+        ASSERT_EQ(j[key].size(), bs.size()) << key;
+      for (size_t i = 0; i < bs.size(); ++i) {
+        const double lo = physical(bs[i].min), hi = physical(bs[i].max);
+        ASSERT_EQ(j["t"][i].get<double>(), seconds(bs[i].start)) << i;
+        ASSERT_EQ(j["min"][i].get<double>(), std::min(lo, hi)) << i;
+        ASSERT_EQ(j["max"][i].get<double>(), std::max(lo, hi)) << i;
+        ASSERT_EQ(j["mean"][i].get<double>(), physical(bs[i].mean)) << i;
+        ASSERT_EQ(j["count"][i].get<int64_t>(), bs[i].count) << i;
+        // Doubles stay doubles in the text ("1.0", never "1").
+        ASSERT_TRUE(j["min"][i].is_number_float());
+      }
+    }
+  }
+  EXPECT_GT(cache->hits(), 0);
+}
+
 TEST_F(ApiTest, WindowsExactReducedAndRefused) {
   const std::string w = "/api/v1/patients/" + patient_ + "/streams/MLII/window";
   Response exact = Get(w, clinician_,

@@ -136,8 +136,14 @@ Result<std::unique_ptr<Server>> Server::Create(
     impl->web_root = std::filesystem::canonical(options.web_root, ec);
     if (ec) return IoError(options.web_root.string() + ": " + ec.message());
   }
-  JUMEAU_ASSIGN_OR_RETURN(impl->pool,
-                          StorePool::Open(store_path, options.threads, clock));
+  std::shared_ptr<store::DecodedCache> decoded_cache;
+  if (options.decoded_cache_bytes > 0) {
+    decoded_cache =
+        std::make_shared<store::DecodedCache>(options.decoded_cache_bytes);
+  }
+  JUMEAU_ASSIGN_OR_RETURN(
+      impl->pool,
+      StorePool::Open(store_path, options.threads, clock, decoded_cache));
   JUMEAU_ASSIGN_OR_RETURN(auto audit_store,
                           store::OpenSqliteStore(store_path, clock));
   impl->audit = std::make_unique<AuditWriter>(std::move(audit_store));

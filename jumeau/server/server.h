@@ -24,6 +24,11 @@ struct ServerOptions {
   std::filesystem::path web_root;
   int threads = 8;  // worker threads, each with its own store connection [8]
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413 [1 MiB]
+  // Memory for decoded signal chunks and pyramid blocks shared by the worker
+  // threads (store::DecodedCache: least recently used evicted first, checked
+  // against the stored bytes on every use); 0 decodes every window afresh
+  // [64 MiB: about 230 chunks of 65,536 samples, 11 h of 360 Hz ECG].
+  size_t decoded_cache_bytes = size_t{64} << 20;
   ApiOptions api;
 };
 

@@ -6,11 +6,13 @@
 namespace jumeau::server {
 
 Result<std::unique_ptr<StorePool>> StorePool::Open(
-    const std::filesystem::path& path, int size, const Clock& clock) {
+    const std::filesystem::path& path, int size, const Clock& clock,
+    std::shared_ptr<store::DecodedCache> decoded_cache) {
   if (size < 1) return InvalidArgumentError("store pool size must be >= 1");
   std::unique_ptr<StorePool> pool(new StorePool());
   for (int i = 0; i < size; ++i) {
-    JUMEAU_ASSIGN_OR_RETURN(auto store, store::OpenSqliteStore(path, clock));
+    JUMEAU_ASSIGN_OR_RETURN(auto store,
+                            store::OpenSqliteStore(path, clock, decoded_cache));
     pool->free_.push_back(store.get());
     pool->stores_.push_back(std::move(store));
   }

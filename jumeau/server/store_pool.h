@@ -14,6 +14,7 @@
 
 #include "jumeau/core/status.h"
 #include "jumeau/core/time.h"
+#include "jumeau/store/decoded_cache.h"
 #include "jumeau/store/store.h"
 
 namespace jumeau::server {
@@ -47,10 +48,12 @@ class StorePool {
   // Opens `size` connections to the store at `path` (migrating it once, by
   // the first). Returns the store's open errors (kNotFound when absent,
   // kFailedPrecondition when not a store), kInvalidArgument when size < 1.
-  // `clock` must outlive the pool.
+  // `clock` must outlive the pool. With a `decoded_cache`, every connection
+  // shares it (decoded chunks and pyramid blocks; see store::DecodedCache).
   static Result<std::unique_ptr<StorePool>> Open(
       const std::filesystem::path& path, int size,
-      const Clock& clock = Clock::Real());
+      const Clock& clock = Clock::Real(),
+      std::shared_ptr<store::DecodedCache> decoded_cache = nullptr);
 
   // A free connection, waiting for one when all are lent.
   Lease Acquire();

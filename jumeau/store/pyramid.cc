@@ -4,11 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include "jumeau/store/codec.h"
+#include "jumeau/store/internal/min_max_sum.h"
 
 namespace jumeau::store {
 namespace {
@@ -33,86 +30,6 @@ bool GetVarint(std::string_view* in, uint64_t* v) {
     }
   }
   return false;
-}
-
-// The smallest and largest of samples[0, n) and their sum, folded into
-// *lo, *hi (already set) and *sum.
-void ReduceScalar(const int32_t* samples, size_t n, int32_t* lo, int32_t* hi,
-                  int64_t* sum) {
-  int32_t l = *lo, h = *hi;
-  int64_t s = 0;
-  for (size_t k = 0; k < n; ++k) {
-    const int32_t v = samples[k];
-    l = std::min(l, v);
-    h = std::max(h, v);
-    s += v;
-  }
-  *lo = l;
-  *hi = h;
-  *sum += s;
-}
-
-#if defined(__x86_64__)
-// ReduceScalar with AVX2: eight samples a step, the sum in 64-bit lanes.
-// The tail is done here too (not by a call into SSE code) and the vector
-// state is folded to 128 bits before the end, so that the vzeroupper GCC
-// puts at the return leaves no dirty upper halves for the SSE code after.
-[[gnu::target("avx2")]] void ReduceAvx2(const int32_t* samples, size_t n,
-                                        int32_t* lo, int32_t* hi,
-                                        int64_t* sum) {
-  int32_t l = *lo, h = *hi;
-  int64_t total = 0;
-  size_t k = 0;
-  if (n >= 8) {
-    __m256i vlo = _mm256_set1_epi32(l), vhi = _mm256_set1_epi32(h);
-    __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
-    for (; k + 8 <= n; k += 8) {
-      const __m256i x =
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(samples + k));
-      vlo = _mm256_min_epi32(vlo, x);
-      vhi = _mm256_max_epi32(vhi, x);
-      s0 = _mm256_add_epi64(s0,
-                            _mm256_cvtepi32_epi64(_mm256_castsi256_si128(x)));
-      s1 = _mm256_add_epi64(
-          s1, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(x, 1)));
-    }
-    const __m256i s01 = _mm256_add_epi64(s0, s1);
-    const __m128i l4 = _mm_min_epi32(_mm256_castsi256_si128(vlo),
-                                     _mm256_extracti128_si256(vlo, 1));
-    const __m128i h4 = _mm_max_epi32(_mm256_castsi256_si128(vhi),
-                                     _mm256_extracti128_si256(vhi, 1));
-    const __m128i s2 = _mm_add_epi64(_mm256_castsi256_si128(s01),
-                                     _mm256_extracti128_si256(s01, 1));
-    alignas(16) int32_t alo[4], ahi[4];
-    alignas(16) int64_t as[2];
-    _mm_store_si128(reinterpret_cast<__m128i*>(alo), l4);
-    _mm_store_si128(reinterpret_cast<__m128i*>(ahi), h4);
-    _mm_store_si128(reinterpret_cast<__m128i*>(as), s2);
-    for (int j = 0; j < 4; ++j) {
-      l = std::min(l, alo[j]);
-      h = std::max(h, ahi[j]);
-    }
-    total = as[0] + as[1];
-  }
-  for (; k < n; ++k) {
-    const int32_t v = samples[k];
-    l = std::min(l, v);
-    h = std::max(h, v);
-    total += v;
-  }
-  *lo = l;
-  *hi = h;
-  *sum += total;
-}
-#endif
-
-void Reduce(const int32_t* samples, size_t n, int32_t* lo, int32_t* hi,
-            int64_t* sum) {
-#if defined(__x86_64__)
-  static const bool have_avx2 = __builtin_cpu_supports("avx2") != 0;
-  if (have_avx2) return ReduceAvx2(samples, n, lo, hi, sum);
-#endif
-  ReduceScalar(samples, n, lo, hi, sum);
 }
 
 // sum / count rounded half away from zero (std::llround of the quotient).
@@ -193,7 +110,7 @@ Status PyramidBuilder::Add(std::span<const int32_t> samples) {
         samples.size() - i, static_cast<size_t>(kPyramidBaseBucket - a.count));
     int32_t lo = a.count ? a.min : samples[i];
     int32_t hi = a.count ? a.max : samples[i];
-    Reduce(samples.data() + i, take, &lo, &hi, &a.sum);
+    internal::MinMaxSum(samples.data() + i, take, &lo, &hi, &a.sum);
     a.min = lo;
     a.max = hi;
     a.count += static_cast<int64_t>(take);

@@ -15,7 +15,9 @@
 #include <unordered_map>
 
 #include "jumeau/store/codec.h"
+#include "jumeau/store/decoded_cache.h"
 #include "jumeau/store/genotype_codec.h"
+#include "jumeau/store/internal/min_max_sum.h"
 #include "jumeau/store/internal/patients.h"
 #include "jumeau/store/internal/sqlite.h"
 #include "jumeau/store/pyramid.h"
@@ -648,7 +650,8 @@ class SqliteTransaction final : public SourceTransaction {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const Clock& clock) : clock_(clock) {}
+  SqliteStore(const Clock& clock, std::shared_ptr<DecodedCache> cache)
+      : clock_(clock), cache_(std::move(cache)) {}
 
   // Opens (create = false) or creates the store; `options` apply to a new
   // store only.
@@ -889,10 +892,12 @@ class SqliteStore final : public Store {
 
   Result<StreamInfo> FindStream(PatientId patient,
                                 std::string_view name) override {
+    // The window route looks a stream up on every request: statements
+    // prepared once per connection.
     JUMEAU_ASSIGN_OR_RETURN(
-        auto by_name, QueryStreams<std::string>("patient_id = ? AND name = ?",
-                                                patient, std::string(name)));
-    if (!by_name.empty()) return by_name.front();
+        auto by_name, OneStream(&select_stream_by_name_,
+                                "patient_id = ? AND name = ?", patient, name));
+    if (by_name) return *std::move(by_name);
     int64_t id = 0;
     bool numeric = !name.empty();
     for (char c : name) {
@@ -901,9 +906,9 @@ class SqliteStore final : public Store {
     if (numeric && name.size() < 18) {
       id = std::stoll(std::string(name));
       JUMEAU_ASSIGN_OR_RETURN(
-          auto by_id,
-          QueryStreams<int64_t>("patient_id = ? AND id = ?", patient, id));
-      if (!by_id.empty()) return by_id.front();
+          auto by_id, OneStream(&select_stream_by_patient_id_,
+                                "patient_id = ? AND id = ?", patient, id));
+      if (by_id) return *std::move(by_id);
     }
     return NotFoundError("no stream '" + std::string(name) +
                          "' for this patient");
@@ -962,34 +967,52 @@ class SqliteStore final : public Store {
       level = 1;
     w.pyramid_level = level;
     if (level == 0) {
-      std::vector<int32_t> raw(static_cast<size_t>(n));
-      JUMEAU_RETURN_IF_ERROR(DecodeRange(info, i0, i1, raw.data()));
+      // Point j covers samples [j n / max_points, (j + 1) n / max_points) of
+      // the window (never empty: n > max_points). The decoded chunks stream
+      // past once, without a copy of the window's samples.
       w.buckets.reserve(static_cast<size_t>(max_points));
-      for (int64_t j = 0; j < max_points; ++j) {
-        const int64_t a = j * n / max_points, b = (j + 1) * n / max_points;
-        if (b <= a) continue;
-        Bucket bucket;
-        bucket.min = bucket.max = raw[a];
-        int64_t sum = 0;
-        for (int64_t k = a; k < b; ++k) {
-          bucket.min = std::min(bucket.min, raw[k]);
-          bucket.max = std::max(bucket.max, raw[k]);
-          sum += raw[k];
-        }
-        bucket.count = b - a;
-        bucket.mean =
-            static_cast<double>(sum) / static_cast<double>(bucket.count);
-        bucket.start = sig.TimeOfSample(i0 + a);
-        bucket.end = sig.TimeOfSample(i0 + b);
-        w.buckets.push_back(bucket);
-      }
+      int64_t j = 0, pos = 0;  // the point being summed; samples consumed
+      int64_t a = 0, b = n / max_points;
+      int32_t lo = 0, hi = 0;
+      int64_t sum = 0;
+      Time start = sig.TimeOfSample(i0);  // of point j
+      JUMEAU_RETURN_IF_ERROR(
+          ForEachDecoded(info, i0, i1, [&](std::span<const int32_t> part) {
+            size_t k = 0;
+            while (k < part.size()) {
+              const size_t take =
+                  std::min(part.size() - k, static_cast<size_t>(b - pos));
+              if (pos == a) {
+                lo = hi = part[k];
+                sum = 0;
+              }
+              internal::MinMaxSum(part.data() + k, take, &lo, &hi, &sum);
+              k += take;
+              pos += static_cast<int64_t>(take);
+              if (pos == b) {
+                Bucket bucket;
+                bucket.min = lo;
+                bucket.max = hi;
+                bucket.count = b - a;
+                bucket.mean = static_cast<double>(sum) /
+                              static_cast<double>(bucket.count);
+                bucket.start = start;
+                bucket.end = sig.TimeOfSample(i0 + b);
+                start = bucket.end;
+                w.buckets.push_back(bucket);
+                ++j;
+                a = b;
+                b = (j + 1) * n / max_points;
+              }
+            }
+          }));
       return w;
     }
     const int64_t bucket_samples = PyramidBucketSamples(level);
     const int64_t p0 = i0 / bucket_samples;
     const int64_t p1 = (i1 + bucket_samples - 1) / bucket_samples;
     const int64_t np = p1 - p0;
-    PyramidBlock block;
+    BlockView block;
     int64_t loaded_block = -1;
     w.first_sample = p0 * bucket_samples;
     w.buckets.reserve(static_cast<size_t>(std::min(np, max_points)));
@@ -1601,13 +1624,7 @@ class SqliteStore final : public Store {
                                                PatientId patient,
                                                std::optional<Arg> arg) {
     JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_.Prepare("SELECT id, patient_id, source_id, name, label, unit, "
-                    "source_unit, transducer, prefilter, "
-                    "rate_num, rate_den, start_ns, sample_count, scale, "
-                    "offset, digital_min, digital_max, "
-                    "physical_min, physical_max, bits FROM streams WHERE " +
-                    where));
+        auto q, db_.Prepare(std::string(kStreamColumns) + " WHERE " + where));
     q.Bind(1, patient);
     if (arg) q.Bind(2, *arg);
     std::vector<StreamInfo> out;
@@ -1618,6 +1635,13 @@ class SqliteStore final : public Store {
     }
     return out;
   }
+
+  // The columns RowToStream reads, in its order.
+  static constexpr const char* kStreamColumns =
+      "SELECT id, patient_id, source_id, name, label, unit, source_unit, "
+      "transducer, prefilter, rate_num, rate_den, start_ns, sample_count, "
+      "scale, offset, digital_min, digital_max, physical_min, physical_max, "
+      "bits FROM streams";
 
   static StreamInfo RowToStream(const Statement& q) {
     StreamInfo s;
@@ -1646,25 +1670,116 @@ class SqliteStore final : public Store {
 
   Result<StreamInfo> StreamById(StreamId id) {
     if (cached_stream_ && cached_stream_->id == id) return *cached_stream_;
-    JUMEAU_ASSIGN_OR_RETURN(
-        auto q,
-        db_.Prepare(
-            "SELECT id, patient_id, source_id, name, label, unit, source_unit, "
-            "transducer, prefilter, "
-            "rate_num, rate_den, start_ns, sample_count, scale, offset, "
-            "digital_min, digital_max, "
-            "physical_min, physical_max, bits FROM streams WHERE id = ?"));
-    q.Bind(1, id);
+    JUMEAU_ASSIGN_OR_RETURN(auto found,
+                            OneStream(&select_stream_by_id_, "id = ?", id));
+    if (!found) return NotFoundError("no stream with id " + std::to_string(id));
+    if (!txn_open_) cached_stream_ = *found;
+    return *std::move(found);
+  }
+
+  // The stream the statement in `*slot` finds with `args` bound in order,
+  // if any; the statement (kStreamColumns WHERE `where`) is prepared on first
+  // use and kept.
+  template <typename... Args>
+  Result<std::optional<StreamInfo>> OneStream(std::optional<Statement>* slot,
+                                              const char* where,
+                                              const Args&... args) {
+    if (!*slot) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          *slot, db_.Prepare(std::string(kStreamColumns) + " WHERE " + where));
+    }
+    Statement& q = **slot;
+    q.Reset();
+    int i = 0;
+    (q.Bind(++i, args), ...);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (!row) return NotFoundError("no stream with id " + std::to_string(id));
-    StreamInfo info = RowToStream(q);
-    if (!txn_open_) cached_stream_ = info;
-    return info;
+    std::optional<StreamInfo> out;
+    if (row) out = RowToStream(q);
+    q.Reset();
+    return out;
+  }
+
+  // Calls f(span) with the decoded samples [first, end) of `info`, in order,
+  // one span per chunk touched. Chunks come from the shared decoded cache
+  // when there is one (and go into it when decoded). The span is valid
+  // during the call only.
+  template <typename F>
+  Status ForEachDecoded(const StreamInfo& info, int64_t first, int64_t end,
+                        F&& f) {
+    if (!cache_) {
+      for (int64_t c = first / kChunkSamples; c * kChunkSamples < end; ++c) {
+        const int64_t a = std::max(first, c * kChunkSamples),
+                      b = std::min(end, (c + 1) * kChunkSamples);
+        scratch_span_.resize(static_cast<size_t>(b - a));
+        JUMEAU_RETURN_IF_ERROR(DecodeRange(info, a, b, scratch_span_.data()));
+        f(std::span<const int32_t>(scratch_span_));
+      }
+      return Status::Ok();
+    }
+    JUMEAU_RETURN_IF_ERROR(PrepareSelectChunk());
+    for (int64_t c = first / kChunkSamples; c * kChunkSamples < end; ++c) {
+      JUMEAU_ASSIGN_OR_RETURN(const auto entry, CachedChunk(info, c));
+      const int64_t chunk_first = c * kChunkSamples;
+      const int64_t count = static_cast<int64_t>(entry->values.size());
+      const int64_t a = std::max(first, chunk_first),
+                    b = std::min(end, chunk_first + count);
+      if (b < a) return DataLossError("chunk size mismatch");
+      f(std::span<const int32_t>(entry->values)
+            .subspan(static_cast<size_t>(a - chunk_first),
+                     static_cast<size_t>(b - a)));
+    }
+    return Status::Ok();
+  }
+
+  Status PrepareSelectChunk() {
+    if (!select_chunk_) {
+      JUMEAU_ASSIGN_OR_RETURN(
+          select_chunk_,
+          db_.Prepare("SELECT sample_count, data FROM chunks WHERE key = ?"));
+    }
+    return Status::Ok();
+  }
+
+  // Chunk c of `info` decoded, from the cache when its stored bytes are the
+  // cached ones. REQUIRES: cache_, PrepareSelectChunk() done.
+  Result<std::shared_ptr<const DecodedCache::Entry>> CachedChunk(
+      const StreamInfo& info, int64_t c) {
+    Statement& q = *select_chunk_;
+    q.Reset();
+    const int64_t key = ChunkKey(info.id, c);
+    q.Bind(1, key);
+    JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
+    if (!row)
+      return DataLossError(db_.path() + ": chunk " + std::to_string(c) +
+                           " of stream " + std::to_string(info.id) +
+                           " missing");
+    const int64_t count = q.Int(0);
+    if (count < 0 || count > kChunkSamples)
+      return DataLossError("chunk size mismatch");
+    const std::string_view blob = q.Blob(1);
+    auto entry = cache_->Find(DecodedCache::Kind::kChunk, key, blob);
+    if (!entry || static_cast<int64_t>(entry->values.size()) != count) {
+      auto fresh = std::make_shared<DecodedCache::Entry>();
+      fresh->encoded.assign(blob);
+      fresh->values.resize(static_cast<size_t>(count));
+      JUMEAU_RETURN_IF_ERROR(DecodeSamples(blob, fresh->values));
+      entry = fresh;
+      cache_->Insert(DecodedCache::Kind::kChunk, key, entry);
+    }
+    q.Reset();
+    return entry;
   }
 
   // Decodes samples [first, end) of `info` into `out`.
   Status DecodeRange(const StreamInfo& info, int64_t first, int64_t end,
                      int32_t* out) {
+    if (cache_) {
+      int32_t* next = out;
+      return ForEachDecoded(info, first, end,
+                            [&](std::span<const int32_t> part) {
+                              next = std::copy(part.begin(), part.end(), next);
+                            });
+    }
     if (!select_chunk_) {
       JUMEAU_ASSIGN_OR_RETURN(
           select_chunk_,
@@ -1717,25 +1832,61 @@ class SqliteStore final : public Store {
     return t;
   }
 
+  // A decoded pyramid block: min, max and mean of its buckets, held either
+  // by a cache entry (min|max|mean, one third each) or by `decoded`.
+  struct BlockView {
+    std::shared_ptr<const DecodedCache::Entry> entry;
+    PyramidBlock decoded;
+    std::span<const int32_t> min, max, mean;
+  };
+
   Status LoadBlock(StreamId stream, int level, int64_t block_index,
-                   PyramidBlock* block) {
+                   BlockView* view) {
     if (!select_block_) {
       JUMEAU_ASSIGN_OR_RETURN(
           select_block_, db_.Prepare("SELECT data FROM pyramid WHERE key = ?"));
     }
     Statement& q = *select_block_;
     q.Reset();
-    q.Bind(1, PyramidKey(stream, level, block_index));
+    const int64_t key = PyramidKey(stream, level, block_index);
+    q.Bind(1, key);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
     if (!row) return DataLossError(db_.path() + ": pyramid block missing");
-    block->level = level;
-    block->block_index = block_index;
-    Status s = DecodePyramidBlock(q.Blob(0), block);
+    const std::string_view blob = q.Blob(0);
+    view->entry = cache_ ? cache_->Find(DecodedCache::Kind::kPyramid, key, blob)
+                         : nullptr;
+    if (!view->entry) {
+      PyramidBlock& block = view->decoded;
+      block.level = level;
+      block.block_index = block_index;
+      JUMEAU_RETURN_IF_ERROR(DecodePyramidBlock(blob, &block));
+      view->min = block.min;
+      view->max = block.max;
+      view->mean = block.mean;
+      if (cache_) {
+        auto fresh = std::make_shared<DecodedCache::Entry>();
+        fresh->encoded.assign(blob);
+        auto& v = fresh->values;
+        v.reserve(block.min.size() * 3);
+        v.insert(v.end(), block.min.begin(), block.min.end());
+        v.insert(v.end(), block.max.begin(), block.max.end());
+        v.insert(v.end(), block.mean.begin(), block.mean.end());
+        cache_->Insert(DecodedCache::Kind::kPyramid, key, std::move(fresh));
+      }
+      q.Reset();
+      return Status::Ok();
+    }
     q.Reset();
-    return s;
+    const std::span<const int32_t> all(view->entry->values);
+    const size_t third = all.size() / 3;
+    view->min = all.subspan(0, third);
+    view->max = all.subspan(third, third);
+    view->mean = all.subspan(2 * third, third);
+    return Status::Ok();
   }
 
   const Clock& clock_;
+  std::shared_ptr<DecodedCache> cache_;  // may be null; shared, thread-safe
   Database db_;
   bool txn_open_ = false;
   std::optional<StreamInfo> cached_stream_;
@@ -1743,9 +1894,13 @@ class SqliteStore final : public Store {
   std::optional<Statement> select_block_;
   std::optional<Statement> select_token_;
   std::optional<Statement> select_patient_id_;
+  std::optional<Statement> select_stream_by_name_;
+  std::optional<Statement> select_stream_by_patient_id_;
+  std::optional<Statement> select_stream_by_id_;
   // Holds the store's secret key once read (KeyHash caches it).
   internal::Patients token_keys_{&db_, &clock_};
   std::vector<int32_t> scratch_;
+  std::vector<int32_t> scratch_span_;  // ForEachDecoded without a cache
 };
 
 }  // namespace
@@ -1757,14 +1912,15 @@ Result<std::unique_ptr<Store>> CreateSqliteStore(
     return InvalidArgumentError(
         "birth date precision must be year, month or day");
   }
-  auto store = std::make_unique<SqliteStore>(clock);
+  auto store = std::make_unique<SqliteStore>(clock, nullptr);
   JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/true, options));
   return std::unique_ptr<Store>(std::move(store));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(
-    const std::filesystem::path& path, const Clock& clock) {
-  auto store = std::make_unique<SqliteStore>(clock);
+    const std::filesystem::path& path, const Clock& clock,
+    std::shared_ptr<DecodedCache> decoded_cache) {
+  auto store = std::make_unique<SqliteStore>(clock, std::move(decoded_cache));
   JUMEAU_RETURN_IF_ERROR(store->Init(path, /*create=*/false, {}));
   return std::unique_ptr<Store>(std::move(store));
 }

@@ -10,6 +10,7 @@
 #include "jumeau/core/status.h"
 #include "jumeau/core/time.h"
 #include "jumeau/store/codec.h"
+#include "jumeau/store/decoded_cache.h"
 #include "jumeau/store/store.h"
 
 namespace jumeau::store {
@@ -36,9 +37,13 @@ Result<std::unique_ptr<Store>> CreateSqliteStore(
 
 // Opens an existing store, migrating its schema forward if needed. Returns
 // kNotFound when there is no file, kFailedPrecondition when it is not a
-// Jumeau store or was written by a newer version.
+// Jumeau store or was written by a newer version. With a `decoded_cache`,
+// the store's reads of samples and windows take decoded chunks and pyramid
+// blocks from it and put the ones they decode into it (the cache may be
+// shared by any number of stores, on any files; see DecodedCache).
 Result<std::unique_ptr<Store>> OpenSqliteStore(
-    const std::filesystem::path& path, const Clock& clock = Clock::Real());
+    const std::filesystem::path& path, const Clock& clock = Clock::Real(),
+    std::shared_ptr<DecodedCache> decoded_cache = nullptr);
 
 }  // namespace jumeau::store
 

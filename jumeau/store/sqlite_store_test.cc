@@ -1010,5 +1010,76 @@ TEST_F(SqliteStoreTest, TwinSnapshotsRoundTripInOrderAndFollowMerges) {
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
+// Windows and samples read through a shared DecodedCache are the ones read
+// without it, for two stores whose streams have the same ids and chunk keys
+// but different samples (the cache tells them apart by the stored bytes), and
+// with a cache too small for every chunk (evictions).
+TEST(SqliteStoreCacheTest, ReadsThroughASharedCacheMatchReadsWithout) {
+  FakeClock clock;
+  std::vector<std::filesystem::path> paths;
+  std::vector<StreamId> ids;
+  std::vector<Signal> signals;
+  for (int k = 0; k < 2; ++k) {
+    paths.push_back(testing::ScratchDir() /
+                    ("cache" + std::to_string(k) + ".jumeau"));
+    auto store = std::move(CreateSqliteStore(paths.back(), {}, clock)).value();
+    signals.push_back(MakeSignal("II", 400000 + 70000 * k, 10 + k));
+    Open o = Begin(*store, Describe("c" + std::to_string(k)), "key:1");
+    ASSERT_TRUE(o.txn);
+    auto w = o.txn->AddSignal(o.patient, signals.back());
+    ASSERT_TRUE(w.ok());
+    ids.push_back((*w)->id());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  ASSERT_EQ(ids[0], ids[1]);  // the same keys in both files
+  for (size_t capacity : {size_t{64} << 20, size_t{600} << 10}) {
+    auto cache = std::make_shared<DecodedCache>(capacity);
+    std::vector<std::unique_ptr<Store>> cached, plain;
+    for (const auto& path : paths) {
+      cached.push_back(std::move(OpenSqliteStore(path, clock, cache)).value());
+      plain.push_back(std::move(OpenSqliteStore(path, clock)).value());
+    }
+    std::mt19937_64 rng(5);
+    for (int i = 0; i < 300; ++i) {
+      const size_t k = i % 2;
+      const Signal& sig = signals[k];
+      const int64_t n = static_cast<int64_t>(sig.samples.size());
+      const int64_t a = static_cast<int64_t>(rng() % static_cast<uint64_t>(n));
+      const int64_t len =
+          1 + static_cast<int64_t>(rng() % static_cast<uint64_t>(n - a + 100));
+      const int64_t points = i % 3 == 0 ? 50 : 2000;
+      const Time from = sig.TimeOfSample(a), to = sig.TimeOfSample(a + len);
+      auto got = cached[k]->ReadWindow(ids[k], from, to, points);
+      auto want = plain[k]->ReadWindow(ids[k], from, to, points);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      ASSERT_TRUE(want.ok()) << want.status().ToString();
+      ASSERT_EQ(got->exact, want->exact);
+      ASSERT_EQ(got->first_sample, want->first_sample);
+      ASSERT_EQ(got->pyramid_level, want->pyramid_level);
+      ASSERT_EQ(got->samples, want->samples);
+      ASSERT_EQ(got->times, want->times);
+      ASSERT_EQ(got->buckets.size(), want->buckets.size());
+      for (size_t j = 0; j < got->buckets.size(); ++j) {
+        const Bucket &g = got->buckets[j], &e = want->buckets[j];
+        ASSERT_EQ(g.start, e.start);
+        ASSERT_EQ(g.end, e.end);
+        ASSERT_EQ(g.min, e.min);
+        ASSERT_EQ(g.max, e.max);
+        ASSERT_EQ(g.mean, e.mean);
+        ASSERT_EQ(g.count, e.count);
+      }
+      const int64_t count = std::min<int64_t>(len, 150000);
+      auto samples = cached[k]->ReadSamples(ids[k], a, count);
+      ASSERT_TRUE(samples.ok());
+      ASSERT_EQ(*samples, std::vector<int32_t>(
+                              sig.samples.begin() + a,
+                              sig.samples.begin() + std::min(n, a + count)));
+    }
+    EXPECT_GT(cache->hits(), 0);
+    EXPECT_GT(cache->misses(), 0);
+    EXPECT_LE(cache->bytes(), capacity);
+  }
+}
+
 }  // namespace
 }  // namespace jumeau::store
