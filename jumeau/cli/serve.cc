@@ -1,5 +1,6 @@
 // `jumeau serve STORE [--port 8080] [--bind 127.0.0.1] [--web DIR]
-// [--threads N]`: the HTTP API and the dashboard until Ctrl-C (server/).
+// [--threads N] [--cache-mib M]`: the HTTP API and the dashboard until
+// Ctrl-C (server/).
 #include <csignal>
 #include <cstdio>
 
@@ -22,7 +23,7 @@ void AddServeVerb(CLI::App& app, Action* action) {
       "serve", "Serve the HTTP API and the web dashboard over a store");
   struct Args {
     std::string store, bind = "127.0.0.1", web;
-    int port = 8080, threads = 8;
+    int port = 8080, threads = 8, cache_mib = 64;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("STORE", args->store, "Store file")->required();
@@ -34,12 +35,17 @@ void AddServeVerb(CLI::App& app, Action* action) {
                   "the source tree, else ../share/jumeau/web by the binary)");
   cmd->add_option("--threads", args->threads,
                   "Worker threads, one store connection each (default 8)");
+  cmd->add_option("--cache-mib", args->cache_mib,
+                  "Memory for decoded signal chunks shared by the workers, in "
+                  "MiB (default 64; 0: decode every window afresh)")
+      ->check(CLI::Range(0, 65536));
   cmd->callback([=] {
     *action = [=]() -> Status {
       server::ServerOptions o;
       o.bind = args->bind;
       o.port = args->port;
       o.threads = args->threads;
+      o.decoded_cache_bytes = static_cast<size_t>(args->cache_mib) << 20;
       o.web_root = args->web.empty() ? server::DefaultWebRoot()
                                      : std::filesystem::path(args->web);
       // Fail early with the CLI's message for a missing store.
