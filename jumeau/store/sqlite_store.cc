@@ -1151,7 +1151,6 @@ class SqliteStore final : public Store {
       return result.status();
     }
     JUMEAU_RETURN_IF_ERROR(db_.Exec("COMMIT"));
-    cached_stream_.reset();
     return result;
   }
 
@@ -1564,7 +1563,6 @@ class SqliteStore final : public Store {
       JUMEAU_ASSIGN_OR_RETURN(auto q, db_.Prepare(sql));
       JUMEAU_RETURN_IF_ERROR(q.Bind(1, source).Run());
     }
-    cached_stream_.reset();
     return Status::Ok();
   }
 
@@ -1668,12 +1666,13 @@ class SqliteStore final : public Store {
     return s;
   }
 
+  // Looked up on every read (one indexed row through a kept statement): a
+  // stream id freed by a deleted source can be reused by a new stream, so a
+  // description kept across reads could be another stream's.
   Result<StreamInfo> StreamById(StreamId id) {
-    if (cached_stream_ && cached_stream_->id == id) return *cached_stream_;
     JUMEAU_ASSIGN_OR_RETURN(auto found,
                             OneStream(&select_stream_by_id_, "id = ?", id));
     if (!found) return NotFoundError("no stream with id " + std::to_string(id));
-    if (!txn_open_) cached_stream_ = *found;
     return *std::move(found);
   }
 
@@ -1889,7 +1888,6 @@ class SqliteStore final : public Store {
   std::shared_ptr<DecodedCache> cache_;  // may be null; shared, thread-safe
   Database db_;
   bool txn_open_ = false;
-  std::optional<StreamInfo> cached_stream_;
   std::optional<Statement> select_chunk_;
   std::optional<Statement> select_block_;
   std::optional<Statement> select_token_;

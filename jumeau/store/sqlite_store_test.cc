@@ -420,6 +420,49 @@ TEST_F(SqliteStoreTest, ReplacingASourceDeletesEverythingItHeld) {
   EXPECT_EQ(chunks->Int(0), 2) << "two chunks of 65536 for 70001 samples";
 }
 
+// A reader keeps no description of a stream between reads: a derived
+// source replaced by another connection frees its stream's id, the new
+// stream takes the same id with another scale and length, and the reader
+// must see the new one.
+TEST_F(SqliteStoreTest, AReaderSeesAStreamReplacedUnderTheSameId) {
+  SourceDescription d = Describe("derived:x/1:bob");
+  d.patient_pseudonym = "bob";
+  {
+    Open o = Begin(*store_, d, "derived:x/1:bob");
+    ASSERT_TRUE(o.txn->AddSignal(o.patient, MakeSignal("X", 1000, 1)).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  auto reader = OpenSqliteStore(path_);
+  ASSERT_TRUE(reader.ok());
+  const auto bob = (*reader)->FindPatient("bob");
+  ASSERT_TRUE(bob.ok()) << bob.status().ToString();
+  const auto found = (*reader)->FindStream(bob->id, "X");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  const StreamInfo before = *found;
+  const auto first = (*reader)->ReadSamples(before.id, 0, 1000);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 1000u);
+
+  d.replace_existing = true;
+  {
+    Open o = Begin(*store_, d, "derived:x/1:bob");
+    Signal replaced = MakeSignal("X", 2000, 2);
+    replaced.scale = 1.0 / 100;
+    ASSERT_TRUE(o.txn->AddSignal(o.patient, replaced).ok());
+    ASSERT_TRUE(o.txn->Commit().ok());
+  }
+  const StreamInfo after = *store_->FindStream(bob->id, "X");
+  ASSERT_EQ(after.id, before.id) << "SQLite reused the freed id";
+  const auto samples = (*reader)->ReadSamples(before.id, 0, 2000);
+  ASSERT_TRUE(samples.ok()) << samples.status().ToString();
+  EXPECT_EQ(samples->size(), 2000u);
+  const auto window = (*reader)->ReadWindow(before.id, after.signal.start,
+                                            after.end(), 4000);
+  ASSERT_TRUE(window.ok()) << window.status().ToString();
+  EXPECT_EQ(window->samples.size(), 2000u);
+  EXPECT_DOUBLE_EQ(window->scale, 1.0 / 100);
+}
+
 TEST_F(SqliteStoreTest, ClinicalDetailOfEventsRoundTrips) {
   Open o = Begin(*store_, Describe("fhir"), "fhir-patient:9");
   Event e;
