@@ -450,8 +450,14 @@ Result<IngestReport> IngestRecording(store::Store& store,
     report.content_hash = io::ContentHashOf(files, digests);
     const Status set = txn->SetContentHash(report.content_hash);
     if (set.code() == StatusCode::kAlreadyExists) {
-      report.already_present = true;  // changed on disk since it was sized
-      return report;
+      // Only if a file changed size while it was read. Nothing is stored.
+      IngestReport present;
+      present.display_name = report.display_name;
+      present.format = report.format;
+      present.content_hash = report.content_hash;
+      present.bytes = report.bytes;
+      present.already_present = true;
+      return present;
     }
     JUMEAU_RETURN_IF_ERROR(set);
     if (key.empty()) {
