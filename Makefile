@@ -31,7 +31,7 @@ test: build
 
 demo: build
 	rm -rf $(DEMO)
-	$(JUMEAU) example --out $(DEMO)/example
+	$(JUMEAU) example --out $(DEMO)/example --cohort 40
 	$(JUMEAU) init $(DEMO)/patient.jumeau
 	$(JUMEAU) ingest $(DEMO)/patient.jumeau $(DEMO)/example/ecg.hea $(DEMO)/example/eeg.edf \
 	  $(DEMO)/example/eeg_24bit.bdf $(DEMO)/example/history.json $(DEMO)/example/genome.vcf \
@@ -50,6 +50,11 @@ demo: build
 	$(JUMEAU) twin update $(DEMO)/patient.jumeau example > /dev/null
 	$(JUMEAU) twin show $(DEMO)/patient.jumeau example
 	$(JUMEAU) twin simulate $(DEMO)/patient.jumeau example --scenario resistance=-20%
+	$(JUMEAU) ingest $(DEMO)/patient.jumeau $(DEMO)/example/cohort
+	$(JUMEAU) cohort fit $(DEMO)/patient.jumeau --model logistic --features 8480-6 8462-4 \
+	  --range 8480-6=80:250 --range 8462-4=40:150 --sources 1 --out $(DEMO)/blood_pressure_model.json
+	$(JUMEAU) twin build $(DEMO)/patient.jumeau example --model progression \
+	  --from-cohort $(DEMO)/blood_pressure_model.json --threshold 8480-6:140 --until 2040
 	@if [ -e $(CONNECTOME) ]; then set -ex; \
 	  $(JUMEAU) ingest $(DEMO)/patient.jumeau $(CONNECTOME) --patient example; \
 	  $(JUMEAU) twin build $(DEMO)/patient.jumeau example --model brain; \

@@ -11,6 +11,7 @@
 #include "jumeau/io/wfdb_annotation.h"
 #include "jumeau/io/wfdb_writer.h"
 #include "jumeau/synth/example.h"
+#include "jumeau/synth/internal/text_file.h"
 
 namespace jumeau::synth {
 namespace {
@@ -56,27 +57,12 @@ Status AppendHeaderComments(const std::filesystem::path& path,
   return Status::Ok();
 }
 
-Status WriteTextFile(const std::filesystem::path& path,
-                     const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return IoError(path.string() + ": cannot open for writing");
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.flush();
-  if (!out) return IoError(path.string() + ": write failed");
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status WriteExamplePatient(const std::filesystem::path& out_dir,
                            const ExampleOptions& options) {
   JUMEAU_ASSIGN_OR_RETURN(ExamplePatient patient, BuildExamplePatient(options));
-  std::error_code error;
-  std::filesystem::create_directories(out_dir, error);
-  if (error || !std::filesystem::is_directory(out_dir)) {
-    return IoError(out_dir.string() + ": cannot create directory" +
-                   (error ? ": " + error.message() : ""));
-  }
+  JUMEAU_RETURN_IF_ERROR(internal::MakeDirectory(out_dir));
 
   io::WfdbWriteOptions wfdb_options;
   wfdb_options.format = 212;
@@ -94,16 +80,16 @@ Status WriteExamplePatient(const std::filesystem::path& out_dir,
                                       EdfOptionsFor(patient.bdf, true)));
 
   JUMEAU_RETURN_IF_ERROR(
-      WriteTextFile(out_dir / "history.json", patient.history_json));
+      internal::WriteTextFile(out_dir / "history.json", patient.history_json));
   JUMEAU_RETURN_IF_ERROR(
-      WriteTextFile(out_dir / "genome.vcf", patient.genome_vcf));
+      internal::WriteTextFile(out_dir / "genome.vcf", patient.genome_vcf));
   JUMEAU_RETURN_IF_ERROR(
-      WriteTextFile(out_dir / "score.txt", patient.score_txt));
+      internal::WriteTextFile(out_dir / "score.txt", patient.score_txt));
   JUMEAU_RETURN_IF_ERROR(
-      WriteTextFile(out_dir / "wearable.csv", patient.wearable_csv));
-  JUMEAU_RETURN_IF_ERROR(WriteTextFile(out_dir / "wearable.mapping.ini",
+      internal::WriteTextFile(out_dir / "wearable.csv", patient.wearable_csv));
+  JUMEAU_RETURN_IF_ERROR(internal::WriteTextFile(out_dir / "wearable.mapping.ini",
                                        patient.wearable_mapping));
-  return WriteTextFile(out_dir / "README.txt", patient.readme);
+  return internal::WriteTextFile(out_dir / "README.txt", patient.readme);
 }
 
 }  // namespace jumeau::synth

@@ -178,6 +178,13 @@ Status ValidateHistoryOptions(const HistoryOptions& o) {
         o.resting_heart_rate_bpm <= 120.0)) {
     return bad("resting_heart_rate_bpm", "must be in [40, 120]");
   }
+  if (!(o.blood_pressure_pace >= 0.25 && o.blood_pressure_pace <= 4.0)) {
+    return bad("blood_pressure_pace", "must be in [0.25, 4]");
+  }
+  if (!(o.blood_pressure_shift_years >= -40.0 &&
+        o.blood_pressure_shift_years <= 40.0)) {
+    return bad("blood_pressure_shift_years", "must be in [-40, 40]");
+  }
   if (o.holter) {
     const Time lo = FromCivil(CivilTime{o.birth_year + kAdultAge, 1, 1});
     const Time hi = FromCivil(CivilTime{o.end_year + 1, 1, 1});
@@ -264,7 +271,8 @@ Result<ClinicalHistory> BuildHistory(const HistoryOptions& o) {
     }
     c.end = c.start + Duration::Minutes(30);
     c.age_years = static_cast<double>((c.start - birth).ns) / kNsPerYear;
-    const double a = c.age_years - 20.0;
+    const double a = o.blood_pressure_pace * (c.age_years - 20.0) +
+                     o.blood_pressure_shift_years;
     c.on_medication = medicated;
     double systolic = 110.0 + 0.55 * a + 0.008 * a * a + 3.0 * rng.Normal();
     double diastolic = 70.0 + 0.35 * a + 0.004 * a * a + 2.0 * rng.Normal();

@@ -63,6 +63,13 @@ struct HistoryOptions {
   int end_year = 2021;
   // Resting heart rate of the check-ups (bpm). Default 70. Valid: 40-120.
   double resting_heart_rate_bpm = 70.0;
+  // The person's course of blood pressure with age: the typical course
+  // (systolic 110 + 0.55 a + 0.008 a^2 mm[Hg], a = age - 20 years) is read
+  // at a = pace * (age - 20) + shift, so a pace above 1 ages the arteries
+  // faster and a positive shift starts ahead. Defaults 1 and 0 (the typical
+  // course). Valid: pace 0.25-4, shift -40..40 years.
+  double blood_pressure_pace = 1.0;
+  double blood_pressure_shift_years = 0.0;
   // The Holter ECG. Unset: no Holter. Set: its start must fall in a year
   // with a check-up (age 18 .. end_year); that year's check-up is on the
   // Holter day, just before the hook-up, and its duration at most 48 hours.
