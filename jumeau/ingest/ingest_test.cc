@@ -95,8 +95,8 @@ TEST_F(IngestHashTest, ASourceHashedTheOldWayIsRecognised) {
   // NUL, decimal size, NUL, bytes.
   std::ifstream in(edf_, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  const std::string prefix = edf_.filename().string() + '\0' +
-                             std::to_string(bytes.size()) + '\0';
+  const std::string prefix =
+      edf_.filename().string() + '\0' + std::to_string(bytes.size()) + '\0';
   ASSERT_GE(sodium_init(), 0);
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);

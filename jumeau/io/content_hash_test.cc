@@ -100,8 +100,7 @@ TEST(ContentHash, OneFileIsItsSha256AndSeveralTheirManifestsSha256) {
       ContentHash({a.parent_path() / "nowhere.edf"});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(missing.status().message().find("nowhere.edf"),
-            std::string::npos);
+  EXPECT_NE(missing.status().message().find("nowhere.edf"), std::string::npos);
 }
 
 TEST(ContentHash, TheEdfReaderHashesTheFileAsItReadsIt) {

@@ -17,14 +17,14 @@ constexpr uint64_t kHistoryUuidStream = 7;  // as the example's history
 
 Status ValidateCohortOptions(const CohortOptions& o) {
   if (o.members < 1 || o.members > 10000) {
-    return InvalidArgumentError("cohort option members: " +
-                                std::to_string(o.members) +
-                                " is outside 1-10000");
+    return InvalidArgumentError(
+        "cohort option members: " + std::to_string(o.members) +
+        " is outside 1-10000");
   }
   if (o.end_year < 1993 || o.end_year > 2100) {
-    return InvalidArgumentError("cohort option end_year: " +
-                                std::to_string(o.end_year) +
-                                " is outside 1993-2100");
+    return InvalidArgumentError(
+        "cohort option end_year: " + std::to_string(o.end_year) +
+        " is outside 1993-2100");
   }
   return Status::Ok();
 }

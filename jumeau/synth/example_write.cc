@@ -87,8 +87,8 @@ Status WriteExamplePatient(const std::filesystem::path& out_dir,
       internal::WriteTextFile(out_dir / "score.txt", patient.score_txt));
   JUMEAU_RETURN_IF_ERROR(
       internal::WriteTextFile(out_dir / "wearable.csv", patient.wearable_csv));
-  JUMEAU_RETURN_IF_ERROR(internal::WriteTextFile(out_dir / "wearable.mapping.ini",
-                                       patient.wearable_mapping));
+  JUMEAU_RETURN_IF_ERROR(internal::WriteTextFile(
+      out_dir / "wearable.mapping.ini", patient.wearable_mapping));
   return internal::WriteTextFile(out_dir / "README.txt", patient.readme);
 }
 

@@ -14,6 +14,7 @@
 
 #include "jumeau/core/event.h"
 #include "jumeau/core/random.h"
+#include "jumeau/synth/internal/text_file.h"
 
 namespace jumeau::synth {
 namespace {
@@ -65,15 +66,6 @@ io::CsvValueColumn Column(const char* name, const char* system,
   c.unit = unit;
   c.label = label;
   return c;
-}
-
-Status WriteText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return IoError(path.string() + ": cannot open for writing");
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.flush();
-  if (!out) return IoError(path.string() + ": write failed");
-  return Status::Ok();
 }
 
 }  // namespace
@@ -369,16 +361,11 @@ io::CsvColumnMapping WearableMapping() {
 Status WriteWearable(const std::filesystem::path& out_dir,
                      const WearableOptions& options) {
   JUMEAU_ASSIGN_OR_RETURN(const WearableWeek week, BuildWearable(options));
-  std::error_code error;
-  std::filesystem::create_directories(out_dir, error);
-  if (error || !std::filesystem::is_directory(out_dir)) {
-    return IoError(out_dir.string() + ": cannot create directory" +
-                   (error ? ": " + error.message() : ""));
-  }
-  JUMEAU_RETURN_IF_ERROR(
-      WriteText(out_dir / "wearable.csv", FormatWearableCsv(week, options)));
-  return WriteText(out_dir / "wearable.mapping.ini",
-                   io::FormatCsvMapping(WearableMapping()));
+  JUMEAU_RETURN_IF_ERROR(internal::MakeDirectory(out_dir));
+  JUMEAU_RETURN_IF_ERROR(internal::WriteTextFile(
+      out_dir / "wearable.csv", FormatWearableCsv(week, options)));
+  return internal::WriteTextFile(out_dir / "wearable.mapping.ini",
+                                 io::FormatCsvMapping(WearableMapping()));
 }
 
 }  // namespace jumeau::synth
