@@ -37,8 +37,9 @@ class RecordingReader {
   // EDF+ annotations arrive through Next().
   virtual const Recording& header() const = 0;
 
-  // Replaces `*block` with the next stretch of samples (a bounded amount,
-  // about a few seconds to a minute of data). Returns true when a block was
+  // Replaces `*block` with the next stretch of samples (a bounded amount, up
+  // to some minutes of data; a block may hold samples of only some signals,
+  // e.g. one signal at a time). Returns true when a block was
   // produced, false at end of data, or the error (kDataLoss naming the file
   // and byte offset) when the source is malformed or truncated.
   virtual Result<bool> Next(SampleBlock* block) = 0;

@@ -185,12 +185,21 @@ class SqliteStreamWriter final : public StreamWriter {
     JUMEAU_RETURN_IF_ERROR(pyramid_.Add(samples));
     size_t i = 0;
     while (i < samples.size()) {
+      if (buffer_.empty() && samples.size() - i >= kChunkSamples) {
+        // A whole chunk in the caller's span: encoded from there, uncopied.
+        JUMEAU_RETURN_IF_ERROR(FlushChunk(samples.subspan(i, kChunkSamples)));
+        i += kChunkSamples;
+        continue;
+      }
       const size_t take =
           std::min(samples.size() - i, kChunkSamples - buffer_.size());
       buffer_.insert(buffer_.end(), samples.begin() + i,
                      samples.begin() + i + take);
       i += take;
-      if (buffer_.size() == kChunkSamples) JUMEAU_RETURN_IF_ERROR(FlushChunk());
+      if (buffer_.size() == kChunkSamples) {
+        JUMEAU_RETURN_IF_ERROR(FlushChunk(buffer_));
+        buffer_.clear();
+      }
     }
     sample_count_ += static_cast<int64_t>(samples.size());
     return Status::Ok();
@@ -198,7 +207,10 @@ class SqliteStreamWriter final : public StreamWriter {
 
   // Flushes the partial chunk and the pyramid and records the sample count.
   Status Finish() {
-    if (!buffer_.empty()) JUMEAU_RETURN_IF_ERROR(FlushChunk());
+    if (!buffer_.empty()) {
+      JUMEAU_RETURN_IF_ERROR(FlushChunk(buffer_));
+      buffer_.clear();
+    }
     JUMEAU_RETURN_IF_ERROR(pyramid_.Finish());
     JUMEAU_ASSIGN_OR_RETURN(
         auto update,
@@ -207,7 +219,8 @@ class SqliteStreamWriter final : public StreamWriter {
   }
 
  private:
-  Status FlushChunk() {
+  // Stores `samples` as the stream's next chunk.
+  Status FlushChunk(std::span<const int32_t> samples) {
     if (chunk_index_ >= kMaxChunks)
       return OutOfRangeError("stream too long for the store");
     if (!insert_chunk_) {
@@ -217,15 +230,14 @@ class SqliteStreamWriter final : public StreamWriter {
               "INSERT INTO chunks(key, sample_count, data) VALUES(?, ?, ?)"));
     }
     encoded_.clear();
-    EncodeSamples(buffer_, &encoded_);
+    EncodeSamples(samples, &encoded_);
     Statement& s = *insert_chunk_;
     s.Reset();
     JUMEAU_RETURN_IF_ERROR(s.Bind(1, ChunkKey(id_, chunk_index_))
-                               .Bind(2, static_cast<int64_t>(buffer_.size()))
+                               .Bind(2, static_cast<int64_t>(samples.size()))
                                .BindBlob(3, encoded_)
                                .Run());
     ++chunk_index_;
-    buffer_.clear();
     return Status::Ok();
   }
 
@@ -1373,10 +1385,12 @@ class SqliteStore final : public Store {
   Result<NewApiToken> CreateApiToken(std::string_view role,
                                      std::string_view label) override {
     if (role != "clinician" && role != "researcher") {
-      return InvalidArgumentError("token role must be clinician or researcher, not '" +
-                                  std::string(role) + "'");
+      return InvalidArgumentError(
+          "token role must be clinician or researcher, not '" +
+          std::string(role) + "'");
     }
-    if (sodium_init() < 0) return InternalError("libsodium failed to initialise");
+    if (sodium_init() < 0)
+      return InternalError("libsodium failed to initialise");
     unsigned char bytes[32];
     randombytes_buf(bytes, sizeof bytes);
     char hex[2 * sizeof bytes + 1];
@@ -1414,11 +1428,12 @@ class SqliteStore final : public Store {
   }
 
   Status RevokeApiToken(int64_t id) override {
-    JUMEAU_ASSIGN_OR_RETURN(auto find,
-                            db_.Prepare("SELECT 1 FROM api_tokens WHERE id = ?"));
+    JUMEAU_ASSIGN_OR_RETURN(
+        auto find, db_.Prepare("SELECT 1 FROM api_tokens WHERE id = ?"));
     find.Bind(1, id);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, find.Step());
-    if (!row) return NotFoundError("no API token with id " + std::to_string(id));
+    if (!row)
+      return NotFoundError("no API token with id " + std::to_string(id));
     JUMEAU_ASSIGN_OR_RETURN(auto update, db_.Prepare(R"sql(
       UPDATE api_tokens SET revoked_ns = ? WHERE id = ? AND revoked_ns IS NULL)sql"));
     return update.Bind(1, clock_.Now().ns_since_epoch).Bind(2, id).Run();
