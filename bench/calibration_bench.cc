@@ -8,7 +8,11 @@
 // Usage: calibration_bench [patients=100] [threads=2] [seed=1] [sets=all]
 //   sets: all (every set below), cuff (the clinic set), icu (the ICU /
 //   echo-lab set), icu-dpdt (the ICU set, then with the arterial-line
-//   dP/dt max added at sd 10% and 5%: an evaluation, not part of the set).
+//   dP/dt max added at sd 10% and 5%: an evaluation, not part of the set),
+//   icu-cmr (not in all: the ICU set with cardiac-MR volumes and
+//   phase-contrast CO instead of echo and CO, WithIcuCmrObservations, then
+//   the same with the literature's tighter reading of those sds).
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +24,7 @@ namespace {
 
 using jumeau::assimilation::internal::RecoveryOptions;
 using jumeau::assimilation::internal::RunRecovery;
+using jumeau::assimilation::internal::WithIcuCmrObservations;
 using jumeau::assimilation::internal::WithIcuEchoObservations;
 
 // Runs one data set and prints its table; returns its failure count.
@@ -32,7 +37,6 @@ int Run(const char* title, const RecoveryOptions& options) {
   return r.failures;
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,11 +46,11 @@ int main(int argc, char** argv) {
   options.seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1;
   const std::string sets = argc > 4 ? argv[4] : "all";
   if (options.patients <= 0 || options.threads <= 0 ||
-      (sets != "all" && sets != "cuff" && sets != "icu" &&
-       sets != "icu-dpdt")) {
+      (sets != "all" && sets != "cuff" && sets != "icu" && sets != "icu-dpdt" &&
+       sets != "icu-cmr")) {
     std::fprintf(stderr,
                  "usage: calibration_bench [patients] [threads] [seed] "
-                 "[all|cuff|icu|icu-dpdt]\n");
+                 "[all|cuff|icu|icu-dpdt|icu-cmr]\n");
     return 2;
   }
   std::printf("seed %llu, %d threads\n\n",
@@ -68,6 +72,27 @@ int main(int argc, char** argv) {
     cuff.observe_ejection_fraction = false;
     cuff.observe_cardiac_output = false;
     failures += Run("SBP, DBP only (identifiability check)", cuff);
+  }
+  if (sets == "icu-cmr") {
+    failures += Run(
+        "ICU / cardiac-MR set: arterial line SBP, DBP, MAP (sd 2 mmHg each), "
+        "diastolic decay time (sd 5%), cine-MR EDV and ESV (sd 4.9% and 9.2% "
+        "of the value), phase-contrast CO (sd 5%); HR known",
+        WithIcuCmrObservations(options));
+    // Grothues et al.'s coefficients of variability read as sd of the
+    // study-to-study difference / mean (per measurement: / sqrt 2), and
+    // Rolf et al.'s PC-MRI CO limits of repeatability 0.5 L/min as 1.96 sd
+    // of a difference (0.5 / 1.96 / sqrt 2 = 0.18 L/min).
+    auto tight = WithIcuCmrObservations(options);
+    tight.end_diastolic_volume_relative_sd = 0.049 / std::sqrt(2.0);
+    tight.end_systolic_volume_relative_sd = 0.092 / std::sqrt(2.0);
+    tight.cardiac_output_relative_sd = 0;
+    tight.cardiac_output_sd_l_per_min = 0.18;
+    failures += Run(
+        "ICU / cardiac-MR set, tighter reading: EDV and ESV sd 3.5% and 6.5%, "
+        "PC CO sd 0.18 L/min",
+        tight);
+    return failures == 0 ? 0 : 1;
   }
   if (sets != "cuff") {
     failures += Run(

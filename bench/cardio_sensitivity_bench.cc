@@ -140,6 +140,21 @@ std::vector<ObservationSet> Sets() {
     s[6].second = sd;
     return s;
   };
+  // Relative volume sds (fractions), CO sd as above (> 0 L/min, < 0
+  // relative).
+  auto cmr_clinic = [](double pressure_sd, double edv, double esv,
+                       double co) -> std::vector<std::pair<int, double>> {
+    return {{kSbp, pressure_sd},
+            {kDbp, pressure_sd},
+            {kEdv, -edv},
+            {kEsv, -esv},
+            {kCo, co}};
+  };
+  auto icu_cmr = [](double edv, double esv, double co,
+                    double tau = -0.05) -> std::vector<std::pair<int, double>> {
+    return {{kSbp, 2},    {kDbp, 2},    {kMap, 2}, {kTau, tau},
+            {kEdv, -edv}, {kEsv, -esv}, {kCo, co}};
+  };
   auto mr = icu;
   mr[4].second = 6;
   mr[5].second = 4;
@@ -161,6 +176,29 @@ std::vector<ObservationSet> Sets() {
        plus({{kCvp, 1}, {kPap, 2}, {kPcwp, 2}}, icu)},
       {"PA catheter and CO sd 0.2 L/min",
        plus({{kCvp, 1}, {kPap, 2}, {kPcwp, 2}}, with_co(0.2))},
+      // Cardiac-MR data sets (BENCHMARKS.md issue 5): cine EDV and ESV sd
+      // 4.9% and 9.2% of the value (the upper ends of the interstudy
+      // coefficients of variability of Grothues et al., Am J Cardiol 2002,
+      // taken as per-measurement CVs: conservative); "/sqrt2" reads those
+      // CVs as sd of the difference / mean (3.5% and 6.5%). PC-MRI CO sd
+      // 5% (background-offset error, Gatehouse et al., JCMR 2010) or 0.18
+      // L/min (limits of repeatability 0.5 L/min, Rolf et al., Magn Reson
+      // Imaging 2009: 0.5 / 1.96 / sqrt 2).
+      {"CMR clinic: cuff mean SBP/DBP sd 5 mmHg, CMR vols, PC CO 5%",
+       cmr_clinic(5, 0.049, 0.092, -0.05)},
+      {"  same, cuff sd 4/sqrt3 mmHg (3 independent readings)",
+       cmr_clinic(4 / std::sqrt(3.0), 0.049, 0.092, -0.05)},
+      {"  same, cuff 5, vols /sqrt2, PC CO 0.18 L/min",
+       cmr_clinic(5, 0.049 / std::sqrt(2.0), 0.092 / std::sqrt(2.0), 0.18)},
+      {"ICU-CMR: a-line, tau 5%, CMR vols, PC CO 5%",
+       icu_cmr(0.049, 0.092, -0.05)},
+      {"  same, PC CO 0.18 L/min", icu_cmr(0.049, 0.092, 0.18)},
+      {"  same, vols /sqrt2, PC CO 5%",
+       icu_cmr(0.049 / std::sqrt(2.0), 0.092 / std::sqrt(2.0), -0.05)},
+      {"  same, vols /sqrt2, PC CO 0.18 L/min",
+       icu_cmr(0.049 / std::sqrt(2.0), 0.092 / std::sqrt(2.0), 0.18)},
+      {"  same, vols /sqrt2, PC CO 5%, tau 10%",
+       icu_cmr(0.049 / std::sqrt(2.0), 0.092 / std::sqrt(2.0), -0.05, -0.10)},
   };
 }
 
@@ -185,6 +223,7 @@ int main(int argc, char** argv) {
   Eigen::MatrixXd mean_sensitivity = Eigen::MatrixXd::Zero(kQuantityCount, 4);
   std::vector<std::vector<std::vector<double>>> sds(
       sets.size(), std::vector<std::vector<double>>(4));
+  std::vector<std::vector<double>> typical(kQuantityCount);
   int used = 0;
   for (int k = 0; k < patients; ++k) {
     // As the recovery study: HR uniform 60-90 /min, log-normal prior draws
@@ -215,6 +254,7 @@ int main(int argc, char** argv) {
     }
     if (!ok) continue;
     ++used;
+    for (int j : {kEdv, kEsv, kCo}) typical[j].push_back(y[j]);
     for (std::size_t s = 0; s < sets.size(); ++s) {
       Eigen::MatrixXd information = Eigen::MatrixXd::Identity(4, 4) / 0.09;
       for (const auto& [j, sd] : sets[s].second) {
@@ -242,6 +282,14 @@ int main(int argc, char** argv) {
       std::printf(" %+.3f |", mean_sensitivity(j, i) / used);
     std::printf("\n");
   }
+  std::printf("\nmedian (min-max) over the draws:");
+  for (int j : {kEdv, kEsv, kCo}) {
+    std::vector<double> v = typical[j];
+    std::sort(v.begin(), v.end());
+    std::printf(" %s %.3g (%.3g-%.3g);", kNames[j], v[v.size() / 2], v.front(),
+                v.back());
+  }
+  std::printf("\n");
   std::printf(
       "\nlinearised posterior: median log-sd (predicted median relative "
       "error)\n\n| set |");

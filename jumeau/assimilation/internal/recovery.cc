@@ -89,36 +89,40 @@ PatientOutcome RunPatient(const models::Regazzoni2022Cardio& model,
       add(models::kDiastolicPressure, options.pressure_sd_mmhg);
     }
   }
+  // A relative error: the value times (1 + sd z); the calibration is told
+  // sd relative to what it sees (the observed value), as it would be.
+  auto add_relative = [&](int output, double relative_sd) {
+    const models::OutputSpec& spec = model.outputs()[output];
+    const double observed = (*clean)[output] * (1 + relative_sd * rng.Normal());
+    obs.push_back({spec.code, observed, relative_sd * observed, spec.unit});
+  };
   if (options.decay_time_relative_sd > 0) {
-    // A relative error: the value times (1 + sd z); the calibration is told
-    // sd relative to what it sees (the observed value), as it would be.
-    const models::OutputSpec& spec =
-        model.outputs()[models::kDiastolicDecayTime];
-    const double observed = (*clean)[models::kDiastolicDecayTime] *
-                            (1 + options.decay_time_relative_sd * rng.Normal());
-    obs.push_back({spec.code, observed,
-                   options.decay_time_relative_sd * observed, spec.unit});
+    add_relative(models::kDiastolicDecayTime, options.decay_time_relative_sd);
   }
-  if (options.end_diastolic_volume_sd_ml > 0) {
+  if (options.end_diastolic_volume_relative_sd > 0) {
+    add_relative(models::kLvEndDiastolicVolume,
+                 options.end_diastolic_volume_relative_sd);
+  } else if (options.end_diastolic_volume_sd_ml > 0) {
     add(models::kLvEndDiastolicVolume, options.end_diastolic_volume_sd_ml);
   }
-  if (options.end_systolic_volume_sd_ml > 0) {
+  if (options.end_systolic_volume_relative_sd > 0) {
+    add_relative(models::kLvEndSystolicVolume,
+                 options.end_systolic_volume_relative_sd);
+  } else if (options.end_systolic_volume_sd_ml > 0) {
     add(models::kLvEndSystolicVolume, options.end_systolic_volume_sd_ml);
   }
   if (options.observe_ejection_fraction) {
     add(models::kLvEjectionFraction, options.ejection_fraction_sd_percent);
   }
   if (options.observe_cardiac_output) {
-    add(models::kCardiacOutput, options.cardiac_output_sd_l_per_min);
+    if (options.cardiac_output_relative_sd > 0) {
+      add_relative(models::kCardiacOutput, options.cardiac_output_relative_sd);
+    } else {
+      add(models::kCardiacOutput, options.cardiac_output_sd_l_per_min);
+    }
   }
   if (options.arterial_dpdt_relative_sd > 0) {
-    // Relative, like the decay time.
-    const models::OutputSpec& spec = model.outputs()[models::kArterialDpdtMax];
-    const double observed =
-        (*clean)[models::kArterialDpdtMax] *
-        (1 + options.arterial_dpdt_relative_sd * rng.Normal());
-    obs.push_back({spec.code, observed,
-                   options.arterial_dpdt_relative_sd * observed, spec.unit});
+    add_relative(models::kArterialDpdtMax, options.arterial_dpdt_relative_sd);
   }
   std::vector<double> base = models::DefaultParameters(model);
   base[hr] = truth[hr];
@@ -160,6 +164,14 @@ RecoveryOptions WithIcuEchoObservations(RecoveryOptions o) {
   o.observe_ejection_fraction = false;
   o.observe_cardiac_output = true;
   o.cardiac_output_sd_l_per_min = 0.3;
+  return o;
+}
+
+RecoveryOptions WithIcuCmrObservations(RecoveryOptions o) {
+  o = WithIcuEchoObservations(o);
+  o.end_diastolic_volume_relative_sd = 0.049;
+  o.end_systolic_volume_relative_sd = 0.092;
+  o.cardiac_output_relative_sd = 0.05;
   return o;
 }
 

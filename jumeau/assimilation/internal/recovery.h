@@ -28,6 +28,14 @@ struct RecoveryOptions {
   double end_diastolic_volume_sd_ml = 0.0;
   // Echo LV end-systolic volume sd in mL; 0 = not observed. [0]
   double end_systolic_volume_sd_ml = 0.0;
+  // Relative alternatives (cine cardiac MR volumes and phase-contrast flow
+  // are reported as coefficients of variation): the error sd as a fraction
+  // of the value, drawn and told to the calibration like the decay time's;
+  // when > 0 each replaces the corresponding absolute sd above (drawn at
+  // the same place, so the other observations' noise is unchanged). [0]
+  double end_diastolic_volume_relative_sd = 0.0;
+  double end_systolic_volume_relative_sd = 0.0;
+  double cardiac_output_relative_sd = 0.0;
   // Arterial line instead of the cuff: systolic, diastolic and mean
   // pressure, each the window average of the abp analysis's beats, with
   // independent errors of sd arterial_pressure_sd_mmhg (cuff_readings is
@@ -51,6 +59,16 @@ struct RecoveryOptions {
 // of its value), echo EDV and ESV (sd 10 and 8 mL; EF is their ratio, so
 // not observed again) and cardiac output (sd 0.3 L/min).
 RecoveryOptions WithIcuEchoObservations(RecoveryOptions base);
+
+// `base` with the ICU / cardiac-MR observations: the arterial line and
+// decay time of WithIcuEchoObservations, cine-MR EDV and ESV with sd 4.9%
+// and 9.2% of the value (the upper ends of the interstudy coefficients of
+// variability of Grothues et al., Am J Cardiol 2002;90:29-34, taken as
+// per-measurement CVs: the conservative reading), and phase-contrast
+// cardiac output with sd 5% of the value (a 0.6 cm/s background velocity
+// offset, Gatehouse et al., JCMR 2010;12:5; it covers the 0.18 L/min of
+// Rolf et al., Magn Reson Imaging 2009;27:385-392). BENCHMARKS.md, issue 5.
+RecoveryOptions WithIcuCmrObservations(RecoveryOptions base);
 
 struct RecoveryRow {
   std::string name;

@@ -1,17 +1,16 @@
 // The parameter-recovery study of issue 5 on 100 synthetic patients for the
-// ICU / echo-lab data set (arterial line, diastolic decay time, echo EDV
-// and ESV, cardiac output): labelled slow (about 15 s of CPU). The clinic
-// (cuff) set's 20-patient check is calibration_test.cc; the full tables
-// come from bench/calibration_bench.
+// ICU / echo-lab set and the ICU / cardiac-MR set (recovery.h): labelled
+// slow (about 15 s of CPU per set). The clinic (cuff) set's 20-patient
+// check is calibration_test.cc; the full tables: bench/calibration_bench.
 #include "jumeau/assimilation/internal/recovery.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace jumeau::assimilation::internal {
 namespace {
-
 
 // Thresholds from measurements with room for the spread of a 100-patient
 // study (a 90% coverage has a binomial sd of 3 points; seeds 1 and 2 gave
@@ -39,6 +38,58 @@ TEST(RecoveryStudy, IcuSetHundredPatients) {
   EXPECT_GE(r.rows[1].informed, 95);
   EXPECT_LE(r.rows[2].median_relative_error, 0.13);  // e_active_lv
   EXPECT_LE(r.rows[3].median_relative_error, 0.12);  // r_ven_sys
+}
+
+// The ICU / cardiac-MR set (WithIcuCmrObservations: cine-MR volumes and
+// phase-contrast CO at the conservative reading of the literature, see
+// recovery.h): a regression guard like IcuSetHundredPatients, not the
+// goal (it misses 5% for e_active_lv and r_ven_sys: 5.8% and 6.0% at
+// 1,000 patients). Measured, seed 2: 2.3 / 3.7 / 5.5 / 6.9%; coverages
+// 90 / 87 / 83 / 92%.
+TEST(RecoveryStudy, IcuCmrSetHundredPatients) {
+  RecoveryOptions options = WithIcuCmrObservations({});
+  options.patients = 100;
+  options.threads = 2;
+  options.seed = 2;
+  const RecoveryResult r = RunRecovery(options);
+  std::printf("%s", r.Table().c_str());
+  ASSERT_EQ(r.failures, 0) << r.first_error;
+  ASSERT_EQ(r.rows.size(), 4u);
+  for (const RecoveryRow& row : r.rows) {
+    EXPECT_GE(row.coverage, 0.78) << row.name;
+    EXPECT_GE(row.informed, 95) << row.name;
+  }
+  EXPECT_LE(r.rows[0].median_relative_error, 0.04);   // r_ar_sys
+  EXPECT_LE(r.rows[1].median_relative_error, 0.065);  // c_ar_sys
+  EXPECT_LE(r.rows[2].median_relative_error, 0.075);  // e_active_lv
+  EXPECT_LE(r.rows[3].median_relative_error, 0.085);  // r_ven_sys
+}
+
+// The same set at the tighter reading of the same sources (volume CVs as
+// sd of a difference / mean, so / sqrt 2 per measurement; PC-MRI CO sd
+// 0.18 L/min from its limits of repeatability): the issue-5 goal, median
+// relative error <= 5% for every parameter. Measured, seed 2: 1.9 / 3.6 /
+// 4.3 / 4.9% (r_ven_sys 0.1 points from the threshold: a 100-patient
+// median moves by ~0.4 points between seeds, seed 1 gives 4.3%);
+// coverages 92 / 88 / 85 / 95%, guarded as in IcuSetHundredPatients.
+TEST(RecoveryStudy, IcuCmrTightReadingMeetsGoal) {
+  RecoveryOptions options = WithIcuCmrObservations({});
+  options.end_diastolic_volume_relative_sd = 0.049 / std::sqrt(2.0);
+  options.end_systolic_volume_relative_sd = 0.092 / std::sqrt(2.0);
+  options.cardiac_output_relative_sd = 0;
+  options.cardiac_output_sd_l_per_min = 0.18;
+  options.patients = 100;
+  options.threads = 2;
+  options.seed = 2;
+  const RecoveryResult r = RunRecovery(options);
+  std::printf("%s", r.Table().c_str());
+  ASSERT_EQ(r.failures, 0) << r.first_error;
+  ASSERT_EQ(r.rows.size(), 4u);
+  for (const RecoveryRow& row : r.rows) {
+    EXPECT_EQ(row.informed, 100) << row.name;
+    EXPECT_LE(row.median_relative_error, 0.05) << row.name;
+    EXPECT_GE(row.coverage, 0.78) << row.name;
+  }
 }
 
 // The decay time is what moves c_ar_sys: without it (the same set
