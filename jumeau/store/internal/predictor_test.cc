@@ -3,24 +3,28 @@
 // fused checksum equals SampleChecksum.
 #include "jumeau/store/internal/predictor.h"
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 namespace jumeau::store::internal {
 namespace {
 
 // Residuals of every segment, in lockstep order.
-std::vector<uint32_t> LockstepResiduals(const std::vector<int32_t>& x, const SegmentLayout& layout,
-                                        int kind) {
+std::vector<uint32_t> LockstepResiduals(const std::vector<int32_t>& x,
+                                        const SegmentLayout& layout, int kind) {
   std::vector<uint32_t> natural(x.size());
   for (int j = 0; j < layout.segments; ++j) {
-    ComputeResiduals(std::span<const int32_t>(x).subspan(layout.Begin(j), layout.Length(j)), kind,
-                     natural.data() + layout.Begin(j));
+    ComputeResiduals(
+        std::span<const int32_t>(x).subspan(layout.Begin(j), layout.Length(j)),
+        kind, natural.data() + layout.Begin(j));
   }
   std::vector<uint32_t> lockstep(layout.LockstepSize(), 0xDEADBEEF);
   for (int j = 0; j < layout.segments; ++j) {
@@ -37,7 +41,8 @@ std::vector<int32_t> Series(size_t n, int shape, uint32_t seed) {
   for (size_t i = 0; i < n; ++i) {
     switch (shape) {
       case 0:  // smooth
-        x[i] = static_cast<int32_t>(1000 * std::sin(0.01 * static_cast<double>(i)));
+        x[i] = static_cast<int32_t>(1000 *
+                                    std::sin(0.01 * static_cast<double>(i)));
         break;
       case 1:  // full-range noise
         x[i] = static_cast<int32_t>(rng());
@@ -58,9 +63,11 @@ TEST(PredictorTest, EveryKindAndLayoutInvertsExactly) {
       for (int segments : {1, 4}) {
         const SegmentLayout layout(n, segments);
         for (int kind = 0; kind < kPredictorCount; ++kind) {
-          const std::vector<uint32_t> lockstep = LockstepResiduals(x, layout, kind);
+          const std::vector<uint32_t> lockstep =
+              LockstepResiduals(x, layout, kind);
           std::vector<uint32_t> out(n, 0x12345678);
-          const uint32_t checksum = Reconstruct(lockstep.data(), layout, kind, out.data());
+          const uint32_t checksum =
+              Reconstruct(lockstep.data(), layout, kind, out.data());
           for (size_t i = 0; i < n; ++i) {
             ASSERT_EQ(static_cast<int32_t>(out[i]), x[i])
                 << "n=" << n << " shape=" << shape << " segments=" << segments
@@ -79,14 +86,17 @@ TEST(PredictorTest, IncrementalRowsMatchWholeChunk) {
     for (int segments : {1, 4}) {
       const SegmentLayout layout(n, segments);
       for (int kind = 0; kind < kPredictorCount; ++kind) {
-        const std::vector<uint32_t> lockstep = LockstepResiduals(x, layout, kind);
+        const std::vector<uint32_t> lockstep =
+            LockstepResiduals(x, layout, kind);
         std::vector<uint32_t> out(n);
         Reconstructor r(layout, kind, out.data());
-        for (size_t row = 0, step = 1; row < layout.length; row += step, step = step * 3 % 7 + 1) {
+        for (size_t row = 0, step = 1; row < layout.length;
+             row += step, step = step * 3 % 7 + 1) {
           const size_t rows = std::min(step, layout.length - row);
           r.AddRows(row, rows, lockstep.data() + row * segments);
         }
-        for (size_t i = 0; i < n; ++i) ASSERT_EQ(static_cast<int32_t>(out[i]), x[i]) << i;
+        for (size_t i = 0; i < n; ++i)
+          ASSERT_EQ(static_cast<int32_t>(out[i]), x[i]) << i;
         EXPECT_EQ(r.Checksum(), SampleChecksum(x));
       }
     }
@@ -99,7 +109,8 @@ TEST(PredictorTest, InPlaceWithOneSegment) {
   for (int kind = 0; kind < kPredictorCount; ++kind) {
     std::vector<uint32_t> buf = LockstepResiduals(x, layout, kind);
     Reconstruct(buf.data(), layout, kind, buf.data());
-    for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(static_cast<int32_t>(buf[i]), x[i]);
+    for (size_t i = 0; i < x.size(); ++i)
+      ASSERT_EQ(static_cast<int32_t>(buf[i]), x[i]);
   }
 }
 
@@ -135,8 +146,8 @@ TEST(PredictorTest, ChoosesOnWindowsOfLongSeries) {
   // Longer than kPredictorSampleWindows windows: the choice is made on the
   // windows, which still see what dominates the series, and a series only
   // just longer still works (the last window ends at the end).
-  for (size_t n : {kPredictorSampleWindows * kPredictorWindowLength + 1, size_t{65536},
-                   size_t{200001}}) {
+  for (size_t n : {kPredictorSampleWindows * kPredictorWindowLength + 1,
+                   size_t{65536}, size_t{200001}}) {
     std::vector<int32_t> line(n), parabola(n);
     for (size_t i = 0; i < n; ++i) {
       line[i] = static_cast<int32_t>(12345 + 17 * i);
@@ -144,6 +155,78 @@ TEST(PredictorTest, ChoosesOnWindowsOfLongSeries) {
     }
     EXPECT_EQ(ChoosePredictor(line, SegmentLayout(n, 4)), 2) << n;
     EXPECT_EQ(ChoosePredictor(parabola, SegmentLayout(n, 4)), 3) << n;
+  }
+}
+
+// The choice equals the smallest total exact bit length of the residuals
+// (as the scalar tail computes them) on series whose residuals convert to
+// float exactly, so the vector loops (AVX2 where the CPU has it, else SSE2)
+// count what the scalar loop counts; lengths not a multiple of 8 exercise
+// the tails.
+TEST(PredictorTest, ChoiceMatchesExactBitLengths) {
+  std::mt19937 rng(7);
+  for (size_t n : {size_t{11}, size_t{1003}, size_t{4099}, size_t{8192}}) {
+    for (int order = 0; order < 4; ++order) {
+      // Noise integrated `order` times, with a damped-slope flavour at 3.
+      std::vector<int32_t> x(n);
+      int32_t v = 0, dv = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const int32_t e = static_cast<int32_t>(rng() % 2001) - 1000;
+        switch (order) {
+          case 0:
+            v = e;
+            break;
+          case 1:
+            v += e;
+            break;
+          case 2:
+            dv += e / 8;
+            v += dv;
+            break;
+          default:
+            dv = dv / 2 + e;
+            v += dv;
+            break;
+        }
+        x[i] = v;
+      }
+      std::array<uint64_t, kPredictorCount> exact{};
+      for (int kind = 0; kind < kPredictorCount; ++kind) {
+        for (size_t i = 3; i < n; ++i) {
+          const uint32_t x1 = static_cast<uint32_t>(x[i - 1]);
+          const uint32_t x2 = static_cast<uint32_t>(x[i - 2]);
+          const uint32_t x3 = static_cast<uint32_t>(x[i - 3]);
+          const uint32_t d1 = x1 - x2;
+          uint32_t pred = 0;
+          switch (kind) {
+            case 0:
+              pred = 0;
+              break;
+            case 1:
+              pred = x1;
+              break;
+            case 2:
+              pred = 2 * x1 - x2;
+              break;
+            case 3:
+              pred = 3 * x1 - 3 * x2 + x3;
+              break;
+            default: {
+              const uint32_t a = static_cast<uint32_t>(kind - 3);
+              pred = x1 + static_cast<uint32_t>(
+                              static_cast<int32_t>(a * d1 + 2) >> 2);
+            }
+          }
+          const uint32_t r = static_cast<uint32_t>(x[i]) - pred;
+          const uint32_t z = (r << 1) ^ (0u - (r >> 31));
+          exact[kind] += static_cast<uint64_t>(std::bit_width(z));
+        }
+      }
+      const int want = static_cast<int>(
+          std::min_element(exact.begin(), exact.end()) - exact.begin());
+      EXPECT_EQ(ChoosePredictor(x, SegmentLayout(n, n >= 4096 ? 4 : 1)), want)
+          << "n " << n << " order " << order;
+    }
   }
 }
 
