@@ -11,6 +11,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "jumeau/store/internal/bit_io.h"
 #include "jumeau/store/internal/predictor.h"
@@ -71,21 +74,63 @@ struct SampleScan {
   int width;
 };
 
+#if defined(__x86_64__)
+// The vector part of ScanSamples with AVX2: lane k sees samples 8m + k.
+// Folds samples [0, 8 * floor(n / 8)) into *s1, *s2, *lo and *hi (the sums
+// as the scalar loop leaves them) and returns the count done.
+[[gnu::target("avx2")]] size_t ScanSamplesAvx2(const uint32_t* p, size_t n,
+                                               uint32_t* s1, uint32_t* s2,
+                                               int32_t* lo, int32_t* hi) {
+  if (n < 8) return 0;
+  __m256i p1 = _mm256_setzero_si256(), p2 = _mm256_setzero_si256();
+  __m256i vlo = _mm256_set1_epi32(*lo), vhi = vlo;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256i x =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    p1 = _mm256_add_epi32(p1, x);
+    p2 = _mm256_add_epi32(p2, p1);
+    vlo = _mm256_min_epi32(vlo, x);
+    vhi = _mm256_max_epi32(vhi, x);
+  }
+  alignas(32) uint32_t a1[8], a2[8];
+  alignas(32) int32_t alo[8], ahi[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(a1), p1);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(a2), p2);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(alo), vlo);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(ahi), vhi);
+  // Over the first L = 8M samples: s2 = sum (L - i) x_i = 8 sum p2 - sum k
+  // p1[k].
+  for (uint32_t k = 0; k < 8; ++k) {
+    *s1 += a1[k];
+    *s2 += 8 * a2[k] - k * a1[k];
+    *lo = std::min(*lo, alo[k]);
+    *hi = std::max(*hi, ahi[k]);
+  }
+  return i;
+}
+#endif
+
 SampleScan ScanSamples(std::span<const int32_t> samples) {
   const size_t n = samples.size();
   const uint32_t* p = reinterpret_cast<const uint32_t*>(samples.data());
   int32_t lo = n > 0 ? samples[0] : 0, hi = lo;
   uint32_t s1 = 0, s2 = 0;
   size_t i = 0;
+#if defined(__x86_64__)
+  static const bool have_avx2 = __builtin_cpu_supports("avx2") != 0;
+  if (have_avx2) i = ScanSamplesAvx2(p, n, &s1, &s2, &lo, &hi);
+#endif
 #if defined(__SSE2__)
-  if (n >= 4) {
+  if (i == 0 && n >= 4) {
     // Lane k sees samples 4m + k: p1 = their running sum, p2 = the sum of p1
     // after each step. Over the first L = 4M samples, s1 = sum p1 and
     // s2 = sum (L - i) x_i = 4 sum p2 - sum k p1[k].
     __m128i p1 = _mm_setzero_si128(), p2 = _mm_setzero_si128();
     __m128i vlo = _mm_set1_epi32(lo), vhi = vlo;
     for (; i + 4 <= n; i += 4) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const __m128i x =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
       p1 = _mm_add_epi32(p1, x);
       p2 = _mm_add_epi32(p2, p1);
       const __m128i lt = _mm_cmpgt_epi32(vlo, x), gt = _mm_cmpgt_epi32(x, vhi);
@@ -117,12 +162,14 @@ SampleScan ScanSamples(std::span<const int32_t> samples) {
                     range == 0 ? 0 : 32 - __builtin_clz(range)};
 }
 
-void EncodePacked(std::span<const int32_t> samples, const SampleScan& scan, std::string* out) {
+void EncodePacked(std::span<const int32_t> samples, const SampleScan& scan,
+                  std::string* out) {
   internal::PutVarint(ZigZag(static_cast<uint32_t>(scan.low)), out);
   out->push_back(static_cast<char>(scan.width));
   BitWriter w;
   for (int32_t v : samples) {
-    w.Put(static_cast<uint32_t>(v) - static_cast<uint32_t>(scan.low), scan.width);
+    w.Put(static_cast<uint32_t>(v) - static_cast<uint32_t>(scan.low),
+          scan.width);
   }
   w.FlushTo(out);
 }
@@ -141,7 +188,9 @@ Status DecodePacked(ByteReader& in, std::span<int32_t> out) {
     return Corrupt("packed: bad header");
   }
   const uint32_t low = UnZigZag(static_cast<uint32_t>(low64));
-  const uint64_t bytes = (static_cast<uint64_t>(out.size()) * static_cast<uint64_t>(width) + 7) / 8;
+  const uint64_t bytes =
+      (static_cast<uint64_t>(out.size()) * static_cast<uint64_t>(width) + 7) /
+      8;
   if (bytes != in.remaining()) return Corrupt("packed: payload size mismatch");
   BitReader bits(in.Rest());
   for (int32_t& v : out) v = static_cast<int32_t>(low + bits.Get(width));
@@ -196,7 +245,8 @@ size_t RiceBits(std::span<const uint32_t> residuals) {
     const uint32_t v = ZigZag(r);
     const int k = st.k();
     const uint32_t q = v >> k;
-    bits += q >= kRiceEscape ? kRiceEscape + 32 : q + 1 + static_cast<size_t>(k);
+    bits +=
+        q >= kRiceEscape ? kRiceEscape + 32 : q + 1 + static_cast<size_t>(k);
     st.Update(v);
   }
   return bits;
@@ -228,27 +278,32 @@ Status DecodeRice(ByteReader& in, std::span<int32_t> out, uint32_t* checksum) {
     st.Update(v);
   }
   if (!bits.AtPaddedEnd()) return Corrupt("rice: trailing bits");
-  *checksum = internal::Reconstruct(r.data(), SegmentLayout(r.size(), 1), kind, r.data());
+  *checksum = internal::Reconstruct(r.data(), SegmentLayout(r.size(), 1), kind,
+                                    r.data());
   return Status::Ok();
 }
 
 // ---- kMethodRans ----
 
-void EncodeRans(std::span<const int32_t> samples, int segments, std::string* out) {
+void EncodeRans(std::span<const int32_t> samples, int segments,
+                std::string* out) {
   const SegmentLayout layout(samples.size(), segments);
   const int kind = internal::ChoosePredictor(samples, layout);
-  thread_local std::vector<uint32_t> r;  // kept between calls: no allocation once warm
+  thread_local std::vector<uint32_t>
+      r;  // kept between calls: no allocation once warm
   r.resize(samples.size());
   for (int j = 0; j < segments; ++j) {
-    internal::ComputeResiduals(samples.subspan(layout.Begin(j), layout.Length(j)), kind,
-                               r.data() + layout.Begin(j));
+    internal::ComputeResiduals(
+        samples.subspan(layout.Begin(j), layout.Length(j)), kind,
+        r.data() + layout.Begin(j));
   }
   out->push_back(static_cast<char>(kind));
   out->push_back(static_cast<char>(segments));
   internal::RansEncodeOptions options;
   options.segments = segments;
   internal::RansEncode({r.data(), samples.size()}, options, out);
-  if (r.size() > (size_t{1} << 20)) r = std::vector<uint32_t>();  // do not pin a huge buffer
+  if (r.size() > (size_t{1} << 20))
+    r = std::vector<uint32_t>();  // do not pin a huge buffer
 }
 
 // Decodes a kMethodRans payload into `out`; sets *checksum to the checksum
@@ -350,11 +405,13 @@ Status DecodeSamples(std::string_view encoded, std::span<int32_t> out) {
     return Corrupt("chunk holds " + std::to_string(n) + " samples, expected " +
                    std::to_string(out.size()));
   }
-  if (method != kMethodPacked && method != kMethodRice && method != kMethodRans) {
+  if (method != kMethodPacked && method != kMethodRice &&
+      method != kMethodRans) {
     return Corrupt("unknown method " + std::to_string(method));
   }
   if (n == 0) {
-    if (in.remaining() != 0) return Corrupt("trailing bytes after an empty chunk");
+    if (in.remaining() != 0)
+      return Corrupt("trailing bytes after an empty chunk");
     return Status::Ok();
   }
   const uint32_t checksum = in.U32();
