@@ -16,6 +16,7 @@
 #endif
 
 #include "jumeau/store/internal/bit_io.h"
+#include "jumeau/store/internal/cpu_features.h"
 #include "jumeau/store/internal/predictor.h"
 #include "jumeau/store/internal/rans_coder.h"
 
@@ -118,8 +119,7 @@ SampleScan ScanSamples(std::span<const int32_t> samples) {
   uint32_t s1 = 0, s2 = 0;
   size_t i = 0;
 #if defined(__x86_64__)
-  static const bool have_avx2 = __builtin_cpu_supports("avx2") != 0;
-  if (have_avx2) i = ScanSamplesAvx2(p, n, &s1, &s2, &lo, &hi);
+  if (internal::UseAvx2()) i = ScanSamplesAvx2(p, n, &s1, &s2, &lo, &hi);
 #endif
 #if defined(__SSE2__)
   if (i == 0 && n >= 4) {

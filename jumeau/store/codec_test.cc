@@ -4,6 +4,8 @@
 // rejection of malformed or damaged chunks without crashing.
 #include "jumeau/store/codec.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -15,8 +17,7 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "jumeau/store/internal/cpu_features.h"
 #include "jumeau/testing/test_data.h"
 
 namespace jumeau::store {
@@ -32,8 +33,16 @@ std::string Encode(const std::vector<int32_t>& samples) {
 }
 
 // Encodes, decodes and checks the result; returns the encoded size in bytes.
-size_t ExpectRoundTrip(const std::vector<int32_t>& samples, const std::string& what) {
+// The encoder's AVX2 paths and their SSE2 / scalar twins must write the same
+// bytes: both are run.
+size_t ExpectRoundTrip(const std::vector<int32_t>& samples,
+                       const std::string& what) {
   const std::string encoded = Encode(samples);
+  internal::DisableAvx2ForTesting(true);
+  const std::string baseline = Encode(samples);
+  internal::DisableAvx2ForTesting(false);
+  EXPECT_TRUE(encoded == baseline)
+      << what << ": AVX2 and baseline encodings differ";
   std::vector<int32_t> decoded(samples.size(), 0x5A5A5A5A);
   const Status s = DecodeSamples(encoded, decoded);
   EXPECT_TRUE(s.ok()) << what << ": " << s.ToString();
@@ -96,7 +105,8 @@ TEST(CodecTest, TinySeries) {
 TEST(CodecTest, ConstantSeriesAreTiny) {
   for (int32_t v : {0, 7, kMin, kMax}) {
     for (size_t n : {1u, 2u, 100u, 5000u, 100000u}) {
-      const size_t bytes = ExpectRoundTrip(std::vector<int32_t>(n, v), "constant");
+      const size_t bytes =
+          ExpectRoundTrip(std::vector<int32_t>(n, v), "constant");
       EXPECT_LE(bytes, 16u) << "n=" << n << " v=" << v;
     }
   }
@@ -106,12 +116,15 @@ TEST(CodecTest, SineWavesCompressWell) {
   for (double amplitude : {3.0, 1000.0, 8e6, 2.1e9}) {
     std::vector<int32_t> x(50000);
     for (size_t i = 0; i < x.size(); ++i) {
-      x[i] = static_cast<int32_t>(std::lround(amplitude * std::sin(0.003 * static_cast<double>(i))));
+      x[i] = static_cast<int32_t>(
+          std::lround(amplitude * std::sin(0.003 * static_cast<double>(i))));
     }
-    const size_t bytes = ExpectRoundTrip(x, "sine " + std::to_string(amplitude));
+    const size_t bytes =
+        ExpectRoundTrip(x, "sine " + std::to_string(amplitude));
     // Smooth: far below the bits of the raw amplitude.
     const double raw_bits = std::log2(2 * amplitude + 1);
-    EXPECT_LT(BitsPerSample(bytes, x.size()), raw_bits * 0.75 + 0.5) << amplitude;
+    EXPECT_LT(BitsPerSample(bytes, x.size()), raw_bits * 0.75 + 0.5)
+        << amplitude;
   }
 }
 
@@ -178,24 +191,32 @@ TEST(CodecTest, RandomLengthsAndShapes) {
     double phase = 0;
     for (size_t i = 0; i < n; ++i) {
       switch (shape) {
-        case 0: x[i] = static_cast<int32_t>(rng() % 50); break;
-        case 1: x[i] = static_cast<int32_t>(rng()); break;
+        case 0:
+          x[i] = static_cast<int32_t>(rng() % 50);
+          break;
+        case 1:
+          x[i] = static_cast<int32_t>(rng());
+          break;
         case 2:
           phase += 0.01 + 0.001 * (rng() % 10);
-          x[i] = static_cast<int32_t>(30000 * std::sin(phase)) + static_cast<int32_t>(rng() % 5);
+          x[i] = static_cast<int32_t>(30000 * std::sin(phase)) +
+                 static_cast<int32_t>(rng() % 5);
           break;
-        default: x[i] = static_cast<int32_t>(i * i * 31 + (rng() % 3)); break;
+        default:
+          x[i] = static_cast<int32_t>(i * i * 31 + (rng() % 3));
+          break;
       }
     }
-    ExpectRoundTrip(x, "round " + std::to_string(round) + " n=" + std::to_string(n) +
+    ExpectRoundTrip(x, "round " + std::to_string(round) +
+                           " n=" + std::to_string(n) +
                            " shape=" + std::to_string(shape));
   }
 }
 
 TEST(CodecTest, LengthsAroundMethodAndSegmentThresholds) {
   std::mt19937 rng(7);
-  for (size_t n : {15, 16, 17, 2047, 2048, 2049, 4093, 4094, 4095, 4096, 4097, 4098, 65535,
-                   65536, 65537}) {
+  for (size_t n : {15, 16, 17, 2047, 2048, 2049, 4093, 4094, 4095, 4096, 4097,
+                   4098, 65535, 65536, 65537}) {
     std::vector<int32_t> x(n);
     int32_t v = 0;
     for (auto& s : x) s = v += static_cast<int32_t>(rng() % 21) - 10;
@@ -208,8 +229,9 @@ TEST(CodecTest, PyramidLikeSeries) {
   std::mt19937 rng(8);
   std::vector<int32_t> raw(64 * 500);
   for (size_t i = 0; i < raw.size(); ++i) {
-    raw[i] = static_cast<int32_t>(800 * std::sin(0.002 * static_cast<double>(i))) +
-             static_cast<int32_t>(rng() % 40);
+    raw[i] =
+        static_cast<int32_t>(800 * std::sin(0.002 * static_cast<double>(i))) +
+        static_cast<int32_t>(rng() % 40);
   }
   for (size_t bucket : {4u, 64u, 4096u}) {
     std::vector<int32_t> lo, hi, mean;
@@ -223,7 +245,8 @@ TEST(CodecTest, PyramidLikeSeries) {
       mean.push_back(static_cast<int32_t>(sum / static_cast<int64_t>(bucket)));
     }
     for (const auto* series : {&lo, &hi, &mean}) {
-      const size_t bytes = ExpectRoundTrip(*series, "pyramid " + std::to_string(bucket));
+      const size_t bytes =
+          ExpectRoundTrip(*series, "pyramid " + std::to_string(bucket));
       // Never worse than 16 bits per sample plus a small header.
       EXPECT_LE(bytes, series->size() * 2 + 16) << bucket;
     }
@@ -253,8 +276,9 @@ TEST(CodecTest, MitBihRecord100) {
   for (const auto* signal : {&s0, &s1}) {
     for (size_t begin = 0; begin < signal->size(); begin += 65536) {
       const size_t end = std::min(signal->size(), begin + 65536);
-      std::vector<int32_t> chunk(signal->begin() + static_cast<ptrdiff_t>(begin),
-                                 signal->begin() + static_cast<ptrdiff_t>(end));
+      std::vector<int32_t> chunk(
+          signal->begin() + static_cast<ptrdiff_t>(begin),
+          signal->begin() + static_cast<ptrdiff_t>(end));
       bytes += ExpectRoundTrip(chunk, "100 chunk at " + std::to_string(begin));
       samples += chunk.size();
     }
@@ -268,7 +292,8 @@ TEST(CodecTest, EdfEegSixteenBit) {
   JUMEAU_REQUIRE_TEST_DATA(path, "edf/S001R03.edf");
   const std::vector<uint8_t> bytes = ReadFile(path);
   ASSERT_GT(bytes.size(), 256u);
-  const int signals = std::stoi(std::string(bytes.begin() + 252, bytes.begin() + 256));
+  const int signals =
+      std::stoi(std::string(bytes.begin() + 252, bytes.begin() + 256));
   const size_t header = 256 * static_cast<size_t>(signals + 1);
   ASSERT_LT(header, bytes.size());
   std::vector<int32_t> x;
@@ -290,7 +315,8 @@ TEST(CodecTest, BdfTwentyFourBit) {
   JUMEAU_REQUIRE_TEST_DATA(path, "edf/test_bdf_stim_channel.bdf");
   const std::vector<uint8_t> bytes = ReadFile(path);
   ASSERT_GT(bytes.size(), 256u);
-  const int signals = std::stoi(std::string(bytes.begin() + 252, bytes.begin() + 256));
+  const int signals =
+      std::stoi(std::string(bytes.begin() + 252, bytes.begin() + 256));
   const size_t header = 256 * static_cast<size_t>(signals + 1);
   ASSERT_LT(header, bytes.size());
   std::vector<int32_t> x;
@@ -320,14 +346,16 @@ std::vector<int32_t> EcgLike(size_t n) {
 TEST(CodecTest, RejectsWrongCountUnknownMethodAndTrailingBytes) {
   const std::vector<int32_t> x = EcgLike(5000);
   const std::string encoded = Encode(x);
-  std::vector<int32_t> shorter(x.size() - 1), longer(x.size() + 1), exact(x.size());
+  std::vector<int32_t> shorter(x.size() - 1), longer(x.size() + 1),
+      exact(x.size());
   EXPECT_EQ(DecodeSamples(encoded, shorter).code(), StatusCode::kDataLoss);
   EXPECT_EQ(DecodeSamples(encoded, longer).code(), StatusCode::kDataLoss);
   EXPECT_EQ(DecodeSamples(encoded + '\0', exact).code(), StatusCode::kDataLoss);
   for (int method : {0, 4, 255}) {
     std::string bad = encoded;
     bad[0] = static_cast<char>(method);
-    EXPECT_EQ(DecodeSamples(bad, exact).code(), StatusCode::kDataLoss) << method;
+    EXPECT_EQ(DecodeSamples(bad, exact).code(), StatusCode::kDataLoss)
+        << method;
   }
   EXPECT_EQ(DecodeSamples("", exact).code(), StatusCode::kDataLoss);
   std::vector<int32_t> none;
@@ -340,19 +368,20 @@ TEST(CodecTest, EveryTruncationIsDataLoss) {
   std::vector<int32_t> noise(300);
   for (auto& v : noise) v = static_cast<int32_t>(rng());
   const std::vector<std::vector<int32_t>> inputs = {
-      EcgLike(5000),          // rANS, 4 segments
-      EcgLike(1500),          // rANS, 1 segment
-      EcgLike(40),            // Rice
-      noise,                  // packed
+      EcgLike(5000),  // rANS, 4 segments
+      EcgLike(1500),  // rANS, 1 segment
+      EcgLike(40),    // Rice
+      noise,          // packed
       std::vector<int32_t>(30, 3)};
   for (const auto& x : inputs) {
     const std::string encoded = Encode(x);
     std::vector<int32_t> out(x.size());
     for (size_t len = 0; len < encoded.size(); ++len) {
-      EXPECT_EQ(DecodeSamples(std::string_view(encoded).substr(0, len), out).code(),
-                StatusCode::kDataLoss)
-          << "method " << static_cast<int>(encoded[0]) << " n=" << x.size() << " length "
-          << len;
+      EXPECT_EQ(
+          DecodeSamples(std::string_view(encoded).substr(0, len), out).code(),
+          StatusCode::kDataLoss)
+          << "method " << static_cast<int>(encoded[0]) << " n=" << x.size()
+          << " length " << len;
     }
   }
 }
@@ -363,7 +392,8 @@ TEST(CodecTest, EveryTruncationIsDataLoss) {
 // checksum). Run under -DJUMEAU_SANITIZE=ON to check that no flip makes the
 // decoder misbehave.
 TEST(CodecTest, BitFlipsNeverYieldWrongSamples) {
-  const std::vector<std::vector<int32_t>> inputs = {EcgLike(6000), EcgLike(1000), EcgLike(30)};
+  const std::vector<std::vector<int32_t>> inputs = {EcgLike(6000),
+                                                    EcgLike(1000), EcgLike(30)};
   for (const auto& x : inputs) {
     const std::string encoded = Encode(x);
     std::vector<int32_t> out(x.size());
@@ -384,7 +414,8 @@ TEST(CodecTest, BitFlipsNeverYieldWrongSamples) {
       }
     }
     // Nearly every bit matters.
-    EXPECT_GT(static_cast<double>(caught), 0.999 * static_cast<double>(flips)) << x.size();
+    EXPECT_GT(static_cast<double>(caught), 0.999 * static_cast<double>(flips))
+        << x.size();
   }
 }
 
@@ -394,10 +425,12 @@ TEST(CodecTest, GarbageNeverCrashes) {
   for (int round = 0; round < 3000; ++round) {
     std::string garbage(rng() % 200, '\0');
     for (auto& c : garbage) c = static_cast<char>(rng());
-    if (!garbage.empty()) garbage[0] = static_cast<char>(1 + rng() % 3);  // a real method
+    if (!garbage.empty())
+      garbage[0] = static_cast<char>(1 + rng() % 3);  // a real method
     out.assign(rng() % 100, 0);
     // Make the count match sometimes so decoding goes deeper.
-    if (garbage.size() > 1 && (round & 1)) garbage[1] = static_cast<char>(out.size());
+    if (garbage.size() > 1 && (round & 1))
+      garbage[1] = static_cast<char>(out.size());
     const Status s = DecodeSamples(garbage, out);
     if (!s.ok()) {
       EXPECT_EQ(s.code(), StatusCode::kDataLoss);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "jumeau/store/internal/cpu_features.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -86,8 +88,7 @@ void MinMaxSumScalar(const int32_t* samples, size_t n, int32_t* lo, int32_t* hi,
 void MinMaxSum(const int32_t* samples, size_t n, int32_t* lo, int32_t* hi,
                int64_t* sum) {
 #if defined(__x86_64__)
-  static const bool have_avx2 = __builtin_cpu_supports("avx2") != 0;
-  if (have_avx2) return MinMaxSumAvx2(samples, n, lo, hi, sum);
+  if (UseAvx2()) return MinMaxSumAvx2(samples, n, lo, hi, sum);
 #endif
   MinMaxSumScalar(samples, n, lo, hi, sum);
 }

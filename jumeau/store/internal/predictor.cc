@@ -15,6 +15,7 @@
 #endif
 
 #include "jumeau/store/internal/bit_io.h"
+#include "jumeau/store/internal/cpu_features.h"
 
 namespace jumeau::store::internal {
 namespace {
@@ -342,8 +343,7 @@ void AddProxyBits(const uint32_t* p, size_t lo, size_t hi,
                   std::array<uint64_t, kPredictorCount>& bits) {
   size_t i = lo;
 #if defined(__x86_64__)
-  static const bool have_avx2 = __builtin_cpu_supports("avx2") != 0;
-  if (have_avx2) i = AddProxyBitsAvx2(p, i, hi, bits);
+  if (UseAvx2()) i = AddProxyBitsAvx2(p, i, hi, bits);
 #endif
 #if defined(__SSE2__)
   // Four samples per step; a bit length read off the exponent of a float

@@ -14,6 +14,8 @@
 #include <random>
 #include <vector>
 
+#include "jumeau/store/internal/cpu_features.h"
+
 namespace jumeau::store::internal {
 namespace {
 
@@ -161,8 +163,8 @@ TEST(PredictorTest, ChoosesOnWindowsOfLongSeries) {
 // The choice equals the smallest total exact bit length of the residuals
 // (as the scalar tail computes them) on series whose residuals convert to
 // float exactly, so the vector loops (AVX2 where the CPU has it, else SSE2)
-// count what the scalar loop counts; lengths not a multiple of 8 exercise
-// the tails.
+// count what the scalar loop counts (both the AVX2 and the SSE2 loops are
+// run); lengths not a multiple of 8 exercise the tails.
 TEST(PredictorTest, ChoiceMatchesExactBitLengths) {
   std::mt19937 rng(7);
   for (size_t n : {size_t{11}, size_t{1003}, size_t{4099}, size_t{8192}}) {
@@ -224,8 +226,12 @@ TEST(PredictorTest, ChoiceMatchesExactBitLengths) {
       }
       const int want = static_cast<int>(
           std::min_element(exact.begin(), exact.end()) - exact.begin());
-      EXPECT_EQ(ChoosePredictor(x, SegmentLayout(n, n >= 4096 ? 4 : 1)), want)
-          << "n " << n << " order " << order;
+      for (bool baseline : {false, true}) {
+        DisableAvx2ForTesting(baseline);
+        EXPECT_EQ(ChoosePredictor(x, SegmentLayout(n, n >= 4096 ? 4 : 1)), want)
+            << "n " << n << " order " << order << " baseline " << baseline;
+      }
+      DisableAvx2ForTesting(false);
     }
   }
 }

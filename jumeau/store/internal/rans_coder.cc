@@ -27,6 +27,7 @@
 #endif
 
 #include "jumeau/store/internal/bit_io.h"
+#include "jumeau/store/internal/cpu_features.h"
 
 namespace jumeau::store::internal {
 namespace {
@@ -1076,8 +1077,7 @@ void RansEncode(std::span<const uint32_t> residuals,
   {
     size_t i = 0;
 #if defined(__x86_64__)
-    static const bool have_avx2 = __builtin_cpu_supports("avx2") != 0;
-    if (have_avx2) i = FineTokensAvx2(residuals.data(), n, tokens, fine_hist);
+    if (UseAvx2()) i = FineTokensAvx2(residuals.data(), n, tokens, fine_hist);
 #endif
 #if defined(__SSE2__)
     // Four values per step. The top bit n and the two bits below it of a
