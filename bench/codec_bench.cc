@@ -231,7 +231,7 @@ void BM_EncodeSyntheticEeg(benchmark::State& state) {
       static_cast<double>(bytes) * 8.0 / static_cast<double>(x.size());
 }
 
-BENCHMARK(BM_Encode)->Arg(16384)->Arg(65536)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Encode)->Arg(4096)->Arg(16384)->Arg(65536)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodeSyntheticEeg)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DecodeEeg)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Decode)->Arg(4096)->Arg(16384)->Arg(32768)->Arg(65536)->Arg(131072)->Unit(

@@ -286,19 +286,31 @@ double EstimateCost(std::span<const uint32_t> counts, int direct) {
   const float scale =
       static_cast<float>(kProbScale) / static_cast<float>(total);
   std::array<uint32_t, kMaxTokens> quant;
-  double bits = 8;
-  for (int i = 0; i < extent; ++i) {
+  // The cost of token i; its quantised frequency to quant[i].
+  auto cost = [&](int i) -> double {
     const uint32_t c = counts[i];
     const uint32_t scaled = std::clamp<uint32_t>(
         static_cast<uint32_t>(static_cast<float>(c) * scale + 0.5f), 1,
         kProbScale);
     const uint32_t f = c != 0 ? scaled : 0;
     quant[i] = quant_of[f];
-    bits += static_cast<double>(static_cast<float>(c) * token_bits[f]);
+    return static_cast<double>(static_cast<float>(c) * token_bits[f]);
+  };
+  // Four partial sums, so that the additions do not wait on each other.
+  double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  int i = 0;
+  for (; i + 4 <= extent; i += 4) {
+    a0 += cost(i);
+    a1 += cost(i + 1);
+    a2 += cost(i + 2);
+    a3 += cost(i + 3);
   }
-  WalkTableCodes(quant.data(), extent, direct,
-                 [&](uint32_t v, int k) { bits += ExpGolombBits(v, k); });
-  return bits;
+  for (; i < extent; ++i) a0 += cost(i);
+  int header_bits = 8;
+  WalkTableCodes(quant.data(), extent, direct, [&](uint32_t v, int k) {
+    header_bits += ExpGolombBits(v, k);
+  });
+  return (a0 + a1) + (a2 + a3) + header_bits;
 }
 
 // ---- context clustering (encoder) ----
@@ -609,36 +621,94 @@ inline uint32_t FineToken(uint32_t v) {
 
 // Picks the token layout with the smallest order-0 cost (token entropy plus
 // raw bits) from the histogram of fine tokens.
+// log2(c) for the counts below kLog2TableSize (most token counts of a chunk).
+constexpr uint32_t kLog2TableSize = 4096;
+const std::array<double, kLog2TableSize>& Log2Table() {
+  static const std::array<double, kLog2TableSize> table = [] {
+    std::array<double, kLog2TableSize> t{};
+    t[0] = 0;  // unused
+    for (uint32_t c = 1; c < kLog2TableSize; ++c)
+      t[c] = std::log2(static_cast<double>(c));
+    return t;
+  }();
+  return table;
+}
+
+inline double Log2Count(uint64_t c) {
+  return c < kLog2TableSize ? Log2Table()[c]
+                            : std::log2(static_cast<double>(c));
+}
+
+// Every candidate layout (direct bits, mantissa bits), and the token and raw
+// bit count under each of every fine token.
+struct LayoutCandidates {
+  static constexpr int kCount = 14;  // direct 0..7, mantissa 1..min(direct, 2)
+  std::array<TokenLayout, kCount> layout;
+  std::array<std::array<uint8_t, kFineTokens>, kCount> token;
+  std::array<std::array<uint8_t, kFineTokens>, kCount> raw_bits;
+};
+
+const LayoutCandidates& Candidates() {
+  static const LayoutCandidates c = [] {
+    LayoutCandidates out{};
+    int k = 0;
+    for (int direct = 0; direct <= kMaxDirectBits; ++direct) {
+      for (int mantissa = std::min(direct, 1);
+           mantissa <= std::min(direct, kMaxMantissaBits); ++mantissa) {
+        out.layout[k] = TokenLayout{direct, mantissa};
+        for (int f = 0; f < kFineTokens; ++f) {
+          int rb;
+          out.token[k][f] = static_cast<uint8_t>(
+              out.layout[k].Token(FineRepresentative(f), &rb));
+          out.raw_bits[k][f] = static_cast<uint8_t>(rb);
+        }
+        ++k;
+      }
+    }
+    assert(k == LayoutCandidates::kCount);
+    return out;
+  }();
+  return c;
+}
+
+// Picks the token layout with the smallest order-0 cost (token entropy plus
+// raw bits, plus a rough 4 bits per used token for its table) from the
+// histogram of fine tokens, `total` values in all. The first of equal costs
+// wins.
 TokenLayout ChooseLayout(std::span<const uint32_t, kFineTokens> fine,
-                         double total) {
+                         uint64_t total) {
+  const LayoutCandidates& cand = Candidates();
+  // The fine tokens present.
+  std::array<uint8_t, kFineTokens> present;
+  int npresent = 0;
+  for (int f = 0; f < kFineTokens; ++f) {
+    if (fine[f] != 0) present[npresent++] = static_cast<uint8_t>(f);
+  }
+  const double log2_total = Log2Count(total);
   TokenLayout best;
   double best_bits = std::numeric_limits<double>::infinity();
-  std::array<double, kMaxTokens> tok;
-  for (int direct = 0; direct <= kMaxDirectBits; ++direct) {
-    for (int mantissa = std::min(direct, 1);
-         mantissa <= std::min(direct, kMaxMantissaBits); ++mantissa) {
-      TokenLayout layout{direct, mantissa};
-      tok.fill(0.0);
-      double raw = 0;
-      int rb;
-      for (int f = 0; f < kFineTokens; ++f) {
-        if (fine[f] == 0) continue;
-        tok[layout.Token(FineRepresentative(f), &rb)] += fine[f];
-        raw += static_cast<double>(fine[f]) * rb;
-      }
-      double bits = raw;
-      int used = 0;
-      for (int t = 0; t < layout.TokenCount(); ++t) {
-        if (tok[t] > 0) {
-          bits -= tok[t] * std::log2(tok[t] / total);
-          ++used;
-        }
-      }
-      bits += used * 4.0;  // rough table cost
-      if (bits < best_bits) {
-        best_bits = bits;
-        best = layout;
-      }
+  std::array<uint64_t, kMaxTokens> tok{};
+  std::array<uint8_t, kMaxTokens> used;
+  for (int k = 0; k < LayoutCandidates::kCount; ++k) {
+    uint64_t raw = 0;
+    int nused = 0;
+    for (int p = 0; p < npresent; ++p) {
+      const int f = present[p];
+      const uint8_t t = cand.token[k][f];
+      if (tok[t] == 0) used[nused++] = t;
+      tok[t] += fine[f];
+      raw += uint64_t{fine[f]} * cand.raw_bits[k][f];
+    }
+    // sum over tokens of -count log2(count / total), plus the raw bits.
+    double bits = static_cast<double>(raw) + 4.0 * nused;
+    for (int u = 0; u < nused; ++u) {
+      const uint64_t c = tok[used[u]];
+      bits += static_cast<double>(c) * (log2_total - Log2Count(c));
+      tok[used[u]] = 0;
+    }
+    if (bits < best_bits) {
+      best_bits = bits;
+      best = cand.layout[k];
     }
   }
   return best;
@@ -1132,7 +1202,7 @@ void RansEncode(std::span<const uint32_t> residuals,
       for (int f = 0; f < kFineTokens; ++f) fine_hist[0][f] += fine_hist[k][f];
     }
   }
-  const TokenLayout tl = ChooseLayout(fine_hist[0], static_cast<double>(n));
+  const TokenLayout tl = ChooseLayout(fine_hist[0], n);
   const int token_count = tl.TokenCount();
 
   // Fine token -> token of the chosen layout; raw bits per token.
