@@ -507,35 +507,36 @@ void ContextHistogramOf(bool first, uint8_t* tk, const uint32_t* res,
 }
 
 // Greedy bottom-up merge of adjacent context buckets while it saves bits.
-// `alphabet` bounds the tokens present.
-Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count,
+// `hist` holds a row of `alphabet` counts per bucket (alphabet bounds the
+// tokens present) and serves as scratch: merged rows are summed in place.
+Clustering ClusterContexts(std::span<uint32_t> hist, int token_count,
                            int alphabet, int direct, int mode) {
   const int max_bucket =
       ContextBucket(static_cast<uint32_t>(ContextLimit(mode, token_count)));
   const size_t a = static_cast<size_t>(alphabet);
+  // A group's counts are its first bucket's row of `hist`, into which the
+  // rows of the groups merged into it are added.
   struct Group {
     int first_bucket;
-    std::vector<uint32_t> counts;
+    uint32_t* counts;
     size_t extent;  // last token counted + 1
-    Table table;
     double cost;
     double merged_cost;  // of this group merged with the next
     double merge_delta;  // cost change of merging with the next group
   };
   std::vector<Group> groups;
+  groups.reserve(static_cast<size_t>(max_bucket) + 1);
   for (int b = 0; b <= max_bucket; ++b) {
-    std::span<const uint32_t> h(hist.data() + static_cast<size_t>(b) * a, a);
-    if (std::all_of(h.begin(), h.end(), [](uint32_t c) { return c == 0; }))
-      continue;
+    uint32_t* h = hist.data() + static_cast<size_t>(b) * a;
     size_t extent = a;
-    while (h[extent - 1] == 0) --extent;
-    Group g{b, std::vector<uint32_t>(h.begin(), h.end()), extent, {}, 0, 0, 0};
-    g.cost = EstimateCost({g.counts.data(), extent}, direct);
-    groups.push_back(std::move(g));
+    while (extent > 0 && h[extent - 1] == 0) --extent;
+    if (extent == 0) continue;
+    groups.push_back(
+        Group{b, h, extent, EstimateCost({h, extent}, direct), 0, 0});
   }
   // Merges are ranked by EstimateCost; the tables and costs of the groups
   // kept are exact.
-  std::vector<uint32_t> merged(a);
+  std::array<uint32_t, kMaxTokens> merged;
   auto update_delta = [&](size_t g) {
     if (g + 1 >= groups.size()) return;
     const size_t extent = std::max(groups[g].extent, groups[g + 1].extent);
@@ -566,16 +567,14 @@ Clustering ClusterContexts(std::span<const uint32_t> hist, int token_count,
     update_delta(best);
     if (best > 0) update_delta(best - 1);
   }
-  for (Group& g : groups) {
-    g.table = MakeTable(g.counts);
-    g.cost = TableCost(g.counts, g.table, direct);
-  }
   Clustering c;
   c.mode = mode;
+  c.tables.reserve(std::max<size_t>(groups.size(), 1));
   for (size_t g = 0; g < groups.size(); ++g) {
+    const std::span<const uint32_t> counts(groups[g].counts, a);
+    c.tables.push_back(MakeTable(counts));
     c.starts.push_back(g == 0 ? 0 : ContextBucketStart(groups[g].first_bucket));
-    c.bits += groups[g].cost;
-    c.tables.push_back(std::move(groups[g].table));
+    c.bits += TableCost(counts, c.tables.back(), direct);
   }
   if (groups.empty()) {  // no values at all: one table with token 0
     std::vector<uint32_t> one(a, 0);
