@@ -20,6 +20,7 @@
 #include "jumeau/io/wfdb.h"
 #include "jumeau/io/wfdb_annotation.h"
 #include "jumeau/io/wfdb_header.h"
+#include "jumeau/store/sqlite_store.h"
 
 namespace jumeau::ingest {
 namespace {
@@ -67,9 +68,9 @@ Result<std::string> LegacyContentHash(
     if (f == nullptr)
       return IoError(file.string() + ": cannot open for reading");
     std::error_code ec;
-    const std::string prefix = file.filename().string() + '\0' +
-                               std::to_string(std::filesystem::file_size(file, ec)) +
-                               '\0';
+    const std::string prefix =
+        file.filename().string() + '\0' +
+        std::to_string(std::filesystem::file_size(file, ec)) + '\0';
     crypto_generichash_update(
         &state, reinterpret_cast<const unsigned char*>(prefix.data()),
         prefix.size());
@@ -112,8 +113,8 @@ Result<std::string> StoredHashOf(
       const std::vector<std::string> same_size,
       store.ContentHashesOfSize(static_cast<int64_t>(TotalBytes(files))));
   // Old hashes are bare hex; derived sources are keyed by other text.
-  const bool legacy = std::any_of(
-      same_size.begin(), same_size.end(), [](const std::string& h) {
+  const bool legacy =
+      std::any_of(same_size.begin(), same_size.end(), [](const std::string& h) {
         return h.size() == 64 &&
                h.find_first_not_of("0123456789abcdef") == std::string::npos;
       });
@@ -403,6 +404,9 @@ Result<IngestReport> IngestRecording(store::Store& store,
   report.display_name = source.path.filename().string();
   JUMEAU_ASSIGN_OR_RETURN(std::unique_ptr<io::RecordingReader> reader,
                           OpenReader(source));
+  // The store keeps each signal in chunks: blocks of one signal, a chunk
+  // long, are encoded while their samples are in the cache.
+  reader->PreferSignalBlocks(store::kChunkSamples);
   const Recording& header = reader->header();
   std::vector<std::filesystem::path> files = reader->files();
   JUMEAU_ASSIGN_OR_RETURN(std::vector<Event> annotations,

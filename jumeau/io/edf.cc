@@ -560,6 +560,7 @@ class EdfReader final : public RecordingReader {
 
   const Recording& header() const override { return recording_; }
   Result<bool> Next(SampleBlock* block) override;
+  void PreferSignalBlocks(int64_t samples) override;
   uint64_t bytes_read() const override { return bytes_read_; }
   uint64_t bytes_total() const override { return source_->size(); }
   std::vector<std::filesystem::path> files() const override {
@@ -598,6 +599,10 @@ class EdfReader final : public RecordingReader {
   // Fills *block with the group's next data signal (the others empty) and
   // every signal's start; block->events is left to the caller.
   void EmitGroupSignal(SampleBlock* block);
+  // Fills *block with every data signal of the group and their starts.
+  void EmitGroup(SampleBlock* block);
+  // Sets every data signal's start in *block to the group's first sample.
+  void SetGroupStarts(SampleBlock* block) const;
 
   // Parses the annotation signals of record `record` (bytes at `rec`):
   // events go to *events, the time-keeping onset (first TAL of the first
@@ -646,6 +651,7 @@ class EdfReader final : public RecordingReader {
   int64_t group_first_ = 0;
   int64_t group_count_ = 0;
   size_t group_next_signal_ = std::numeric_limits<size_t>::max();
+  bool signal_blocks_ = false;  // PreferSignalBlocks() was called
 };
 
 void EdfReader::Warn(std::string message) {
@@ -693,14 +699,8 @@ Status EdfReader::Open() {
   segment_start_ = recording_.start;
   prev_record_start_ = recording_.start;
   bytes_read_ = layout_.header_bytes;
-  int64_t max_spr = 1;
-  for (const StoredSignal& st : layout_.stored) {
-    if (!st.annotation) max_spr = std::max(max_spr, st.samples_per_record);
-  }
-  records_per_block_ = std::clamp<int64_t>(
-      (kEdfBlockSamples + max_spr - 1) / max_spr, 1,
-      std::max<int64_t>(
-          1, kEdfMaxGroupBytes / static_cast<int64_t>(layout_.record_bytes)));
+  records_per_block_ = std::max<int64_t>(
+      1, kEdfBlockBytes / static_cast<int64_t>(layout_.record_bytes));
   return Status::Ok();
 }
 
@@ -1310,8 +1310,64 @@ Result<bool> EdfReader::Next(SampleBlock* block) {
   }
   if (next_record_ >= layout_.num_records) return false;
   JUMEAU_RETURN_IF_ERROR(StartGroup(&block->events));
-  EmitGroupSignal(block);
+  if (signal_blocks_) {
+    EmitGroupSignal(block);
+  } else {
+    EmitGroup(block);
+  }
   return true;
+}
+
+void EdfReader::PreferSignalBlocks(int64_t samples) {
+  if (next_record_ > 0 || samples <= 0) return;  // too late, or no hint
+  int64_t max_spr = 1;
+  for (const StoredSignal& st : layout_.stored) {
+    if (!st.annotation) max_spr = std::max(max_spr, st.samples_per_record);
+  }
+  signal_blocks_ = true;
+  records_per_block_ = std::clamp<int64_t>(
+      (samples + max_spr - 1) / max_spr, 1,
+      std::max<int64_t>(
+          1, kEdfMaxGroupBytes / static_cast<int64_t>(layout_.record_bytes)));
+}
+
+void EdfReader::SetGroupStarts(SampleBlock* block) const {
+  const size_t nsig = recording_.signals.size();
+  block->samples.resize(nsig);
+  block->start.resize(nsig);
+  for (const StoredSignal& st : layout_.stored) {
+    if (st.annotation) continue;
+    block->start[st.data_index] =
+        segment_start_ +
+        recording_.signals[st.data_index].rate.OffsetOfSample(
+            (group_first_ - segment_first_record_) * st.samples_per_record);
+  }
+}
+
+void EdfReader::EmitGroup(SampleBlock* block) {
+  SetGroupStarts(block);
+  for (const StoredSignal& st : layout_.stored) {
+    if (st.annotation) continue;
+    block->samples[st.data_index].resize(
+        static_cast<size_t>(group_count_ * st.samples_per_record));
+  }
+  for (int64_t k = 0; k < group_count_; ++k) {
+    const unsigned char* rec =
+        buffer_ + static_cast<uint64_t>(group_first_ + k - buffer_first_) *
+                      layout_.record_bytes;
+    for (const StoredSignal& st : layout_.stored) {
+      if (st.annotation) continue;
+      const size_t spr = static_cast<size_t>(st.samples_per_record);
+      int32_t* out =
+          block->samples[st.data_index].data() + static_cast<size_t>(k) * spr;
+      if (layout_.bdf) {
+        Decode24(rec + st.byte_offset, spr, out);
+      } else {
+        Decode16(rec + st.byte_offset, spr, out);
+      }
+    }
+  }
+  group_next_signal_ = layout_.stored.size();
 }
 
 Status EdfReader::StartGroup(std::vector<Event>* events) {
@@ -1414,16 +1470,8 @@ void EdfReader::EmitGroupSignal(SampleBlock* block) {
   }
   group_next_signal_ = std::min(group_next_signal_, nstored);
 
+  SetGroupStarts(block);
   const size_t nsig = recording_.signals.size();
-  block->samples.resize(nsig);
-  block->start.resize(nsig);
-  for (const StoredSignal& st : layout_.stored) {
-    if (st.annotation) continue;
-    block->start[st.data_index] =
-        segment_start_ +
-        recording_.signals[st.data_index].rate.OffsetOfSample(
-            (group_first_ - segment_first_record_) * st.samples_per_record);
-  }
   if (at == nstored) {
     for (std::vector<int32_t>& v : block->samples) v.clear();
     return;

@@ -408,6 +408,40 @@ TEST(EdfRealFiles, SleepEdfHypnogramStagesMatchEdflib) {
   ExpectMatchesEdflib(path, *r);
 }
 
+TEST(EdfRealFiles, StreamsBoundedBlocksWithConsistentStarts) {
+  JUMEAU_REQUIRE_TEST_DATA(path, "edf/S001R03.edf");
+  Result<std::unique_ptr<RecordingReader>> reader = OpenEdf(path);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  RecordingReader& rr = **reader;
+  EXPECT_EQ(rr.files(), std::vector<std::filesystem::path>{path});
+  EXPECT_EQ(rr.bytes_total(), std::filesystem::file_size(path));
+  EXPECT_TRUE(rr.header().signals[0].samples.empty());
+  const size_t records_per_block = static_cast<size_t>(kEdfBlockBytes / 20640);
+  SampleBlock block;
+  size_t blocks = 0, samples = 0, events = 0;
+  uint64_t last_bytes = rr.bytes_read();
+  while (true) {
+    Result<bool> more = rr.Next(&block);
+    ASSERT_TRUE(more.ok()) << more.status().ToString();
+    if (!*more) break;
+    ASSERT_EQ(block.samples.size(), 64u);
+    ASSERT_EQ(block.start.size(), 64u);
+    // 20640-byte records: kEdfBlockBytes / 20640 records per block.
+    EXPECT_LE(block.samples[0].size(), records_per_block * 160u);
+    EXPECT_EQ(block.start[0],
+              rr.header().start + Duration::Seconds(samples / 160));
+    samples += block.samples[0].size();
+    events += block.events.size();
+    EXPECT_GT(rr.bytes_read(), last_bytes);
+    last_bytes = rr.bytes_read();
+    ++blocks;
+  }
+  EXPECT_EQ(blocks, (125 + records_per_block - 1) / records_per_block);
+  EXPECT_EQ(samples, 20000u);
+  EXPECT_EQ(events, 30u);
+  EXPECT_EQ(rr.bytes_read(), rr.bytes_total());
+}
+
 TEST(EdfRealFiles, StreamsOneSignalPerBlockWithConsistentStarts) {
   JUMEAU_REQUIRE_TEST_DATA(path, "edf/S001R03.edf");
   Result<std::unique_ptr<RecordingReader>> reader = OpenEdf(path);
@@ -417,10 +451,10 @@ TEST(EdfRealFiles, StreamsOneSignalPerBlockWithConsistentStarts) {
   EXPECT_EQ(rr.bytes_total(), std::filesystem::file_size(path));
   EXPECT_TRUE(rr.header().signals[0].samples.empty());
   // 64 signals at 160 samples per 20640-byte record: a group holds
-  // ceil(kEdfBlockSamples / 160) = 410 records, so the 125 records are one
-  // group and come out as 64 blocks, signal after signal.
-  const size_t records_per_group =
-      static_cast<size_t>((kEdfBlockSamples + 159) / 160);
+  // ceil(65536 / 160) = 410 records, so the 125 records are one group and
+  // come out as 64 blocks, signal after signal.
+  rr.PreferSignalBlocks(65536);
+  const size_t records_per_group = (65536 + 159) / 160;
   ASSERT_LE(records_per_group * 20640, static_cast<size_t>(kEdfMaxGroupBytes));
   SampleBlock block;
   size_t blocks = 0, events = 0;
@@ -617,35 +651,43 @@ std::string DiscontinuousFile() {
 
 TEST(EdfGenerated, EdfPlusDGapsStartNewBlocksAndSegments) {
   const std::string bytes = DiscontinuousFile();
-  Result<std::unique_ptr<RecordingReader>> reader =
-      OpenEdfFromMemory(bytes, "gaps.edf");
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  EXPECT_EQ((*reader)->header().format, "EDF+D");
-  const Time t0 = (*reader)->header().start;
-  SampleBlock block;
-  // Each group of records gives a block of signal A, then one of B.
-  std::vector<std::pair<Time, size_t>> blocks;  // start of A, samples of A
-  std::vector<Time> b_starts;
-  while (true) {
-    Result<bool> more = (*reader)->Next(&block);
-    ASSERT_TRUE(more.ok()) << more.status().ToString();
-    if (!*more) break;
-    if (!block.samples[0].empty()) {
-      EXPECT_TRUE(block.samples[1].empty());
-      blocks.emplace_back(block.start[0], block.samples[0].size());
-    } else {
-      EXPECT_FALSE(block.samples[1].empty());
-      EXPECT_TRUE(block.events.empty());
-      b_starts.push_back(block.start[1]);
+  for (const bool signal_blocks : {false, true}) {
+    SCOPED_TRACE(signal_blocks ? "one signal per block" : "every signal");
+    Result<std::unique_ptr<RecordingReader>> reader =
+        OpenEdfFromMemory(bytes, "gaps.edf");
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    EXPECT_EQ((*reader)->header().format, "EDF+D");
+    if (signal_blocks) (*reader)->PreferSignalBlocks(64);
+    const Time t0 = (*reader)->header().start;
+    SampleBlock block;
+    // Per segment, a block with signal A and B, or one with A then one
+    // with B.
+    std::vector<std::pair<Time, size_t>> blocks;  // start of A, samples of A
+    std::vector<Time> b_starts;
+    while (true) {
+      Result<bool> more = (*reader)->Next(&block);
+      ASSERT_TRUE(more.ok()) << more.status().ToString();
+      if (!*more) break;
+      if (signal_blocks) {
+        EXPECT_NE(block.samples[0].empty(), block.samples[1].empty());
+        if (block.samples[0].empty()) {
+          EXPECT_TRUE(block.events.empty());
+        }
+      }
+      if (!block.samples[0].empty()) {
+        blocks.emplace_back(block.start[0], block.samples[0].size());
+      }
+      if (!block.samples[1].empty()) b_starts.push_back(block.start[1]);
     }
+    ASSERT_EQ(blocks.size(), 3u);
+    ASSERT_EQ(b_starts.size(), 3u);
+    EXPECT_EQ(blocks[0], std::make_pair(t0, size_t{8}));
+    EXPECT_EQ(blocks[1], std::make_pair(t0 + Duration::Seconds(5), size_t{4}));
+    EXPECT_EQ(blocks[2],
+              std::make_pair(t0 + Duration::Milliseconds(6500), size_t{4}));
+    EXPECT_EQ(b_starts[2], t0 + Duration::Milliseconds(6500));
   }
-  ASSERT_EQ(blocks.size(), 3u);
-  ASSERT_EQ(b_starts.size(), 3u);
-  EXPECT_EQ(blocks[0], std::make_pair(t0, size_t{8}));
-  EXPECT_EQ(blocks[1], std::make_pair(t0 + Duration::Seconds(5), size_t{4}));
-  EXPECT_EQ(blocks[2],
-            std::make_pair(t0 + Duration::Milliseconds(6500), size_t{4}));
-  EXPECT_EQ(b_starts[2], t0 + Duration::Milliseconds(6500));
+  const Time t0 = (*OpenEdfFromMemory(bytes, "gaps.edf"))->header().start;
 
   // ReadAll: one Signal per contiguous segment.
   Result<Recording> r = ReadEdfFromMemory(bytes, "gaps.edf");

@@ -37,12 +37,19 @@ class RecordingReader {
   // EDF+ annotations arrive through Next().
   virtual const Recording& header() const = 0;
 
-  // Replaces `*block` with the next stretch of samples (a bounded amount, up
-  // to some minutes of data; a block may hold samples of only some signals,
-  // e.g. one signal at a time). Returns true when a block was
+  // Replaces `*block` with the next stretch of samples (a bounded amount,
+  // about a few seconds to a minute of data; after PreferSignalBlocks(), up
+  // to `samples` of one signal). Returns true when a block was
   // produced, false at end of data, or the error (kDataLoss naming the file
   // and byte offset) when the source is malformed or truncated.
   virtual Result<bool> Next(SampleBlock* block) = 0;
+
+  // A hint from a consumer that keeps each signal in chunks of `samples`
+  // samples (the store's ingest): the reader may then hand out blocks that
+  // hold about that many samples of one signal and none of the others, so
+  // that a chunk is encoded while its samples are in the cache. Call before
+  // the first Next(). Readers may ignore it (the default does).
+  virtual void PreferSignalBlocks(int64_t samples) { (void)samples; }
 
   // Bytes of the source consumed so far and in all, for progress bars.
   virtual uint64_t bytes_read() const = 0;
