@@ -644,10 +644,11 @@ class EdfReader final : public RecordingReader {
   const unsigned char* buffer_ = nullptr;
   int64_t buffer_first_ = 0;
   int64_t buffer_count_ = 0;
-  // The group of records being handed out, one data signal per block:
-  // records [group_first_, group_first_ + group_count_), all in buffer_ and in
-  // one segment; layout_.stored[group_next_signal_] is the next signal
-  // (layout_.stored.size() when the group is done).
+  // The group of records being handed out, as one block of every signal or,
+  // after PreferSignalBlocks(), one block per data signal: records
+  // [group_first_, group_first_ + group_count_), all in buffer_ and in one
+  // segment; layout_.stored[group_next_signal_] is the next signal to hand
+  // out (layout_.stored.size() when the group is done).
   int64_t group_first_ = 0;
   int64_t group_count_ = 0;
   size_t group_next_signal_ = std::numeric_limits<size_t>::max();
