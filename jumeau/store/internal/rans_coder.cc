@@ -177,20 +177,21 @@ struct Table {
 // Builds the table for `counts` (at least one non-zero).
 Table MakeTable(std::span<const uint32_t> counts) {
   const size_t a = counts.size();
+  assert(a <= static_cast<size_t>(kMaxTokens));
   Table t;
   t.quant.assign(a, 0);
   t.freq.assign(a, 0);
-  std::vector<uint32_t> exact(a);
-  NormalizeFreqs(counts, exact);
+  std::array<uint32_t, kMaxTokens> exact;
+  NormalizeFreqs(counts, {exact.data(), a});
   for (size_t i = 0; i < a; ++i) {
     if (exact[i] != 0) {
       t.quant[i] = QuantizeFreq(exact[i]);
       t.extent = static_cast<int>(i) + 1;
     }
   }
-  std::vector<uint32_t> weights(a);
+  std::array<uint32_t, kMaxTokens> weights;
   for (size_t i = 0; i < a; ++i) weights[i] = DequantizeFreq(t.quant[i]);
-  NormalizeFreqs(weights, t.freq);
+  NormalizeFreqs({weights.data(), a}, t.freq);
   return t;
 }
 
@@ -953,24 +954,6 @@ Status Corrupt(const char* what) {
   return DataLossError(std::string("sample codec: rANS block: ") + what);
 }
 
-// Per-thread scratch of RansEncode, kept between calls so that encoding a
-// chunk allocates (and page-faults) nothing once warm.
-struct EncodeScratch {
-  std::vector<uint8_t> tokens;
-  std::vector<uint16_t> words;
-  std::vector<uint8_t> raw;
-  std::vector<uint32_t> hist;
-};
-
-EncodeScratch& ThreadEncodeScratch() {
-  thread_local EncodeScratch scratch;
-  return scratch;
-}
-
-// Scratch for more values than this is released after the call, so that one
-// huge series does not pin its buffers for the thread's lifetime.
-constexpr size_t kScratchKeep = size_t{1} << 20;
-
 // A symbol of an encoding table, for C(x) = (x / f) * kProbScale + x % f +
 // cum computed as x + bias + q * cmpl with q = (x * rcp) >> 64: for f >= 2,
 // rcp = ceil(2^64 / f) (q = x / f exactly for x < 2^32), bias = cum,
@@ -997,6 +980,25 @@ EncSymbol MakeEncSymbol(uint32_t freq, uint32_t cum) {
   }
   return e;
 }
+
+// Per-thread scratch of RansEncode, kept between calls so that encoding a
+// chunk allocates (and page-faults) nothing once warm.
+struct EncodeScratch {
+  std::vector<uint8_t> tokens;
+  std::vector<uint16_t> words;
+  std::vector<uint8_t> raw;
+  std::vector<uint32_t> hist;
+  std::vector<EncSymbol> syms;
+};
+
+EncodeScratch& ThreadEncodeScratch() {
+  thread_local EncodeScratch scratch;
+  return scratch;
+}
+
+// Scratch for more values than this is released after the call, so that one
+// huge series does not pin its buffers for the thread's lifetime.
+constexpr size_t kScratchKeep = size_t{1} << 20;
 
 // One rANS encoding step of state x with symbol e; a renormalisation word,
 // when due, goes to *(wp - 1) and wp steps back. Branch-free: the word is
@@ -1283,7 +1285,8 @@ void RansEncode(std::span<const uint32_t> residuals,
     while (g + 1 < k && static_cast<uint32_t>(s) >= best.starts[g + 1]) ++g;
     table_at[s] = static_cast<uint32_t>(static_cast<size_t>(g) * a);
   }
-  std::vector<EncSymbol> syms(static_cast<size_t>(k) * a);
+  std::vector<EncSymbol>& syms = scratch.syms;
+  syms.resize(static_cast<size_t>(k) * a);
   for (int g = 0; g < k; ++g) {
     uint32_t c = 0;
     for (size_t i = 0; i < a; ++i) {
