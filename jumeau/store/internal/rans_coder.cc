@@ -619,8 +619,6 @@ inline uint32_t FineToken(uint32_t v) {
   return (v & small) | (high & ~small);
 }
 
-// Picks the token layout with the smallest order-0 cost (token entropy plus
-// raw bits) from the histogram of fine tokens.
 // log2(c) for the counts below kLog2TableSize (most token counts of a chunk).
 constexpr uint32_t kLog2TableSize = 4096;
 const std::array<double, kLog2TableSize>& Log2Table() {
@@ -672,11 +670,11 @@ const LayoutCandidates& Candidates() {
 }
 
 // Picks the token layout with the smallest order-0 cost (token entropy plus
-// raw bits, plus a rough 4 bits per used token for its table) from the
-// histogram of fine tokens, `total` values in all. The first of equal costs
-// wins.
+// raw bits of `values` values, estimated from the histogram of fine tokens of
+// `counted` of them, plus a rough 4 bits per used token for its table). The
+// first of equal costs wins.
 TokenLayout ChooseLayout(std::span<const uint32_t, kFineTokens> fine,
-                         uint64_t total) {
+                         uint64_t counted, uint64_t values) {
   const LayoutCandidates& cand = Candidates();
   // The fine tokens present.
   std::array<uint8_t, kFineTokens> present;
@@ -684,7 +682,10 @@ TokenLayout ChooseLayout(std::span<const uint32_t, kFineTokens> fine,
   for (int f = 0; f < kFineTokens; ++f) {
     if (fine[f] != 0) present[npresent++] = static_cast<uint8_t>(f);
   }
-  const double log2_total = Log2Count(total);
+  const double log2_total = Log2Count(counted);
+  const double scale =
+      counted == 0 ? 1.0
+                   : static_cast<double>(values) / static_cast<double>(counted);
   TokenLayout best;
   double best_bits = std::numeric_limits<double>::infinity();
   std::array<uint64_t, kMaxTokens> tok{};
@@ -699,13 +700,14 @@ TokenLayout ChooseLayout(std::span<const uint32_t, kFineTokens> fine,
       tok[t] += fine[f];
       raw += uint64_t{fine[f]} * cand.raw_bits[k][f];
     }
-    // sum over tokens of -count log2(count / total), plus the raw bits.
-    double bits = static_cast<double>(raw) + 4.0 * nused;
+    // sum over tokens of -count log2(count / counted), plus the raw bits.
+    double bits = static_cast<double>(raw);
     for (int u = 0; u < nused; ++u) {
       const uint64_t c = tok[used[u]];
       bits += static_cast<double>(c) * (log2_total - Log2Count(c));
       tok[used[u]] = 0;
     }
+    bits = bits * scale + 4.0 * nused;
     if (bits < best_bits) {
       best_bits = bits;
       best = cand.layout[k];
@@ -1083,16 +1085,27 @@ void EncodeRowChecked(const uint8_t* tk, const SegmentLayout& layout, int mode,
   }
 }
 
+// Series of at least kSampledLayoutFrom values choose their token layout on
+// a quarter of them: the values i with i % 32 < 8 (the same on every code
+// path; the layout is a choice of the encoder, stored in the block). Their
+// histogram is a quarter of the cost of counting every value, which on
+// signals whose residuals repeat serialises on a few counters.
+constexpr size_t kSampledLayoutFrom = 32768;
+inline bool CountedForLayout(size_t i) { return (i & 31) < 8; }
+
 #if defined(__x86_64__)
 // Pass 1 of RansEncode with AVX2, eight values a step: the fine token of
-// every zigzagged residual to tokens[i] and into the histograms (value i
-// counts in copy i % 4; their sum is what matters). The arithmetic is that
-// of the SSE2 loop there. Returns the count done (a multiple of 8).
+// every zigzagged residual to tokens[i], their largest to *max_token, and
+// the counted ones (CountedForLayout) into the histograms (value i counts in
+// copy i % 4; their sum is what matters). The arithmetic is that of the SSE2
+// loop there. Returns the count done (a multiple of 8).
 [[gnu::target("avx2")]] size_t FineTokensAvx2(
-    const uint32_t* residuals, size_t n, uint8_t* tokens,
+    const uint32_t* residuals, size_t n, bool sampled, uint8_t* tokens,
+    uint8_t* max_token,
     std::array<std::array<uint32_t, kFineTokens>, 4>& fine_hist) {
   static_assert(kMaxDirectBits == 7 && kMaxMantissaBits == 2);
   const __m256i zero = _mm256_setzero_si256();
+  __m128i vmax = _mm_setzero_si128();
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256i r =
@@ -1112,17 +1125,23 @@ void EncodeRowChecked(const uint8_t* tk, const SegmentLayout& layout, int mode,
     const __m128i f16 = _mm_packs_epi32(_mm256_castsi256_si128(f),
                                         _mm256_extracti128_si256(f, 1));
     const __m128i f8 = _mm_packus_epi16(f16, _mm_setzero_si128());
+    vmax = _mm_max_epu8(vmax, f8);
     const uint64_t eight = static_cast<uint64_t>(_mm_cvtsi128_si64(f8));
     std::memcpy(tokens + i, &eight, 8);
-    ++fine_hist[0][eight & 0xFF];
-    ++fine_hist[1][(eight >> 8) & 0xFF];
-    ++fine_hist[2][(eight >> 16) & 0xFF];
-    ++fine_hist[3][(eight >> 24) & 0xFF];
-    ++fine_hist[0][(eight >> 32) & 0xFF];
-    ++fine_hist[1][(eight >> 40) & 0xFF];
-    ++fine_hist[2][(eight >> 48) & 0xFF];
-    ++fine_hist[3][eight >> 56];
+    if (!sampled || CountedForLayout(i)) {
+      ++fine_hist[0][eight & 0xFF];
+      ++fine_hist[1][(eight >> 8) & 0xFF];
+      ++fine_hist[2][(eight >> 16) & 0xFF];
+      ++fine_hist[3][(eight >> 24) & 0xFF];
+      ++fine_hist[0][(eight >> 32) & 0xFF];
+      ++fine_hist[1][(eight >> 40) & 0xFF];
+      ++fine_hist[2][(eight >> 48) & 0xFF];
+      ++fine_hist[3][eight >> 56];
+    }
   }
+  alignas(16) uint8_t lanes[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), vmax);
+  for (int k = 0; k < 8; ++k) *max_token = std::max(*max_token, lanes[k]);
   return i;
 }
 #endif
@@ -1145,10 +1164,15 @@ void RansEncode(std::span<const uint32_t> residuals,
   // Pass 1: fine tokens of the zigzagged residuals and their histogram (four
   // copies, so that repeated tokens do not serialise on one counter).
   std::array<std::array<uint32_t, kFineTokens>, 4> fine_hist{};
+  const bool sampled = n >= kSampledLayoutFrom;
+  uint8_t max_fine = 0;  // the largest fine token of every value
   {
     size_t i = 0;
 #if defined(__x86_64__)
-    if (UseAvx2()) i = FineTokensAvx2(residuals.data(), n, tokens, fine_hist);
+    if (UseAvx2()) {
+      i = FineTokensAvx2(residuals.data(), n, sampled, tokens, &max_fine,
+                         fine_hist);
+    }
 #endif
 #if defined(__SSE2__)
     // Four values per step. The top bit n and the two bits below it of a
@@ -1179,31 +1203,30 @@ void RansEncode(std::span<const uint32_t> residuals,
       const __m128i f8 = _mm_packus_epi16(_mm_packs_epi32(f, f), zero);
       const uint32_t four = static_cast<uint32_t>(_mm_cvtsi128_si32(f8));
       std::memcpy(tokens + i, &four, 4);
-      ++fine_hist[0][four & 0xFF];
-      ++fine_hist[1][(four >> 8) & 0xFF];
-      ++fine_hist[2][(four >> 16) & 0xFF];
-      ++fine_hist[3][four >> 24];
-    }
-#endif
-    for (; i + 4 <= n; i += 4) {
-      for (size_t k = 0; k < 4; ++k) {
-        const uint32_t v = ZigZag(residuals[i + k]);
-        const uint32_t f = FineToken(v);
-        tokens[i + k] = static_cast<uint8_t>(f);
-        ++fine_hist[k][f];
+      for (int k = 0; k < 4; ++k) {
+        max_fine = std::max(max_fine, static_cast<uint8_t>(four >> (8 * k)));
+      }
+      if (!sampled || CountedForLayout(i)) {
+        ++fine_hist[0][four & 0xFF];
+        ++fine_hist[1][(four >> 8) & 0xFF];
+        ++fine_hist[2][(four >> 16) & 0xFF];
+        ++fine_hist[3][four >> 24];
       }
     }
+#endif
     for (; i < n; ++i) {
-      const uint32_t v = ZigZag(residuals[i]);
-      const uint32_t f = FineToken(v);
+      const uint32_t f = FineToken(ZigZag(residuals[i]));
       tokens[i] = static_cast<uint8_t>(f);
-      ++fine_hist[0][f];
+      max_fine = std::max(max_fine, static_cast<uint8_t>(f));
+      if (!sampled || CountedForLayout(i)) ++fine_hist[i & 3][f];
     }
     for (int k = 1; k < 4; ++k) {
       for (int f = 0; f < kFineTokens; ++f) fine_hist[0][f] += fine_hist[k][f];
     }
   }
-  const TokenLayout tl = ChooseLayout(fine_hist[0], n);
+  uint64_t counted = 0;
+  for (uint32_t c : fine_hist[0]) counted += c;
+  const TokenLayout tl = ChooseLayout(fine_hist[0], counted, n);
   const int token_count = tl.TokenCount();
 
   // Fine token -> token of the chosen layout; raw bits per token.
@@ -1216,11 +1239,14 @@ void RansEncode(std::span<const uint32_t> residuals,
     token_of_fine[f] =
         static_cast<uint8_t>(tl.Token(FineRepresentative(f), &rb));
     raw_bits_of[token_of_fine[f]] = static_cast<uint8_t>(rb);
-    if (fine_hist[0][f] != 0) {
-      alphabet = std::max(alphabet, token_of_fine[f] + 1);
-      if (rb > 0) with_raw_bits += fine_hist[0][f];
-    }
+    if (rb > 0) with_raw_bits += fine_hist[0][f];
   }
+  // Tokens grow with fine tokens: the largest value present has the largest.
+  alphabet = token_of_fine[max_fine] + 1;
+  // The decoder's loop hint, from the counted values when sampled.
+  const bool branchless =
+      static_cast<unsigned __int128>(with_raw_bits) * n >
+      static_cast<unsigned __int128>(counted) * (n / kBranchlessFrom);
 
   // Pass 2: context histograms of every mode tried; the first also writes
   // the raw bits.
@@ -1268,7 +1294,7 @@ void RansEncode(std::span<const uint32_t> residuals,
   header.Put(static_cast<uint32_t>(tl.direct), 3);
   header.Put(static_cast<uint32_t>(tl.mantissa), 2);
   header.Put(static_cast<uint32_t>(best.mode), 1);
-  header.Put(with_raw_bits > n / kBranchlessFrom ? 1 : 0, 1);
+  header.Put(branchless ? 1 : 0, 1);
   const int k = static_cast<int>(best.tables.size());
   header.Put(static_cast<uint32_t>(k - 1), 4);
   for (int g = 1; g < k; ++g)
