@@ -58,11 +58,18 @@ TEST(Regazzoni2022Cardio, SteadyStateMatchesIndependentSolution) {
 }
 
 // The values quoted in issue 5 for the reference implementation "with its
-// defaults". The stored versions of ComputationalPhysiology/circulation that
-// we could read (75 beats/min with C_VEN_SYS 60, or 60 beats/min with
-// C_VEN_SYS 130) give EDV 106/137, ESV 43/49, EF 59/64% with these
-// equations, so these numbers come from a configuration we could not
-// identify. Disabled until the configuration is known; run with
+// defaults" (ComputationalPhysiology/circulation, explicit Euler at 1 ms).
+// No stored version of that implementation gives them (BENCHMARKS.md,
+// "The cardiovascular model"): its defaults (75/min with C_VEN_SYS 60, or
+// 60/min with C_VEN_SYS 130) give EDV 106/137, ESV 43/49, EF 59/64%, and
+// Euler at 1 ms moves these by < 0.1%. They cannot come from any heart rate,
+// timing, blood volume or integrator with the reference's LV (EA 2.75,
+// EB 0.08 mm[Hg]/mL, V0 5 mL): ESV <= V0 + (SBP + 5) / (EA + EB) = 48.7 mL
+// at SBP 118.8 (EndSystolicVolumeIsBoundedByPeakElastance), not 67.0. A
+// different LV is needed (e.g. V0_LV 25 mL, C_VEN_SYS 130 and initial
+// p_VEN_SYS 33.6 instead of 30, i.e. +470 mL, fit all six within 2%, but
+// that is our fit, not a configuration found in the reference). Disabled
+// until the configuration is known; run with
 // --gtest_also_run_disabled_tests to see the gap.
 TEST(Regazzoni2022Cardio, DISABLED_MatchesIssueQuotedReferenceValues) {
   const Regazzoni2022Cardio model;
@@ -75,6 +82,52 @@ TEST(Regazzoni2022Cardio, DISABLED_MatchesIssueQuotedReferenceValues) {
   EXPECT_NEAR(b.systolic_pressure_mmhg, 118.8, 0.02 * 118.8);
   EXPECT_NEAR(b.diastolic_pressure_mmhg, 79.9, 0.02 * 79.9);
   EXPECT_NEAR(b.cardiac_output_l_per_min, 5.24, 0.02 * 5.24);
+}
+
+// At peak activation the LV elastance is EA + EB; the LV volume then is
+// V0 + p_LV / (EA + EB), and p_LV is at most the aortic pressure plus the
+// open aortic valve's drop (Rmin Q_AV < 5 mm[Hg]). So ESV, the minimum over
+// the beat, is at most V0 + (SBP + 5) / (EA + EB) whatever the heart rate,
+// atrial timing, venous compliance or blood volume: the reason the values
+// quoted in issue 5 (ESV 67.0 mL at SBP 118.8) need a different LV. Checked
+// on the reference's parameter variants (BENCHMARKS.md); the bound is tight
+// within a few mL.
+TEST(Regazzoni2022Cardio, EndSystolicVolumeIsBoundedByPeakElastance) {
+  const Regazzoni2022Cardio model;
+  struct Variant {
+    const char* name;
+    double heart_rate, c_ven_sys, atrial_onset, p_ven_sys_initial;
+  };
+  const Variant variants[] = {
+      {"paper-era defaults, 75/min, C_VEN 60", 75, 60, 0.80, 30},
+      {"newer defaults, 60/min, C_VEN 130", 60, 130, 0.80, 30},
+      {"newer defaults at 75/min", 75, 130, 0.80, 30},
+      {"atrial onset 0.8 of the period", 75, 130, 0.64, 30},
+      {"+470 mL of blood", 75, 130, 0.80, 33.6},
+      {"48/min (period 1.25 s)", 48, 130, 0.80, 30}};
+  for (const Variant& v : variants) {
+    std::vector<double> p = DefaultParameters(model);
+    p[*FindParameter(model, "heart_rate")] = v.heart_rate;
+    p[*FindParameter(model, "c_ven_sys")] = v.c_ven_sys;
+    p[*FindParameter(model, "t_onset_la")] = v.atrial_onset;
+    p[*FindParameter(model, "t_onset_ra")] = v.atrial_onset;
+    std::vector<double> y0(kCardioStateCount);
+    model.InitialState(p, y0);
+    y0[kPVenSys] = v.p_ven_sys_initial;
+    auto sim = model.SimulateToSteadyState(p, {}, y0);
+    ASSERT_TRUE(sim.ok()) << v.name << ": " << sim.status().ToString();
+    const CardioBeat& b = sim->beat;
+    const double e_max = p[*FindParameter(model, "e_active_lv")] +
+                         p[*FindParameter(model, "e_passive_lv")];
+    const double bound = p[*FindParameter(model, "v0_lv")] +
+                         (b.systolic_pressure_mmhg + 5) / e_max;
+    std::printf("%-38s %s; ESV bound %.1f mL\n", v.name,
+                b.BriefReport().c_str(), bound);
+    EXPECT_LE(b.lv_end_systolic_volume_ml, bound) << v.name;
+    EXPECT_GT(b.lv_end_systolic_volume_ml, bound - 6) << v.name;
+  }
+  // The quoted values violate it: 5 + (118.8 + 5) / 2.83 = 48.7 < 67.0.
+  EXPECT_LT(5 + (118.8 + 5) / (2.75 + 0.08), 67.0);
 }
 
 TEST(Regazzoni2022Cardio, ConservesBloodVolume) {
