@@ -1,7 +1,8 @@
 // Context-modelled static rANS coder for prediction residuals (see
 // rans_coder.h). Encoder, in three passes over the values: (1) tokens under
-// the finest layout and their histogram (SSE2), from which the token layout
-// is chosen; (2) tokens of that layout, context histograms and the raw bits;
+// the finest layout (AVX2 or SSE2) and their histogram, of every value or,
+// in long series, of a quarter of them, from which the token layout is
+// chosen; (2) tokens of that layout, context histograms and the raw bits;
 // then the contexts are clustered into at most kMaxTables frequency tables;
 // (3) rANS in reverse, branch-free, the states in registers. Decoder:
 // table-driven, S interleaved 32-bit rANS states with 16-bit
