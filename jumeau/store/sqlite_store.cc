@@ -1763,10 +1763,7 @@ class SqliteStore final : public Store {
     const int64_t key = ChunkKey(info.id, c);
     q.Bind(1, key);
     JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-    if (!row)
-      return DataLossError(db_.path() + ": chunk " + std::to_string(c) +
-                           " of stream " + std::to_string(info.id) +
-                           " missing");
+    if (!row) return MissingChunk(info, c);
     const int64_t count = q.Int(0);
     if (count < 0 || count > kChunkSamples)
       return DataLossError("chunk size mismatch");
@@ -1782,6 +1779,12 @@ class SqliteStore final : public Store {
     }
     q.Reset();
     return entry;
+  }
+
+  // The error for chunk `c` of `info` absent from the store.
+  Status MissingChunk(const StreamInfo& info, int64_t c) const {
+    return DataLossError(db_.path() + ": chunk " + std::to_string(c) +
+                         " of stream " + std::to_string(info.id) + " missing");
   }
 
   // Decodes samples [first, end) of `info` into `out`.
@@ -1805,10 +1808,7 @@ class SqliteStore final : public Store {
       q.Reset();
       q.Bind(1, ChunkKey(info.id, c));
       JUMEAU_ASSIGN_OR_RETURN(const bool row, q.Step());
-      if (!row)
-        return DataLossError(db_.path() + ": chunk " + std::to_string(c) +
-                             " of stream " + std::to_string(info.id) +
-                             " missing");
+      if (!row) return MissingChunk(info, c);
       const int64_t count = q.Int(0);
       const int64_t chunk_first = c * kChunkSamples;
       const int64_t a = std::max(first, chunk_first),
